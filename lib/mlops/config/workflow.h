@@ -1,0 +1,99 @@
+#pragma once
+// The typed view of an effective config: settings every command uses plus one workflow's
+// stages. Built from the validated tree by build_workflow(); lib/ components read these structs,
+// never YAML.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mlops/config/node.h"
+#include "mlops/io/read_result.h"
+
+namespace mlops {
+
+struct Settings {
+  std::string env = "local";
+  std::string data_dir = "data";
+  std::string runs_dir = "runs";
+  std::string log_format = "text";  // text | json
+  std::string log_level = "info";   // debug | info | warn | error
+  uint64_t seed = 42;
+  std::vector<std::string> workflows;  // workflow files `mlops run` runs when none is given
+  std::string store_path;              // SQLite tracking store; default <runs_dir>/mlops.db
+};
+
+struct SourceSpec {
+  std::string type = "file";    // file (more in later versions)
+  std::string path;             // after interpolation, e.g. "data/penguins.json"
+  std::string format = "auto";  // auto (from extension) | csv | tsv | json | jsonl
+};
+
+struct IngestSpec {
+  SourceSpec source;
+  std::vector<ColumnDecl> schema;  // declared columns, in file order
+  std::vector<std::string> null_values;
+};
+
+struct LabelSpec {
+  std::string column;  // the target column
+};
+
+struct FeaturizeSpec {
+  std::vector<ConfigNode> transforms;  // each a map with `type`; parsed by features/
+  LabelSpec label;
+  std::vector<std::string> drop;  // columns that are not features (ids, free text)
+};
+
+struct SplitSpec {
+  std::string type = "random";  // random
+  double holdout = 0.2;         // fraction of rows held out
+  bool stratify = true;         // classification only
+  uint64_t seed = 42;
+};
+
+struct TrainSpec {
+  std::string objective = "reg:squarederror";  // binary:logistic | multi:softprob | reg:*
+  int rounds = 100;
+  SplitSpec split;
+  /// Every other XGBoost parameter, passed through as text (max_depth, eta, nthread, ...).
+  std::vector<std::pair<std::string, std::string>> params;
+};
+
+struct PredictSpec {
+  std::string input;  // file to score; empty = this run's clean ingest table
+  std::vector<std::string> id_columns;
+};
+
+struct ReportSpec {
+  std::string title;
+};
+
+/// One workflow with the settings in force for it.
+struct Workflow {
+  std::string name;
+  std::string description;
+  std::string path;  // workflow file
+  Settings settings;
+  IngestSpec ingest;
+  FeaturizeSpec featurize;
+  TrainSpec train;
+  PredictSpec predict;
+  ReportSpec report;
+  /// stage name -> contract (an inline map or a path to a contract YAML); parsed by contracts/.
+  std::map<std::string, ConfigNode> contracts;
+  ConfigNode tree;          // the effective config, for `config show` and the manifest
+  std::string config_hash;  // hash_bytes(canonical_text(tree))
+};
+
+/// Builds the typed view from a loaded tree. Throws ConfigError naming origin and key for
+/// values the schema cannot check alone (an unknown dtype in ingest.schema, an empty name, a
+/// missing ingest.source.path, an unknown source type or format, a contract stage name that is
+/// not a stage).
+Workflow build_workflow(const ConfigNode& tree, const std::string& env);
+/// Only the settings part (for commands that need no workflow).
+Settings build_settings(const ConfigNode& tree, const std::string& env);
+
+}  // namespace mlops

@@ -1,0 +1,13 @@
+#pragma once
+// Peak resident memory, per stage: Linux lets a process reset its high-water mark.
+
+#include <cstdint>
+
+namespace mlops {
+
+/// Resets the peak-RSS high-water mark (/proc/self/clear_refs); no-op where unsupported.
+void reset_peak_rss();
+/// Peak resident set size in bytes since start or the last reset (VmHWM).
+uint64_t peak_rss_bytes();
+
+}  // namespace mlops

@@ -1,0 +1,45 @@
+#include "mlops/core/value_parse.h"
+
+#include <charconv>
+
+#include <fast_float/fast_float.h>
+
+namespace mlops {
+
+std::optional<int64_t> parse_int64(std::string_view text) {
+  const char* begin = text.data();
+  const char* end = begin + text.size();
+  if (begin != end && *begin == '+') ++begin;
+  int64_t value = 0;
+  auto [ptr, ec] = std::from_chars(begin, end, value);
+  if (ec != std::errc() || ptr != end || begin == end) return std::nullopt;
+  return value;
+}
+
+std::optional<double> parse_double(std::string_view text) {
+  const char* begin = text.data();
+  const char* end = begin + text.size();
+  if (begin != end && *begin == '+') ++begin;
+  double value = 0;
+  auto [ptr, ec] = fast_float::from_chars(begin, end, value);
+  if (ec != std::errc() || ptr != end || begin == end) return std::nullopt;
+  return value;
+}
+
+static bool equals_ignore_case(std::string_view text, std::string_view lower) {
+  if (text.size() != lower.size()) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
+
+std::optional<bool> parse_bool(std::string_view text) {
+  if (equals_ignore_case(text, "true")) return true;
+  if (equals_ignore_case(text, "false")) return false;
+  return std::nullopt;
+}
+
+}  // namespace mlops

@@ -1,0 +1,16 @@
+#pragma once
+// Strict parsers from text to typed values: the whole field must be consumed, else nullopt.
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace mlops {
+
+std::optional<int64_t> parse_int64(std::string_view text);
+/// Decimal or scientific notation, also "nan", "inf"; via fast_float.
+std::optional<double> parse_double(std::string_view text);
+/// true/false in any case.
+std::optional<bool> parse_bool(std::string_view text);
+
+}  // namespace mlops

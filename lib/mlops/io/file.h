@@ -1,0 +1,45 @@
+#pragma once
+// Whole-file reads and atomic writes (temp file in the same directory + fsync + rename), so a
+// crash or an error never leaves a half-written output where a finished one is expected.
+
+#include <string>
+#include <string_view>
+
+namespace mlops {
+
+/// The file's bytes; throws IoError naming the path.
+std::string read_file(const std::string& path);
+/// True when the path exists (file or directory).
+bool path_exists(const std::string& path);
+/// Creates the directory and its parents; throws IoError.
+void make_directories(const std::string& path);
+
+/// Buffered output that appears at `path` only on commit(); destroyed uncommitted, it removes
+/// its temp file and leaves any previous file at `path` untouched.
+class AtomicFile {
+ public:
+  /// Creates parent directories and the temp file; throws IoError.
+  explicit AtomicFile(std::string path);
+  ~AtomicFile();
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  void write(std::string_view bytes);
+  /// Flushes, fsyncs and renames over the destination; throws IoError.
+  void commit();
+  const std::string& path() const { return path_; }
+
+ private:
+  void flush();
+
+  std::string path_;
+  std::string temp_path_;
+  int fd_ = -1;
+  std::string buffer_;
+  bool committed_ = false;
+};
+
+/// Writes the whole contents atomically.
+void write_file_atomic(const std::string& path, std::string_view contents);
+
+}  // namespace mlops

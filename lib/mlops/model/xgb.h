@@ -1,0 +1,58 @@
+#pragma once
+// RAII over the XGBoost C API. Every call goes through MLOPS_XGB_CHECK, which throws ModelError
+// with XGBGetLastError(); results are copied out before the next call.
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <xgboost/c_api.h>
+
+#include "mlops/model/matrix.h"
+
+namespace mlops {
+
+/// Throws ModelError("xgboost: <what>: <XGBGetLastError()>") when `status` is non-zero.
+void xgb_check(int status, const char* what);
+#define MLOPS_XGB_CHECK(call) ::mlops::xgb_check((call), #call)
+
+class DMatrix {
+ public:
+  /// From a dense matrix (NaN = missing), with optional labels, and feature names set.
+  explicit DMatrix(const FeatureMatrix& matrix, const std::vector<float>* labels = nullptr);
+  ~DMatrix();
+  DMatrix(const DMatrix&) = delete;
+  DMatrix& operator=(const DMatrix&) = delete;
+  DMatrixHandle handle() const { return handle_; }
+
+ private:
+  DMatrixHandle handle_ = nullptr;
+};
+
+class Booster {
+ public:
+  /// A new booster to train on `cache` matrices.
+  explicit Booster(const std::vector<const DMatrix*>& cache);
+  /// Loads a saved model (XGBoost JSON); throws ModelError naming the path.
+  static Booster load(const std::string& path);
+  ~Booster();
+  Booster(Booster&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+  Booster& operator=(Booster&&) = delete;
+  Booster(const Booster&) = delete;
+
+  void set_param(const std::string& name, const std::string& value);
+  void update_one_iter(int iteration, const DMatrix& train);
+  /// Predictions: rows for binary/regression, rows * num_class for multi:softprob.
+  std::vector<float> predict(const DMatrix& data) const;
+  /// Saves as XGBoost JSON (the format the Python package loads) to `path`, atomically.
+  void save_json(const std::string& path) const;
+  /// Gain importance per feature name, features never split on omitted.
+  std::vector<std::pair<std::string, double>> gain_importance() const;
+  BoosterHandle handle() const { return handle_; }
+
+ private:
+  Booster() = default;
+  BoosterHandle handle_ = nullptr;
+};
+
+}  // namespace mlops
