@@ -7,6 +7,7 @@
 
 #include "mlops/config/workflow.h"
 #include "mlops/model/matrix.h"
+#include "mlops/model/split.h"
 #include "mlops/model/task.h"
 
 namespace mlops {
@@ -33,5 +34,13 @@ struct TrainResult {
 /// other XGBoost failures.
 TrainResult train_xgboost(const FeatureMatrix& features, const std::vector<float>& labels,
                           const TrainSpec& spec, int num_class, const std::string& model_path);
+
+/// The same on a split the caller made (row indices into `features`, e.g. shared with
+/// featurize so transforms are fitted on training rows only). Rows in neither side, such as
+/// rows with a null label, are not used and their labels are not checked; spec.split only
+/// supplies the default seed.
+TrainResult train_xgboost(const FeatureMatrix& features, const std::vector<float>& labels,
+                          const SplitIndices& split, const TrainSpec& spec, int num_class,
+                          const std::string& model_path);
 
 }  // namespace mlops

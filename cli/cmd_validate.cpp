@@ -1,0 +1,56 @@
+#include <cstdio>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "commands.h"
+#include "mlops/core/error.h"
+#include "mlops/pipeline/validate_files.h"
+#include "stage_command.h"
+
+namespace mlops::cli {
+
+namespace {
+
+struct FileOptions {
+  std::string contract;
+  std::vector<std::string> files;
+  std::string format = "text";
+};
+
+/// `mlops validate --contract FILE DATA...`: exit 0 when every file passes, 3 otherwise.
+void validate_files_command(const FileOptions& options) {
+  std::vector<ContractReport> reports = validate_files(options.contract, options.files);
+  bool passed = true;
+  for (const auto& report : reports) passed = passed && report.passed();
+  if (options.format == "json") {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& report : reports) out.push_back(report.to_json());
+    fmt::print("{}\n", out.dump(2));
+  } else {
+    fmt::print("{}", summarize(reports));
+  }
+  std::fflush(stdout);
+  if (!passed) throw ContractError("validate: {} failed its contract", options.contract);
+}
+
+}  // namespace
+
+void setup_validate(CLI::App& app) {
+  auto options = std::make_shared<FileOptions>();
+  CLI::App* command = add_stage_command(
+      app, Stage::kValidate, "validate",
+      "Check the run's features against contracts; or, with --contract, check data files alone",
+      [options] {
+        if (options->contract.empty()) return false;
+        validate_files_command(*options);
+        return true;
+      });
+  command->add_option("--contract", options->contract, "Contract YAML to check DATA files against")
+      ->check(CLI::ExistingFile);
+  command->add_option("data", options->files, "Data files (CSV, TSV, JSON, JSON Lines)");
+  command->add_option("--format", options->format, "Output with --contract: text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+}
+
+}  // namespace mlops::cli

@@ -1,0 +1,18 @@
+#pragma once
+// Each subcommand: setup_<name> binds its flags and sets the callback that runs it. Callbacks
+// throw mlops::Error; main() maps errors to exit codes.
+
+#include <CLI/CLI.hpp>
+
+namespace mlops::cli {
+
+void setup_ingest(CLI::App& app);
+void setup_featurize(CLI::App& app);
+void setup_validate(CLI::App& app);
+void setup_train(CLI::App& app);
+void setup_batch_predict(CLI::App& app);
+void setup_export_report(CLI::App& app);
+void setup_run(CLI::App& app);
+void setup_config(CLI::App& app);
+
+}  // namespace mlops::cli

@@ -1,0 +1,36 @@
+#include "stage_command.h"
+
+#include <fmt/format.h>
+
+#include "mlops/pipeline/runner.h"
+#include "mlops/pipeline/workflow_set.h"
+
+namespace mlops::cli {
+
+CLI::App* add_stage_command(CLI::App& app, Stage stage, const std::string& name,
+                            const std::string& description,
+                            std::function<bool()> alternative) {
+  auto options = std::make_shared<CommonOptions>();
+  CLI::App* command = app.add_subcommand(name, description);
+  add_common_options(*command, *options);
+  add_run_option(*command, *options);
+  command->callback([options, stage, alternative] {
+    if (alternative && alternative()) return;
+    Workflow workflow = load_single_workflow(to_load_options(*options));
+    configure_logging(workflow.settings.log_format, workflow.settings.log_level);
+    // ingest starts a new run unless --run names one; later stages work in the latest run.
+    RunContext run = stage == Stage::kIngest && options->run_id.empty()
+                         ? RunContext::start(workflow)
+                         : RunContext::open(workflow, options->run_id);
+    execute_stage(run, stage);
+    const auto& record = run.manifest()["stages"][std::string(stage_name(stage))];
+    fmt::print("{} {} {}: ok ({} rows, {:.3f} s)\n", workflow.name, run.run_id(), stage_name(stage),
+               record.value("rows", 0), record.value("seconds", 0.0));
+    for (const auto& output : record.value("outputs", nlohmann::json::array())) {
+      fmt::print("  {}\n", output.value("path", ""));
+    }
+  });
+  return command;
+}
+
+}  // namespace mlops::cli

@@ -1,0 +1,19 @@
+#pragma once
+// The shared shape of the stage subcommands: load the workflow, open its run (or start one for
+// ingest), execute the stage, print where its outputs went.
+
+#include <functional>
+#include <memory>
+
+#include "mlops/pipeline/stage.h"
+#include "options.h"
+
+namespace mlops::cli {
+
+/// Adds a subcommand that runs `stage` alone. When `alternative` is given and returns true,
+/// it has handled the command itself (validate's file mode) and the stage does not run.
+CLI::App* add_stage_command(CLI::App& app, Stage stage, const std::string& name,
+                            const std::string& description,
+                            std::function<bool()> alternative = {});
+
+}  // namespace mlops::cli

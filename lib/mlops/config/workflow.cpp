@@ -1,0 +1,187 @@
+// build_workflow / build_settings: the typed view the rest of lib/ reads instead of YAML.
+
+#include "mlops/config/workflow.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "mlops/config/column_decls.h"
+#include "mlops/config/schema.h"
+#include "mlops/core/error.h"
+#include "mlops/core/hash.h"
+#include "mlops/core/suggest.h"
+
+namespace mlops {
+namespace {
+
+// The node at `path` unless absent or null (an explicit null leaves the key unset).
+const ConfigNode* value_at(const ConfigNode& tree, std::string_view path) {
+  const ConfigNode* node = tree.find_path(path);
+  return node && !node->is_null() ? node : nullptr;
+}
+
+std::string read_string(const ConfigNode& tree, std::string_view path, std::string fallback) {
+  const ConfigNode* node = value_at(tree, path);
+  return node ? node->as_string(path) : fallback;
+}
+
+std::vector<std::string> read_list(const ConfigNode& tree, std::string_view path) {
+  const ConfigNode* node = value_at(tree, path);
+  return node ? node->as_string_list(path) : std::vector<std::string>{};
+}
+
+// The origin of the deepest existing node on `path`: where a missing key should have been.
+Origin nearest_origin(const ConfigNode& tree, std::string_view path) {
+  const ConfigNode* nearest = &tree;
+  for (size_t dot = path.find('.'); dot != std::string_view::npos; dot = path.find('.', dot + 1)) {
+    const ConfigNode* node = tree.find_path(path.substr(0, dot));
+    if (!node || !node->is_map()) break;
+    nearest = node;
+  }
+  return nearest->origin();
+}
+
+std::string required_string(const ConfigNode& tree, std::string_view path) {
+  const ConfigNode* node = value_at(tree, path);
+  if (!node) {
+    throw ConfigError("{}: key '{}' is required", nearest_origin(tree, path).describe(), path);
+  }
+  std::string text = node->as_string(path);
+  if (text.empty()) {
+    throw ConfigError("{}: key '{}' must not be empty", node->origin().describe(), path);
+  }
+  return text;
+}
+
+Settings read_settings(const ConfigNode& tree, const std::string& env) {
+  Settings settings;
+  settings.env = env;
+  settings.data_dir = read_string(tree, "data_dir", settings.data_dir);
+  settings.runs_dir = read_string(tree, "runs_dir", settings.runs_dir);
+  settings.log_format = read_string(tree, "log_format", settings.log_format);
+  settings.log_level = read_string(tree, "log_level", settings.log_level);
+  if (const ConfigNode* seed = value_at(tree, "seed")) {
+    settings.seed = static_cast<uint64_t>(seed->as_int("seed"));  // schema: not negative
+  }
+  settings.workflows = read_list(tree, "workflows");
+  settings.store_path = read_string(
+      tree, "store.path", (std::filesystem::path(settings.runs_dir) / "mlops.db").string());
+  return settings;
+}
+
+std::vector<ConfigNode> read_transforms(const ConfigNode& tree) {
+  const ConfigNode* node = value_at(tree, "featurize.transforms");
+  if (!node) return {};
+  if (!node->is_sequence()) {
+    throw ConfigError("{}: key 'featurize.transforms': expected a list of maps",
+                      node->origin().describe());
+  }
+  for (size_t i = 0; i < node->items().size(); ++i) {
+    const ConfigNode& item = node->items()[i];
+    if (!item.is_map()) {
+      throw ConfigError("{}: key 'featurize.transforms[{}]': expected a map with a 'type'",
+                        item.origin().describe(), i);
+    }
+  }
+  return node->items();
+}
+
+std::vector<std::pair<std::string, std::string>> read_params(const ConfigNode& tree) {
+  std::vector<std::pair<std::string, std::string>> params;
+  const ConfigNode* node = value_at(tree, "train.params");
+  if (!node) return params;
+  for (const auto& [name, value] : node->entries()) {
+    if (value.is_null()) continue;  // lets a higher layer drop a parameter
+    const std::string key = "train.params." + name;
+    if (!value.is_scalar()) {
+      throw ConfigError("{}: key '{}': expected a single value, got a {}",
+                        value.origin().describe(), key, value.is_map() ? "map" : "list");
+    }
+    params.emplace_back(name, value.text());
+  }
+  return params;
+}
+
+std::map<std::string, ConfigNode> read_contracts(const ConfigNode& tree) {
+  static const std::vector<std::string> kStages{"ingest", "featurize", "train", "predict"};
+  std::map<std::string, ConfigNode> contracts;
+  const ConfigNode* node = value_at(tree, "contracts");
+  if (!node) return contracts;
+  for (const auto& [stage, contract] : node->entries()) {
+    if (std::find(kStages.begin(), kStages.end(), stage) == kStages.end()) {
+      throw ConfigError("{}: key 'contracts.{}': unknown stage '{}'{}",
+                        contract.origin().describe(), stage, stage, did_you_mean(stage, kStages));
+    }
+    if (contract.is_null()) continue;
+    if (contract.is_sequence()) {
+      throw ConfigError(
+          "{}: key 'contracts.{}': expected a contract map or a file path, got a list",
+          contract.origin().describe(), stage);
+    }
+    contracts.emplace(stage, contract);
+  }
+  return contracts;
+}
+
+TrainSpec read_train(const ConfigNode& tree, uint64_t default_seed) {
+  TrainSpec train;
+  train.objective = read_string(tree, "train.objective", train.objective);
+  if (const ConfigNode* rounds = value_at(tree, "train.rounds")) {
+    train.rounds = static_cast<int>(rounds->as_int("train.rounds"));  // schema: 1..INT_MAX
+  }
+  train.split.type = read_string(tree, "train.split.type", train.split.type);
+  if (const ConfigNode* holdout = value_at(tree, "train.split.holdout")) {
+    train.split.holdout = holdout->as_double("train.split.holdout");
+  }
+  if (const ConfigNode* stratify = value_at(tree, "train.split.stratify")) {
+    train.split.stratify = stratify->as_bool("train.split.stratify");
+  }
+  train.split.seed = default_seed;
+  if (const ConfigNode* seed = value_at(tree, "train.split.seed")) {
+    train.split.seed = static_cast<uint64_t>(seed->as_int("train.split.seed"));
+  }
+  train.params = read_params(tree);
+  return train;
+}
+
+}  // namespace
+
+Settings build_settings(const ConfigNode& tree, const std::string& env) {
+  validate_against_schema(tree);
+  return read_settings(tree, env);
+}
+
+Workflow build_workflow(const ConfigNode& tree, const std::string& env) {
+  // Validated again so a hand-built tree gets the same checks as one from load_config.
+  validate_against_schema(tree);
+  Workflow workflow;
+  workflow.settings = read_settings(tree, env);
+  workflow.path = tree.origin().file;  // load_config sets the root's origin to the workflow file
+
+  workflow.name = required_string(tree, "name");
+  workflow.description = read_string(tree, "description", "");
+
+  IngestSpec& ingest = workflow.ingest;
+  ingest.source.type = read_string(tree, "ingest.source.type", ingest.source.type);
+  ingest.source.path = required_string(tree, "ingest.source.path");
+  ingest.source.format = read_string(tree, "ingest.source.format", ingest.source.format);
+  ingest.schema = config_detail::parse_column_decls(value_at(tree, "ingest.schema"));
+  ingest.null_values = read_list(tree, "ingest.null_values");
+
+  workflow.featurize.transforms = read_transforms(tree);
+  workflow.featurize.label.column = read_string(tree, "featurize.label.column", "");
+  workflow.featurize.drop = read_list(tree, "featurize.drop");
+
+  workflow.train = read_train(tree, workflow.settings.seed);
+
+  workflow.predict.input = read_string(tree, "predict.input", "");
+  workflow.predict.id_columns = read_list(tree, "predict.id_columns");
+  workflow.report.title = read_string(tree, "report.title", workflow.name);
+
+  workflow.contracts = read_contracts(tree);
+  workflow.tree = tree;
+  workflow.config_hash = hash_bytes(canonical_text(tree));
+  return workflow;
+}
+
+}  // namespace mlops

@@ -1,0 +1,15 @@
+#pragma once
+// The quarantine: every record ingest could not type, one JSON object per line with its source
+// position, the reason and the record as received, so nothing is ever dropped silently.
+
+#include <string>
+#include <vector>
+
+#include "mlops/io/read_result.h"
+
+namespace mlops {
+
+/// Writes the records as JSON Lines to `path`, atomically (an empty file when there are none).
+void write_quarantine(const std::vector<BadRecord>& records, const std::string& path);
+
+}  // namespace mlops

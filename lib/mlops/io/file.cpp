@@ -1,0 +1,140 @@
+#include "mlops/io/file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "mlops/core/error.h"
+
+namespace mlops {
+namespace {
+
+constexpr size_t kWriteBufferSize = size_t{1} << 20;
+
+std::string errno_text() { return std::strerror(errno); }
+
+// Retries on EINTR and short writes, which ::write may return for large buffers.
+bool write_all(int fd, const char* data, size_t size) {
+  while (size > 0) {
+    ssize_t written = ::write(fd, data, size);
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    data += written;
+    size -= static_cast<size_t>(written);
+  }
+  return true;
+}
+
+// Makes the rename itself durable; best effort, since not every file system supports it.
+void sync_directory(const std::string& directory) {
+  int fd = ::open(directory.empty() ? "." : directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+std::string parent_directory(const std::string& path) {
+  return std::filesystem::path(path).parent_path().string();
+}
+
+}  // namespace
+
+std::string read_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw IoError("cannot read '{}': {}", path, errno_text());
+  std::string contents;
+  struct stat info {};
+  if (::fstat(fd, &info) == 0 && info.st_size > 0) {
+    contents.reserve(static_cast<size_t>(info.st_size));
+  }
+  char chunk[1 << 16];
+  while (true) {
+    ssize_t got = ::read(fd, chunk, sizeof chunk);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      std::string reason = errno_text();
+      ::close(fd);
+      throw IoError("cannot read '{}': {}", path, reason);
+    }
+    if (got == 0) break;
+    contents.append(chunk, static_cast<size_t>(got));
+  }
+  ::close(fd);
+  return contents;
+}
+
+bool path_exists(const std::string& path) {
+  struct stat info {};
+  return ::stat(path.c_str(), &info) == 0;
+}
+
+void make_directories(const std::string& path) {
+  std::error_code error;
+  std::filesystem::create_directories(path, error);
+  if (error) throw IoError("cannot create directory '{}': {}", path, error.message());
+}
+
+AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
+  const std::string parent = parent_directory(path_);
+  if (!parent.empty()) make_directories(parent);
+  // pid + counter keep concurrent writers (threads or processes) off each other's temp file.
+  static std::atomic<uint64_t> counter{0};
+  temp_path_ = path_ + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+  fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  if (fd_ < 0) throw IoError("cannot create '{}': {}", temp_path_, errno_text());
+  buffer_.reserve(kWriteBufferSize);
+}
+
+AtomicFile::~AtomicFile() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!committed_) ::unlink(temp_path_.c_str());
+}
+
+void AtomicFile::write(std::string_view bytes) {
+  if (committed_) throw InternalError("write to '{}' after commit", path_);
+  if (buffer_.size() + bytes.size() > kWriteBufferSize) flush();
+  if (bytes.size() >= kWriteBufferSize) {
+    if (!write_all(fd_, bytes.data(), bytes.size())) {
+      throw IoError("cannot write '{}': {}", temp_path_, errno_text());
+    }
+    return;
+  }
+  buffer_.append(bytes);
+}
+
+void AtomicFile::flush() {
+  if (buffer_.empty()) return;
+  if (!write_all(fd_, buffer_.data(), buffer_.size())) {
+    throw IoError("cannot write '{}': {}", temp_path_, errno_text());
+  }
+  buffer_.clear();
+}
+
+void AtomicFile::commit() {
+  if (committed_) return;
+  flush();
+  if (::fsync(fd_) != 0) throw IoError("cannot sync '{}': {}", temp_path_, errno_text());
+  int fd = fd_;
+  fd_ = -1;  // closed below whatever happens, so the destructor must not close it again
+  if (::close(fd) != 0) throw IoError("cannot close '{}': {}", temp_path_, errno_text());
+  if (::rename(temp_path_.c_str(), path_.c_str()) != 0) {
+    throw IoError("cannot rename '{}' to '{}': {}", temp_path_, path_, errno_text());
+  }
+  committed_ = true;
+  sync_directory(parent_directory(path_));
+}
+
+void write_file_atomic(const std::string& path, std::string_view contents) {
+  AtomicFile file(path);
+  file.write(contents);
+  file.commit();
+}
+
+}  // namespace mlops

@@ -1,0 +1,155 @@
+#include "mlops/pipeline/run_context.h"
+
+#include <unistd.h>
+
+#include <random>
+
+#include <fmt/format.h>
+
+#include "mlops/core/error.h"
+#include "mlops/core/hash.h"
+#include "mlops/core/time.h"
+#include "mlops/core/version.h"
+#include "mlops/io/file.h"
+#include "mlops/pipeline/tracking_store.h"
+
+namespace mlops {
+
+namespace {
+
+std::string new_run_id(const std::string& workflow_name) {
+  CivilTime t = civil_from_micros(now_micros());
+  std::random_device device;
+  return fmt::format("{:04}{:02}{:02}T{:02}{:02}{:02}Z-{}-{:04x}", t.year, t.month, t.day, t.hour,
+                     t.minute, t.second, workflow_name, device() & 0xffff);
+}
+
+nlohmann::json file_entry(const std::string& path) {
+  nlohmann::json entry{{"path", path}};
+  if (path_exists(path)) entry["hash"] = "xxh128:" + hash_file(path);
+  return entry;
+}
+
+}  // namespace
+
+RunContext::RunContext(Workflow workflow, std::string run_id)
+    : workflow_(std::move(workflow)), run_id_(std::move(run_id)) {
+  paths_.root = workflow_.settings.runs_dir + "/" + run_id_;
+}
+
+RunContext RunContext::start(const Workflow& workflow) {
+  RunContext context(workflow, new_run_id(workflow.name));
+  make_directories(context.paths_.root);
+  write_file_atomic(context.paths_.config(), to_yaml(workflow.tree, true, false));
+  context.manifest_ = {{"run_id", context.run_id_},
+                       {"workflow", workflow.name},
+                       {"workflow_file", workflow.path},
+                       {"env", workflow.settings.env},
+                       {"mlops_version", kVersion},
+                       {"config_hash", workflow.config_hash},
+                       {"started_at", format_iso8601(now_micros())},
+                       {"started_at_us", now_micros()},
+                       {"status", "running"},
+                       {"stages", nlohmann::json::object()}};
+  context.save_manifest();
+  context.update_store();
+  return context;
+}
+
+RunContext RunContext::open(const Workflow& workflow, const std::string& run_id) {
+  const std::string store_path = workflow.settings.store_path;
+  std::string id = run_id;
+  if (id.empty()) {
+    std::optional<RunRow> latest;
+    if (path_exists(store_path)) latest = TrackingStore(store_path).latest_run(workflow.name);
+    if (!latest) {
+      throw ConfigError(
+          "no run of workflow '{}' in {}; start one with `mlops ingest` or `mlops run`",
+          workflow.name, workflow.settings.runs_dir);
+    }
+    id = latest->run_id;
+  }
+  RunContext context(workflow, id);
+  if (!path_exists(context.paths_.manifest())) {
+    throw ConfigError("run '{}' not found: {} does not exist", id, context.paths_.manifest());
+  }
+  try {
+    context.manifest_ = nlohmann::json::parse(read_file(context.paths_.manifest()));
+  } catch (const nlohmann::json::exception& e) {
+    throw DataError("{}: not a run manifest: {}", context.paths_.manifest(), e.what());
+  }
+  if (context.manifest_.value("workflow", "") != workflow.name) {
+    throw ConfigError("run '{}' belongs to workflow '{}', not '{}'", id,
+                      context.manifest_.value("workflow", ""), workflow.name);
+  }
+  if (context.manifest_.value("config_hash", "") != workflow.config_hash) {
+    // Rerunning one stage with a changed config is allowed; the manifest says so.
+    context.manifest_["config_hash"] = workflow.config_hash;
+    write_file_atomic(context.paths_.config(), to_yaml(workflow.tree, true, false));
+  }
+  return context;
+}
+
+void RunContext::require_stage(Stage stage, Stage needed_by) const {
+  const auto& stages = manifest_.at("stages");
+  const std::string name(stage_name(stage));
+  if (!stages.contains(name)) {
+    throw ConfigError("run '{}' has no {} output yet; `mlops {}` needs it: run `mlops {}` first",
+                      run_id_, name, stage_name(needed_by), name);
+  }
+  const std::string status = stages[name].value("status", "");
+  if (status != "ok") {
+    throw ConfigError("stage {} of run '{}' ended with status '{}'; `mlops {}` needs it: fix and "
+                      "rerun `mlops {}`",
+                      name, run_id_, status, stage_name(needed_by), name);
+  }
+}
+
+void RunContext::record_stage(Stage stage, const StageRecord& record, const std::string& status,
+                              double seconds, uint64_t peak_rss_bytes, const std::string& error) {
+  nlohmann::json inputs = nlohmann::json::array();
+  for (const auto& path : record.inputs) inputs.push_back(file_entry(path));
+  nlohmann::json outputs = nlohmann::json::array();
+  for (const auto& path : record.outputs) outputs.push_back(file_entry(path));
+  nlohmann::json contracts = nlohmann::json::array();
+  for (const auto& report : record.contracts) contracts.push_back(report.to_json());
+  nlohmann::json entry{{"status", status},
+                       {"finished_at", format_iso8601(now_micros())},
+                       {"seconds", seconds},
+                       {"peak_rss_bytes", peak_rss_bytes},
+                       {"rows", record.rows},
+                       {"columns", record.columns},
+                       {"inputs", inputs},
+                       {"outputs", outputs},
+                       {"contracts", contracts},
+                       {"details", record.details}};
+  if (!error.empty()) entry["error"] = error;
+  manifest_["stages"][std::string(stage_name(stage))] = std::move(entry);
+  save_manifest();
+}
+
+void RunContext::set_status(const std::string& status) {
+  manifest_["status"] = status;
+  save_manifest();
+  update_store();
+}
+
+void RunContext::record_metrics(const std::map<std::string, double>& metrics) {
+  TrackingStore(workflow_.settings.store_path).set_metrics(run_id_, metrics);
+}
+
+void RunContext::save_manifest() {
+  manifest_["updated_at"] = format_iso8601(now_micros());
+  write_file_atomic(paths_.manifest(), manifest_.dump(2) + "\n");
+}
+
+void RunContext::update_store() {
+  TrackingStore(workflow_.settings.store_path)
+      .upsert_run({run_id_, workflow_.name, workflow_.settings.env,
+                   // Zero-padded microseconds sort as text, even for runs in the same second.
+                   fmt::format("{:020}", manifest_.value("started_at_us", int64_t{0})),
+                   manifest_.value("status", ""), paths_.root,
+                   workflow_.config_hash});
+}
+
+}  // namespace mlops

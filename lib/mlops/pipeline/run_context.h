@@ -1,0 +1,61 @@
+#pragma once
+// One run of one workflow: its directory, its manifest (rewritten atomically after every
+// stage) and the records of the stages it has run.
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "mlops/config/workflow.h"
+#include "mlops/contracts/check.h"
+#include "mlops/pipeline/stage.h"
+
+namespace mlops {
+
+/// What a stage reports about itself; the runner adds time and memory.
+struct StageRecord {
+  std::vector<std::string> inputs;   // files read (hashed into the manifest)
+  std::vector<std::string> outputs;  // files written
+  size_t rows = 0;                   // rows of the stage's main output
+  size_t columns = 0;
+  std::vector<ContractReport> contracts;
+  nlohmann::json details = nlohmann::json::object();  // stage-specific facts
+};
+
+class RunContext {
+ public:
+  /// Starts a new run: creates runs/<run-id>/, writes config.yaml (secrets masked) and the
+  /// manifest, and registers the run in the tracking store.
+  static RunContext start(const Workflow& workflow);
+  /// Opens an existing run: `run_id`, or the latest run of the workflow when empty. Throws
+  /// ConfigError when there is none, naming the command that creates one.
+  static RunContext open(const Workflow& workflow, const std::string& run_id);
+
+  const Workflow& workflow() const { return workflow_; }
+  const std::string& run_id() const { return run_id_; }
+  const RunPaths& paths() const { return paths_; }
+  const nlohmann::json& manifest() const { return manifest_; }
+
+  /// Throws ConfigError unless `stage` has completed successfully in this run.
+  void require_stage(Stage stage, Stage needed_by) const;
+  /// Records a finished (or failed) stage and rewrites the manifest atomically.
+  void record_stage(Stage stage, const StageRecord& record, const std::string& status,
+                    double seconds, uint64_t peak_rss_bytes, const std::string& error = "");
+  /// Sets the run's overall status ("running", "ok", "failed") in manifest and store.
+  void set_status(const std::string& status);
+  /// Records holdout metrics in the tracking store.
+  void record_metrics(const std::map<std::string, double>& metrics);
+
+ private:
+  RunContext(Workflow workflow, std::string run_id);
+  void save_manifest();
+  void update_store();
+
+  Workflow workflow_;
+  std::string run_id_;
+  RunPaths paths_;
+  nlohmann::json manifest_;
+};
+
+}  // namespace mlops

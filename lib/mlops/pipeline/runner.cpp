@@ -1,0 +1,80 @@
+#include "mlops/pipeline/runner.h"
+
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "mlops/core/error.h"
+#include "mlops/core/log.h"
+#include "mlops/core/memory.h"
+#include "mlops/pipeline/stages.h"
+
+namespace mlops {
+
+namespace {
+
+StageRecord dispatch(RunContext& run, Stage stage) {
+  switch (stage) {
+    case Stage::kIngest: return run_ingest_stage(run);
+    case Stage::kFeaturize: return run_featurize_stage(run);
+    case Stage::kValidate: return run_validate_stage(run);
+    case Stage::kTrain: return run_train_stage(run);
+    case Stage::kPredict: return run_predict_stage(run);
+    case Stage::kReport: return run_report_stage(run);
+  }
+  throw InternalError("unknown stage");
+}
+
+}  // namespace
+
+void execute_stage(RunContext& run, Stage stage) {
+  const std::string name(stage_name(stage));
+  log_info(fmt::format("{}: start", name), {{"run", run.run_id()}, {"workflow", run.workflow().name}});
+  reset_peak_rss();
+  const auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  StageRecord record;
+  try {
+    record = dispatch(run, stage);
+  } catch (const Error& error) {
+    run.record_stage(stage, record, "failed", elapsed(), peak_rss_bytes(), error.what());
+    run.set_status("failed");
+    throw;
+  }
+  const double seconds = elapsed();
+  const uint64_t peak = peak_rss_bytes();
+  bool contracts_ok = true;
+  for (const auto& report : record.contracts) contracts_ok = contracts_ok && report.passed();
+  run.record_stage(stage, record, contracts_ok ? "ok" : "contract_failed", seconds, peak);
+  log_info(fmt::format("{}: done", name),
+           {{"rows", static_cast<uint64_t>(record.rows)},
+            {"columns", static_cast<uint64_t>(record.columns)},
+            {"seconds", seconds},
+            {"peak_rss_mb", static_cast<double>(peak) / (1024.0 * 1024.0)}});
+  try {
+    for (const auto& report : record.contracts) enforce(report);
+  } catch (const ContractError&) {
+    run.set_status("failed");
+    throw;
+  }
+  bool complete = true;
+  for (Stage each : all_stages()) {
+    const auto& stages = run.manifest().at("stages");
+    const std::string each_name(stage_name(each));
+    complete = complete && stages.contains(each_name) && stages[each_name].value("status", "") == "ok";
+  }
+  run.set_status(complete ? "ok" : "partial");
+}
+
+std::string execute_workflow(const Workflow& workflow) {
+  RunContext run = RunContext::start(workflow);
+  log_info("run: start", {{"run", run.run_id()}, {"workflow", workflow.name},
+                          {"env", workflow.settings.env}});
+  for (Stage stage : all_stages()) execute_stage(run, stage);
+  log_info("run: done", {{"run", run.run_id()}, {"dir", run.paths().root}});
+  return run.run_id();
+}
+
+}  // namespace mlops

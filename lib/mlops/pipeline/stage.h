@@ -1,0 +1,37 @@
+#pragma once
+// The six stages of a workflow, in order, and where each keeps its outputs inside a run.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mlops {
+
+enum class Stage { kIngest, kFeaturize, kValidate, kTrain, kPredict, kReport };
+
+/// ingest, featurize, validate, train, predict, report (also the output folder names).
+std::string_view stage_name(Stage stage);
+std::optional<Stage> parse_stage(std::string_view name);
+const std::vector<Stage>& all_stages();
+
+/// Files of one run, all under runs/<run-id>/.
+struct RunPaths {
+  std::string root;
+
+  std::string stage_dir(Stage stage) const { return root + "/" + std::string(stage_name(stage)); }
+  std::string manifest() const { return root + "/manifest.json"; }
+  std::string config() const { return root + "/config.yaml"; }
+  std::string metrics() const { return root + "/metrics.json"; }
+  std::string clean_table() const { return stage_dir(Stage::kIngest) + "/clean.csv"; }
+  std::string quarantine() const { return stage_dir(Stage::kIngest) + "/quarantine.jsonl"; }
+  std::string features() const { return stage_dir(Stage::kFeaturize) + "/features.csv"; }
+  std::string feature_state() const { return stage_dir(Stage::kFeaturize) + "/feature_state.json"; }
+  std::string validation() const { return stage_dir(Stage::kValidate) + "/contracts.json"; }
+  std::string train_dir() const { return stage_dir(Stage::kTrain); }
+  std::string predictions() const { return stage_dir(Stage::kPredict) + "/predictions.csv"; }
+  std::string predict_quarantine() const { return stage_dir(Stage::kPredict) + "/quarantine.jsonl"; }
+  std::string report() const { return stage_dir(Stage::kReport) + "/report.html"; }
+};
+
+}  // namespace mlops

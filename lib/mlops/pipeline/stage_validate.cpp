@@ -1,0 +1,103 @@
+// validate: the gate before training. It checks the feature table against the workflow's
+// `contracts.validate` and the built-in training-readiness checks: enough labeled rows, at
+// least two classes for classification, numeric features, and no feature that copies the label
+// (leakage).
+
+#include <cmath>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "mlops/features/feature_pipeline.h"
+#include "mlops/io/file.h"
+#include "mlops/io/table_file.h"
+#include "mlops/pipeline/stages.h"
+
+namespace mlops {
+
+namespace {
+
+CheckResult make_check(std::string name, std::string column, bool passed, std::string expected,
+                       std::string observed) {
+  CheckResult check;
+  check.check = std::move(name);
+  check.column = std::move(column);
+  check.passed = passed;
+  check.expected = std::move(expected);
+  check.observed = std::move(observed);
+  return check;
+}
+
+/// True when the feature equals the label on every labeled row: a leaked target.
+bool copies_label(const Column& feature, const std::vector<float>& label) {
+  size_t compared = 0;
+  for (size_t row = 0; row < feature.size(); ++row) {
+    if (std::isnan(label[row])) continue;
+    if (feature.is_null(row) || static_cast<float>(feature.numeric_at(row)) != label[row]) return false;
+    ++compared;
+  }
+  return compared > 0;
+}
+
+}  // namespace
+
+StageRecord run_validate_stage(RunContext& run) {
+  run.require_stage(Stage::kFeaturize, Stage::kValidate);
+  const RunPaths& paths = run.paths();
+  const Table features = read_table(paths.features());
+  const FeaturePipeline pipeline = FeaturePipeline::load(paths.feature_state());
+  const LabelInfo& label = pipeline.label();
+
+  ContractReport builtin;
+  builtin.stage = "validate";
+  builtin.contract = "built-in training readiness";
+  builtin.rows = features.num_rows();
+  const Column* label_column = features.find(label.column);
+  builtin.checks.push_back(make_check("label_present", label.column, label_column != nullptr,
+                                      "present", label_column ? "present" : "missing"));
+  if (label_column) {
+    std::vector<float> encoded = pipeline.encode_label(*label_column);
+    size_t labeled = 0;
+    std::set<float> classes;
+    for (float value : encoded) {
+      if (std::isnan(value)) continue;
+      ++labeled;
+      classes.insert(value);
+    }
+    builtin.checks.push_back(make_check("labeled_rows", label.column, labeled >= 10, ">= 10",
+                                        std::to_string(labeled)));
+    if (label.categorical) {
+      builtin.checks.push_back(make_check("label_classes", label.column, classes.size() >= 2,
+                                          ">= 2 classes", fmt::format("{} classes", classes.size())));
+    }
+    for (const auto& name : pipeline.feature_names()) {
+      const Column* feature = features.find(name);
+      if (!feature) {
+        builtin.checks.push_back(make_check("required_column", name, false, "present", "missing"));
+        continue;
+      }
+      builtin.checks.push_back(make_check("numeric_feature", name, feature->is_numeric(),
+                                          "numeric", std::string(dtype_name(feature->type()))));
+      if (feature->is_numeric() && copies_label(*feature, encoded)) {
+        builtin.checks.push_back(make_check("no_label_leakage", name, false,
+                                            "feature differs from the label",
+                                            "identical to the label on every labeled row"));
+      }
+    }
+  }
+
+  StageRecord record;
+  record.inputs = {paths.features(), paths.feature_state()};
+  record.outputs = {paths.validation()};
+  record.rows = features.num_rows();
+  record.columns = features.num_columns();
+  record.contracts.push_back(std::move(builtin));
+  check_declared_contract(run, Stage::kValidate, features, record);
+
+  nlohmann::json reports = nlohmann::json::array();
+  for (const auto& report : record.contracts) reports.push_back(report.to_json());
+  write_file_atomic(paths.validation(), reports.dump(2) + "\n");
+  return record;
+}
+
+}  // namespace mlops

@@ -1,0 +1,76 @@
+#include "mlops/predict/batch_predict.h"
+
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+#include "mlops/core/error.h"
+#include "mlops/io/file.h"
+#include "mlops/model/matrix.h"
+#include "mlops/model/metrics.h"
+
+namespace mlops {
+
+ScoringModel load_scoring_model(const std::string& train_dir) {
+  const std::string meta_path = train_dir + "/model_meta.json";
+  nlohmann::json meta;
+  try {
+    meta = nlohmann::json::parse(read_file(meta_path));
+  } catch (const nlohmann::json::exception& e) {
+    throw ModelError("{}: not a model metadata file: {}", meta_path, e.what());
+  }
+  return ScoringModel{FeaturePipeline::load(train_dir + "/feature_state.json"),
+                      Booster::load(train_dir + "/model.json"),
+                      task_for_objective(meta.at("objective").get<std::string>()),
+                      meta.value("run_id", std::string())};
+}
+
+Table score_table(const Table& input, const ScoringModel& model,
+                  const std::vector<std::string>& id_columns, int64_t scored_at_micros) {
+  Table out;
+  for (const auto& name : id_columns) out.add_column(input.column(name));
+
+  Table features = model.features.transform(input);
+  FeatureMatrix matrix = to_feature_matrix(features, model.features.feature_names());
+  DMatrix dmatrix(matrix);
+  std::vector<float> raw = model.booster.predict(dmatrix);
+  const size_t rows = input.num_rows();
+
+  const auto& classes = model.features.label().classes;
+  if (model.task == Task::kRegression) {
+    Column prediction("prediction", DType::kFloat64);
+    for (size_t row = 0; row < rows; ++row) prediction.push_float(raw[row]);
+    out.add_column(std::move(prediction));
+  } else if (model.task == Task::kBinary) {
+    Column prediction("prediction", DType::kString);
+    Column probability("probability", DType::kFloat64);
+    for (size_t row = 0; row < rows; ++row) {
+      prediction.push_string(classes.at(raw[row] >= 0.5f ? 1 : 0));
+      probability.push_float(raw[row]);
+    }
+    out.add_column(std::move(prediction));
+    out.add_column(std::move(probability));
+  } else {
+    const int num_class = static_cast<int>(classes.size());
+    std::vector<int> best = argmax_rows(raw, num_class);
+    Column prediction("prediction", DType::kString);
+    for (size_t row = 0; row < rows; ++row) prediction.push_string(classes.at(best[row]));
+    out.add_column(std::move(prediction));
+    for (int c = 0; c < num_class; ++c) {
+      Column probability("probability_" + classes[c], DType::kFloat64);
+      for (size_t row = 0; row < rows; ++row) probability.push_float(raw[row * num_class + c]);
+      out.add_column(std::move(probability));
+    }
+  }
+  Column version("model_version", DType::kString);
+  Column scored_at("scored_at", DType::kTimestamp);
+  for (size_t row = 0; row < rows; ++row) {
+    version.push_string(model.version);
+    scored_at.push_int(scored_at_micros);
+  }
+  out.add_column(std::move(version));
+  out.add_column(std::move(scored_at));
+  return out;
+}
+
+}  // namespace mlops

@@ -1,0 +1,33 @@
+#pragma once
+// Scoring a table with a trained model and the feature state saved beside it: the features are
+// computed by the fitted pipeline (never refitted), so scoring matches training.
+
+#include <string>
+#include <vector>
+
+#include "mlops/core/table.h"
+#include "mlops/features/feature_pipeline.h"
+#include "mlops/model/task.h"
+#include "mlops/model/xgb.h"
+
+namespace mlops {
+
+struct ScoringModel {
+  FeaturePipeline features;
+  Booster booster;
+  Task task;
+  std::string version;  // the run id that trained it
+};
+
+/// Loads model.json, feature_state.json and model_meta.json from a train output directory.
+/// Throws IoError / ModelError naming the missing or unreadable file.
+ScoringModel load_scoring_model(const std::string& train_dir);
+
+/// Scores every row of `input`. Output columns: the id columns, `prediction` (class name for
+/// classification, value for regression), `probability` (binary: of the positive class) or
+/// `probability_<class>` (multiclass), `model_version` and `scored_at`.
+/// Throws DataError naming a missing id or feature column.
+Table score_table(const Table& input, const ScoringModel& model,
+                  const std::vector<std::string>& id_columns, int64_t scored_at_micros);
+
+}  // namespace mlops

@@ -1,0 +1,186 @@
+#include "mlops/config/workflow.h"
+
+#include <gtest/gtest.h>
+
+#include "fake_env.h"
+#include "mlops/config/loader.h"
+#include "mlops/config/schema.h"
+#include "mlops/core/error.h"
+#include "mlops/core/hash.h"
+#include "support/temp_dir.h"
+
+namespace mlops {
+namespace {
+
+using testing::config_error;
+
+constexpr const char* kPenguins = R"(name: penguins
+description: Species from body measurements
+seed: 7
+ingest:
+  source: {path: data/penguins.json, format: json}
+  schema:
+    bill_length_mm: float64
+    species: {type: string, values: [Adelie, Gentoo, Chinstrap]}
+    year: int
+  null_values: [NA, ""]
+featurize:
+  transforms:
+    - {type: one_hot, column: island}
+  label: {column: species}
+  drop: id
+train:
+  objective: multi:softprob
+  rounds: 50
+  split: {holdout: 0.25}
+  params: {max_depth: 4, eta: 0.1, nthread: 2}
+predict: {id_columns: [id]}
+contracts:
+  ingest: contracts/penguins_clean.yaml
+  train: {min_rows: 100}
+)";
+
+// Loads like the CLI does: built-in defaults under the workflow.
+Workflow load_workflow(const std::string& text, const testing::TempDir& dir) {
+  LoadOptions options;
+  options.config_dir = dir.file("no-configs");
+  options.workflow_path = dir.write("wf.yaml", text);
+  options.getenv = testing::fake_env({});
+  return build_workflow(load_config(options), "local");
+}
+
+TEST(ConfigWorkflow, BuildsTypedStagesFromTheTree) {
+  testing::TempDir dir;
+  Workflow w = load_workflow(kPenguins, dir);
+  EXPECT_EQ(w.name, "penguins");
+  EXPECT_EQ(w.description, "Species from body measurements");
+  EXPECT_EQ(w.path, dir.file("wf.yaml"));
+  EXPECT_EQ(w.settings.env, "local");
+  EXPECT_EQ(w.settings.seed, 7u);
+  EXPECT_EQ(w.settings.store_path, "runs/mlops.db");
+  EXPECT_EQ(w.ingest.source.type, "file");
+  EXPECT_EQ(w.ingest.source.path, "data/penguins.json");
+  EXPECT_EQ(w.ingest.source.format, "json");
+  ASSERT_EQ(w.ingest.schema.size(), 3u);
+  EXPECT_EQ(w.ingest.schema[0].name, "bill_length_mm");
+  EXPECT_EQ(w.ingest.schema[0].type, DType::kFloat64);
+  EXPECT_EQ(w.ingest.schema[1].type, DType::kString);
+  EXPECT_EQ(w.ingest.schema[1].allowed,
+            (std::vector<std::string>{"Adelie", "Gentoo", "Chinstrap"}));
+  EXPECT_EQ(w.ingest.schema[2].type, DType::kInt64);
+  EXPECT_EQ(w.ingest.null_values, (std::vector<std::string>{"NA", ""}));
+  ASSERT_EQ(w.featurize.transforms.size(), 1u);
+  EXPECT_EQ(w.featurize.transforms[0].get("type")->text(), "one_hot");
+  EXPECT_EQ(w.featurize.label.column, "species");
+  EXPECT_EQ(w.featurize.drop, (std::vector<std::string>{"id"}));
+  EXPECT_EQ(w.train.objective, "multi:softprob");
+  EXPECT_EQ(w.train.rounds, 50);
+  EXPECT_EQ(w.train.split.type, "random");
+  EXPECT_DOUBLE_EQ(w.train.split.holdout, 0.25);
+  EXPECT_TRUE(w.train.split.stratify);
+  EXPECT_EQ(w.train.split.seed, 7u);  // falls back to the top-level seed
+  EXPECT_EQ(w.train.params, (std::vector<std::pair<std::string, std::string>>{
+                                {"max_depth", "4"}, {"eta", "0.1"}, {"nthread", "2"}}));
+  EXPECT_EQ(w.predict.id_columns, (std::vector<std::string>{"id"}));
+  EXPECT_EQ(w.report.title, "penguins");
+  ASSERT_EQ(w.contracts.size(), 2u);
+  EXPECT_EQ(w.contracts.at("ingest").text(), "contracts/penguins_clean.yaml");
+  EXPECT_TRUE(w.contracts.at("train").is_map());
+  EXPECT_EQ(w.config_hash, hash_bytes(canonical_text(w.tree)));
+  EXPECT_EQ(w.config_hash.size(), 32u);
+}
+
+TEST(ConfigWorkflow, StorePathAndSplitSeedCanBeSet) {
+  testing::TempDir dir;
+  Workflow w = load_workflow(
+      "name: w\nruns_dir: out\nstore: {path: /db/m.db}\ningest: {source: {path: a.csv}}\n"
+      "train: {split: {seed: 9}}\n",
+      dir);
+  EXPECT_EQ(w.settings.store_path, "/db/m.db");
+  EXPECT_EQ(w.train.split.seed, 9u);
+  EXPECT_EQ(build_settings(w.tree, "prod").store_path, "/db/m.db");
+  EXPECT_EQ(build_settings(builtin_defaults(), "prod").store_path, "runs/mlops.db");
+}
+
+TEST(ConfigWorkflow, ConfigHashChangesWithTheConfigOnly) {
+  testing::TempDir dir;
+  const std::string a =
+      load_workflow("name: w\ningest: {source: {path: a.csv}}\n", dir).config_hash;
+  const std::string b =
+      load_workflow("\n\nname: w\ningest:\n  source:\n    path: a.csv\n", dir).config_hash;
+  const std::string c =
+      load_workflow("name: w\ningest: {source: {path: b.csv}}\n", dir).config_hash;
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+}
+
+TEST(ConfigWorkflow, UnknownDtypeSuggestsTheClosest) {
+  testing::TempDir dir;
+  EXPECT_EQ(config_error([&] {
+              load_workflow(
+                  "name: w\ningest:\n  source: {path: a.csv}\n  schema:\n    Col: flot64\n", dir);
+            }),
+            dir.file("wf.yaml") +
+                ":5:5: key 'ingest.schema.Col': unknown type 'flot64' "
+                "(did you mean 'float64'?)");
+}
+
+TEST(ConfigWorkflow, SchemaColumnMapIsChecked) {
+  testing::TempDir dir;
+  const std::string head = "name: w\ningest:\n  source: {path: a.csv}\n  schema:\n";
+  EXPECT_EQ(
+      config_error([&] { load_workflow(head + "    C: {tpye: int64}\n", dir); }),
+      dir.file("wf.yaml") + ":5:9: unknown key 'ingest.schema.C.tpye' (did you mean 'type'?)");
+  EXPECT_EQ(config_error([&] { load_workflow(head + "    C: {type: int64, values: [1]}\n", dir); }),
+            dir.file("wf.yaml") +
+                ":5:5: key 'ingest.schema.C.values': allowed values need type string, not 'int64'");
+  Workflow w = load_workflow(head + "    C: {values: [x, y]}\n", dir);
+  EXPECT_EQ(w.ingest.schema[0].type, DType::kString);
+}
+
+TEST(ConfigWorkflow, NameIsRequired) {
+  testing::TempDir dir;
+  EXPECT_EQ(config_error([&] { load_workflow("ingest: {source: {path: a.csv}}\n", dir); }),
+            dir.file("wf.yaml") + ": key 'name' is required");
+}
+
+TEST(ConfigWorkflow, SourcePathIsRequired) {
+  testing::TempDir dir;
+  EXPECT_EQ(
+      config_error([&] { load_workflow("name: w\ningest:\n  source: {format: csv}\n", dir); }),
+      dir.file("wf.yaml") + ":3:3: key 'ingest.source.path' is required");
+}
+
+TEST(ConfigWorkflow, ContractStageMustBeAStage) {
+  testing::TempDir dir;
+  EXPECT_EQ(config_error([&] {
+              load_workflow(
+                  "name: w\ningest: {source: {path: a.csv}}\ncontracts:\n  ingset: c.yaml\n", dir);
+            }),
+            dir.file("wf.yaml") +
+                ":4:3: key 'contracts.ingset': unknown stage 'ingset' (did you mean 'ingest'?)");
+}
+
+TEST(ConfigWorkflow, TransformsMustBeMaps) {
+  testing::TempDir dir;
+  EXPECT_EQ(
+      config_error([&] {
+        load_workflow(
+            "name: w\ningest: {source: {path: a.csv}}\nfeaturize:\n  transforms:\n    - log1p\n",
+            dir);
+      }),
+      dir.file("wf.yaml") + ":5:7: key 'featurize.transforms[0]': expected a map with a 'type'");
+}
+
+TEST(ConfigWorkflow, ParamsMustBeSingleValues) {
+  testing::TempDir dir;
+  EXPECT_EQ(
+      config_error([&] {
+        load_workflow("name: w\ningest: {source: {path: a.csv}}\ntrain:\n  params:\n    eta: [1]\n",
+                      dir);
+      }),
+      dir.file("wf.yaml") + ":5:5: key 'train.params.eta': expected a single value, got a list");
+}
+
+}  // namespace
+}  // namespace mlops

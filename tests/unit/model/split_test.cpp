@@ -1,0 +1,82 @@
+#include "mlops/model/split.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "mlops/core/error.h"
+
+namespace mlops {
+namespace {
+
+std::string split_error(size_t rows, double fraction) {
+  try {
+    random_split(rows, fraction, 1);
+  } catch (const ConfigError& error) {
+    return error.what();
+  }
+  return "no error";
+}
+
+TEST(Split, SameSeedGivesSameSplit) {
+  SplitIndices a = random_split(100, 0.3, 7);
+  SplitIndices b = random_split(100, 0.3, 7);
+  EXPECT_EQ(a.train, b.train);
+  EXPECT_EQ(a.holdout, b.holdout);
+  EXPECT_NE(random_split(100, 0.3, 8).holdout, a.holdout);
+}
+
+TEST(Split, IsTheSameOnEveryPlatform) {
+  // Pinned: splitmix64 and Fisher-Yates are ours, so this must never change.
+  EXPECT_EQ(random_split(10, 0.3, 42).holdout, (std::vector<size_t>{0, 5, 9}));
+}
+
+TEST(Split, SidesAreAscendingDisjointAndCoverEveryRow) {
+  SplitIndices split = random_split(57, 0.25, 3);
+  EXPECT_TRUE(std::is_sorted(split.train.begin(), split.train.end()));
+  EXPECT_TRUE(std::is_sorted(split.holdout.begin(), split.holdout.end()));
+  std::vector<size_t> all = split.train;
+  all.insert(all.end(), split.holdout.begin(), split.holdout.end());
+  std::sort(all.begin(), all.end());
+  for (size_t row = 0; row < all.size(); ++row) EXPECT_EQ(all[row], row);
+  EXPECT_EQ(all.size(), 57u);
+}
+
+TEST(Split, HoldsOutRoundedFraction) {
+  EXPECT_EQ(random_split(101, 0.2, 1).holdout.size(), 20u);  // 20.2
+  EXPECT_EQ(random_split(10, 0.25, 1).holdout.size(), 3u);   // 2.5 rounds away from zero
+  EXPECT_EQ(random_split(10, 0.2, 1).train.size(), 8u);
+}
+
+TEST(Split, StratifiedKeepsEachClassMix) {
+  std::vector<int> strata;
+  for (int i = 0; i < 40; ++i) strata.push_back(i % 4 == 0 ? 1 : 0);  // 30 zeros, 10 ones
+  SplitIndices split = random_split(strata.size(), 0.2, 5, strata);
+  auto ones = std::count_if(split.holdout.begin(), split.holdout.end(),
+                            [&](size_t row) { return strata[row] == 1; });
+  EXPECT_EQ(split.holdout.size(), 8u);
+  EXPECT_EQ(ones, 2);
+  EXPECT_TRUE(std::is_sorted(split.holdout.begin(), split.holdout.end()));
+  EXPECT_EQ(random_split(strata.size(), 0.2, 5, strata).holdout, split.holdout);
+}
+
+TEST(Split, FractionMustBeStrictlyBetweenZeroAndOne) {
+  EXPECT_EQ(split_error(10, 0.0),
+            "train.split.holdout: 0 is not a fraction between 0 and 1 (exclusive)");
+  EXPECT_EQ(split_error(10, 1.0),
+            "train.split.holdout: 1 is not a fraction between 0 and 1 (exclusive)");
+  EXPECT_EQ(split_error(10, std::nan("")),
+            "train.split.holdout: nan is not a fraction between 0 and 1 (exclusive)");
+}
+
+TEST(Split, EitherSideEmptyIsAConfigError) {
+  EXPECT_EQ(split_error(3, 0.1), "train.split.holdout: 0.1 of 3 rows holds out no rows");
+  EXPECT_EQ(split_error(1, 0.9), "train.split.holdout: 0.9 of 1 rows leaves no rows to train on");
+  EXPECT_EQ(split_error(0, 0.5), "train.split.holdout: 0.5 of 0 rows holds out no rows");
+}
+
+}  // namespace
+}  // namespace mlops
