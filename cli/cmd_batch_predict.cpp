@@ -4,7 +4,8 @@
 namespace mlops::cli {
 
 void setup_batch_predict(CLI::App& app) {
-  add_stage_command(app, Stage::kPredict, "batch-predict", "Score a table with the run's model and saved feature state");
+  add_stage_command(app, Stage::kPredict, "batch-predict",
+                    "Score a table with the run's model and saved feature state");
 }
 
 }  // namespace mlops::cli

@@ -21,7 +21,8 @@ void setup_config(CLI::App& app) {
     fmt::print("{}", to_yaml(load_config(to_load_options(*options)), true, *explain));
   });
 
-  CLI::App* keys = config->add_subcommand("keys", "List every config key with type, default and help");
+  CLI::App* keys =
+      config->add_subcommand("keys", "List every config key with type, default and help");
   keys->callback([] { fmt::print("{}", config_reference_markdown()); });
 }
 

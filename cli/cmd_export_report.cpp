@@ -4,7 +4,8 @@
 namespace mlops::cli {
 
 void setup_export_report(CLI::App& app) {
-  add_stage_command(app, Stage::kReport, "export-report", "Write the run's self-contained HTML report");
+  add_stage_command(app, Stage::kReport, "export-report",
+                    "Write the run's self-contained HTML report");
 }
 
 }  // namespace mlops::cli

@@ -4,7 +4,9 @@
 namespace mlops::cli {
 
 void setup_ingest(CLI::App& app) {
-  add_stage_command(app, Stage::kIngest, "ingest", "Read the workflow's source, type it, quarantine bad records (starts a new run)");
+  add_stage_command(
+      app, Stage::kIngest, "ingest",
+      "Read the workflow's source, type it, quarantine bad records (starts a new run)");
 }
 
 }  // namespace mlops::cli

@@ -1,12 +1,12 @@
 // The `mlops` executable: builds the CLI, dispatches to a subcommand, and is the only place
 // that turns errors into the documented exit codes (README "Exit codes").
 
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
 #include <exception>
-
-#include <CLI/CLI.hpp>
-#include <fmt/format.h>
 
 #include "commands.h"
 #include "mlops/core/error.h"
@@ -38,9 +38,10 @@ const char* kind_of(mlops::ExitCode code) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"mlops: a native MLOps toolkit. ingest -> featurize -> validate -> train -> "
-               "batch-predict -> export-report, each checked by data contracts.",
-               "mlops"};
+  CLI::App app{
+      "mlops: a native MLOps toolkit. ingest -> featurize -> validate -> train -> "
+      "batch-predict -> export-report, each checked by data contracts.",
+      "mlops"};
   app.set_version_flag("--version", fmt::format("mlops {}", mlops::kVersion));
   app.require_subcommand(1);
   app.footer(

@@ -10,12 +10,14 @@ void add_common_options(CLI::App& command, CommonOptions& options) {
       ->capture_default_str();
   command.add_option("--workflow,-w", options.workflow,
                      "Workflow file (default: the files listed under `workflows` in the config)");
-  command.add_option("--set", options.sets,
-                     "Override a config key, e.g. --set train.rounds=50 (repeatable)")
+  command
+      .add_option("--set", options.sets,
+                  "Override a config key, e.g. --set train.rounds=50 (repeatable)")
       ->allow_extra_args(false);
   command.add_option("--log-format", options.log_format, "Log lines as text or json")
       ->check(CLI::IsMember({"text", "json"}));
-  command.add_option("--config-dir", options.config_dir, "Directory holding base.yaml and <env>.yaml")
+  command
+      .add_option("--config-dir", options.config_dir, "Directory holding base.yaml and <env>.yaml")
       ->capture_default_str();
 }
 
@@ -36,8 +38,8 @@ LoadOptions to_load_options(const CommonOptions& options) {
 
 void configure_logging(const std::string& format, const std::string& level) {
   set_log_format(format == "json" ? LogFormat::kJson : LogFormat::kText);
-  set_log_level(level == "debug"  ? LogLevel::kDebug
-                : level == "warn" ? LogLevel::kWarn
+  set_log_level(level == "debug"   ? LogLevel::kDebug
+                : level == "warn"  ? LogLevel::kWarn
                 : level == "error" ? LogLevel::kError
                                    : LogLevel::kInfo);
 }

@@ -1,10 +1,9 @@
 #pragma once
 // Options every subcommand shares, and their translation into config load options.
 
+#include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "mlops/config/loader.h"
 

@@ -8,8 +8,7 @@
 namespace mlops::cli {
 
 CLI::App* add_stage_command(CLI::App& app, Stage stage, const std::string& name,
-                            const std::string& description,
-                            std::function<bool()> alternative) {
+                            const std::string& description, std::function<bool()> alternative) {
   auto options = std::make_shared<CommonOptions>();
   CLI::App* command = app.add_subcommand(name, description);
   add_common_options(*command, *options);

@@ -13,7 +13,6 @@ namespace mlops::cli {
 /// Adds a subcommand that runs `stage` alone. When `alternative` is given and returns true,
 /// it has handled the command itself (validate's file mode) and the stage does not run.
 CLI::App* add_stage_command(CLI::App& app, Stage stage, const std::string& name,
-                            const std::string& description,
-                            std::function<bool()> alternative = {});
+                            const std::string& description, std::function<bool()> alternative = {});
 
 }  // namespace mlops::cli

@@ -6,10 +6,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "support/temp_dir.h"
 
@@ -36,8 +35,8 @@ inline nlohmann::json read_json(const std::filesystem::path& path) {
 inline CliResult run_mlops(const std::string& args, const TempDir& scratch,
                            const std::string& env_prefix = "") {
   const std::string out = scratch.file("stdout.txt"), err = scratch.file("stderr.txt");
-  const std::string command = "cd '" MLOPS_SOURCE_DIR "' && " + env_prefix + " '" MLOPS_BINARY
-                              "' " + args + " > '" + out + "' 2> '" + err + "'";
+  const std::string command = "cd '" MLOPS_SOURCE_DIR "' && " + env_prefix +
+                              " '" MLOPS_BINARY "' " + args + " > '" + out + "' 2> '" + err + "'";
   int status = std::system(command.c_str());
   CliResult result;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

@@ -52,7 +52,8 @@ TEST_F(StageCommands, NoRunYetIsAUsageError) {
 }
 
 TEST_F(StageCommands, WrongTypeInSetIsAConfigErrorNamingTheKey) {
-  CliResult result = mlops("run --env local --workflow workflows/cars-mpg.yaml --set train.rounds=many");
+  CliResult result =
+      mlops("run --env local --workflow workflows/cars-mpg.yaml --set train.rounds=many");
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find("train.rounds"), std::string::npos) << result.err;
   EXPECT_NE(result.err.find("'many'"), std::string::npos) << result.err;
@@ -87,8 +88,9 @@ TEST_F(StageCommands, WrongTypedDataFailsTheIngestContract) {
     data.replace(value, end - value, "\"heavy\"");
   }
   dir_.write("data/penguins.json", data);
-  CliResult result = mlops("run --env local --workflow workflows/penguins-species.yaml --set data_dir=" +
-                           dir_.file("data"));
+  CliResult result =
+      mlops("run --env local --workflow workflows/penguins-species.yaml --set data_dir=" +
+            dir_.file("data"));
   EXPECT_EQ(result.exit_code, 3) << result.err;
   EXPECT_NE(result.err.find("stage ingest: check row_count failed: expected 300..1000, observed 0"),
             std::string::npos)
@@ -104,7 +106,8 @@ TEST_F(StageCommands, WrongTypedDataFailsTheIngestContract) {
 
 TEST_F(StageCommands, MissingColumnStopsWithItsName) {
   std::string data = slurp(MLOPS_SOURCE_DIR "/data/cars.json");
-  for (size_t at = data.find("\"Origin\":"); at != std::string::npos; at = data.find("\"Origin\":")) {
+  for (size_t at = data.find("\"Origin\":"); at != std::string::npos;
+       at = data.find("\"Origin\":")) {
     size_t line_start = data.rfind('\n', at);
     size_t line_end = data.find('\n', at);
     data.erase(line_start, line_end - line_start);
@@ -114,8 +117,8 @@ TEST_F(StageCommands, MissingColumnStopsWithItsName) {
     data.erase(at, 1);
   }
   dir_.write("data/cars.json", data);
-  CliResult result =
-      mlops("run --env local --workflow workflows/cars-mpg.yaml --set data_dir=" + dir_.file("data"));
+  CliResult result = mlops("run --env local --workflow workflows/cars-mpg.yaml --set data_dir=" +
+                           dir_.file("data"));
   EXPECT_NE(result.exit_code, 0);
   EXPECT_TRUE(result.exit_code == 3 || result.exit_code == 4) << result.exit_code << result.err;
   EXPECT_NE(result.err.find("'Origin'"), std::string::npos) << result.err;
@@ -158,7 +161,8 @@ TEST_F(StageCommands, ValidateFilesAgainstAContract) {
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
   EXPECT_NE(ok.out.find("seattle-weather.csv: ok (1461 rows"), std::string::npos) << ok.out;
 
-  std::string strict = dir_.write("strict.yaml", "columns:\n  temp_max: {max: 30}\n  wind: {dtype: int64}\n");
+  std::string strict =
+      dir_.write("strict.yaml", "columns:\n  temp_max: {max: 30}\n  wind: {dtype: int64}\n");
   CliResult bad = run_mlops("validate --format json --contract " + strict + data, dir_);
   EXPECT_EQ(bad.exit_code, 3);
   nlohmann::json reports = nlohmann::json::parse(bad.out);

@@ -12,9 +12,8 @@ namespace fs = std::filesystem;
 class WorkflowRun : public ::testing::Test {
  protected:
   CliResult run(const std::string& workflow) {
-    return run_mlops("run --env local --workflow workflows/" + workflow + " --set runs_dir=" +
-                         runs_dir(),
-                     dir_);
+    return run_mlops(
+        "run --env local --workflow workflows/" + workflow + " --set runs_dir=" + runs_dir(), dir_);
   }
   std::string runs_dir() const { return dir_.file("runs"); }
   TempDir dir_;
@@ -100,9 +99,11 @@ TEST_F(WorkflowRun, RunWithoutWorkflowRunsEveryConfiguredWorkflow) {
 }
 
 TEST_F(WorkflowRun, JsonLogsAreOneObjectPerLineWithStageTiming) {
-  CliResult result = run_mlops("run --env local --workflow workflows/penguins-species.yaml "
-                               "--log-format json --set runs_dir=" + runs_dir(),
-                               dir_);
+  CliResult result = run_mlops(
+      "run --env local --workflow workflows/penguins-species.yaml "
+      "--log-format json --set runs_dir=" +
+          runs_dir(),
+      dir_);
   ASSERT_EQ(result.exit_code, 0) << result.err;
   std::istringstream lines(result.err);
   std::string line;

@@ -19,7 +19,7 @@ using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
 EnvLookup process_env();
 
 struct LoadOptions {
-  std::string env = "local";          // local, dev or prod
+  std::string env = "local";           // local, dev or prod
   std::string config_dir = "configs";  // holds base.yaml and <env>.yaml
   std::optional<std::string> workflow_path;
   std::vector<std::string> overrides;  // "--set" values, "a.b=c"

@@ -12,21 +12,21 @@ namespace mlops {
 
 enum class KeyType {
   kString,
-  kPath,       // a string naming a file or directory
+  kPath,  // a string naming a file or directory
   kInt,
   kFloat,
   kBool,
-  kEnum,       // a string among `choices`
-  kStringList, // a sequence of scalars (a single scalar is accepted as one item)
-  kMap,        // a map whose own keys are declared below it
-  kOpenMap,    // a map whose keys are free (column names, xgboost params); a component checks it
-  kAny,        // checked by the component that reads it (transform lists, contracts)
+  kEnum,        // a string among `choices`
+  kStringList,  // a sequence of scalars (a single scalar is accepted as one item)
+  kMap,         // a map whose own keys are declared below it
+  kOpenMap,     // a map whose keys are free (column names, xgboost params); a component checks it
+  kAny,         // checked by the component that reads it (transform lists, contracts)
 };
 
 struct KeyDecl {
-  std::string path;                  // dotted: "train.split.holdout"
+  std::string path;  // dotted: "train.split.holdout"
   KeyType type;
-  std::string default_value;         // "" = no default; a YAML scalar otherwise
+  std::string default_value;  // "" = no default; a YAML scalar otherwise
   std::string help;
   std::vector<std::string> choices;  // for kEnum
 };

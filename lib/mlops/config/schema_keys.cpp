@@ -78,7 +78,8 @@ const std::vector<KeyDecl>& config_keys() {
       key("report", T::kMap, "", "The HTML report."),
       key("report.title", T::kString, "", "Report title; default the workflow name."),
       key("contracts", T::kOpenMap, "",
-          "Stage name (ingest, featurize, train, predict) -> an inline contract or a contract file "
+          "Stage name (ingest, featurize, validate, train, predict) -> an inline contract or a "
+          "contract file "
           "path."),
   };
   return keys;

@@ -103,7 +103,8 @@ std::vector<std::pair<std::string, std::string>> read_params(const ConfigNode& t
 }
 
 std::map<std::string, ConfigNode> read_contracts(const ConfigNode& tree) {
-  static const std::vector<std::string> kStages{"ingest", "featurize", "train", "predict"};
+  static const std::vector<std::string> kStages{"ingest", "featurize", "validate", "train",
+                                                "predict"};
   std::map<std::string, ConfigNode> contracts;
   const ConfigNode* node = value_at(tree, "contracts");
   if (!node) return contracts;

@@ -1,9 +1,9 @@
 #include "mlops/contracts/check.h"
 
-#include <cmath>
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include <cmath>
 
 #include "mlops/core/error.h"
 #include "mlops/core/log.h"
@@ -50,7 +50,8 @@ void check_column(const ColumnRule& rule, const Column& column, std::vector<Chec
   }
   if (rule.nullable && !*rule.nullable) {
     CheckResult result = make("not_null", "no nulls");
-    size_t nulls = collect_failures(column, result, [&](size_t row) { return column.is_null(row); });
+    size_t nulls =
+        collect_failures(column, result, [&](size_t row) { return column.is_null(row); });
     result.observed = fmt::format("{} nulls", nulls);
     out.push_back(std::move(result));
   }
@@ -105,7 +106,9 @@ std::string_view severity_name(Severity severity) {
 
 }  // namespace
 
-bool ContractReport::passed() const { return failed_count(Severity::kError) == 0; }
+bool ContractReport::passed() const {
+  return failed_count(Severity::kError) == 0;
+}
 
 size_t ContractReport::failed_count(Severity severity) const {
   size_t count = 0;
@@ -125,11 +128,15 @@ nlohmann::json ContractReport::to_json() const {
                            {"example_rows", check.example_rows},
                            {"example_values", check.example_values}});
   }
-  return {{"stage", stage},   {"contract", contract}, {"rows", rows},
-          {"passed", passed()}, {"checks", checks_json}};
+  return {{"stage", stage},
+          {"contract", contract},
+          {"rows", rows},
+          {"passed", passed()},
+          {"checks", checks_json}};
 }
 
-ContractReport check_contract(const Contract& contract, const Table& table, const std::string& stage) {
+ContractReport check_contract(const Contract& contract, const Table& table,
+                              const std::string& stage) {
   ContractReport report;
   report.stage = stage;
   report.contract = contract.name;
@@ -173,18 +180,24 @@ std::string describe_failure(const ContractReport& report, const CheckResult& ch
   return text;
 }
 
-void enforce(const ContractReport& report) {
+void enforce(const std::vector<ContractReport>& reports) {
   std::string errors;
-  for (const auto& check : report.checks) {
-    if (check.passed) continue;
-    if (check.severity == Severity::kWarn) {
-      log_warn(describe_failure(report, check), {{"contract", report.contract}});
-    } else {
-      errors += (errors.empty() ? "" : "\n") + describe_failure(report, check);
+  std::vector<std::string> violated;
+  for (const auto& report : reports) {
+    bool report_failed = false;
+    for (const auto& check : report.checks) {
+      if (check.passed) continue;
+      if (check.severity == Severity::kWarn) {
+        log_warn(describe_failure(report, check), {{"contract", report.contract}});
+      } else {
+        errors += "\n" + describe_failure(report, check);
+        report_failed = true;
+      }
     }
+    if (report_failed) violated.push_back("'" + report.contract + "'");
   }
   if (!errors.empty()) {
-    throw ContractError("contract '{}' violated:\n{}", report.contract, errors);
+    throw ContractError("contract {} violated:{}", fmt::join(violated, ", "), errors);
   }
 }
 

@@ -10,8 +10,8 @@ namespace {
 
 const std::vector<std::string> kContractKeys = {"rows", "columns", "description"};
 const std::vector<std::string> kRowKeys = {"min", "max", "severity"};
-const std::vector<std::string> kColumnKeys = {"dtype",    "nullable", "max_null_fraction", "min",
-                                              "max",      "values",   "severity"};
+const std::vector<std::string> kColumnKeys = {"dtype", "nullable", "max_null_fraction", "min",
+                                              "max",   "values",   "severity"};
 
 void check_keys(const ConfigNode& node, const std::vector<std::string>& allowed,
                 const std::string& where) {
@@ -47,7 +47,8 @@ Contract parse_contract(const ConfigNode& node, std::string name) {
     check_keys(*rows, kRowKeys, "rows");
     if (const ConfigNode* min = rows->get("min")) contract.min_rows = min->as_int("rows.min");
     if (const ConfigNode* max = rows->get("max")) contract.max_rows = max->as_int("rows.max");
-    if (const ConfigNode* s = rows->get("severity")) contract.rows_severity = parse_severity(*s, "rows.severity");
+    if (const ConfigNode* s = rows->get("severity"))
+      contract.rows_severity = parse_severity(*s, "rows.severity");
   }
   if (const ConfigNode* columns = node.get("columns")) {
     if (!columns->is_map()) {
@@ -71,14 +72,17 @@ Contract parse_contract(const ConfigNode& node, std::string name) {
                             where, text, did_you_mean(text, dtype_names()));
         }
       }
-      if (const ConfigNode* v = rules.get("nullable")) rule.nullable = v->as_bool(where + ".nullable");
+      if (const ConfigNode* v = rules.get("nullable"))
+        rule.nullable = v->as_bool(where + ".nullable");
       if (const ConfigNode* v = rules.get("max_null_fraction")) {
         rule.max_null_fraction = v->as_double(where + ".max_null_fraction");
       }
       if (const ConfigNode* v = rules.get("min")) rule.min = v->as_double(where + ".min");
       if (const ConfigNode* v = rules.get("max")) rule.max = v->as_double(where + ".max");
-      if (const ConfigNode* v = rules.get("values")) rule.values = v->as_string_list(where + ".values");
-      if (const ConfigNode* v = rules.get("severity")) rule.severity = parse_severity(*v, where + ".severity");
+      if (const ConfigNode* v = rules.get("values"))
+        rule.values = v->as_string_list(where + ".values");
+      if (const ConfigNode* v = rules.get("severity"))
+        rule.severity = parse_severity(*v, where + ".severity");
       contract.columns.push_back(std::move(rule));
     }
   }

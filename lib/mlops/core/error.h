@@ -29,13 +29,13 @@ class Error : public std::runtime_error {
   ExitCode code_;
 };
 
-#define MLOPS_DEFINE_ERROR(Name, code)                                                        \
-  class Name : public Error {                                                                 \
-   public:                                                                                    \
-    explicit Name(std::string message) : Error(code, std::move(message)) {}                  \
-    template <typename... Args>                                                               \
-    Name(fmt::format_string<Args...> format, Args&&... args)                                  \
-        : Error(code, fmt::format(format, std::forward<Args>(args)...)) {}                    \
+#define MLOPS_DEFINE_ERROR(Name, code)                                      \
+  class Name : public Error {                                               \
+   public:                                                                  \
+    explicit Name(std::string message) : Error(code, std::move(message)) {} \
+    template <typename... Args>                                             \
+    Name(fmt::format_string<Args...> format, Args&&... args)                \
+        : Error(code, fmt::format(format, std::forward<Args>(args)...)) {}  \
   }
 
 /// A configuration or usage mistake: unknown key, wrong type, missing file (exit 2).

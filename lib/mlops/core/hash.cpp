@@ -1,21 +1,22 @@
 #include "mlops/core/hash.h"
 
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+#include <xxhash.h>
+
 #include <cerrno>
 #include <cstring>
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <vector>
-
-#include <fmt/format.h>
-#include <xxhash.h>
 
 #include "mlops/core/error.h"
 
 namespace mlops {
 
 namespace {
-std::string to_hex(XXH128_hash_t hash) { return fmt::format("{:016x}{:016x}", hash.high64, hash.low64); }
+std::string to_hex(XXH128_hash_t hash) {
+  return fmt::format("{:016x}{:016x}", hash.high64, hash.low64);
+}
 }  // namespace
 
 std::string hash_bytes(std::string_view bytes) {

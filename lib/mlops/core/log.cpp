@@ -1,11 +1,10 @@
 #include "mlops/core/log.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <mutex>
-
-#include <fmt/format.h>
 
 #include "mlops/core/time.h"
 #include "mlops/core/value_format.h"
@@ -35,9 +34,15 @@ LogField::LogField(std::string_view key, uint64_t value)
 LogField::LogField(std::string_view key, double value)
     : key(key), value(fmt::format("{:.4g}", value)), quoted(false) {}
 
-void set_log_format(LogFormat format) { g_format = format; }
-void set_log_level(LogLevel level) { g_level = level; }
-LogFormat log_format() { return g_format; }
+void set_log_format(LogFormat format) {
+  g_format = format;
+}
+void set_log_level(LogLevel level) {
+  g_level = level;
+}
+LogFormat log_format() {
+  return g_format;
+}
 
 std::string json_escape(std::string_view text) {
   std::string out;

@@ -21,7 +21,8 @@ struct LogField {
   LogField(std::string_view key, uint64_t value);
   LogField(std::string_view key, int value) : LogField(key, static_cast<int64_t>(value)) {}
   LogField(std::string_view key, double value);
-  LogField(std::string_view key, bool value) : key(key), value(value ? "true" : "false"), quoted(false) {}
+  LogField(std::string_view key, bool value)
+      : key(key), value(value ? "true" : "false"), quoted(false) {}
 
   std::string key;
   std::string value;
@@ -33,10 +34,18 @@ void set_log_level(LogLevel level);
 LogFormat log_format();
 
 void log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields = {});
-inline void log_debug(std::string_view m, std::initializer_list<LogField> f = {}) { log(LogLevel::kDebug, m, f); }
-inline void log_info(std::string_view m, std::initializer_list<LogField> f = {}) { log(LogLevel::kInfo, m, f); }
-inline void log_warn(std::string_view m, std::initializer_list<LogField> f = {}) { log(LogLevel::kWarn, m, f); }
-inline void log_error(std::string_view m, std::initializer_list<LogField> f = {}) { log(LogLevel::kError, m, f); }
+inline void log_debug(std::string_view m, std::initializer_list<LogField> f = {}) {
+  log(LogLevel::kDebug, m, f);
+}
+inline void log_info(std::string_view m, std::initializer_list<LogField> f = {}) {
+  log(LogLevel::kInfo, m, f);
+}
+inline void log_warn(std::string_view m, std::initializer_list<LogField> f = {}) {
+  log(LogLevel::kWarn, m, f);
+}
+inline void log_error(std::string_view m, std::initializer_list<LogField> f = {}) {
+  log(LogLevel::kError, m, f);
+}
 
 /// Escapes a string for inclusion in JSON (without the surrounding quotes).
 std::string json_escape(std::string_view text);

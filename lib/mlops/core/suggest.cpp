@@ -1,8 +1,8 @@
 #include "mlops/core/suggest.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace mlops {
 

@@ -1,8 +1,8 @@
 #include "mlops/core/table.h"
 
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 #include "mlops/core/error.h"
 #include "mlops/core/suggest.h"

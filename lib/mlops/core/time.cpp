@@ -1,8 +1,8 @@
 #include "mlops/core/time.h"
 
-#include <chrono>
-
 #include <fmt/format.h>
+
+#include <chrono>
 
 namespace mlops {
 
@@ -24,7 +24,9 @@ bool read_digits(std::string_view text, size_t& pos, size_t count, unsigned& out
   return true;
 }
 
-bool is_leap(int64_t year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+bool is_leap(int64_t year) {
+  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
 
 unsigned days_in_month(int64_t year, unsigned month) {
   static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -92,16 +94,16 @@ std::optional<int64_t> parse_timestamp(std::string_view text) {
       if (pos != text.size()) return std::nullopt;
     }
   }
-  int64_t seconds = days_from_civil(year, month, day) * kSecondsPerDay + hour * 3600 +
-                    minute * 60 + second - offset_seconds;
+  int64_t seconds = days_from_civil(year, month, day) * kSecondsPerDay + hour * 3600 + minute * 60 +
+                    second - offset_seconds;
   return seconds * kMicrosPerSecond + micros_fraction;
 }
 
 CivilTime civil_from_micros(int64_t micros) {
   int64_t seconds = micros >= 0 ? micros / kMicrosPerSecond
                                 : -((-micros + kMicrosPerSecond - 1) / kMicrosPerSecond);
-  int64_t days = seconds >= 0 ? seconds / kSecondsPerDay
-                              : -((-seconds + kSecondsPerDay - 1) / kSecondsPerDay);
+  int64_t days =
+      seconds >= 0 ? seconds / kSecondsPerDay : -((-seconds + kSecondsPerDay - 1) / kSecondsPerDay);
   int64_t second_of_day = seconds - days * kSecondsPerDay;
   // civil_from_days, Howard Hinnant.
   int64_t z = days + 719468;
@@ -118,8 +120,7 @@ CivilTime civil_from_micros(int64_t micros) {
   civil.minute = static_cast<unsigned>(second_of_day % 3600 / 60);
   civil.second = static_cast<unsigned>(second_of_day % 60);
   civil.day_of_week = static_cast<unsigned>(((days % 7) + 7 + 3) % 7);  // 1970-01-01 was Thursday
-  civil.day_of_year =
-      static_cast<unsigned>(days - days_from_civil(civil.year, 1, 1)) + 1;
+  civil.day_of_year = static_cast<unsigned>(days - days_from_civil(civil.year, 1, 1)) + 1;
   return civil;
 }
 

@@ -4,6 +4,8 @@
 
 namespace mlops {
 
-std::string format_double(double value) { return fmt::format("{}", value); }
+std::string format_double(double value) {
+  return fmt::format("{}", value);
+}
 
 }  // namespace mlops

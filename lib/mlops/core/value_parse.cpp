@@ -1,8 +1,8 @@
 #include "mlops/core/value_parse.h"
 
-#include <charconv>
-
 #include <fast_float/fast_float.h>
+
+#include <charconv>
 
 namespace mlops {
 

@@ -8,7 +8,9 @@
 
 namespace mlops {
 
-std::string category_key(const Column& column, size_t row) { return column.format_value(row); }
+std::string category_key(const Column& column, size_t row) {
+  return column.format_value(row);
+}
 
 namespace {
 
@@ -34,14 +36,16 @@ CategoryCodesTransform::CategoryCodesTransform(const ConfigNode& spec) {
   columns_ = transform_columns(spec);
   if (const ConfigNode* k = spec.get("k")) {
     int64_t value = k->as_int("k");
-    if (value < 1) throw ConfigError("{}: transform 'category_codes': k must be >= 1", k->origin().describe());
+    if (value < 1)
+      throw ConfigError("{}: transform 'category_codes': k must be >= 1", k->origin().describe());
     k_ = static_cast<size_t>(value);
   }
 }
 
 void CategoryCodesTransform::fit(const Table& training) {
   for (const auto& name : columns_) {
-    std::vector<std::string> values = values_by_frequency(input_column(training, name, "category_codes"));
+    std::vector<std::string> values =
+        values_by_frequency(input_column(training, name, "category_codes"));
     if (k_ && values.size() > k_) values.resize(k_);
     std::map<std::string, int64_t> codes;
     for (size_t i = 0; i < values.size(); ++i) codes[values[i]] = static_cast<int64_t>(i);
@@ -68,7 +72,9 @@ void CategoryCodesTransform::apply(Table& table) const {
   }
 }
 
-nlohmann::json CategoryCodesTransform::state() const { return {{"codes", codes_}}; }
+nlohmann::json CategoryCodesTransform::state() const {
+  return {{"codes", codes_}};
+}
 void CategoryCodesTransform::load_state(const nlohmann::json& state) {
   codes_ = state.at("codes").get<std::map<std::string, std::map<std::string, int64_t>>>();
 }
@@ -101,7 +107,9 @@ void OneHotTransform::apply(Table& table) const {
   }
 }
 
-nlohmann::json OneHotTransform::state() const { return {{"categories", categories_}}; }
+nlohmann::json OneHotTransform::state() const {
+  return {{"categories", categories_}};
+}
 void OneHotTransform::load_state(const nlohmann::json& state) {
   categories_ = state.at("categories").get<std::map<std::string, std::vector<std::string>>>();
 }

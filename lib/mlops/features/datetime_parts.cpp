@@ -8,7 +8,7 @@
 namespace mlops {
 
 namespace {
-const std::vector<std::string> kParts = {"year", "month",       "day",         "hour",
+const std::vector<std::string> kParts = {"year",   "month",       "day",         "hour",
                                          "minute", "day_of_week", "day_of_year", "epoch"};
 
 int64_t part_value(const CivilTime& t, int64_t micros, const std::string& part) {
@@ -27,7 +27,8 @@ DatetimePartsTransform::DatetimePartsTransform(const ConfigNode& spec) {
   check_transform_keys(spec, {"columns", "column", "parts", "keep"});
   columns_ = transform_columns(spec);
   const ConfigNode* parts = spec.get("parts");
-  if (!parts) throw ConfigError("{}: transform 'datetime_parts' needs 'parts'", spec.origin().describe());
+  if (!parts)
+    throw ConfigError("{}: transform 'datetime_parts' needs 'parts'", spec.origin().describe());
   parts_ = parts->as_string_list("parts");
   for (const auto& part : parts_) {
     bool known = false;
@@ -44,9 +45,10 @@ void DatetimePartsTransform::apply(Table& table) const {
   for (const auto& name : columns_) {
     const Column input = input_column(table, name, "datetime_parts");
     if (input.type() != DType::kTimestamp) {
-      throw DataError("featurize: transform 'datetime_parts': column '{}' is {}, expected timestamp "
-                      "(declare it as timestamp in ingest.schema)",
-                      name, dtype_name(input.type()));
+      throw DataError(
+          "featurize: transform 'datetime_parts': column '{}' is {}, expected timestamp "
+          "(declare it as timestamp in ingest.schema)",
+          name, dtype_name(input.type()));
     }
     std::vector<Column> outputs;
     for (const auto& part : parts_) {

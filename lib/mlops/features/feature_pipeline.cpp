@@ -31,9 +31,10 @@ void FeaturePipeline::fit(const Table& training) {
     }
     label_.classes.assign(classes.begin(), classes.end());
   } else if (!label->is_numeric()) {
-    throw DataError("featurize: label column '{}' is {}; a regression objective needs a numeric "
-                    "label",
-                    label_.column, dtype_name(label->type()));
+    throw DataError(
+        "featurize: label column '{}' is {}; a regression objective needs a numeric "
+        "label",
+        label_.column, dtype_name(label->type()));
   }
   Table work = training;
   for (const auto& transform : transforms_) {
@@ -45,9 +46,10 @@ void FeaturePipeline::fit(const Table& training) {
     if (name == label_.column) continue;
     if (std::find(drop_.begin(), drop_.end(), name) != drop_.end()) continue;
     if (!work.column(name).is_numeric()) {
-      throw ConfigError("featurize: column '{}' is a string; encode it with a transform "
-                        "(category_codes, one_hot) or list it in featurize.drop",
-                        name);
+      throw ConfigError(
+          "featurize: column '{}' is a string; encode it with a transform "
+          "(category_codes, one_hot) or list it in featurize.drop",
+          name);
     }
     feature_names_.push_back(name);
   }
@@ -74,8 +76,8 @@ std::vector<float> FeaturePipeline::encode_label(const Column& label) const {
   for (size_t row = 0; row < label.size(); ++row) {
     if (label.is_null(row)) continue;
     if (label_.categorical) {
-      auto it = std::lower_bound(label_.classes.begin(), label_.classes.end(),
-                                 category_key(label, row));
+      auto it =
+          std::lower_bound(label_.classes.begin(), label_.classes.end(), category_key(label, row));
       if (it != label_.classes.end() && *it == category_key(label, row)) {
         encoded[row] = static_cast<float>(it - label_.classes.begin());
       }
@@ -89,7 +91,8 @@ std::vector<float> FeaturePipeline::encode_label(const Column& label) const {
 nlohmann::json FeaturePipeline::to_json() const {
   nlohmann::json transforms = nlohmann::json::array();
   for (size_t i = 0; i < transforms_.size(); ++i) {
-    transforms.push_back({{"spec", to_yaml(specs_[i], false, false)}, {"state", transforms_[i]->state()}});
+    transforms.push_back(
+        {{"spec", to_yaml(specs_[i], false, false)}, {"state", transforms_[i]->state()}});
   }
   return {{"format", "mlops.feature_state/1"},
           {"transforms", transforms},

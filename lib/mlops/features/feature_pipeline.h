@@ -4,10 +4,9 @@
 // features. The state file is self-contained: it holds the transform declarations too.
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "mlops/config/workflow.h"
 #include "mlops/core/table.h"

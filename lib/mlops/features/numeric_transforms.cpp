@@ -55,8 +55,9 @@ FillNullTransform::FillNullTransform(const ConfigNode& spec) {
   columns_ = transform_columns(spec);
   strategy_ = spec.get("strategy") ? spec.get("strategy")->as_string("strategy") : "mean";
   if (strategy_ != "mean" && strategy_ != "median" && strategy_ != "constant") {
-    throw ConfigError("{}: transform 'fill_null': strategy '{}' is not one of mean, median, constant",
-                      spec.get("strategy")->origin().describe(), strategy_);
+    throw ConfigError(
+        "{}: transform 'fill_null': strategy '{}' is not one of mean, median, constant",
+        spec.get("strategy")->origin().describe(), strategy_);
   }
   if (strategy_ == "constant") {
     if (!spec.get("value")) {
@@ -101,7 +102,9 @@ void FillNullTransform::apply(Table& table) const {
   }
 }
 
-nlohmann::json FillNullTransform::state() const { return {{"fill", fill_}}; }
+nlohmann::json FillNullTransform::state() const {
+  return {{"fill", fill_}};
+}
 void FillNullTransform::load_state(const nlohmann::json& state) {
   fill_ = state.at("fill").get<std::map<std::string, double>>();
 }

@@ -3,10 +3,9 @@
 // learned, unchanged, at training and at scoring time (the state is saved next to the model).
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "mlops/config/node.h"
 #include "mlops/core/table.h"

@@ -14,6 +14,7 @@ void check_transform_keys(const ConfigNode& spec, const std::vector<std::string>
 /// `columns: [a, b]` or `column: a`; at least one is required.
 std::vector<std::string> transform_columns(const ConfigNode& spec);
 /// The column as a Column of the table, throwing DataError "<transform>: no column 'x'".
-const Column& input_column(const Table& table, const std::string& name, const std::string& transform);
+const Column& input_column(const Table& table, const std::string& name,
+                           const std::string& transform);
 
 }  // namespace mlops

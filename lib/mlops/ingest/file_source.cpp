@@ -9,7 +9,8 @@ namespace mlops {
 
 namespace {
 bool ends_with(const std::string& text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 }  // namespace
 
@@ -19,9 +20,10 @@ std::string resolve_format(const SourceSpec& source) {
   if (ends_with(source.path, ".tsv")) return "tsv";
   if (ends_with(source.path, ".json")) return "json";
   if (ends_with(source.path, ".jsonl") || ends_with(source.path, ".ndjson")) return "jsonl";
-  throw ConfigError("ingest.source.format: cannot tell the format of '{}' from its extension; "
-                    "set ingest.source.format to csv, tsv, json or jsonl",
-                    source.path);
+  throw ConfigError(
+      "ingest.source.format: cannot tell the format of '{}' from its extension; "
+      "set ingest.source.format to csv, tsv, json or jsonl",
+      source.path);
 }
 
 ReadResult read_with_schema(const std::string& path, const IngestSpec& spec) {

@@ -1,13 +1,12 @@
-#include "mlops/io/csv.h"
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <unordered_set>
 
-#include <fmt/format.h>
-#include <fmt/ranges.h>
-
 #include "mlops/core/error.h"
 #include "mlops/core/suggest.h"
+#include "mlops/io/csv.h"
 #include "mlops/io/csv_scan.h"
 #include "mlops/io/typing.h"
 
@@ -44,10 +43,10 @@ std::vector<const ColumnDecl*> match_declared(const std::vector<std::string>& na
   for (const auto& decl : options.declared) {
     auto it = std::find(names.begin(), names.end(), decl.name);
     if (it == names.end()) {
-      throw DataError("{}: column '{}' declared in the schema is missing from the header "
-                      "(columns: {}){}",
-                      options.source_name, decl.name, fmt::join(names, ", "),
-                      did_you_mean(decl.name, names));
+      throw DataError(
+          "{}: column '{}' declared in the schema is missing from the header "
+          "(columns: {}){}",
+          options.source_name, decl.name, fmt::join(names, ", "), did_you_mean(decl.name, names));
     }
     auto& slot = decls[static_cast<size_t>(it - names.begin())];
     if (!slot) slot = &decl;

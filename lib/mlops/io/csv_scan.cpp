@@ -86,7 +86,7 @@ size_t CsvScan::scan_quoted_record(size_t pos, CsvRecordRef& record) {
   // A '\r' just before the line end (or the end of input) belongs to a CRLF, not the field.
   auto trim_cr = [&](size_t begin, size_t end) {
     return (end > begin && text_[end - 1] == '\r' && (end == n || text_[end] == '\n')) ? end - 1
-                                                                                        : end;
+                                                                                       : end;
   };
   size_t i = pos;
   while (true) {

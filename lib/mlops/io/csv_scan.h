@@ -13,7 +13,7 @@
 namespace mlops::io_detail {
 
 struct CsvFieldRef {
-  size_t begin = 0;         // offset into the input, or into CsvScan::scratch
+  size_t begin = 0;  // offset into the input, or into CsvScan::scratch
   uint32_t size = 0;
   uint32_t in_scratch = 0;  // 1 when the text lives in scratch
 };
@@ -23,7 +23,7 @@ struct CsvRecordRef {
   size_t raw_begin = 0, raw_end = 0;  // the record's bytes, without its line end
   size_t first_field = 0;             // index into CsvScan::fields
   size_t num_fields = 0;
-  bool unterminated = false;          // a quoted field ran to the end of the input
+  bool unterminated = false;  // a quoted field ran to the end of the input
 };
 
 class CsvScan {

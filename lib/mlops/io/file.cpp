@@ -16,7 +16,9 @@ namespace {
 
 constexpr size_t kWriteBufferSize = size_t{1} << 20;
 
-std::string errno_text() { return std::strerror(errno); }
+std::string errno_text() {
+  return std::strerror(errno);
+}
 
 // Retries on EINTR and short writes, which ::write may return for large buffers.
 bool write_all(int fd, const char* data, size_t size) {

@@ -1,9 +1,9 @@
 #include "mlops/io/json.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <deque>
-
-#include <fmt/format.h>
 
 #include "mlops/core/error.h"
 #include "mlops/io/file.h"
@@ -34,7 +34,9 @@ Position position_of(std::string_view text, size_t offset) {
 }
 
 // nlohmann's byte is the 1-based index of the last character it read: the offending one.
-size_t error_offset(const Json::parse_error& error) { return error.byte ? error.byte - 1 : 0; }
+size_t error_offset(const Json::parse_error& error) {
+  return error.byte ? error.byte - 1 : 0;
+}
 
 // nlohmann's message without its "[json.exception...] parse error at line 1, column 4: "
 // prefix, whose position we state ourselves.

@@ -1,9 +1,9 @@
 #include "mlops/io/json_columns.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <limits>
-
-#include <fmt/format.h>
 
 #include "mlops/core/time.h"
 #include "mlops/core/value_parse.h"
@@ -12,7 +12,9 @@ namespace mlops::io_detail {
 namespace {
 
 // An empty nested object has no leaf to flatten to, so it reads as a null under its own name.
-bool is_null(const Json* value) { return !value || value->is_null() || value->is_object(); }
+bool is_null(const Json* value) {
+  return !value || value->is_null() || value->is_object();
+}
 
 // A string's own characters; any other value as compact JSON.
 std::string value_text(const Json& value) {

@@ -4,14 +4,13 @@
 // Private to lib/mlops/io.
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "mlops/io/read_result.h"
 #include "mlops/io/typing.h"
@@ -48,8 +47,8 @@ class JsonColumns {
 
   void flatten(const Json& object);
   size_t slot_for(std::string_view name);
-  void reject(const Json& record, size_t line, size_t index, std::string column,
-              std::string value, std::string reason);
+  void reject(const Json& record, size_t line, size_t index, std::string column, std::string value,
+              std::string reason);
 
   const ReadOptions& options_;
   std::vector<Slot> slots_;

@@ -8,7 +8,9 @@
 
 namespace mlops {
 
-std::string schema_sidecar_path(const std::string& path) { return path + ".schema.json"; }
+std::string schema_sidecar_path(const std::string& path) {
+  return path + ".schema.json";
+}
 
 void write_table(const Table& table, const std::string& path) {
   nlohmann::json fields = nlohmann::json::array();

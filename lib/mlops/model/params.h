@@ -13,6 +13,7 @@
 
 namespace mlops {
 
+/// Parameter name/value pairs in the order they are set.
 using Params = std::vector<std::pair<std::string, std::string>>;
 
 /// objective (and num_class for multiclass), then nthread=2, seed=spec.split.seed and

@@ -2,11 +2,11 @@
 // RAII over the XGBoost C API. Every call goes through MLOPS_XGB_CHECK, which throws ModelError
 // with XGBGetLastError(); results are copied out before the next call.
 
+#include <xgboost/c_api.h>
+
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <xgboost/c_api.h>
 
 #include "mlops/model/matrix.h"
 

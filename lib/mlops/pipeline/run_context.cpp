@@ -1,10 +1,9 @@
 #include "mlops/pipeline/run_context.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <random>
-
-#include <fmt/format.h>
 
 #include "mlops/core/error.h"
 #include "mlops/core/hash.h"
@@ -99,9 +98,10 @@ void RunContext::require_stage(Stage stage, Stage needed_by) const {
   }
   const std::string status = stages[name].value("status", "");
   if (status != "ok") {
-    throw ConfigError("stage {} of run '{}' ended with status '{}'; `mlops {}` needs it: fix and "
-                      "rerun `mlops {}`",
-                      name, run_id_, status, stage_name(needed_by), name);
+    throw ConfigError(
+        "stage {} of run '{}' ended with status '{}'; `mlops {}` needs it: fix and "
+        "rerun `mlops {}`",
+        name, run_id_, status, stage_name(needed_by), name);
   }
 }
 
@@ -113,16 +113,11 @@ void RunContext::record_stage(Stage stage, const StageRecord& record, const std:
   for (const auto& path : record.outputs) outputs.push_back(file_entry(path));
   nlohmann::json contracts = nlohmann::json::array();
   for (const auto& report : record.contracts) contracts.push_back(report.to_json());
-  nlohmann::json entry{{"status", status},
-                       {"finished_at", format_iso8601(now_micros())},
-                       {"seconds", seconds},
-                       {"peak_rss_bytes", peak_rss_bytes},
-                       {"rows", record.rows},
-                       {"columns", record.columns},
-                       {"inputs", inputs},
-                       {"outputs", outputs},
-                       {"contracts", contracts},
-                       {"details", record.details}};
+  nlohmann::json entry{{"status", status},       {"finished_at", format_iso8601(now_micros())},
+                       {"seconds", seconds},     {"peak_rss_bytes", peak_rss_bytes},
+                       {"rows", record.rows},    {"columns", record.columns},
+                       {"inputs", inputs},       {"outputs", outputs},
+                       {"contracts", contracts}, {"details", record.details}};
   if (!error.empty()) entry["error"] = error;
   manifest_["stages"][std::string(stage_name(stage))] = std::move(entry);
   save_manifest();
@@ -148,8 +143,7 @@ void RunContext::update_store() {
       .upsert_run({run_id_, workflow_.name, workflow_.settings.env,
                    // Zero-padded microseconds sort as text, even for runs in the same second.
                    fmt::format("{:020}", manifest_.value("started_at_us", int64_t{0})),
-                   manifest_.value("status", ""), paths_.root,
-                   workflow_.config_hash});
+                   manifest_.value("status", ""), paths_.root, workflow_.config_hash});
 }
 
 }  // namespace mlops

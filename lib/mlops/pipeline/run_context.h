@@ -2,10 +2,9 @@
 // One run of one workflow: its directory, its manifest (rewritten atomically after every
 // stage) and the records of the stages it has run.
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "mlops/config/workflow.h"
 #include "mlops/contracts/check.h"

@@ -1,8 +1,8 @@
 #include "mlops/pipeline/runner.h"
 
-#include <chrono>
-
 #include <fmt/format.h>
+
+#include <chrono>
 
 #include "mlops/core/error.h"
 #include "mlops/core/log.h"
@@ -29,7 +29,8 @@ StageRecord dispatch(RunContext& run, Stage stage) {
 
 void execute_stage(RunContext& run, Stage stage) {
   const std::string name(stage_name(stage));
-  log_info(fmt::format("{}: start", name), {{"run", run.run_id()}, {"workflow", run.workflow().name}});
+  log_info(fmt::format("{}: start", name),
+           {{"run", run.run_id()}, {"workflow", run.workflow().name}});
   reset_peak_rss();
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] {
@@ -54,7 +55,7 @@ void execute_stage(RunContext& run, Stage stage) {
             {"seconds", seconds},
             {"peak_rss_mb", static_cast<double>(peak) / (1024.0 * 1024.0)}});
   try {
-    for (const auto& report : record.contracts) enforce(report);
+    enforce(record.contracts);
   } catch (const ContractError&) {
     run.set_status("failed");
     throw;
@@ -63,15 +64,16 @@ void execute_stage(RunContext& run, Stage stage) {
   for (Stage each : all_stages()) {
     const auto& stages = run.manifest().at("stages");
     const std::string each_name(stage_name(each));
-    complete = complete && stages.contains(each_name) && stages[each_name].value("status", "") == "ok";
+    complete =
+        complete && stages.contains(each_name) && stages[each_name].value("status", "") == "ok";
   }
   run.set_status(complete ? "ok" : "partial");
 }
 
 std::string execute_workflow(const Workflow& workflow) {
   RunContext run = RunContext::start(workflow);
-  log_info("run: start", {{"run", run.run_id()}, {"workflow", workflow.name},
-                          {"env", workflow.settings.env}});
+  log_info("run: start",
+           {{"run", run.run_id()}, {"workflow", workflow.name}, {"env", workflow.settings.env}});
   for (Stage stage : all_stages()) execute_stage(run, stage);
   log_info("run: done", {{"run", run.run_id()}, {"dir", run.paths().root}});
   return run.run_id();

@@ -30,7 +30,9 @@ struct RunPaths {
   std::string validation() const { return stage_dir(Stage::kValidate) + "/contracts.json"; }
   std::string train_dir() const { return stage_dir(Stage::kTrain); }
   std::string predictions() const { return stage_dir(Stage::kPredict) + "/predictions.csv"; }
-  std::string predict_quarantine() const { return stage_dir(Stage::kPredict) + "/quarantine.jsonl"; }
+  std::string predict_quarantine() const {
+    return stage_dir(Stage::kPredict) + "/quarantine.jsonl";
+  }
   std::string report() const { return stage_dir(Stage::kReport) + "/report.html"; }
 };
 

@@ -41,8 +41,8 @@ StageRecord run_featurize_stage(RunContext& run) {
                     {"unlabeled_rows", label->null_count()}};
 
   // Built-in: one feature row per clean row, and the label kept.
-  Contract builtin{.name = "built-in featurize", .min_rows = clean.num_rows(),
-                   .max_rows = clean.num_rows()};
+  Contract builtin{
+      .name = "built-in featurize", .min_rows = clean.num_rows(), .max_rows = clean.num_rows()};
   builtin.columns.push_back({.column = label_name});
   record.contracts.push_back(check_contract(builtin, features, "featurize"));
   check_declared_contract(run, Stage::kFeaturize, features, record);

@@ -59,8 +59,8 @@ StageRecord run_predict_stage(RunContext& run) {
   record.columns = predictions.num_columns();
   record.details = {{"model_version", model.version}, {"input_rows", input.num_rows()}};
 
-  record.contracts.push_back(
-      check_contract(builtin_predict_contract(predictions, input.num_rows()), predictions, "predict"));
+  record.contracts.push_back(check_contract(builtin_predict_contract(predictions, input.num_rows()),
+                                            predictions, "predict"));
   check_declared_contract(run, Stage::kPredict, predictions, record);
   return record;
 }

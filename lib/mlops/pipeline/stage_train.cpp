@@ -1,6 +1,6 @@
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 #include "mlops/core/log.h"
 #include "mlops/core/value_format.h"
@@ -58,31 +58,31 @@ StageRecord run_train_stage(RunContext& run) {
   const LabelInfo& label = pipeline.label();
 
   std::vector<float> labels = pipeline.encode_label(features.column(label.column));
-  SplitIndices split = training_split(features.column(label.column), label.categorical,
-                                      workflow.train.split);
+  SplitIndices split =
+      training_split(features.column(label.column), label.categorical, workflow.train.split);
   FeatureMatrix matrix = to_feature_matrix(features, pipeline.feature_names());
   const int num_class = label.categorical ? static_cast<int>(label.classes.size()) : 0;
 
   const std::string train_dir = paths.train_dir();
   make_directories(train_dir);
   const std::string model_path = train_dir + "/model.json";
-  TrainResult result =
-      train_xgboost(matrix, labels, split, workflow.train, num_class, model_path);
+  TrainResult result = train_xgboost(matrix, labels, split, workflow.train, num_class, model_path);
 
   // The model travels with everything needed to score: feature state, schema, metadata.
   pipeline.save(train_dir + "/feature_state.json");
-  nlohmann::json meta{{"format", "mlops.model/1"},
-                      {"run_id", run.run_id()},
-                      {"workflow", workflow.name},
-                      {"objective", workflow.train.objective},
-                      {"num_class", num_class},
-                      {"classes", label.classes},
-                      {"features", pipeline.feature_names()},
-                      {"label", label.column},
-                      {"rounds", workflow.train.rounds},
-                      {"params", workflow.train.params},
-                      {"config_hash", workflow.config_hash},
-                      {"features_hash", run.manifest()["stages"]["featurize"]["outputs"][0].value("hash", "")}};
+  nlohmann::json meta{
+      {"format", "mlops.model/1"},
+      {"run_id", run.run_id()},
+      {"workflow", workflow.name},
+      {"objective", workflow.train.objective},
+      {"num_class", num_class},
+      {"classes", label.classes},
+      {"features", pipeline.feature_names()},
+      {"label", label.column},
+      {"rounds", workflow.train.rounds},
+      {"params", workflow.train.params},
+      {"config_hash", workflow.config_hash},
+      {"features_hash", run.manifest()["stages"]["featurize"]["outputs"][0].value("hash", "")}};
   write_file_atomic(train_dir + "/model_meta.json", meta.dump(2) + "\n");
   nlohmann::json metrics = metrics_json(result);
   write_file_atomic(train_dir + "/metrics.json", metrics.dump(2) + "\n");
@@ -97,15 +97,19 @@ StageRecord run_train_stage(RunContext& run) {
 
   for (const auto& [name, value] : result.holdout_metrics) {
     log_info(fmt::format("train: holdout {}", name),
-             {{"value", value}, {"baseline", result.baseline_metrics.count(name)
-                                                 ? result.baseline_metrics.at(name)
-                                                 : std::nan("")}});
+             {{"value", value},
+              {"baseline", result.baseline_metrics.count(name) ? result.baseline_metrics.at(name)
+                                                               : std::nan("")}});
   }
 
   StageRecord record;
   record.inputs = {paths.features(), paths.feature_state()};
-  record.outputs = {model_path, train_dir + "/feature_state.json", train_dir + "/model_meta.json",
-                    train_dir + "/metrics.json", train_dir + "/importance.json", paths.metrics()};
+  record.outputs = {model_path,
+                    train_dir + "/feature_state.json",
+                    train_dir + "/model_meta.json",
+                    train_dir + "/metrics.json",
+                    train_dir + "/importance.json",
+                    paths.metrics()};
   record.rows = result.train_rows + result.holdout_rows;
   record.columns = matrix.names.size();
   record.details = metrics;

@@ -3,10 +3,10 @@
 // least two classes for classification, numeric features, and no feature that copies the label
 // (leakage).
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "mlops/features/feature_pipeline.h"
 #include "mlops/io/file.h"
@@ -33,7 +33,8 @@ bool copies_label(const Column& feature, const std::vector<float>& label) {
   size_t compared = 0;
   for (size_t row = 0; row < feature.size(); ++row) {
     if (std::isnan(label[row])) continue;
-    if (feature.is_null(row) || static_cast<float>(feature.numeric_at(row)) != label[row]) return false;
+    if (feature.is_null(row) || static_cast<float>(feature.numeric_at(row)) != label[row])
+      return false;
     ++compared;
   }
   return compared > 0;
@@ -64,11 +65,12 @@ StageRecord run_validate_stage(RunContext& run) {
       ++labeled;
       classes.insert(value);
     }
-    builtin.checks.push_back(make_check("labeled_rows", label.column, labeled >= 10, ">= 10",
-                                        std::to_string(labeled)));
+    builtin.checks.push_back(
+        make_check("labeled_rows", label.column, labeled >= 10, ">= 10", std::to_string(labeled)));
     if (label.categorical) {
       builtin.checks.push_back(make_check("label_classes", label.column, classes.size() >= 2,
-                                          ">= 2 classes", fmt::format("{} classes", classes.size())));
+                                          ">= 2 classes",
+                                          fmt::format("{} classes", classes.size())));
     }
     for (const auto& name : pipeline.feature_names()) {
       const Column* feature = features.find(name);
@@ -76,8 +78,8 @@ StageRecord run_validate_stage(RunContext& run) {
         builtin.checks.push_back(make_check("required_column", name, false, "present", "missing"));
         continue;
       }
-      builtin.checks.push_back(make_check("numeric_feature", name, feature->is_numeric(),
-                                          "numeric", std::string(dtype_name(feature->type()))));
+      builtin.checks.push_back(make_check("numeric_feature", name, feature->is_numeric(), "numeric",
+                                          std::string(dtype_name(feature->type()))));
       if (feature->is_numeric() && copies_label(*feature, encoded)) {
         builtin.checks.push_back(make_check("no_label_leakage", name, false,
                                             "feature differs from the label",

@@ -65,7 +65,9 @@ TrackingStore::TrackingStore(const std::string& path) : path_(path) {
       "value REAL, PRIMARY KEY (run_id, name));");
 }
 
-TrackingStore::~TrackingStore() { sqlite3_close(db_); }
+TrackingStore::~TrackingStore() {
+  sqlite3_close(db_);
+}
 
 void TrackingStore::exec(const std::string& sql) {
   char* error = nullptr;

@@ -17,10 +17,9 @@ SplitIndices training_split(const Column& label, bool categorical, const SplitSp
     for (auto& [value, id] : ids) id = next++;
     for (size_t row : labeled) strata.push_back(ids[label.format_value(row)]);
   }
-  SplitIndices local =
-      strata.empty()
-          ? random_split(labeled.size(), spec.holdout, spec.seed)
-          : random_split(labeled.size(), spec.holdout, spec.seed, std::span<const int>(strata));
+  SplitIndices local = strata.empty() ? random_split(labeled.size(), spec.holdout, spec.seed)
+                                      : random_split(labeled.size(), spec.holdout, spec.seed,
+                                                     std::span<const int>(strata));
   SplitIndices split;
   for (size_t i : local.train) split.train.push_back(labeled[i]);
   for (size_t i : local.holdout) split.holdout.push_back(labeled[i]);

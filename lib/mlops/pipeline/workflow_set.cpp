@@ -13,9 +13,10 @@ std::vector<std::string> workflow_paths(const LoadOptions& options) {
   if (options.workflow_path) return {*options.workflow_path};
   const Settings settings = build_settings(load_config(options), options.env);
   if (settings.workflows.empty()) {
-    throw ConfigError("no workflow given: pass --workflow FILE or list files under `workflows` in "
-                      "{}/base.yaml",
-                      options.config_dir);
+    throw ConfigError(
+        "no workflow given: pass --workflow FILE or list files under `workflows` in "
+        "{}/base.yaml",
+        options.config_dir);
   }
   return settings.workflows;
 }

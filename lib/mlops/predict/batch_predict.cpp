@@ -1,7 +1,6 @@
 #include "mlops/predict/batch_predict.h"
 
 #include <cmath>
-
 #include <nlohmann/json.hpp>
 
 #include "mlops/core/error.h"

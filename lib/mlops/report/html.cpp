@@ -1,8 +1,8 @@
 #include "mlops/report/html.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace mlops {
 
@@ -34,12 +34,11 @@ std::string svg_bar_chart(const std::vector<std::pair<std::string, double>>& bar
   int y = 4;
   for (const auto& [name, value] : bars) {
     const double width = largest > 0 ? value / largest * kBarWidth : 0;
-    svg += fmt::format(
-        R"(<text x="{}" y="{}" text-anchor="end" font-size="12">{}</text>)"
-        R"(<rect x="{}" y="{}" width="{:.1f}" height="{}" fill="#3b6ea5"/>)"
-        R"(<text x="{:.1f}" y="{}" font-size="11">{:.4g}</text>)",
-        kLabelWidth - 6, y + 14, html_escape(name), kLabelWidth, y + 2, width, kRowHeight - 6,
-        kLabelWidth + width + 4, y + 14, value);
+    svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="end" font-size="12">{}</text>)"
+                       R"(<rect x="{}" y="{}" width="{:.1f}" height="{}" fill="#3b6ea5"/>)"
+                       R"(<text x="{:.1f}" y="{}" font-size="11">{:.4g}</text>)",
+                       kLabelWidth - 6, y + 14, html_escape(name), kLabelWidth, y + 2, width,
+                       kRowHeight - 6, kLabelWidth + width + 4, y + 14, value);
     y += kRowHeight;
   }
   svg += fmt::format(R"(<text x="{}" y="{}" font-size="11" fill="#555">{}</text></svg>)",

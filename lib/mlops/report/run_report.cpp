@@ -33,7 +33,8 @@ std::string summary_section(const nlohmann::json& m) {
   std::string html = "<table>";
   for (const char* key : {"workflow", "run_id", "env", "status", "started_at", "updated_at",
                           "mlops_version", "config_hash", "workflow_file"}) {
-    html += fmt::format("<tr><th>{}</th><td>{}</td></tr>", key, text(m.value(key, nlohmann::json())));
+    html +=
+        fmt::format("<tr><th>{}</th><td>{}</td></tr>", key, text(m.value(key, nlohmann::json())));
   }
   return html + "</table>";
 }
@@ -45,7 +46,8 @@ std::string metrics_section(const nlohmann::json& train) {
   const auto& baseline = details.value("baseline", nlohmann::json::object());
   std::string html = fmt::format(
       R"(<p class="meta">Holdout of {} rows; model trained on {} rows. The baseline predicts the training class priors (classification) or the training mean (regression).</p>)",
-      text(details.value("holdout_rows", nlohmann::json())), text(details.value("train_rows", nlohmann::json())));
+      text(details.value("holdout_rows", nlohmann::json())),
+      text(details.value("train_rows", nlohmann::json())));
   html += "<table><tr><th>metric</th><th>model</th><th>baseline</th><th>lift</th></tr>";
   for (const auto& [name, value] : holdout.items()) {
     std::string base = baseline.contains(name) ? text(baseline[name]) : "";
@@ -53,8 +55,9 @@ std::string metrics_section(const nlohmann::json& train) {
     if (baseline.contains(name) && value.is_number() && baseline[name].is_number()) {
       lift = fmt::format("{:+.4g}", value.get<double>() - baseline[name].get<double>());
     }
-    html += fmt::format(R"(<tr><td>{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>)",
-                        html_escape(name), text(value), base, lift);
+    html += fmt::format(
+        R"(<tr><td>{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>)",
+        html_escape(name), text(value), base, lift);
   }
   html += "</table>";
   if (details.contains("importance") && !details["importance"].empty()) {
@@ -105,11 +108,17 @@ std::string contracts_section(const nlohmann::json& stages) {
           examples += fmt::format("row {}: {}<br>", text(rows[i]), text(values[i]));
         }
         html += fmt::format(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>{}<td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>{}<td>{}</td></"
+            "tr>",
             html_escape(name), text(report.value("contract", nlohmann::json())),
-            text(check.value("check", nlohmann::json())), text(check.value("column", nlohmann::json())),
-            text(check.value("expected", nlohmann::json())), text(check.value("observed", nlohmann::json())),
-            status_cell(passed ? "ok" : severity == "warn" ? "warn" : "failed"), examples);
+            text(check.value("check", nlohmann::json())),
+            text(check.value("column", nlohmann::json())),
+            text(check.value("expected", nlohmann::json())),
+            text(check.value("observed", nlohmann::json())),
+            status_cell(passed               ? "ok"
+                        : severity == "warn" ? "warn"
+                                             : "failed"),
+            examples);
       }
     }
   }

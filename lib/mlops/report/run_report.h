@@ -2,9 +2,8 @@
 // The run report: one self-contained HTML file built from the run manifest (summaries only,
 // never raw rows), so it stays small for any data size and opens anywhere.
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace mlops {
 

@@ -83,11 +83,13 @@ TEST(FeaturePipeline, StateRoundTripsAndScoringMatchesTraining) {
 }
 
 TEST(FeaturePipeline, UnseenCategoryAtScoringSetsNoOneHotColumn) {
-  FeaturePipeline pipeline(spec_from("transforms:\n  - {type: one_hot, columns: [island]}\n"), true);
+  FeaturePipeline pipeline(spec_from("transforms:\n  - {type: one_hot, columns: [island]}\n"),
+                           true);
   Table training = sample_table();
   pipeline.fit(training);
   Table scoring;
-  Column island("island", DType::kString), mass("mass", DType::kFloat64), when("when", DType::kTimestamp);
+  Column island("island", DType::kString), mass("mass", DType::kFloat64),
+      when("when", DType::kTimestamp);
   island.push_string("Atlantis");
   mass.push_float(1);
   when.push_int(0);
@@ -119,11 +121,12 @@ TEST(FeaturePipeline, StringFeatureLeftUnencodedIsAConfigError) {
 
 TEST(FeaturePipeline, UnknownTransformTypeSuggestsTheClosest) {
   try {
-    FeaturePipeline pipeline(spec_from("transforms:\n  - {type: one_hott, columns: [island]}\n"), true);
+    FeaturePipeline pipeline(spec_from("transforms:\n  - {type: one_hott, columns: [island]}\n"),
+                             true);
     FAIL() << "expected ConfigError";
   } catch (const ConfigError& e) {
     EXPECT_STREQ(e.what(),
-                 "workflow.yaml:2:11: key 'featurize.transforms': unknown transform type "
+                 "workflow.yaml:2:6: key 'featurize.transforms': unknown transform type "
                  "'one_hott' (did you mean 'one_hot'?)");
   }
 }
@@ -141,7 +144,9 @@ TEST(FeaturePipeline, Log1pOfNumericColumn) {
 }
 
 TEST(FeaturePipeline, EncodeLabelMapsClassesAndNulls) {
-  FeaturePipeline pipeline(spec_from("transforms:\n  - {type: one_hot, columns: [island]}\n  - {type: datetime_parts, column: when, parts: [day]}\n"), true);
+  FeaturePipeline pipeline(spec_from("transforms:\n  - {type: one_hot, columns: [island]}\n  - "
+                                     "{type: datetime_parts, column: when, parts: [day]}\n"),
+                           true);
   pipeline.fit(sample_table());
   Column label("species", DType::kString);
   label.push_string("Gentoo");

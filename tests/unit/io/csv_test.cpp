@@ -141,8 +141,8 @@ TEST(Csv, InfersEachType) {
 }
 
 TEST(Csv, DeclaredTypesOverrideInference) {
-  ReadResult result = read("code,x\n007,1\n010,2\n",
-                           {{"code", DType::kString, {}}, {"x", DType::kFloat64, {}}});
+  ReadResult result =
+      read("code,x\n007,1\n010,2\n", {{"code", DType::kString, {}}, {"x", DType::kFloat64, {}}});
   EXPECT_EQ(result.table.column("code").type(), DType::kString);
   EXPECT_EQ(values(result.table, "code"), (Strings{"007", "010"}));
   EXPECT_EQ(result.table.column("x").type(), DType::kFloat64);
@@ -224,10 +224,14 @@ TEST(Csv, HeaderOnlyGivesEmptyTypedTable) {
 }
 
 TEST(Csv, MissingDeclaredColumnNamesHeaderAndSuggests) {
-  EXPECT_EQ(data_error([] { read("species,island\nA,B\n", {{"specis", DType::kString, {}}}); }),
+  EXPECT_EQ(data_error([] {
+              read("species,island\nA,B\n", {{"specis", DType::kString, {}}});
+            }),
             "data.csv: column 'specis' declared in the schema is missing from the header "
             "(columns: species, island) (did you mean 'species'?)");
-  EXPECT_EQ(data_error([] { read("a,b\n", {{"zzzzzz", DType::kString, {}}}); }),
+  EXPECT_EQ(data_error([] {
+              read("a,b\n", {{"zzzzzz", DType::kString, {}}});
+            }),
             "data.csv: column 'zzzzzz' declared in the schema is missing from the header "
             "(columns: a, b)");
 }
