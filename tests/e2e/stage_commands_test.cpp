@@ -175,9 +175,25 @@ TEST_F(StageCommands, ValidateFilesAgainstAContract) {
       EXPECT_FALSE(check["passed"].get<bool>());
       EXPECT_EQ(check["example_rows"].size(), 5u);
     }
-    if (check["check"] == "dtype") EXPECT_EQ(check["observed"], "float64");
+    if (check["check"] == "dtype") {
+      EXPECT_EQ(check["observed"], "float64");
+    }
   }
   EXPECT_TRUE(saw_max);
+}
+
+}  // namespace
+}  // namespace mlops::testing
+
+namespace mlops::testing {
+namespace {
+
+TEST(Docs, ConfigReferenceIsGeneratedFromTheKeyTable) {
+  TempDir dir;
+  CliResult keys = run_mlops("config keys", dir);
+  ASSERT_EQ(keys.exit_code, 0) << keys.err;
+  EXPECT_EQ(keys.out, slurp(MLOPS_SOURCE_DIR "/docs/config.md"))
+      << "docs/config.md is stale: run `build/mlops config keys > docs/config.md`";
 }
 
 }  // namespace
