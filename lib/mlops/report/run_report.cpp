@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <string_view>
+#include <vector>
+
 #include "mlops/report/html.h"
 
 namespace mlops {
@@ -24,6 +27,28 @@ std::string text(const nlohmann::json& value) {
   return html_escape(value.dump());
 }
 
+/// Stages in pipeline order (JSON objects iterate alphabetically).
+std::vector<std::pair<std::string, nlohmann::json>> ordered_stages(const nlohmann::json& stages) {
+  static const char* kOrder[] = {"ingest", "featurize", "validate", "train", "predict", "report"};
+  std::vector<std::pair<std::string, nlohmann::json>> ordered;
+  for (const char* name : kOrder) {
+    if (stages.contains(name)) ordered.emplace_back(name, stages[name]);
+  }
+  return ordered;
+}
+
+/// The report is written while its own stage runs, so a run is complete here when every stage
+/// before the report succeeded.
+std::string effective_status(const nlohmann::json& manifest) {
+  const auto& stages = manifest.value("stages", nlohmann::json::object());
+  for (const char* name : {"ingest", "featurize", "validate", "train", "predict"}) {
+    if (!stages.contains(name) || stages[name].value("status", "") != "ok") {
+      return manifest.value("status", "");
+    }
+  }
+  return "ok";
+}
+
 std::string status_cell(const std::string& status) {
   const char* css = status == "ok" ? "ok" : status == "warn" ? "warn" : "fail";
   return fmt::format(R"(<td class="{}">{}</td>)", css, html_escape(status));
@@ -33,8 +58,10 @@ std::string summary_section(const nlohmann::json& m) {
   std::string html = "<table>";
   for (const char* key : {"workflow", "run_id", "env", "status", "started_at", "updated_at",
                           "mlops_version", "config_hash", "workflow_file"}) {
-    html +=
-        fmt::format("<tr><th>{}</th><td>{}</td></tr>", key, text(m.value(key, nlohmann::json())));
+    const nlohmann::json value = std::string_view(key) == "status"
+                                     ? nlohmann::json(effective_status(m))
+                                     : m.value(key, nlohmann::json());
+    html += fmt::format("<tr><th>{}</th><td>{}</td></tr>", key, text(value));
   }
   return html + "</table>";
 }
@@ -75,7 +102,7 @@ std::string stages_section(const nlohmann::json& stages) {
   std::string html =
       "<table><tr><th>stage</th><th>status</th><th>seconds</th><th>rows</th><th>columns</th>"
       "<th>peak memory (MiB)</th><th>inputs</th></tr>";
-  for (const auto& [name, stage] : stages.items()) {
+  for (const auto& [name, stage] : ordered_stages(stages)) {
     std::string inputs;
     for (const auto& input : stage.value("inputs", nlohmann::json::array())) {
       inputs += fmt::format("<code>{}</code> {}<br>", text(input.value("path", nlohmann::json())),
@@ -95,7 +122,7 @@ std::string contracts_section(const nlohmann::json& stages) {
       "<table><tr><th>stage</th><th>contract</th><th>check</th><th>column</th><th>expected</th>"
       "<th>observed</th><th>result</th><th>examples</th></tr>";
   size_t count = 0;
-  for (const auto& [name, stage] : stages.items()) {
+  for (const auto& [name, stage] : ordered_stages(stages)) {
     for (const auto& report : stage.value("contracts", nlohmann::json::array())) {
       for (const auto& check : report.value("checks", nlohmann::json::array())) {
         ++count;

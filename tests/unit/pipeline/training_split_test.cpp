@@ -1,0 +1,62 @@
+#include "mlops/pipeline/training_split.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "mlops/pipeline/tracking_store.h"
+#include "support/temp_dir.h"
+
+namespace mlops {
+namespace {
+
+TEST(TrainingSplit, LeavesUnlabeledRowsOutOfBothSides) {
+  Column label("y", DType::kFloat64);
+  for (int i = 0; i < 50; ++i) {
+    if (i % 10 == 0) {
+      label.push_null();
+    } else {
+      label.push_float(i);
+    }
+  }
+  SplitSpec spec;
+  spec.holdout = 0.2;
+  SplitIndices split = training_split(label, false, spec);
+  EXPECT_EQ(split.train.size() + split.holdout.size(), 45u);
+  for (size_t row : split.train) EXPECT_NE(row % 10, 0u);
+  for (size_t row : split.holdout) EXPECT_NE(row % 10, 0u);
+  EXPECT_TRUE(std::is_sorted(split.train.begin(), split.train.end()));
+}
+
+TEST(TrainingSplit, IsTheSameForFeaturizeAndTrain) {
+  Column label("species", DType::kString);
+  for (int i = 0; i < 60; ++i) label.push_string(i % 3 == 0 ? "a" : i % 3 == 1 ? "b" : "c");
+  SplitSpec spec;
+  SplitIndices first = training_split(label, true, spec);
+  SplitIndices second = training_split(label, true, spec);
+  EXPECT_EQ(first.train, second.train);
+  EXPECT_EQ(first.holdout, second.holdout);
+  // Stratified: each class keeps its share on the holdout side.
+  size_t a = 0;
+  for (size_t row : first.holdout) a += label.string_at(row) == "a";
+  EXPECT_EQ(a, 4u);
+  spec.seed = 7;
+  EXPECT_NE(training_split(label, true, spec).holdout, first.holdout);
+}
+
+TEST(TrackingStore, LatestRunIsTheLastStartedOfItsWorkflow) {
+  testing::TempDir dir;
+  TrackingStore store(dir.file("mlops.db"));
+  store.upsert_run({"r1", "w", "local", "00000000000000000001", "ok", "runs/r1", "h"});
+  store.upsert_run({"r2", "w", "local", "00000000000000000002", "running", "runs/r2", "h"});
+  store.upsert_run({"r3", "other", "local", "00000000000000000003", "ok", "runs/r3", "h"});
+  EXPECT_EQ(store.latest_run("w")->run_id, "r2");
+  store.upsert_run({"r2", "w", "local", "00000000000000000002", "failed", "runs/r2", "h"});
+  EXPECT_EQ(store.find_run("r2")->status, "failed");
+  EXPECT_EQ(store.latest_run("nope"), std::nullopt);
+  store.set_metrics("r1", {{"auc", 0.7}});
+  store.set_metrics("r1", {{"auc", 0.8}});  // replaced, not duplicated
+}
+
+}  // namespace
+}  // namespace mlops
