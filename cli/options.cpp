@@ -9,11 +9,13 @@ void add_common_options(CLI::App& command, CommonOptions& options) {
       ->check(CLI::IsMember({"local", "dev", "prod"}))
       ->capture_default_str();
   command.add_option("--workflow,-w", options.workflow,
-                     "Workflow file (default: the files listed under `workflows` in the config)");
+                     "Workflow file (default: the files listed under `workflows` in the config)")
+      ->type_name("FILE");
   command
       .add_option("--set", options.sets,
                   "Override a config key, e.g. --set train.rounds=50 (repeatable)")
-      ->allow_extra_args(false);
+      ->allow_extra_args(false)
+      ->type_name("KEY=VALUE");
   command.add_option("--log-format", options.log_format, "Log lines as text or json")
       ->check(CLI::IsMember({"text", "json"}));
   command
@@ -23,7 +25,8 @@ void add_common_options(CLI::App& command, CommonOptions& options) {
 
 void add_run_option(CLI::App& command, CommonOptions& options) {
   command.add_option("--run", options.run_id,
-                     "Run to work in (default: the latest run of the workflow)");
+                     "Run to work in (default: the latest run of the workflow)")
+      ->type_name("ID");
 }
 
 LoadOptions to_load_options(const CommonOptions& options) {
