@@ -38,12 +38,13 @@ const std::vector<std::string>& dtype_names() {
 
 Column::Column(std::string name, DType type) : name_(std::move(name)), type_(type) {}
 
-void Column::reserve(size_t rows) {
+void Column::reserve(size_t rows, size_t string_bytes) {
   validity_.reserve((rows + 63) / 64);
   if (type_ == DType::kFloat64) {
     floats_.reserve(rows);
   } else if (type_ == DType::kString) {
     offsets_.reserve(rows + 1);
+    chars_.reserve(string_bytes);
   } else {
     ints_.reserve(rows);
   }
@@ -123,6 +124,64 @@ Column Column::take(std::span<const size_t> rows) const {
     }
   }
   return out;
+}
+
+void Column::append(const Column& other) {
+  if (other.type_ != type_) {
+    throw InternalError("cannot append {} column '{}' to {} column '{}'", dtype_name(other.type_),
+                        other.name_, dtype_name(type_), name_);
+  }
+  if (other.size_ == 0) return;
+  // Validity: copy whole words when aligned, else bit by bit per 64-bit word of `other`.
+  const size_t offset = size_ & 63;
+  const size_t new_size = size_ + other.size_;
+  validity_.resize((new_size + 63) / 64, 0);
+  for (size_t w = 0; w < other.validity_.size(); ++w) {
+    uint64_t word = other.validity_[w];
+    if (w == other.validity_.size() - 1 && (other.size_ & 63)) {
+      word &= (uint64_t{1} << (other.size_ & 63)) - 1;  // only the bits of real rows
+    }
+    const size_t target = (size_ >> 6) + w;
+    validity_[target] |= word << offset;
+    if (offset && target + 1 < validity_.size()) validity_[target + 1] |= word >> (64 - offset);
+  }
+  switch (type_) {
+    case DType::kFloat64:
+      floats_.insert(floats_.end(), other.floats_.begin(), other.floats_.end());
+      break;
+    case DType::kString: {
+      const uint64_t base = chars_.size();
+      chars_.append(other.chars_);
+      offsets_.reserve(offsets_.size() + other.size_);
+      for (size_t i = 1; i < other.offsets_.size(); ++i)
+        offsets_.push_back(base + other.offsets_[i]);
+      break;
+    }
+    default: ints_.insert(ints_.end(), other.ints_.begin(), other.ints_.end()); break;
+  }
+  size_ = new_size;
+  null_count_ += other.null_count_;
+}
+
+void Column::clear() {
+  size_ = 0;
+  null_count_ = 0;
+  std::vector<uint64_t>().swap(validity_);
+  std::vector<int64_t>().swap(ints_);
+  std::vector<double>().swap(floats_);
+  std::vector<uint64_t>{0}.swap(offsets_);
+  std::string().swap(chars_);
+}
+
+void Column::widen_to_float() {
+  if (type_ != DType::kInt64)
+    throw InternalError("widen_to_float on {} column '{}'", dtype_name(type_), name_);
+  floats_.resize(size_);
+  for (size_t row = 0; row < size_; ++row) {
+    floats_[row] = is_null(row) ? std::nan("") : static_cast<double>(ints_[row]);
+  }
+  std::vector<int64_t>().swap(ints_);
+  type_ = DType::kFloat64;
 }
 
 void Table::add_column(Column column) {

@@ -35,7 +35,10 @@ class Column {
   /// True for int64, float64, bool and timestamp: the types numeric_at() can read.
   bool is_numeric() const { return type_ != DType::kString; }
 
-  void reserve(size_t rows);
+  /// Reserves room for `rows` values (and `string_bytes` of text for string columns).
+  void reserve(size_t rows, size_t string_bytes = 0);
+  /// Bytes of text held by a string column.
+  size_t string_bytes() const { return chars_.size(); }
   void push_null();
   void push_int(int64_t value);  // int64 and timestamp columns
   void push_float(double value);
@@ -59,6 +62,12 @@ class Column {
 
   /// A new column holding the given rows, in that order.
   Column take(std::span<const size_t> rows) const;
+  /// Appends every row of `other`, which must have the same type (batches of one table).
+  void append(const Column& other);
+  /// Releases all storage (a column consumed by a merge).
+  void clear();
+  /// Converts an int64 column to float64 in place (type widening during inference).
+  void widen_to_float();
 
  private:
   void push_valid();
@@ -88,6 +97,8 @@ class Table {
   size_t num_rows() const { return columns_.empty() ? 0 : columns_.front().size(); }
   size_t num_columns() const { return columns_.size(); }
   const std::vector<Column>& columns() const { return columns_; }
+  /// The i-th column for in-place growth (appending a batch); the caller keeps lengths equal.
+  Column& mutable_column(size_t i) { return columns_[i]; }
 
   /// Appends a column; throws InternalError if its length or name clashes.
   void add_column(Column column);

@@ -1,0 +1,76 @@
+#pragma once
+// Streaming CSV reading: the input is read in windows of whole records and each window is
+// parsed straight into typed columns, split across threads when it holds no quote character
+// (then every line is one record and any newline is a safe split point). Memory stays at one
+// window plus the batch being built, whatever the file size; read_csv_file appends the batches.
+
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mlops/io/read_result.h"
+
+namespace mlops {
+
+class CsvReader {
+ public:
+  /// Reads a file; throws IoError naming it. `window_bytes` bounds the memory of one batch's
+  /// input text.
+  CsvReader(const std::string& path, ReadOptions options, size_t window_bytes = 16 << 20);
+  /// Reads text held in memory (which must outlive the reader).
+  CsvReader(std::string_view text, ReadOptions options);
+  ~CsvReader();
+  CsvReader(const CsvReader&) = delete;
+  CsvReader& operator=(const CsvReader&) = delete;
+
+  /// Column names and types of every batch (types of undeclared columns inferred from the first
+  /// window). Throws DataError for an empty input, a duplicate or a missing declared column.
+  const Schema& schema() const { return schema_; }
+
+  /// The next batch of records: good ones in `batch` (columns per schema()), others appended
+  /// to `bad`. Returns false at the end of input. Throws InferenceMismatch when an undeclared
+  /// column holds a value its inferred type cannot hold.
+  bool next(Table& batch, std::vector<BadRecord>& bad);
+
+  /// An undeclared column whose inferred type proved too narrow after some batches were read;
+  /// read_csv_file restarts with the column declared as `widened`.
+  struct InferenceMismatch {
+    std::string column;
+    DType widened;
+  };
+
+  /// Records read so far (good and bad), and input bytes consumed.
+  size_t records_read() const { return records_; }
+  size_t bytes_read() const { return consumed_total_; }
+  /// Size of the whole input in bytes (for sizing the table ahead of time).
+  size_t total_bytes() const { return total_bytes_; }
+
+ private:
+  void start();
+  bool fill_window();
+  void read_header();
+  void infer_types();
+
+  ReadOptions options_;
+  std::FILE* file_ = nullptr;
+  std::string_view memory_;  // in-memory input, when not reading a file
+  size_t memory_pos_ = 0;
+  size_t window_bytes_;
+  std::string buffer_;       // window storage when reading a file
+  std::string_view window_;  // unparsed text: whole records from the start
+  bool eof_ = false;
+  size_t line_ = 1;  // line number of the next unparsed byte
+  size_t records_ = 0;
+  size_t consumed_total_ = 0;
+  size_t total_bytes_ = 0;
+  std::vector<std::string> names_;
+  std::vector<const ColumnDecl*> declared_;  // per column, nullptr when inferred
+  Schema schema_;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mlops
