@@ -1,12 +1,47 @@
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include "commands.h"
+#include "mlops/config/schema.h"
 #include "stage_command.h"
 
 namespace mlops::cli {
 
+namespace {
+
+// Every ingest key of the key table (the same text as `mlops config keys`), so the help can
+// never drift from what the config accepts.
+std::string source_options_help() {
+  std::string out =
+      "Sources and their options (set them in the workflow under `ingest`, or with --set):\n";
+  for (const auto& key : config_keys()) {
+    if (!key.path.starts_with("ingest.") || key.path == "ingest.schema" ||
+        key.path == "ingest.null_values") {
+      continue;
+    }
+    std::string facts;
+    if (key.type == KeyType::kEnum) facts = fmt::format(" [{}]", fmt::join(key.choices, "|"));
+    if (!key.default_value.empty()) facts += fmt::format(" (default {})", key.default_value);
+    out += fmt::format("  {}{}\n      {}\n", key.path, facts, key.help);
+  }
+  out +=
+      "\nWhat ingest keeps across runs, under <lake_dir>/<workflow>/: raw/ (every body, message "
+      "and file as received, by source and date), clean/ (one typed table per `table` or kafka "
+      "topic), quarantine/ (records that could not be typed, with position and reason), "
+      "checkpoint.json (each source's position, committed after raw and clean). Each run reads "
+      "only what is new and writes the whole `ingest.table` to the run's ingest/clean.csv.\n";
+  return out;
+}
+
+}  // namespace
+
 void setup_ingest(CLI::App& app) {
-  add_stage_command(
+  CLI::App* command = add_stage_command(
       app, Stage::kIngest, "ingest",
-      "Read the workflow's source, type it, quarantine bad records (starts a new run)");
+      "Read what is new from the workflow's sources (files, HTTP APIs, SQLite, Kafka) into the "
+      "lake's raw, clean and quarantine layers, then write the run's clean table (starts a new "
+      "run)");
+  command->footer(source_options_help());
 }
 
 }  // namespace mlops::cli

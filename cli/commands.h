@@ -14,5 +14,6 @@ void setup_batch_predict(CLI::App& app);
 void setup_export_report(CLI::App& app);
 void setup_run(CLI::App& app);
 void setup_config(CLI::App& app);
+void setup_contract(CLI::App& app);
 
 }  // namespace mlops::cli

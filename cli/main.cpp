@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
   mlops::cli::setup_export_report(app);
   mlops::cli::setup_run(app);
   mlops::cli::setup_config(app);
+  mlops::cli::setup_contract(app);
 
   try {
     app.parse(argc, argv);

@@ -20,6 +20,7 @@ enum class KeyType {
   kStringList,  // a sequence of scalars (a single scalar is accepted as one item)
   kMap,         // a map whose own keys are declared below it
   kOpenMap,     // a map whose keys are free (column names, xgboost params); a component checks it
+  kMapList,     // a map whose own keys are declared below it, or a list of such maps (sources)
   kAny,         // checked by the component that reads it (transform lists, contracts)
 };
 

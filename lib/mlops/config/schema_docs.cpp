@@ -21,6 +21,7 @@ std::string type_text(const KeyDecl& key) {
     case KeyType::kStringList: return "list of strings";
     case KeyType::kMap: return "map";
     case KeyType::kOpenMap: return "map (free keys)";
+    case KeyType::kMapList: return "map or list of maps";
     case KeyType::kAny: return "any";
   }
   return "";

@@ -36,18 +36,113 @@ const std::vector<KeyDecl>& config_keys() {
       key("store", T::kMap, "", "The tracking store (runs, models, evaluations)."),
       key("store.backend", T::kEnum, "sqlite", "Tracking store backend.", {"sqlite"}),
       key("store.path", T::kPath, "", "SQLite database file; default `<runs_dir>/mlops.db`."),
+      key("lake_dir", T::kPath, "",
+          "Directory of the ingest lake (raw, clean and quarantine layers, checkpoints), kept "
+          "across runs; default `lake` next to runs_dir (`runs` -> `lake`, `/srv/x/runs` -> "
+          "`/srv/x/lake`)."),
 
       // One workflow.
       key("name", T::kString, "", "Workflow name (required in a workflow file)."),
       key("description", T::kString, "", "One line saying what the workflow does."),
       key("ingest", T::kMap, "", "Reading and typing the raw data."),
-      key("ingest.source", T::kMap, "", "Where the raw data comes from."),
-      key("ingest.source.type", T::kEnum, "file", "Kind of source.", {"file"}),
+      key("ingest.table", T::kString, "",
+          "The clean table the run's `ingest/clean.csv` is made of (featurize reads it); default "
+          "the first source's table."),
+      key("ingest.source", T::kMapList, "",
+          "Where the raw data comes from: one source (a map) or several (a list of maps, each "
+          "with its own `name`). `--set` and `MLOPS_INGEST__SOURCE__*` address the map form."),
+      key("ingest.source.type", T::kEnum, "file", "Kind of source.",
+          {"file", "http", "sqlite", "kafka"}),
+      key("ingest.source.name", T::kString, "",
+          "Source name: its folder in the lake (raw data, quarantine, checkpoint); default the "
+          "workflow name (required when there are several sources)."),
+      key("ingest.source.table", T::kString, "",
+          "Clean table its records go to; default the source name (kafka: one table per topic, "
+          "named after the topic)."),
+      key("ingest.source.key", T::kString, "",
+          "Column identifying a record (after flattening, e.g. `id` or `meta.id`): a record "
+          "whose key was already ingested is skipped, in this run or any earlier one."),
       key("ingest.source.path", T::kPath, "",
-          "Input file (required in a workflow), e.g. `${data_dir}/penguins.csv`."),
+          "file: a file or a glob (`${data_dir}/events-*.jsonl.gz`), required; sqlite: the "
+          "database file."),
       key("ingest.source.format", T::kEnum, "auto",
-          "Input format; auto picks it from the file extension.",
+          "file: input format; auto picks it from the extension, after any `.gz` or `.zst`.",
           {"auto", "csv", "tsv", "json", "jsonl"}),
+      key("ingest.source.url", T::kString, "", "http: the JSON endpoint (GET), required."),
+      key("ingest.source.records", T::kString, "",
+          "http: dotted path of the record array in a response (`data.items`); empty: the body "
+          "is the array, or a single record."),
+      key("ingest.source.headers", T::kOpenMap, "",
+          "http: headers sent as written (`Accept: application/json`). Put no secret here."),
+      key("ingest.source.headers_env", T::kOpenMap, "",
+          "http: headers whose value is read from an environment variable (`X-Api-Key: "
+          "BEER_API_KEY`); the value is never logged."),
+      key("ingest.source.bearer_token_env", T::kString, "",
+          "http: environment variable holding a token sent as `Authorization: Bearer <token>`; "
+          "never logged."),
+      key("ingest.source.connect_timeout", T::kFloat, "10",
+          "http: seconds allowed to connect."),
+      key("ingest.source.timeout", T::kFloat, "30",
+          "http: seconds allowed for a whole request (connect, send, receive)."),
+      key("ingest.source.pagination", T::kMap, "", "http: how to walk through pages."),
+      key("ingest.source.pagination.type", T::kEnum, "none",
+          "http: none (one request), page (page number), offset (offset/limit), cursor (a "
+          "cursor field of the response) or link (RFC 8288 `Link: <...>; rel=\"next\"`).",
+          {"none", "page", "offset", "cursor", "link"}),
+      key("ingest.source.pagination.param", T::kString, "",
+          "http: query parameter that moves through pages; default `page`, `offset` or "
+          "`cursor` by type."),
+      key("ingest.source.pagination.start", T::kInt, "",
+          "http: first page number (default 1) or first offset (default 0)."),
+      key("ingest.source.pagination.size_param", T::kString, "",
+          "http: query parameter for the page size; default `limit` for offset, not sent for "
+          "page unless set."),
+      key("ingest.source.pagination.size", T::kInt, "100",
+          "http: records per page asked for (offset, and page when size_param is set)."),
+      key("ingest.source.pagination.cursor_path", T::kString, "next_cursor",
+          "http: cursor: dotted path of the next cursor in a response; absent, null or empty "
+          "ends the walk."),
+      key("ingest.source.pagination.max_pages", T::kInt, "0",
+          "http: pages fetched per run at most (0: until the last page)."),
+      key("ingest.source.poll", T::kMap, "", "http: polling an endpoint several times per run."),
+      key("ingest.source.poll.count", T::kInt, "1",
+          "http: requests per run to an endpoint that answers new records each time (pagination "
+          "none); pair with `key` to drop repeats."),
+      key("ingest.source.poll.interval", T::kFloat, "0", "http: seconds between two polls."),
+      key("ingest.source.retry", T::kMap, "",
+          "http: retries on connection errors, timeouts, 5xx and 429."),
+      key("ingest.source.retry.max_retries", T::kInt, "5", "http: retries of one request."),
+      key("ingest.source.retry.backoff", T::kFloat, "0.5",
+          "http: first retry delay in seconds, doubled on each retry, with full jitter; a 429 "
+          "or 503 `Retry-After` is honoured instead."),
+      key("ingest.source.retry.max_backoff", T::kFloat, "30",
+          "http: longest delay between two tries, Retry-After included."),
+      key("ingest.source.retry.budget", T::kInt, "20",
+          "http: retries per source and run; once spent, ingest keeps and checkpoints what it "
+          "fetched and exits 5."),
+      key("ingest.source.query", T::kString, "",
+          "sqlite: the query (`SELECT * FROM orders`), required."),
+      key("ingest.source.incremental_column", T::kString, "",
+          "sqlite: a column that only grows (id, updated_at): each run reads only the rows "
+          "past the largest value already ingested."),
+      key("ingest.source.brokers", T::kString, "",
+          "kafka: bootstrap servers, `host:port[,host:port]`, required."),
+      key("ingest.source.topics", T::kStringList, "",
+          "kafka: topics to read, one clean table per topic."),
+      key("ingest.source.topic_pattern", T::kString, "",
+          "kafka: regex of topics to read (`^events\\.`), which also picks up topics created "
+          "later."),
+      key("ingest.source.group", T::kString, "",
+          "kafka: consumer group id; default `mlops-<workflow>-<source>`."),
+      key("ingest.source.batch_size", T::kInt, "1000",
+          "kafka, sqlite: records written and checkpointed together."),
+      key("ingest.source.max_messages", T::kInt, "0",
+          "kafka: messages per run at most (0: until idle)."),
+      key("ingest.source.idle_timeout", T::kFloat, "5",
+          "kafka: seconds without a new message after which the run stops."),
+      key("ingest.source.options", T::kOpenMap, "",
+          "kafka: librdkafka properties passed through (`security.protocol`, `sasl.username`, "
+          "...); keys holding secrets are masked by `config show`."),
       key("ingest.schema", T::kOpenMap, "",
           "Declared columns: `name: dtype` or `name: {type: string, values: [a, b]}`; other "
           "columns "
@@ -58,14 +153,27 @@ const std::vector<KeyDecl>& config_keys() {
       key("featurize.transforms", T::kAny, "", "List of transforms, each a map with a `type`."),
       key("featurize.label", T::kMap, "", "The prediction target."),
       key("featurize.label.column", T::kString, "", "Column holding the label."),
+      key("featurize.label.name", T::kString, "",
+          "Name of a computed label (with `expr`), e.g. `delayed`."),
+      key("featurize.label.expr", T::kString, "",
+          "Expression computing the label, e.g. `delay > 15` (classes \"false\"/\"true\"); the "
+          "columns it reads are never features."),
       key("featurize.drop", T::kStringList, "", "Columns that are not features (ids, free text)."),
       key("train", T::kMap, "", "Model training."),
       key("train.objective", T::kString, "reg:squarederror",
           "XGBoost objective, e.g. binary:logistic, multi:softprob."),
       key("train.rounds", T::kInt, "100", "Boosting rounds."),
       key("train.split", T::kMap, "", "How rows are split into training and holdout sets."),
-      key("train.split.type", T::kEnum, "random", "Split method.", {"random"}),
-      key("train.split.holdout", T::kFloat, "0.2", "Fraction of rows held out for evaluation."),
+      key("train.split.type", T::kEnum, "random",
+          "Split method: random (seeded, stratified for classification) or time (the latest "
+          "rows by `train.split.column` are held out).",
+          {"random", "time"}),
+      key("train.split.holdout", T::kFloat, "0.2",
+          "Fraction held out: of the rows (random), or of the day range (time: the last days)."),
+      key("train.split.column", T::kString, "",
+          "Timestamp column of a time split (read from the ingested table)."),
+      key("train.split.holdout_from", T::kString, "",
+          "Time split: rows at or after this timestamp are held out (instead of `holdout`)."),
       key("train.split.stratify", T::kBool, "true",
           "Keep class proportions in both sets (classification only)."),
       key("train.split.seed", T::kInt, "", "Split seed; default the top-level seed."),
@@ -95,6 +203,19 @@ const std::vector<RangeCheck>& range_checks() {
       {"train.rounds", 1, kIntMax, false, "must be from 1 to 2147483647"},
       {"train.split.holdout", 0, 1, true, "must be between 0 and 1 (exclusive)"},
       {"train.split.seed", 0, kSeedMax, false, "must not be negative"},
+      {"ingest.source.connect_timeout", 0, 3600, true, "must be above 0 and below 3600"},
+      {"ingest.source.timeout", 0, 86400, true, "must be above 0 and below 86400"},
+      {"ingest.source.pagination.size", 1, kIntMax, false, "must be from 1 to 2147483647"},
+      {"ingest.source.pagination.max_pages", 0, kIntMax, false, "must not be negative"},
+      {"ingest.source.poll.count", 1, kIntMax, false, "must be from 1 to 2147483647"},
+      {"ingest.source.poll.interval", 0, 86400, false, "must be from 0 to 86400"},
+      {"ingest.source.retry.max_retries", 0, 100, false, "must be from 0 to 100"},
+      {"ingest.source.retry.backoff", 0, 3600, false, "must be from 0 to 3600"},
+      {"ingest.source.retry.max_backoff", 0, 3600, false, "must be from 0 to 3600"},
+      {"ingest.source.retry.budget", 0, kIntMax, false, "must not be negative"},
+      {"ingest.source.batch_size", 1, kIntMax, false, "must be from 1 to 2147483647"},
+      {"ingest.source.max_messages", 0, kIntMax, false, "must not be negative"},
+      {"ingest.source.idle_timeout", 0, 86400, true, "must be above 0 and below 86400"},
   };
   return checks;
 }
@@ -112,6 +233,9 @@ ConfigNode builtin_defaults() {
   const Origin origin{"built-in", 0, 0};
   ConfigNode root = ConfigNode::map(origin);
   for (const auto& key : config_keys()) {
+    // A source's defaults apply per source (ingest reads them from this table): merged here
+    // they would only reach the map form, and fill every file source with http keys.
+    if (key.path.starts_with("ingest.source.")) continue;
     if (!key.default_value.empty()) {
       config_detail::set_path(root, key.path, ConfigNode::scalar(key.default_value, origin));
     }

@@ -81,6 +81,19 @@ void check_value(const KeyDecl& decl, const ConfigNode& value, const std::string
                           value.is_scalar() ? fmt::format("'{}'", value.text()) : "a list");
       }
       break;
+    case KeyType::kMapList:
+      if (value.is_map()) break;
+      if (!value.is_sequence()) {
+        throw ConfigError("{}: key '{}': expected a map or a list of maps, got '{}'",
+                          value.origin().describe(), path, value.text());
+      }
+      for (size_t i = 0; i < value.items().size(); ++i) {
+        const ConfigNode& item = value.items()[i];
+        if (!item.is_map()) {
+          throw ConfigError("{}: key '{}[{}]': expected a map", item.origin().describe(), path, i);
+        }
+      }
+      break;
     case KeyType::kAny: break;
   }
 }
@@ -94,7 +107,12 @@ void check_map(const ConfigNode& map, const std::string& parent) {
                         suggest_sibling(path));
     }
     check_value(*decl, value, path);
-    if (decl->type == KeyType::kMap && value.is_map()) check_map(value, path);
+    if ((decl->type == KeyType::kMap || decl->type == KeyType::kMapList) && value.is_map()) {
+      check_map(value, path);
+    }
+    if (decl->type == KeyType::kMapList && value.is_sequence()) {
+      for (const auto& item : value.items()) check_map(item, path);  // each item has the keys
+    }
   }
 }
 

@@ -49,7 +49,8 @@ std::string env_var_name(std::string_view path) {
 }
 
 bool settable_from_env(KeyType type) {
-  return type != KeyType::kMap && type != KeyType::kOpenMap && type != KeyType::kAny;
+  return type != KeyType::kMap && type != KeyType::kOpenMap && type != KeyType::kMapList &&
+         type != KeyType::kAny;
 }
 
 }  // namespace mlops::config_detail

@@ -53,6 +53,14 @@ std::string required_string(const ConfigNode& tree, std::string_view path) {
   return text;
 }
 
+// `lake` beside the runs directory: runs -> lake, /tmp/t/runs -> /tmp/t/lake. Never inside it
+// (run folders are listed there), and a test pointing runs_dir at a temp dir gets its own lake.
+std::string default_lake_dir(const std::string& runs_dir) {
+  std::filesystem::path runs = std::filesystem::path(runs_dir).lexically_normal();
+  if (!runs.has_filename()) runs = runs.parent_path();  // "runs/" -> "runs"
+  return (runs.parent_path() / "lake").string();
+}
+
 Settings read_settings(const ConfigNode& tree, const std::string& env) {
   Settings settings;
   settings.env = env;
@@ -66,6 +74,7 @@ Settings read_settings(const ConfigNode& tree, const std::string& env) {
   settings.workflows = read_list(tree, "workflows");
   settings.store_path = read_string(
       tree, "store.path", (std::filesystem::path(settings.runs_dir) / "mlops.db").string());
+  settings.lake_dir = read_string(tree, "lake_dir", default_lake_dir(settings.runs_dir));
   return settings;
 }
 
@@ -124,6 +133,105 @@ std::map<std::string, ConfigNode> read_contracts(const ConfigNode& tree) {
   return contracts;
 }
 
+// What each source type cannot work without.
+const char* required_key(const std::string& type) {
+  if (type == "http") return "url";
+  if (type == "kafka") return "brokers";
+  return "path";  // file, sqlite
+}
+
+// One source map; `key` is how messages name it: "ingest.source" or "ingest.source[1]".
+SourceSpec read_source(const ConfigNode& tree, const ConfigNode& map, const std::string& key) {
+  SourceSpec source;
+  auto text = [&](const char* name, std::string fallback) {
+    const ConfigNode* node = map.get(name);
+    return node && !node->is_null() ? node->as_string(key + "." + name) : fallback;
+  };
+  source.type = text("type", source.type);
+  source.format = text("format", source.format);
+  source.name = text("name", "");
+  source.table = text("table", "");
+  source.path = text("path", "");
+  const std::string required = required_key(source.type);
+  if (text(required.c_str(), "").empty()) {
+    // The map form names the key like every other key; a list item names its position.
+    const Origin origin = key == "ingest.source" ? nearest_origin(tree, key + "." + required)
+                                                 : map.origin();
+    throw ConfigError("{}: key '{}.{}' is required", origin.describe(), key, required);
+  }
+  if (source.type == "sqlite" && text("query", "").empty()) {
+    throw ConfigError("{}: key '{}.query' is required for a sqlite source",
+                      map.origin().describe(), key);
+  }
+  if (source.type == "kafka" && !map.get("topics") && text("topic_pattern", "").empty()) {
+    throw ConfigError("{}: a kafka source needs '{}.topics' or '{}.topic_pattern'",
+                      map.origin().describe(), key, key);
+  }
+  source.options = map;
+  return source;
+}
+
+std::vector<SourceSpec> read_sources(const ConfigNode& tree, const std::string& workflow_name) {
+  const ConfigNode* node = value_at(tree, "ingest.source");
+  std::vector<SourceSpec> sources;
+  if (!node || node->is_map()) {
+    const ConfigNode empty = ConfigNode::map(nearest_origin(tree, "ingest.source"));
+    sources.push_back(read_source(tree, node ? *node : empty, "ingest.source"));
+  } else {
+    if (node->items().empty()) {
+      throw ConfigError("{}: key 'ingest.source': expected at least one source",
+                        node->origin().describe());
+    }
+    for (size_t i = 0; i < node->items().size(); ++i) {
+      const std::string key = "ingest.source[" + std::to_string(i) + "]";
+      sources.push_back(read_source(tree, node->items()[i], key));
+      if (sources.back().name.empty() && node->items().size() > 1) {
+        throw ConfigError("{}: key '{}.name' is required when there are several sources",
+                          node->items()[i].origin().describe(), key);
+      }
+    }
+  }
+  for (size_t i = 0; i < sources.size(); ++i) {
+    SourceSpec& source = sources[i];
+    if (source.name.empty()) source.name = workflow_name;
+    if (source.table.empty()) source.table = source.name;
+    for (size_t j = 0; j < i; ++j) {
+      if (sources[j].name == source.name) {
+        throw ConfigError("{}: two sources are named '{}'; names must be unique",
+                          source.options.origin().describe(), source.name);
+      }
+    }
+  }
+  return sources;
+}
+
+// `label: {column: y}` or a computed `label: {name: delayed, expr: "delay > 15"}`.
+LabelSpec read_label(const ConfigNode& tree) {
+  LabelSpec label;
+  label.column = read_string(tree, "featurize.label.column", "");
+  const std::string name = read_string(tree, "featurize.label.name", "");
+  const ConfigNode* expr = value_at(tree, "featurize.label.expr");
+  if (!expr && name.empty()) return label;
+  const Origin origin = nearest_origin(tree, "featurize.label.name");
+  if (!label.column.empty()) {
+    throw ConfigError(
+        "{}: key 'featurize.label': give either 'column' or 'name' with 'expr', not both",
+        origin.describe());
+  }
+  if (!expr) {
+    throw ConfigError("{}: key 'featurize.label.expr' is required with 'featurize.label.name'",
+                      origin.describe());
+  }
+  if (name.empty()) {
+    throw ConfigError("{}: key 'featurize.label.name' is required with 'featurize.label.expr'",
+                      expr->origin().describe());
+  }
+  label.column = name;
+  label.expr = expr->as_string("featurize.label.expr");
+  label.origin = expr->origin().describe();
+  return label;
+}
+
 TrainSpec read_train(const ConfigNode& tree, uint64_t default_seed) {
   TrainSpec train;
   train.objective = read_string(tree, "train.objective", train.objective);
@@ -131,6 +239,13 @@ TrainSpec read_train(const ConfigNode& tree, uint64_t default_seed) {
     train.rounds = static_cast<int>(rounds->as_int("train.rounds"));  // schema: 1..INT_MAX
   }
   train.split.type = read_string(tree, "train.split.type", train.split.type);
+  train.split.column = read_string(tree, "train.split.column", train.split.column);
+  train.split.holdout_from = read_string(tree, "train.split.holdout_from", train.split.holdout_from);
+  if (train.split.type == "time" && train.split.column.empty()) {
+    const ConfigNode* type = value_at(tree, "train.split.type");
+    throw ConfigError("{}: key 'train.split.column' is required for a time split",
+                      type ? type->origin().describe() : tree.origin().describe());
+  }
   if (const ConfigNode* holdout = value_at(tree, "train.split.holdout")) {
     train.split.holdout = holdout->as_double("train.split.holdout");
   }
@@ -163,14 +278,14 @@ Workflow build_workflow(const ConfigNode& tree, const std::string& env) {
   workflow.description = read_string(tree, "description", "");
 
   IngestSpec& ingest = workflow.ingest;
-  ingest.source.type = read_string(tree, "ingest.source.type", ingest.source.type);
-  ingest.source.path = required_string(tree, "ingest.source.path");
-  ingest.source.format = read_string(tree, "ingest.source.format", ingest.source.format);
+  ingest.sources = read_sources(tree, workflow.name);
+  ingest.source = ingest.sources.front();
+  ingest.table = read_string(tree, "ingest.table", "");
   ingest.schema = config_detail::parse_column_decls(value_at(tree, "ingest.schema"));
   ingest.null_values = read_list(tree, "ingest.null_values");
 
   workflow.featurize.transforms = read_transforms(tree);
-  workflow.featurize.label.column = read_string(tree, "featurize.label.column", "");
+  workflow.featurize.label = read_label(tree);
   workflow.featurize.drop = read_list(tree, "featurize.drop");
 
   workflow.train = read_train(tree, workflow.settings.seed);

@@ -23,22 +23,32 @@ struct Settings {
   uint64_t seed = 42;
   std::vector<std::string> workflows;  // workflow files `mlops run` runs when none is given
   std::string store_path;              // SQLite tracking store; default <runs_dir>/mlops.db
+  std::string lake_dir;                // ingest lake; default `lake` next to runs_dir
 };
 
 struct SourceSpec {
-  std::string type = "file";    // file (more in later versions)
+  std::string type = "file";    // file | http | sqlite | kafka
   std::string path;             // after interpolation, e.g. "data/penguins.json"
   std::string format = "auto";  // auto (from extension) | csv | tsv | json | jsonl
+  std::string name;             // lake folder and checkpoint key; default the workflow name
+  std::string table;            // clean table; default `name` (kafka: one table per topic)
+  /// The source's whole map, origins included: ingest/ reads the type-specific keys (url,
+  /// pagination, brokers, ...) from it, with the key table's defaults.
+  ConfigNode options;
 };
 
 struct IngestSpec {
-  SourceSpec source;
-  std::vector<ColumnDecl> schema;  // declared columns, in file order
+  SourceSpec source;                // the first source (what file readers outside ingest use)
+  std::vector<SourceSpec> sources;  // every source, in declaration order
+  std::string table;                // the run's main clean table; default the first source's
+  std::vector<ColumnDecl> schema;   // declared columns, in file order
   std::vector<std::string> null_values;
 };
 
 struct LabelSpec {
-  std::string column;  // the target column
+  std::string column;  // the label's name: `column`, or `name` when computed by `expr`
+  std::string expr;    // a computed label such as `delay > 15` (lib/mlops/expr); "" = a column
+  std::string origin;  // where `expr` was set ("workflow.yaml:14:10"), for error messages
 };
 
 struct FeaturizeSpec {
@@ -48,8 +58,10 @@ struct FeaturizeSpec {
 };
 
 struct SplitSpec {
-  std::string type = "random";  // random
-  double holdout = 0.2;         // fraction of rows held out
+  std::string type = "random";  // random | time
+  double holdout = 0.2;         // fraction of rows (random) or of the day range (time) held out
+  std::string column;           // time: the timestamp column
+  std::string holdout_from;     // time: hold out rows at or after this timestamp instead
   bool stratify = true;         // classification only
   uint64_t seed = 42;
 };
@@ -90,8 +102,8 @@ struct Workflow {
 
 /// Builds the typed view from a loaded tree. Throws ConfigError naming origin and key for
 /// values the schema cannot check alone (an unknown dtype in ingest.schema, an empty name, a
-/// missing ingest.source.path, an unknown source type or format, a contract stage name that is
-/// not a stage).
+/// missing ingest.source.path (url, query, brokers: what the source type needs), two sources
+/// with one name, an unknown source type or format, a contract stage name that is not a stage).
 Workflow build_workflow(const ConfigNode& tree, const std::string& env);
 /// Only the settings part (for commands that need no workflow).
 Settings build_settings(const ConfigNode& tree, const std::string& env);

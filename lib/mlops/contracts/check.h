@@ -7,12 +7,12 @@
 #include <vector>
 
 #include "mlops/contracts/contract.h"
+#include "mlops/contracts/profile.h"
 
 namespace mlops {
 
 struct CheckResult {
-  std::string check;   // row_count, required_column, dtype, not_null, max_null_fraction,
-                       // min, max, allowed_values, or a built-in stage check's name
+  std::string check;   // row_count, required_column, dtype, not_null, ... (docs/contracts.md)
   std::string column;  // empty for table-level checks
   bool passed = true;
   Severity severity = Severity::kError;
@@ -20,6 +20,8 @@ struct CheckResult {
   std::string observed;                     // "string", "min 172", "3 values outside"
   std::vector<size_t> example_rows;         // 0-based data rows
   std::vector<std::string> example_values;  // their offending values
+  size_t failing_rows = 0;                  // row-level checks: rows that fail
+  size_t quarantined = 0;                   // of those, rows set aside by `policy: quarantine`
 };
 
 struct ContractReport {
@@ -27,6 +29,10 @@ struct ContractReport {
   std::string contract;  // contract name
   size_t rows = 0;
   std::vector<CheckResult> checks;
+  /// With `policy: quarantine`: every row a row-level check failed, ascending, and the first
+  /// failure of each as text ("check max on column 'x': 9000 (expected <= 7000)").
+  std::vector<size_t> quarantined_rows;
+  std::vector<std::string> quarantine_reasons;
 
   /// No failed check of severity error.
   bool passed() const;
@@ -34,14 +40,23 @@ struct ContractReport {
   nlohmann::json to_json() const;
 };
 
-/// Runs every check of the contract.
+struct CheckOptions {
+  int64_t now_micros = 0;              // the freshness clock; 0 = now
+  const Profile* reference = nullptr;  // drift reference; nullptr = load `drift.reference`
+  bool drift = true;                   // false: leave the drift section to another caller
+};
+
+/// Runs every check of the contract. Throws ConfigError for an expression whose operand types
+/// do not fit the table, IoError / DataError for an unreadable drift reference.
 ContractReport check_contract(const Contract& contract, const Table& table,
-                              const std::string& stage);
+                              const std::string& stage, const CheckOptions& options = {});
 /// One line per failed check: "stage ingest: check min on column 'x' failed: expected >= 0,
 /// observed min -3 (rows 4, 17: -3, -1)".
 std::string describe_failure(const ContractReport& report, const CheckResult& check);
 /// Throws ContractError listing every failed error-severity check of every report; logs
 /// warn-severity failures. Does nothing when all checks pass.
 void enforce(const std::vector<ContractReport>& reports);
+/// The table without the given rows (ascending), for quarantine.
+Table without_rows(const Table& table, const std::vector<size_t>& rows);
 
 }  // namespace mlops

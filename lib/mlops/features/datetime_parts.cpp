@@ -1,5 +1,7 @@
 #include "mlops/features/datetime_parts.h"
 
+#include <algorithm>
+
 #include "mlops/core/error.h"
 #include "mlops/core/suggest.h"
 #include "mlops/core/time.h"
@@ -8,42 +10,76 @@
 namespace mlops {
 
 namespace {
-const std::vector<std::string> kParts = {"year",   "month",       "day",         "hour",
-                                         "minute", "day_of_week", "day_of_year", "epoch"};
 
-int64_t part_value(const CivilTime& t, int64_t micros, const std::string& part) {
-  if (part == "year") return t.year;
-  if (part == "month") return t.month;
-  if (part == "day") return t.day;
-  if (part == "hour") return t.hour;
-  if (part == "minute") return t.minute;
-  if (part == "day_of_week") return t.day_of_week;
-  if (part == "day_of_year") return t.day_of_year;
-  return micros / 1'000'000;  // epoch
+enum Part : uint8_t {
+  kYear,
+  kQuarter,
+  kMonth,
+  kDay,
+  kDayOfMonth,
+  kHour,
+  kMinute,
+  kSecond,
+  kDayOfWeek,
+  kDayOfYear,
+  kIsWeekend,
+  kEpoch,
+};
+
+int64_t floor_div(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
 }
+
+int64_t part_value(const CivilTime& t, int64_t micros, uint8_t part) {
+  switch (part) {
+    case kYear: return t.year;
+    case kQuarter: return (t.month - 1) / 3 + 1;
+    case kMonth: return t.month;
+    case kDay:
+    case kDayOfMonth: return t.day;
+    case kHour: return t.hour;
+    case kMinute: return t.minute;
+    case kSecond: return t.second;
+    case kDayOfWeek: return t.day_of_week;
+    case kDayOfYear: return t.day_of_year;
+    case kIsWeekend: return t.day_of_week >= 5 ? 1 : 0;
+    default: return floor_div(micros, 1'000'000);  // epoch
+  }
+}
+
 }  // namespace
+
+const std::vector<std::string>& datetime_part_names() {
+  // In the order of the Part enum.
+  static const std::vector<std::string> names = {
+      "year",   "quarter",     "month",       "day",        "day_of_month", "hour",
+      "minute", "second",      "day_of_week", "day_of_year", "is_weekend",  "epoch"};
+  return names;
+}
 
 DatetimePartsTransform::DatetimePartsTransform(const ConfigNode& spec) {
   check_transform_keys(spec, {"columns", "column", "parts", "keep"});
   columns_ = transform_columns(spec);
   const ConfigNode* parts = spec.get("parts");
-  if (!parts)
+  if (!parts) {
     throw ConfigError("{}: transform 'datetime_parts' needs 'parts'", spec.origin().describe());
+  }
   parts_ = parts->as_string_list("parts");
+  const auto& names = datetime_part_names();
   for (const auto& part : parts_) {
-    bool known = false;
-    for (const auto& name : kParts) known = known || name == part;
-    if (!known) {
+    auto it = std::find(names.begin(), names.end(), part);
+    if (it == names.end()) {
       throw ConfigError("{}: transform 'datetime_parts': unknown part '{}'{}",
-                        parts->origin().describe(), part, did_you_mean(part, kParts));
+                        parts->origin().describe(), part, did_you_mean(part, names));
     }
+    part_ids_.push_back(static_cast<uint8_t>(it - names.begin()));
   }
   if (const ConfigNode* keep = spec.get("keep")) keep_ = keep->as_bool("keep");
 }
 
 void DatetimePartsTransform::apply(Table& table) const {
   for (const auto& name : columns_) {
-    const Column input = input_column(table, name, "datetime_parts");
+    const Column& input = input_column(table, name, "datetime_parts");
     if (input.type() != DType::kTimestamp) {
       throw DataError(
           "featurize: transform 'datetime_parts': column '{}' is {}, expected timestamp "
@@ -60,10 +96,10 @@ void DatetimePartsTransform::apply(Table& table) const {
         for (auto& out : outputs) out.push_null();
         continue;
       }
-      int64_t micros = input.int_at(row);
-      CivilTime civil = civil_from_micros(micros);
-      for (size_t i = 0; i < parts_.size(); ++i) {
-        outputs[i].push_int(part_value(civil, micros, parts_[i]));
+      const int64_t micros = input.int_at(row);
+      const CivilTime civil = civil_from_micros(micros);
+      for (size_t i = 0; i < part_ids_.size(); ++i) {
+        outputs[i].push_int(part_value(civil, micros, part_ids_[i]));
       }
     }
     if (!keep_) table.remove_column(name);

@@ -2,61 +2,112 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <set>
 
 #include "mlops/core/error.h"
 #include "mlops/core/suggest.h"
-#include "mlops/features/categorical_transforms.h"
+#include "mlops/features/categories.h"
 #include "mlops/io/file.h"
 
 namespace mlops {
+
+namespace {
+
+bool contains(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+}  // namespace
 
 FeaturePipeline::FeaturePipeline(const FeaturizeSpec& spec, bool categorical_label)
     : specs_(spec.transforms), drop_(spec.drop) {
   for (const auto& transform_spec : specs_) transforms_.push_back(make_transform(transform_spec));
   label_.column = spec.label.column;
   label_.categorical = categorical_label;
+  if (!spec.label.expr.empty()) {
+    const std::string where = spec.label.origin.empty() ? "" : spec.label.origin + ": ";
+    set_label_expression(spec.label.expr, where + "key 'featurize.label.expr'");
+  }
 }
 
-void FeaturePipeline::fit(const Table& training) {
-  const Column* label = training.find(label_.column);
-  if (!label) {
-    throw DataError("featurize: no label column '{}'{}", label_.column,
-                    did_you_mean(label_.column, training.column_names()));
+void FeaturePipeline::set_label_expression(const std::string& text, const std::string& where) {
+  label_expr_ = Expression::parse(text, where);
+  label_.expr = text;
+  label_.sources = label_expr_->columns();
+}
+
+Column FeaturePipeline::label_column(const Table& table) const {
+  if (label_expr_) return label_expr_->evaluate_column(table, label_.column);
+  if (const Column* label = table.find(label_.column)) return *label;
+  throw ConfigError("featurize.label.column: no column '{}' in the ingested table{}", label_.column,
+                    did_you_mean(label_.column, table.column_names()));
+}
+
+Table FeaturePipeline::with_label(const Table& input, std::optional<Column>& label) const {
+  Table work = input;
+  bool computable = label_expr_.has_value();
+  for (const auto& source : label_.sources) computable = computable && input.find(source);
+  if (computable) {
+    label = label_expr_->evaluate_column(input, label_.column);
+    work.set_column(*label);
+  } else if (!label_expr_) {
+    if (const Column* column = input.find(label_.column)) label = *column;
   }
+  return work;
+}
+
+Table FeaturePipeline::fit_transform(const Table& table, std::span<const size_t> rows) {
+  const Column label = label_column(table);
   if (label_.categorical) {
     std::set<std::string> classes;
-    for (size_t row = 0; row < label->size(); ++row) {
-      if (!label->is_null(row)) classes.insert(category_key(*label, row));
+    for (size_t row : rows) {
+      if (!label.is_null(row)) classes.insert(category_key(label, row));
     }
     label_.classes.assign(classes.begin(), classes.end());
-  } else if (!label->is_numeric()) {
+  } else if (!label.is_numeric()) {
     throw DataError(
         "featurize: label column '{}' is {}; a regression objective needs a numeric "
         "label",
-        label_.column, dtype_name(label->type()));
+        label_.column, dtype_name(label.type()));
   }
-  Table work = training;
+  const std::vector<float> encoded = encode_label(label);
+  FitContext context{rows, encoded, label_.categorical, label_.classes};
+
+  std::optional<Column> unused;
+  Table work = with_label(table, unused);
   for (const auto& transform : transforms_) {
-    transform->fit(work);
-    transform->apply(work);
+    transform->fit(work, context);
+    transform->apply_fitted(work, context);
   }
   feature_names_.clear();
   for (const auto& name : work.column_names()) {
-    if (name == label_.column) continue;
-    if (std::find(drop_.begin(), drop_.end(), name) != drop_.end()) continue;
+    // The label, what it is computed from (it would leak it) and declared non-features.
+    if (name == label_.column || contains(label_.sources, name) || contains(drop_, name)) continue;
     if (!work.column(name).is_numeric()) {
       throw ConfigError(
           "featurize: column '{}' is a string; encode it with a transform "
-          "(category_codes, one_hot) or list it in featurize.drop",
+          "(category_codes, one_hot, frequency_encode, target_encode) or list it in "
+          "featurize.drop",
           name);
     }
     feature_names_.push_back(name);
   }
+  Table out;
+  for (const auto& name : feature_names_) out.add_column(work.column(name));
+  out.add_column(label);
+  return out;
+}
+
+void FeaturePipeline::fit(const Table& training) {
+  std::vector<size_t> rows(training.num_rows());
+  std::iota(rows.begin(), rows.end(), size_t{0});
+  fit_transform(training, rows);
 }
 
 Table FeaturePipeline::transform(const Table& input) const {
-  Table work = input;
+  std::optional<Column> label;
+  Table work = with_label(input, label);
   for (const auto& transform : transforms_) transform->apply(work);
   Table out;
   for (const auto& name : feature_names_) {
@@ -67,7 +118,7 @@ Table FeaturePipeline::transform(const Table& input) const {
     }
     out.add_column(*column);
   }
-  if (const Column* label = work.find(label_.column)) out.add_column(*label);
+  if (label) out.add_column(std::move(*label));
   return out;
 }
 
@@ -76,9 +127,9 @@ std::vector<float> FeaturePipeline::encode_label(const Column& label) const {
   for (size_t row = 0; row < label.size(); ++row) {
     if (label.is_null(row)) continue;
     if (label_.categorical) {
-      auto it =
-          std::lower_bound(label_.classes.begin(), label_.classes.end(), category_key(label, row));
-      if (it != label_.classes.end() && *it == category_key(label, row)) {
+      const std::string key = category_key(label, row);
+      auto it = std::lower_bound(label_.classes.begin(), label_.classes.end(), key);
+      if (it != label_.classes.end() && *it == key) {
         encoded[row] = static_cast<float>(it - label_.classes.begin());
       }
     } else {
@@ -94,14 +145,18 @@ nlohmann::json FeaturePipeline::to_json() const {
     transforms.push_back(
         {{"spec", to_yaml(specs_[i], false, false)}, {"state", transforms_[i]->state()}});
   }
+  nlohmann::json label{{"column", label_.column},
+                       {"categorical", label_.categorical},
+                       {"classes", label_.classes}};
+  if (!label_.expr.empty()) {
+    label["expr"] = label_.expr;
+    label["sources"] = label_.sources;
+  }
   return {{"format", "mlops.feature_state/1"},
           {"transforms", transforms},
           {"drop", drop_},
           {"features", feature_names_},
-          {"label",
-           {{"column", label_.column},
-            {"categorical", label_.categorical},
-            {"classes", label_.classes}}}};
+          {"label", label}};
 }
 
 FeaturePipeline FeaturePipeline::from_json(const nlohmann::json& state) {
@@ -117,6 +172,10 @@ FeaturePipeline FeaturePipeline::from_json(const nlohmann::json& state) {
   pipeline.label_.column = label.at("column").get<std::string>();
   pipeline.label_.categorical = label.at("categorical").get<bool>();
   pipeline.label_.classes = label.at("classes").get<std::vector<std::string>>();
+  if (label.contains("expr")) {
+    pipeline.set_label_expression(label.at("expr").get<std::string>(),
+                                  "feature_state: key 'label.expr'");
+  }
   return pipeline;
 }
 

@@ -5,32 +5,48 @@
 
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "mlops/config/workflow.h"
 #include "mlops/core/table.h"
+#include "mlops/expr/expression.h"
 #include "mlops/features/transform.h"
 
 namespace mlops {
 
 struct LabelInfo {
-  std::string column;
+  std::string column;                // the label column's name
+  std::string expr;                  // the expression computing it; "" for a plain column
+  std::vector<std::string> sources;  // columns the expression reads: never features
   bool categorical = false;
   std::vector<std::string> classes;  // sorted class names, categorical labels only
 };
 
 class FeaturePipeline {
  public:
-  /// Builds the transforms; throws ConfigError for a bad declaration.
+  /// Builds the transforms and parses the label expression; throws ConfigError for a bad
+  /// declaration, naming its origin.
   FeaturePipeline(const FeaturizeSpec& spec, bool categorical_label);
 
-  /// Fits each transform in order on the training rows (each sees the previous one's output),
-  /// fixes the feature list and learns the label classes. Throws DataError when the label
-  /// column is missing.
+  /// The label of every row of `table`: the declared column, or the label expression's value
+  /// named label().column (a condition gives a bool column, classes "false" and "true").
+  /// Throws ConfigError naming featurize.label when the column is missing, and what the
+  /// expression throws (a missing source column, a type mismatch).
+  Column label_column(const Table& table) const;
+  /// Fits each transform in order on the training `rows` of `table` (each sees the previous
+  /// one's output), fixes the feature list and learns the label classes; returns what
+  /// transform(table) returns, except that target-encoded training rows get out-of-fold values.
+  /// Throws DataError for a missing column and a non-numeric regression label, ConfigError for
+  /// a string feature left unencoded.
+  Table fit_transform(const Table& table, std::span<const size_t> rows);
+  /// fit_transform() on every row of `training`, keeping only the fitted state.
   void fit(const Table& training);
   /// Applies the fitted transforms and returns the feature columns in fitted order, followed by
-  /// the label column when `input` has it. Throws DataError naming a missing feature column.
+  /// the label column when `input` has it (or, for a label expression, has its source
+  /// columns). Throws DataError naming a missing feature column.
   Table transform(const Table& input) const;
 
   const std::vector<std::string>& feature_names() const { return feature_names_; }
@@ -40,6 +56,7 @@ class FeaturePipeline {
   std::vector<float> encode_label(const Column& label) const;
 
   nlohmann::json to_json() const;
+  /// Throws DataError / ConfigError for a state file this version cannot read.
   static FeaturePipeline from_json(const nlohmann::json& state);
   void save(const std::string& path) const;
   /// Throws IoError / DataError naming the path.
@@ -47,12 +64,16 @@ class FeaturePipeline {
 
  private:
   FeaturePipeline() = default;
+  void set_label_expression(const std::string& text, const std::string& where);
+  /// The input plus, when it can be computed, the label column (so transforms may read it).
+  Table with_label(const Table& input, std::optional<Column>& label) const;
 
   std::vector<ConfigNode> specs_;
   std::vector<std::unique_ptr<Transform>> transforms_;
   std::vector<std::string> drop_;
   std::vector<std::string> feature_names_;
   LabelInfo label_;
+  std::optional<Expression> label_expr_;
 };
 
 }  // namespace mlops

@@ -4,153 +4,207 @@
 #include <cmath>
 
 #include "mlops/core/error.h"
+#include "mlops/features/column_stats.h"
 #include "mlops/features/transform_params.h"
 
 namespace mlops {
 
 namespace {
 
-const Column& numeric_input(const Table& table, const std::string& name, const char* transform) {
-  const Column& column = input_column(table, name, transform);
-  if (!column.is_numeric()) {
-    throw DataError("featurize: transform '{}': column '{}' is {}, expected a numeric column",
-                    transform, name, dtype_name(column.type()));
-  }
-  return column;
+nlohmann::json optional_json(const std::optional<double>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }
 
-/// Applies `fn` to every non-null value, producing a float64 column of the same name.
-template <typename Fn>
-Column map_to_float(const Column& input, Fn fn) {
-  Column out(input.name(), DType::kFloat64);
-  out.reserve(input.size());
-  for (size_t row = 0; row < input.size(); ++row) {
-    double value = input.numeric_at(row);
-    double mapped = std::isnan(value) ? value : fn(value);
-    if (std::isnan(mapped)) {
-      out.push_null();
-    } else {
-      out.push_float(mapped);
-    }
-  }
-  return out;
+std::optional<double> optional_from_json(const nlohmann::json& value) {
+  return value.is_null() ? std::nullopt : std::optional<double>(value.get<double>());
+}
+
+bool whole(const std::optional<double>& value) {
+  return !value || std::floor(*value) == *value;
 }
 
 }  // namespace
 
 Log1pTransform::Log1pTransform(const ConfigNode& spec) {
-  check_transform_keys(spec, {"columns", "column"});
+  check_transform_keys(spec, {"columns", "column", "name"});
   columns_ = transform_columns(spec);
+  output_ = output_name(spec, columns_);
 }
 
 void Log1pTransform::apply(Table& table) const {
   for (const auto& name : columns_) {
     const Column& input = numeric_input(table, name, "log1p");
-    table.set_column(map_to_float(input, [](double x) { return x > -1 ? std::log1p(x) : NAN; }));
+    Column out = map_to_float(input, [](double x) { return x > -1 ? std::log1p(x) : NAN; });
+    out.rename(output_for(name, output_));
+    table.set_column(std::move(out));
   }
 }
 
-FillNullTransform::FillNullTransform(const ConfigNode& spec) {
-  check_transform_keys(spec, {"columns", "column", "strategy", "value"});
+ClipTransform::ClipTransform(const ConfigNode& spec) {
+  check_transform_keys(spec, {"columns", "column", "name", "min", "max", "quantiles"});
   columns_ = transform_columns(spec);
-  strategy_ = spec.get("strategy") ? spec.get("strategy")->as_string("strategy") : "mean";
-  if (strategy_ != "mean" && strategy_ != "median" && strategy_ != "constant") {
-    throw ConfigError(
-        "{}: transform 'fill_null': strategy '{}' is not one of mean, median, constant",
-        spec.get("strategy")->origin().describe(), strategy_);
-  }
-  if (strategy_ == "constant") {
-    if (!spec.get("value")) {
-      throw ConfigError("{}: transform 'fill_null' with strategy constant needs 'value'",
-                        spec.origin().describe());
+  output_ = output_name(spec, columns_);
+  fixed_ = {read_number(spec, "min"), read_number(spec, "max")};
+  if (const ConfigNode* quantiles = spec.get("quantiles")) {
+    const std::vector<std::string> items = quantiles->as_string_list("quantiles");
+    const std::string where = quantiles->origin().describe();
+    if (fixed_.first || fixed_.second) {
+      throw ConfigError("{}: transform 'clip': give either min/max or quantiles, not both", where);
     }
-    constant_ = spec.get("value")->as_double("value");
-  }
-}
-
-void FillNullTransform::fit(const Table& training) {
-  for (const auto& name : columns_) {
-    const Column& column = numeric_input(training, name, "fill_null");
-    std::vector<double> values;
-    for (size_t row = 0; row < column.size(); ++row) {
-      if (!column.is_null(row)) values.push_back(column.numeric_at(row));
+    if (items.size() != 2) {
+      throw ConfigError("{}: transform 'clip': quantiles must be [low, high], e.g. [0.01, 0.99]",
+                        where);
     }
-    double fill = constant_;
-    if (strategy_ == "mean" && !values.empty()) {
-      double sum = 0;
-      for (double v : values) sum += v;
-      fill = sum / static_cast<double>(values.size());
-    } else if (strategy_ == "median" && !values.empty()) {
-      std::sort(values.begin(), values.end());
-      size_t mid = values.size() / 2;
-      fill = values.size() % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+    const double low = quantiles->items()[0].as_double("quantiles");
+    const double high = quantiles->items()[1].as_double("quantiles");
+    if (!(0 <= low && low < high && high <= 1)) {
+      throw ConfigError("{}: transform 'clip': quantiles must satisfy 0 <= low < high <= 1", where);
     }
-    fill_[name] = fill;
+    quantiles_ = std::make_pair(low, high);
+  } else if (!fixed_.first && !fixed_.second) {
+    throw ConfigError("{}: transform 'clip' needs 'min', 'max' or 'quantiles'",
+                      spec.origin().describe());
+  } else if (fixed_.first && fixed_.second && *fixed_.first > *fixed_.second) {
+    throw ConfigError("{}: transform 'clip': min {} is above max {}", spec.origin().describe(),
+                      *fixed_.first, *fixed_.second);
   }
 }
 
-void FillNullTransform::apply(Table& table) const {
+void ClipTransform::fit(const Table& table, const FitContext& context) {
   for (const auto& name : columns_) {
-    const Column& input = numeric_input(table, name, "fill_null");
-    double fill = fill_.at(name);
-    Column out(name, DType::kFloat64);
+    if (!quantiles_) {
+      bounds_[name] = fixed_;
+      continue;
+    }
+    std::vector<double> values = numeric_values(numeric_input(table, name, "clip"), context.rows);
+    std::sort(values.begin(), values.end());
+    if (values.empty()) {
+      bounds_[name] = {};
+      continue;
+    }
+    bounds_[name] = {quantile_of_sorted(values, quantiles_->first),
+                     quantile_of_sorted(values, quantiles_->second)};
+  }
+}
+
+void ClipTransform::apply(Table& table) const {
+  for (const auto& name : columns_) {
+    const Column& input = numeric_input(table, name, "clip");
+    const auto it = bounds_.find(name);
+    const Bounds bounds = it != bounds_.end() ? it->second : fixed_;
+    const double low = bounds.first.value_or(-INFINITY);
+    const double high = bounds.second.value_or(INFINITY);
+    if (input.type() == DType::kInt64 && whole(bounds.first) && whole(bounds.second)) {
+      Column out(output_for(name, output_), DType::kInt64);
+      out.reserve(input.size());
+      for (size_t row = 0; row < input.size(); ++row) {
+        if (input.is_null(row)) {
+          out.push_null();
+        } else {
+          const double x = std::clamp(static_cast<double>(input.int_at(row)), low, high);
+          out.push_int(static_cast<int64_t>(x));
+        }
+      }
+      table.set_column(std::move(out));
+    } else {
+      Column out = map_to_float(input, [&](double x) { return std::clamp(x, low, high); });
+      out.rename(output_for(name, output_));
+      table.set_column(std::move(out));
+    }
+  }
+}
+
+nlohmann::json ClipTransform::state() const {
+  nlohmann::json bounds = nlohmann::json::object();
+  for (const auto& [name, b] : bounds_) {
+    bounds[name] = nlohmann::json::array({optional_json(b.first), optional_json(b.second)});
+  }
+  return {{"bounds", bounds}};
+}
+
+void ClipTransform::load_state(const nlohmann::json& state) {
+  bounds_.clear();
+  for (const auto& [name, b] : state.at("bounds").items()) {
+    bounds_[name] = {optional_from_json(b.at(0)), optional_from_json(b.at(1))};
+  }
+}
+
+BucketizeTransform::BucketizeTransform(const ConfigNode& spec) {
+  check_transform_keys(spec, {"columns", "column", "name", "bounds", "bins"});
+  columns_ = transform_columns(spec);
+  output_ = output_name(spec, columns_);
+  const ConfigNode* bounds = spec.get("bounds");
+  const ConfigNode* bins = spec.get("bins");
+  if ((bounds != nullptr) == (bins != nullptr)) {
+    throw ConfigError("{}: transform 'bucketize' needs either 'bounds' or 'bins'",
+                      spec.origin().describe());
+  }
+  if (bounds) {
+    bounds->as_string_list("bounds");  // a list (or one value)
+    if (bounds->is_scalar()) {
+      fixed_.push_back(bounds->as_double("bounds"));
+    } else {
+      for (const auto& item : bounds->items()) fixed_.push_back(item.as_double("bounds"));
+    }
+    for (size_t i = 1; i < fixed_.size(); ++i) {
+      if (!(fixed_[i - 1] < fixed_[i])) {
+        throw ConfigError("{}: transform 'bucketize': bounds must be strictly increasing",
+                          bounds->origin().describe());
+      }
+    }
+  } else {
+    const int64_t value = bins->as_int("bins");
+    if (value < 2) {
+      throw ConfigError("{}: transform 'bucketize': bins must be >= 2",
+                        bins->origin().describe());
+    }
+    bins_ = static_cast<size_t>(value);
+  }
+}
+
+void BucketizeTransform::fit(const Table& table, const FitContext& context) {
+  for (const auto& name : columns_) {
+    if (!bins_) {
+      bounds_[name] = fixed_;
+      continue;
+    }
+    std::vector<double> values =
+        numeric_values(numeric_input(table, name, "bucketize"), context.rows);
+    std::sort(values.begin(), values.end());
+    std::vector<double> bounds;
+    for (size_t i = 1; i < bins_ && !values.empty(); ++i) {
+      const double edge = quantile_of_sorted(values, static_cast<double>(i) / bins_);
+      if (bounds.empty() || edge > bounds.back()) bounds.push_back(edge);  // ties merge bins
+    }
+    bounds_[name] = std::move(bounds);
+  }
+}
+
+void BucketizeTransform::apply(Table& table) const {
+  for (const auto& name : columns_) {
+    const Column& input = numeric_input(table, name, "bucketize");
+    const auto it = bounds_.find(name);
+    const std::vector<double>& bounds = it != bounds_.end() ? it->second : fixed_;
+    Column out(output_for(name, output_), DType::kInt64);
     out.reserve(input.size());
     for (size_t row = 0; row < input.size(); ++row) {
-      out.push_float(input.is_null(row) ? fill : input.numeric_at(row));
+      if (input.is_null(row)) {
+        out.push_null();
+        continue;
+      }
+      const double x = input.numeric_at(row);
+      out.push_int(std::upper_bound(bounds.begin(), bounds.end(), x) - bounds.begin());
     }
     table.set_column(std::move(out));
   }
 }
 
-nlohmann::json FillNullTransform::state() const {
-  return {{"fill", fill_}};
-}
-void FillNullTransform::load_state(const nlohmann::json& state) {
-  fill_ = state.at("fill").get<std::map<std::string, double>>();
+nlohmann::json BucketizeTransform::state() const {
+  return {{"bounds", bounds_}};
 }
 
-StandardScaleTransform::StandardScaleTransform(const ConfigNode& spec) {
-  check_transform_keys(spec, {"columns", "column"});
-  columns_ = transform_columns(spec);
-}
-
-void StandardScaleTransform::fit(const Table& training) {
-  for (const auto& name : columns_) {
-    const Column& column = numeric_input(training, name, "standard_scale");
-    double sum = 0, sum_squares = 0;
-    size_t count = 0;
-    for (size_t row = 0; row < column.size(); ++row) {
-      if (column.is_null(row)) continue;
-      double v = column.numeric_at(row);
-      sum += v;
-      sum_squares += v * v;
-      ++count;
-    }
-    double mean = count ? sum / static_cast<double>(count) : 0;
-    double variance = count ? sum_squares / static_cast<double>(count) - mean * mean : 0;
-    double std = variance > 0 ? std::sqrt(variance) : 1;  // a constant column stays at 0
-    mean_std_[name] = {mean, std};
-  }
-}
-
-void StandardScaleTransform::apply(Table& table) const {
-  for (const auto& name : columns_) {
-    auto [mean, std] = mean_std_.at(name);
-    const Column& input = numeric_input(table, name, "standard_scale");
-    table.set_column(map_to_float(input, [&](double x) { return (x - mean) / std; }));
-  }
-}
-
-nlohmann::json StandardScaleTransform::state() const {
-  nlohmann::json out = nlohmann::json::object();
-  for (const auto& [name, ms] : mean_std_) out[name] = {{"mean", ms.first}, {"std", ms.second}};
-  return out;
-}
-
-void StandardScaleTransform::load_state(const nlohmann::json& state) {
-  for (const auto& [name, ms] : state.items()) {
-    mean_std_[name] = {ms.at("mean").get<double>(), ms.at("std").get<double>()};
-  }
+void BucketizeTransform::load_state(const nlohmann::json& state) {
+  bounds_ = state.at("bounds").get<std::map<std::string, std::vector<double>>>();
 }
 
 }  // namespace mlops

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -12,14 +13,33 @@
 
 namespace mlops {
 
+/// What fit() may learn from besides the table's columns.
+struct FitContext {
+  std::span<const size_t> rows;         // the training rows of the table, ascending
+  std::span<const float> label;         // encoded label of every table row; NaN = none
+  bool categorical = false;             // classification: label values are class indices
+  std::vector<std::string> classes;     // class names by index (classification)
+};
+
 class Transform {
  public:
   virtual ~Transform() = default;
-  /// Learns state from training rows. Stateless transforms do nothing.
-  virtual void fit(const Table& training) { (void)training; }
+  /// Learns state from the context's training rows of `table` (every row of it is the input
+  /// the previous transform produced). Stateless transforms do nothing.
+  virtual void fit(const Table& table, const FitContext& context) {
+    (void)table;
+    (void)context;
+  }
   /// Transforms the table in place using the fitted state. Throws DataError naming the column
-  /// when an input column is missing or has a type the transform cannot use.
+  /// when an input column is missing or has a type the transform cannot use, or when a value
+  /// is unseen and the transform was declared with `unseen: error`.
   virtual void apply(Table& table) const = 0;
+  /// apply() for the table fit() just saw. Target encoding overrides it so that training rows
+  /// get out-of-fold values and never see their own label.
+  virtual void apply_fitted(Table& table, const FitContext& context) const {
+    (void)context;
+    apply(table);
+  }
   /// The fitted state as JSON, and its inverse.
   virtual nlohmann::json state() const { return nlohmann::json::object(); }
   virtual void load_state(const nlohmann::json& state) { (void)state; }

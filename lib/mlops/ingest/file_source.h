@@ -1,21 +1,28 @@
 #pragma once
-// The file source: reads one CSV / TSV / JSON / JSON Lines file into a typed table, with the
-// records that cannot be typed set aside for the quarantine.
+// The file source: a path or a glob of CSV / TSV / JSON / JSON Lines files, optionally .gz or
+// .zst compressed. Each run reads only the files not ingested yet (or changed since), one
+// commit per file, and logs each file's throughput.
 
 #include <string>
 
 #include "mlops/config/workflow.h"
+#include "mlops/ingest/source.h"
 #include "mlops/io/read_result.h"
 
 namespace mlops {
 
 /// The format implied by the source's `format` key, or by the file extension when it is
-/// "auto" (.csv, .tsv, .json, .jsonl/.ndjson). Throws ConfigError when it cannot tell.
+/// "auto" (.csv, .tsv, .json, .jsonl/.ndjson, each optionally followed by .gz or .zst).
+/// Throws ConfigError when it cannot tell.
 std::string resolve_format(const SourceSpec& source);
-/// Reads the source with the declared schema and null values. Throws IoError naming the path
-/// when the file cannot be read, DataError when it cannot be parsed at all.
-ReadResult read_source(const IngestSpec& spec);
-/// Reads any table file (for batch-predict input) typed as the ingest schema declares.
+/// Reads any table file (for batch-predict input, `validate` files) typed as the ingest schema
+/// declares, decompressing it when needed. Throws IoError naming the path when the file cannot
+/// be read, DataError when it cannot be parsed at all.
 ReadResult read_with_schema(const std::string& path, const IngestSpec& spec);
+/// The paths the source's `path` names now: the glob's matches in order, or the one file.
+/// Throws IoError for a plain path that does not exist.
+std::vector<std::string> expand_source_path(const std::string& pattern);
+/// Runs a file source: every matching file not yet in its checkpoint goes through the lake.
+void run_file_source(SourceContext& context);
 
 }  // namespace mlops

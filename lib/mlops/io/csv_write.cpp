@@ -10,7 +10,9 @@
 #include <thread>
 
 #include "mlops/core/time.h"
+#include "mlops/core/error.h"
 #include "mlops/io/csv.h"
+#include "mlops/io/csv_writer.h"
 
 namespace mlops {
 namespace {
@@ -132,11 +134,36 @@ std::string to_csv(const Table& table, char delimiter) {
 }
 
 void write_csv_file(const Table& table, const std::string& path, char delimiter) {
-  AtomicFile file(path);
-  std::string header;
-  append_header(header, table, delimiter);
-  file.write(header);
+  CsvWriter writer(path, delimiter);
+  writer.write(table);
+  writer.commit();
+}
+
+CsvWriter::CsvWriter(const std::string& path, char delimiter) : file_(path), delimiter_(delimiter) {}
+
+void CsvWriter::commit() {
+  if (!header_written_) {
+    std::string header;
+    append_header(header, Table(), delimiter_);
+    file_.write(header);
+  }
+  file_.commit();
+}
+
+void CsvWriter::write(const Table& table) {
+  if (!header_written_) {
+    schema_ = table.schema();
+    std::string header;
+    append_header(header, table, delimiter_);
+    file_.write(header);
+    header_written_ = true;
+  } else if (table.schema() != schema_) {
+    throw InternalError("CsvWriter: a batch's columns differ from the first batch's");
+  }
+  AtomicFile& file = file_;
+  const char delimiter = delimiter_;
   const size_t rows = table.num_rows();
+  rows_ += rows;
   const size_t threads = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
   std::vector<std::string> blocks(threads);
   for (size_t start = 0; start < rows; start += threads * kRowsPerBlock) {
@@ -155,7 +182,6 @@ void write_csv_file(const Table& table, const std::string& path, char delimiter)
     for (auto& thread : pool) thread.join();
     for (size_t t = 0; t <= pool.size(); ++t) file.write(blocks[t]);
   }
-  file.commit();
 }
 
 }  // namespace mlops

@@ -12,17 +12,42 @@ std::string schema_sidecar_path(const std::string& path) {
   return path + ".schema.json";
 }
 
-void write_table(const Table& table, const std::string& path) {
+namespace {
+
+void write_sidecar(const std::string& path, const Schema& schema, size_t rows) {
   nlohmann::json fields = nlohmann::json::array();
-  for (const auto& field : table.schema()) {
+  for (const auto& field : schema) {
     fields.push_back({{"name", field.name}, {"type", std::string(dtype_name(field.type))}});
   }
-  nlohmann::json sidecar{{"rows", table.num_rows()}, {"fields", fields}};
-  write_csv_file(table, path);
+  nlohmann::json sidecar{{"rows", rows}, {"fields", fields}};
   write_file_atomic(schema_sidecar_path(path), sidecar.dump(2) + "\n");
 }
 
+}  // namespace
+
+void write_table(const Table& table, const std::string& path) {
+  write_csv_file(table, path);
+  write_sidecar(path, table.schema(), table.num_rows());
+}
+
+TableWriter::TableWriter(const std::string& path) : path_(path), csv_(path) {}
+
+void TableWriter::commit() {
+  csv_.commit();
+  write_sidecar(path_, csv_.schema(), csv_.rows());
+}
+
 Table read_table(const std::string& path) {
+  ReadResult result = read_csv_file(path, table_read_options(path));
+  if (!result.bad.empty()) {
+    const BadRecord& bad = result.bad.front();
+    throw DataError("{}:{}: {} ({} bad records; the file does not match {})", path, bad.line,
+                    bad.reason, result.bad.size(), schema_sidecar_path(path));
+  }
+  return std::move(result.table);
+}
+
+ReadOptions table_read_options(const std::string& path) {
   ReadOptions options;
   options.source_name = path;
   const std::string sidecar_path = schema_sidecar_path(path);
@@ -39,13 +64,7 @@ Table read_table(const std::string& path) {
       throw DataError("{}: not a schema sidecar: {}", sidecar_path, e.what());
     }
   }
-  ReadResult result = read_csv_file(path, options);
-  if (!result.bad.empty()) {
-    const BadRecord& bad = result.bad.front();
-    throw DataError("{}:{}: {} ({} bad records; the file does not match {})", path, bad.line,
-                    bad.reason, result.bad.size(), sidecar_path);
-  }
-  return std::move(result.table);
+  return options;
 }
 
 }  // namespace mlops

@@ -5,6 +5,8 @@
 #include <string>
 
 #include "mlops/core/table.h"
+#include "mlops/io/csv_writer.h"
+#include "mlops/io/read_result.h"
 
 namespace mlops {
 
@@ -15,5 +17,21 @@ void write_table(const Table& table, const std::string& path);
 Table read_table(const std::string& path);
 /// The sidecar path for a table file.
 std::string schema_sidecar_path(const std::string& path);
+/// Read options typing a table file as its sidecar says (inferred without one), for reading
+/// it in batches with CsvReader.
+ReadOptions table_read_options(const std::string& path);
+
+/// write_table batch by batch: CSV rows appended as they come, the sidecar written on commit.
+class TableWriter {
+ public:
+  explicit TableWriter(const std::string& path);
+  void write(const Table& batch) { csv_.write(batch); }
+  void commit();
+  size_t rows() const { return csv_.rows(); }
+
+ private:
+  std::string path_;
+  CsvWriter csv_;
+};
 
 }  // namespace mlops

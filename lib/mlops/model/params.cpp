@@ -57,8 +57,10 @@ Params booster_params(const TrainSpec& spec, Task task, int num_class) {
   }
   Params params{{"objective", objective}};
   if (task == Task::kMulticlass) params.emplace_back("num_class", std::to_string(num_class));
-  const std::array<Default, 3> defaults{
-      {{{"nthread", "n_jobs"}, "2"},
+  // hist is XGBoost's default from 2.0 and lets training use a quantized DMatrix fed in batches.
+  const std::array<Default, 4> defaults{
+      {{{"tree_method", "tree_method"}, "hist"},
+       {{"nthread", "n_jobs"}, "2"},
        {{"seed", "random_state"}, std::to_string(spec.split.seed)},
        {{"verbosity", "verbosity"}, "1"}}};
   for (const auto& fallback : defaults) {

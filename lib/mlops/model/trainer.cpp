@@ -8,22 +8,12 @@
 #include "mlops/core/error.h"
 #include "mlops/model/evaluate.h"
 #include "mlops/model/params.h"
+#include "mlops/model/row_source.h"
 #include "mlops/model/xgb.h"
 
 namespace mlops {
 
 namespace {
-
-FeatureMatrix take_rows(const FeatureMatrix& features, std::span<const size_t> rows) {
-  const size_t width = features.names.size();
-  FeatureMatrix out{features.names, rows.size(), {}};
-  out.values.reserve(rows.size() * width);
-  for (size_t row : rows) {
-    auto first = features.values.begin() + static_cast<std::ptrdiff_t>(row * width);
-    out.values.insert(out.values.end(), first, first + static_cast<std::ptrdiff_t>(width));
-  }
-  return out;
-}
 
 std::vector<float> take_labels(const std::vector<float>& labels, std::span<const size_t> rows) {
   std::vector<float> out;
@@ -78,20 +68,39 @@ TrainResult train_xgboost(const FeatureMatrix& features, const std::vector<float
   return train_xgboost(features, labels, split, spec, num_class, model_path);
 }
 
-TrainResult train_xgboost(const FeatureMatrix& features, const std::vector<float>& labels,
-                          const SplitIndices& split, const TrainSpec& spec, int num_class,
-                          const std::string& model_path) {
-  if (labels.size() != features.rows) {
-    throw InternalError("train_xgboost: {} labels for {} rows", labels.size(), features.rows);
+namespace {
+
+std::string param_value(const Params& params, const std::string& name, const std::string& fallback) {
+  for (auto it = params.rbegin(); it != params.rend(); ++it) {
+    if (it->first == name) return it->second;
   }
+  return fallback;
+}
+
+/// The training DMatrix: quantized straight from batches for hist, else a dense copy.
+DMatrix training_matrix(const RowSource& rows, const std::vector<float>& labels, const Params& params) {
+  if (param_value(params, "tree_method", "hist") == "hist") {
+    const int max_bin = std::stoi(param_value(params, "max_bin", "256"));
+    const int nthread = std::stoi(param_value(params, "nthread", "2"));
+    return DMatrix::quantile(rows, labels, max_bin, nthread);
+  }
+  FeatureMatrix dense{rows.names(), rows.rows(), {}};
+  rows.fill(0, rows.rows(), dense.values);
+  return DMatrix(dense, &labels);
+}
+
+/// Trains on one side, measures on the other. Both sides are row sources in split order.
+TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
+                     const std::vector<float>& labels, const SplitIndices& split,
+                     const TrainSpec& spec, int num_class, const std::string& model_path) {
   TrainResult result;
   result.task = checked_task(spec, num_class);
   result.num_class = num_class;
   const Params params = booster_params(spec, result.task, num_class);
   for (const auto* side : {&split.train, &split.holdout}) {
     for (size_t row : *side) {
-      if (row >= features.rows) {
-        throw InternalError("train_xgboost: split row {} of {}", row, features.rows);
+      if (row >= labels.size()) {
+        throw InternalError("train_xgboost: split row {} of {}", row, labels.size());
       }
       if (result.task != Task::kRegression) check_class(labels[row], row, num_class);
     }
@@ -104,14 +113,13 @@ TrainResult train_xgboost(const FeatureMatrix& features, const std::vector<float
 
   const std::vector<float> train_labels = take_labels(labels, split.train);
   const std::vector<float> holdout_labels = take_labels(labels, split.holdout);
-  const DMatrix train(take_rows(features, split.train), &train_labels);
-  const DMatrix holdout(take_rows(features, split.holdout));
+  const DMatrix train = training_matrix(train_rows, train_labels, params);
 
   Booster booster({&train});
   begin_training(booster, params, spec, train);  // round 0
   for (int round = 1; round < spec.rounds; ++round) booster.update_one_iter(round, train);
 
-  const std::vector<float> predictions = booster.predict(holdout);
+  const std::vector<float> predictions = booster.predict(holdout_rows);
   result.holdout_metrics = task_metrics(result.task, num_class, holdout_labels, predictions);
   result.baseline_metrics = task_metrics(
       result.task, num_class, holdout_labels,
@@ -125,6 +133,29 @@ TrainResult train_xgboost(const FeatureMatrix& features, const std::vector<float
                    });
   booster.save_json(model_path);
   return result;
+}
+
+}  // namespace
+
+TrainResult train_xgboost(const FeatureMatrix& features, const std::vector<float>& labels,
+                          const SplitIndices& split, const TrainSpec& spec, int num_class,
+                          const std::string& model_path) {
+  if (labels.size() != features.rows) {
+    throw InternalError("train_xgboost: {} labels for {} rows", labels.size(), features.rows);
+  }
+  const MatrixRows train(features, split.train, false), holdout(features, split.holdout, false);
+  return train_on(train, holdout, labels, split, spec, num_class, model_path);
+}
+
+TrainResult train_xgboost(const Table& features, const std::vector<std::string>& names,
+                          const std::vector<float>& labels, const SplitIndices& split,
+                          const TrainSpec& spec, int num_class, const std::string& model_path) {
+  if (labels.size() != features.num_rows()) {
+    throw InternalError("train_xgboost: {} labels for {} rows", labels.size(), features.num_rows());
+  }
+  const TableRows train = TableRows::select(features, names, split.train);
+  const TableRows holdout = TableRows::select(features, names, split.holdout);
+  return train_on(train, holdout, labels, split, spec, num_class, model_path);
 }
 
 }  // namespace mlops

@@ -43,4 +43,10 @@ TrainResult train_xgboost(const FeatureMatrix& features, const std::vector<float
                           const SplitIndices& split, const TrainSpec& spec, int num_class,
                           const std::string& model_path);
 
+/// The same on the named numeric columns of a table, fed to XGBoost in batches (with the hist
+/// tree method, the default, only XGBoost's quantized copy of the training rows is kept).
+TrainResult train_xgboost(const Table& features, const std::vector<std::string>& names,
+                          const std::vector<float>& labels, const SplitIndices& split,
+                          const TrainSpec& spec, int num_class, const std::string& model_path);
+
 }  // namespace mlops

@@ -8,7 +8,10 @@
 #include <utility>
 #include <vector>
 
+#include <span>
+
 #include "mlops/model/matrix.h"
+#include "mlops/model/row_source.h"
 
 namespace mlops {
 
@@ -20,12 +23,19 @@ class DMatrix {
  public:
   /// From a dense matrix (NaN = missing), with optional labels, and feature names set.
   explicit DMatrix(const FeatureMatrix& matrix, const std::vector<float>* labels = nullptr);
+  /// A quantized DMatrix for the `hist` tree method, built from `rows` a batch at a time: no
+  /// dense or CSR copy of the data is kept, only the histogram bin index. `labels` are the
+  /// rows' labels in the source's order.
+  static DMatrix quantile(const RowSource& rows, std::span<const float> labels, int max_bin,
+                          int nthread);
+  DMatrix(DMatrix&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
   ~DMatrix();
   DMatrix(const DMatrix&) = delete;
   DMatrix& operator=(const DMatrix&) = delete;
   DMatrixHandle handle() const { return handle_; }
 
  private:
+  DMatrix() = default;
   DMatrixHandle handle_ = nullptr;
 };
 
@@ -44,6 +54,8 @@ class Booster {
   void update_one_iter(int iteration, const DMatrix& train);
   /// Predictions: rows for binary/regression, rows * num_class for multi:softprob.
   std::vector<float> predict(const DMatrix& data) const;
+  /// The same from rows fed in batches without building a DMatrix (in-place prediction).
+  std::vector<float> predict(const RowSource& rows, int nthread = 2) const;
   /// Saves as XGBoost JSON (the format the Python package loads) to `path`, atomically.
   void save_json(const std::string& path) const;
   /// Gain importance per feature name, features never split on omitted.

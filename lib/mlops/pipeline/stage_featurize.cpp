@@ -1,5 +1,3 @@
-#include "mlops/core/error.h"
-#include "mlops/core/suggest.h"
 #include "mlops/features/feature_pipeline.h"
 #include "mlops/io/table_file.h"
 #include "mlops/model/task.h"
@@ -15,17 +13,15 @@ StageRecord run_featurize_stage(RunContext& run) {
   const Table clean = read_table(paths.clean_table());
 
   const bool categorical = task_for_objective(workflow.train.objective) != Task::kRegression;
-  const std::string& label_name = workflow.featurize.label.column;
-  const Column* label = clean.find(label_name);
-  if (!label) {
-    throw ConfigError("featurize.label.column: no column '{}' in the ingested table{}", label_name,
-                      did_you_mean(label_name, clean.column_names()));
-  }
-  // Fit on the training side of the split only, so holdout rows never shape the features.
-  SplitIndices split = training_split(*label, categorical, workflow.train.split);
   FeaturePipeline pipeline(workflow.featurize, categorical);
-  pipeline.fit(clean.take(split.train));
-  Table features = pipeline.transform(clean);
+  // The declared label column, or the label expression's value (`delay > 15`).
+  const Column label = pipeline.label_column(clean);
+  const std::string& label_name = label.name();
+  // Fit on the training side of the split only, so holdout rows never shape the features.
+  SplitIndices split = training_split(clean, label, categorical, workflow.train.split);
+  Table features = pipeline.fit_transform(clean, split.train);
+  // Train reads the split from here, so it needs neither the time column nor the seed logic.
+  features.add_column(split_column(split, features.num_rows()));
 
   write_table(features, paths.features());
   pipeline.save(paths.feature_state());
@@ -38,12 +34,17 @@ StageRecord run_featurize_stage(RunContext& run) {
   record.details = {{"features", pipeline.feature_names()},
                     {"label", label_name},
                     {"fitted_on_rows", split.train.size()},
-                    {"unlabeled_rows", label->null_count()}};
+                    {"holdout_rows", split.holdout.size()},
+                    {"unlabeled_rows", label.null_count()}};
+  if (!pipeline.label().expr.empty()) record.details["label_expr"] = pipeline.label().expr;
 
-  // Built-in: one feature row per clean row, and the label kept.
+  // Built-in: one feature row per clean row, the label kept, and no column the label is
+  // computed from (it would leak the label into the features).
   Contract builtin{
       .name = "built-in featurize", .min_rows = clean.num_rows(), .max_rows = clean.num_rows()};
   builtin.columns.push_back({.column = label_name});
+  builtin.forbidden = pipeline.label().sources;
+  std::erase(builtin.forbidden, label_name);
   record.contracts.push_back(check_contract(builtin, features, "featurize"));
   check_declared_contract(run, Stage::kFeaturize, features, record);
   return record;

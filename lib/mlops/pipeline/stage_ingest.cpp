@@ -1,5 +1,5 @@
 #include "mlops/core/log.h"
-#include "mlops/ingest/file_source.h"
+#include "mlops/ingest/ingest_run.h"
 #include "mlops/ingest/quarantine.h"
 #include "mlops/io/table_file.h"
 #include "mlops/pipeline/stages.h"
@@ -7,32 +7,51 @@
 namespace mlops {
 
 StageRecord run_ingest_stage(RunContext& run) {
-  const IngestSpec& spec = run.workflow().ingest;
-  ReadResult result = read_source(spec);
+  const Workflow& workflow = run.workflow();
+  const IngestSpec& spec = workflow.ingest;
   const RunPaths& paths = run.paths();
-  write_table(result.table, paths.clean_table());
-  write_quarantine(result.bad, paths.quarantine());
-  if (!result.bad.empty()) {
+  // The lake keeps what every earlier run ingested; this run adds what is new, and the run's
+  // clean table is the whole main table as it now stands.
+  Lake lake(lake_root(workflow));
+  IngestOutcome outcome = run_ingest(workflow, lake);
+  lake.snapshot(outcome.main_table, paths.clean_table());
+  const Table table = lake.load(outcome.main_table);
+  const std::vector<BadRecord>& bad = lake.quarantined();
+  write_quarantine(bad, paths.quarantine());
+  if (!bad.empty()) {
     log_warn("ingest: records sent to quarantine",
-             {{"count", static_cast<uint64_t>(result.bad.size())},
+             {{"count", static_cast<uint64_t>(bad.size())},
               {"file", paths.quarantine()},
-              {"first_reason", result.bad.front().reason}});
+              {"first_reason", bad.front().reason}});
   }
+  if (outcome.error) std::rethrow_exception(outcome.error);
 
   StageRecord record;
-  record.inputs = {spec.source.path};
+  record.inputs = outcome.inputs;
   record.outputs = {paths.clean_table(), paths.quarantine()};
-  record.rows = result.table.num_rows();
-  record.columns = result.table.num_columns();
-  record.details = {{"quarantined", result.bad.size()},
-                    {"read", result.table.num_rows() + result.bad.size()}};
+  record.rows = table.num_rows();
+  record.columns = table.num_columns();
+  uint64_t read = 0, added = 0, duplicates = 0;
+  nlohmann::json sources = nlohmann::json::object();
+  for (const auto& source : outcome.sources) {
+    read += source.records;
+    added += source.rows;
+    duplicates += source.duplicates;
+    sources[source.name] = {{"type", source.type},         {"records", source.records},
+                            {"rows_added", source.rows},   {"quarantined", source.quarantined},
+                            {"duplicates", source.duplicates}, {"seconds", source.seconds}};
+  }
+  record.details = {{"quarantined", bad.size()},  {"read", read},
+                    {"rows_added", added},        {"duplicates", duplicates},
+                    {"table", outcome.main_table}, {"tables", lake.tables()},
+                    {"lake", lake.root()},        {"sources", sources}};
 
   // Built-in: ingest produced rows, and every declared column is in the source. A JSON source
   // without a declared key yields an all-null column; that is a missing column, not data.
   Contract builtin{.name = "built-in ingest", .min_rows = 1};
-  ContractReport report = check_contract(builtin, result.table, "ingest");
+  ContractReport report = check_contract(builtin, table, "ingest");
   for (const auto& declared : spec.schema) {
-    const Column* column = result.table.find(declared.name);
+    const Column* column = table.find(declared.name);
     CheckResult check;
     check.check = "declared_column_present";
     check.column = declared.name;
@@ -42,7 +61,7 @@ StageRecord run_ingest_stage(RunContext& run) {
     report.checks.push_back(std::move(check));
   }
   record.contracts.push_back(std::move(report));
-  check_declared_contract(run, Stage::kIngest, result.table, record);
+  check_declared_contract(run, Stage::kIngest, table, record);
   return record;
 }
 

@@ -1,20 +1,30 @@
+// batch-predict: streams the input in batches (a CSV window at a time), scores each with the
+// saved feature state and model, and appends the predictions to a file that appears only when
+// all are written. Peak memory is one batch, whatever the input size.
+
 #include <fmt/format.h>
 
 #include "mlops/core/log.h"
 #include "mlops/core/time.h"
 #include "mlops/ingest/file_source.h"
 #include "mlops/ingest/quarantine.h"
+#include "mlops/io/csv_reader.h"
 #include "mlops/io/table_file.h"
+#include "mlops/pipeline/scored_drift.h"
 #include "mlops/pipeline/stages.h"
+#include "mlops/pipeline/streaming_contract.h"
 #include "mlops/predict/batch_predict.h"
 
 namespace mlops {
 
 namespace {
 
-/// Built-in: one prediction per input row, no missing prediction, probabilities in [0, 1].
-Contract builtin_predict_contract(const Table& predictions, size_t input_rows) {
-  Contract contract{.name = "built-in predict", .min_rows = input_rows, .max_rows = input_rows};
+constexpr size_t kWindowBytes = 8 << 20;
+
+/// Built-in: no missing prediction, probabilities in [0, 1] (the row count is checked once
+/// the stream ends).
+Contract builtin_predict_contract(const Table& predictions) {
+  Contract contract{.name = "built-in predict"};
   contract.columns.push_back({.column = "prediction", .nullable = false});
   for (const auto& name : predictions.column_names()) {
     if (name.rfind("probability", 0) == 0) {
@@ -24,44 +34,94 @@ Contract builtin_predict_contract(const Table& predictions, size_t input_rows) {
   return contract;
 }
 
+Table empty_table(const Schema& schema) {
+  Table table;
+  for (const auto& field : schema) table.add_column(Column(field.name, field.type));
+  return table;
+}
+
 }  // namespace
 
 StageRecord run_predict_stage(RunContext& run) {
   run.require_stage(Stage::kTrain, Stage::kPredict);
   const Workflow& workflow = run.workflow();
   const RunPaths& paths = run.paths();
-
   StageRecord record;
-  Table input;
-  if (workflow.predict.input.empty()) {
-    input = read_table(paths.clean_table());
-    record.inputs.push_back(paths.clean_table());
-  } else {
-    // New data is typed exactly like training data; records that cannot be are quarantined.
-    ReadResult result = read_with_schema(workflow.predict.input, workflow.ingest);
-    write_quarantine(result.bad, paths.predict_quarantine());
-    record.outputs.push_back(paths.predict_quarantine());
-    if (!result.bad.empty()) {
-      log_warn("predict: input records sent to quarantine",
-               {{"count", static_cast<uint64_t>(result.bad.size())},
-                {"file", paths.predict_quarantine()}});
-    }
-    input = std::move(result.table);
-    record.inputs.push_back(workflow.predict.input);
-  }
 
+  // The run's clean table is typed by its sidecar; new data exactly like training data, with
+  // records that cannot be typed quarantined.
+  const bool own_table = workflow.predict.input.empty();
+  const std::string input_path = own_table ? paths.clean_table() : workflow.predict.input;
+  record.inputs.push_back(input_path);
   ScoringModel model = load_scoring_model(paths.train_dir());
   record.inputs.push_back(paths.train_dir() + "/model.json");
-  Table predictions = score_table(input, model, workflow.predict.id_columns, now_micros());
-  write_table(predictions, paths.predictions());
-  record.outputs.insert(record.outputs.begin(), paths.predictions());
-  record.rows = predictions.num_rows();
-  record.columns = predictions.num_columns();
-  record.details = {{"model_version", model.version}, {"input_rows", input.num_rows()}};
 
-  record.contracts.push_back(check_contract(builtin_predict_contract(predictions, input.num_rows()),
-                                            predictions, "predict"));
-  check_declared_contract(run, Stage::kPredict, predictions, record);
+  const int64_t scored_at = now_micros();
+  TableWriter writer(paths.predictions());
+  std::vector<BadRecord> bad;
+  std::optional<Contract> declared;
+  if (auto it = workflow.contracts.find("predict"); it != workflow.contracts.end()) {
+    declared = load_contract(it->second, "predict");
+  }
+  std::optional<DriftAccumulator> drift = take_scored_drift(declared, paths);
+  StreamingContract builtin_check("predict"), declared_check("predict");
+  size_t input_rows = 0;
+  auto score = [&](const Table& batch) {
+    Table predictions = score_table(batch, model, workflow.predict.id_columns, scored_at);
+    builtin_check.add(builtin_predict_contract(predictions), predictions);
+    if (declared) declared_check.add(*declared, predictions);
+    if (drift) drift->add(model.features.transform(batch));
+    writer.write(predictions);
+    input_rows += batch.num_rows();
+  };
+
+  SourceSpec source;
+  source.path = input_path;
+  const std::string format = own_table ? "csv" : resolve_format(source);
+  if (format == "csv" || format == "tsv") {
+    ReadOptions options = own_table ? table_read_options(input_path) : ReadOptions();
+    if (!own_table) {
+      options.declared = workflow.ingest.schema;
+      options.null_values = workflow.ingest.null_values;
+      options.delimiter = format == "tsv" ? '\t' : ',';
+    }
+    CsvReader reader(input_path, options, kWindowBytes);
+    Table batch;
+    bool any = false;
+    while (reader.next(batch, bad)) {
+      score(batch);
+      any = true;
+    }
+    if (!any) score(empty_table(reader.schema()));
+  } else {
+    ReadResult result = read_with_schema(input_path, workflow.ingest);
+    bad = std::move(result.bad);
+    score(result.table);
+  }
+  writer.commit();
+  record.outputs.push_back(paths.predictions());
+  if (!own_table || !bad.empty()) {
+    write_quarantine(bad, paths.predict_quarantine());
+    record.outputs.push_back(paths.predict_quarantine());
+  }
+  if (!bad.empty()) {
+    log_warn("predict: input records sent to quarantine",
+             {{"count", static_cast<uint64_t>(bad.size())}, {"file", paths.predict_quarantine()}});
+  }
+
+  record.rows = writer.rows();
+  record.columns = 0;
+  record.details = {{"model_version", model.version}, {"input_rows", input_rows}};
+  ContractReport builtin = builtin_check.report("built-in predict");
+  CheckResult count;
+  count.check = "row_count";
+  count.expected = fmt::format("{} (one per input row)", input_rows);
+  count.observed = std::to_string(writer.rows());
+  count.passed = writer.rows() == input_rows;
+  builtin.checks.insert(builtin.checks.begin(), std::move(count));
+  record.contracts.push_back(std::move(builtin));
+  if (declared) record.contracts.push_back(declared_check.report(declared->name));
+  if (drift) record.contracts.push_back(scored_drift_report(*drift, *declared, input_rows));
   return record;
 }
 

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "mlops/contracts/profile.h"
 #include "mlops/core/log.h"
 #include "mlops/core/value_format.h"
 #include "mlops/features/feature_pipeline.h"
@@ -58,18 +59,21 @@ StageRecord run_train_stage(RunContext& run) {
   const LabelInfo& label = pipeline.label();
 
   std::vector<float> labels = pipeline.encode_label(features.column(label.column));
-  SplitIndices split =
-      training_split(features.column(label.column), label.categorical, workflow.train.split);
-  FeatureMatrix matrix = to_feature_matrix(features, pipeline.feature_names());
+  // featurize decided the split; reading it back keeps both stages on exactly the same rows.
+  const SplitIndices split = split_from_column(features.column(kSplitColumn));
   const int num_class = label.categorical ? static_cast<int>(label.classes.size()) : 0;
 
   const std::string train_dir = paths.train_dir();
   make_directories(train_dir);
   const std::string model_path = train_dir + "/model.json";
-  TrainResult result = train_xgboost(matrix, labels, split, workflow.train, num_class, model_path);
+  TrainResult result = train_xgboost(features, pipeline.feature_names(), labels, split,
+                                     workflow.train, num_class, model_path);
 
   // The model travels with everything needed to score: feature state, schema, metadata.
   pipeline.save(train_dir + "/feature_state.json");
+  // What the training rows' features looked like: batch-predict's drift checks compare with it.
+  save_profile(profile_columns(features, pipeline.feature_names(), split.train),
+               train_dir + "/profile.json");
   nlohmann::json meta{
       {"format", "mlops.model/1"},
       {"run_id", run.run_id()},
@@ -106,12 +110,13 @@ StageRecord run_train_stage(RunContext& run) {
   record.inputs = {paths.features(), paths.feature_state()};
   record.outputs = {model_path,
                     train_dir + "/feature_state.json",
+                    train_dir + "/profile.json",
                     train_dir + "/model_meta.json",
                     train_dir + "/metrics.json",
                     train_dir + "/importance.json",
                     paths.metrics()};
   record.rows = result.train_rows + result.holdout_rows;
-  record.columns = matrix.names.size();
+  record.columns = pipeline.feature_names().size();
   record.details = metrics;
   record.details["importance"] = importance;
   record.contracts.push_back(check_training(result));

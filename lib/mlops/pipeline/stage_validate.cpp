@@ -1,10 +1,12 @@
 // validate: the gate before training. It checks the feature table against the workflow's
 // `contracts.validate` and the built-in training-readiness checks: enough labeled rows, at
-// least two classes for classification, numeric features, and no feature that copies the label
-// (leakage).
+// least two classes for classification (overall and among the training rows), numeric
+// features, and no label leakage: no feature that copies the label and no feature among the
+// columns a label expression reads.
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -12,6 +14,7 @@
 #include "mlops/io/file.h"
 #include "mlops/io/table_file.h"
 #include "mlops/pipeline/stages.h"
+#include "mlops/pipeline/training_split.h"
 
 namespace mlops {
 
@@ -71,6 +74,32 @@ StageRecord run_validate_stage(RunContext& run) {
       builtin.checks.push_back(make_check("label_classes", label.column, classes.size() >= 2,
                                           ">= 2 classes",
                                           fmt::format("{} classes", classes.size())));
+    }
+    // The rows train will fit on: featurize's split when it wrote one.
+    if (const Column* split_column = features.find(kSplitColumn)) {
+      const SplitIndices split = split_from_column(*split_column);
+      std::set<float> training_classes;
+      for (size_t row : split.train) {
+        if (!std::isnan(encoded[row])) training_classes.insert(encoded[row]);
+      }
+      builtin.checks.push_back(make_check("training_rows", "", !split.train.empty(), ">= 1",
+                                          std::to_string(split.train.size())));
+      if (label.categorical) {
+        builtin.checks.push_back(make_check(
+            "training_classes", label.column, training_classes.size() >= 2,
+            ">= 2 classes among training rows",
+            fmt::format("{} classes in {} training rows", training_classes.size(),
+                        split.train.size())));
+      }
+    }
+    for (const auto& source : label.sources) {
+      if (source == label.column) continue;
+      const bool is_feature = std::find(pipeline.feature_names().begin(),
+                                        pipeline.feature_names().end(),
+                                        source) != pipeline.feature_names().end();
+      builtin.checks.push_back(make_check("no_label_source", source, !is_feature,
+                                          "not a feature (the label is computed from it)",
+                                          is_feature ? "a feature" : "not a feature"));
     }
     for (const auto& name : pipeline.feature_names()) {
       const Column* feature = features.find(name);

@@ -1,14 +1,77 @@
 #include "mlops/pipeline/training_split.h"
 
+#include <cmath>
 #include <map>
+
+#include "mlops/core/error.h"
+#include "mlops/core/suggest.h"
+#include "mlops/core/time.h"
 
 namespace mlops {
 
-SplitIndices training_split(const Column& label, bool categorical, const SplitSpec& spec) {
+namespace {
+
+constexpr int64_t kMicrosPerDay = 86'400'000'000;
+
+int64_t floor_day(int64_t micros) {
+  return micros >= 0 ? micros / kMicrosPerDay : -((-micros + kMicrosPerDay - 1) / kMicrosPerDay);
+}
+
+SplitIndices time_split(const Table& table, const std::vector<size_t>& labeled,
+                        const SplitSpec& spec) {
+  const Column* time = table.find(spec.column);
+  if (!time) {
+    throw ConfigError("train.split.column: no column '{}' in the ingested table{}", spec.column,
+                      did_you_mean(spec.column, table.column_names()));
+  }
+  if (time->type() != DType::kTimestamp) {
+    throw ConfigError("train.split.column: column '{}' is {}, a time split needs a timestamp",
+                      spec.column, dtype_name(time->type()));
+  }
+  int64_t cutoff = 0;  // holdout: micros >= cutoff
+  if (!spec.holdout_from.empty()) {
+    auto from = parse_timestamp(spec.holdout_from);
+    if (!from) {
+      throw ConfigError("train.split.holdout_from: '{}' is not a timestamp (YYYY-MM-DD[ HH:MM:SS])",
+                        spec.holdout_from);
+    }
+    cutoff = *from;
+  } else {
+    int64_t first = INT64_MAX, last = INT64_MIN;
+    for (size_t row : labeled) {
+      if (time->is_null(row)) continue;
+      const int64_t day = floor_day(time->int_at(row));
+      first = std::min(first, day);
+      last = std::max(last, day);
+    }
+    if (first == INT64_MAX) throw ConfigError("train.split.column: '{}' has no values", spec.column);
+    // Whole days, like the peer's day-of-year rule: the last `holdout` of the day range.
+    const double days = static_cast<double>(last - first + 1);
+    const int64_t cutoff_day = first + static_cast<int64_t>(std::floor(days * (1 - spec.holdout) + 1e-9));
+    cutoff = cutoff_day * kMicrosPerDay;
+  }
+  SplitIndices split;
+  for (size_t row : labeled) {
+    if (time->is_null(row)) continue;  // no time, no side
+    (time->int_at(row) >= cutoff ? split.holdout : split.train).push_back(row);
+  }
+  if (split.train.empty() || split.holdout.empty()) {
+    throw ConfigError("train.split: the time split on '{}' leaves {} training and {} holdout rows",
+                      spec.column, split.train.size(), split.holdout.size());
+  }
+  return split;
+}
+
+}  // namespace
+
+SplitIndices training_split(const Table& table, const Column& label, bool categorical,
+                            const SplitSpec& spec) {
   std::vector<size_t> labeled;
+  labeled.reserve(label.size());
   for (size_t row = 0; row < label.size(); ++row) {
     if (!label.is_null(row)) labeled.push_back(row);
   }
+  if (spec.type == "time") return time_split(table, labeled, spec);
   std::vector<int> strata;
   if (categorical && spec.stratify) {
     std::map<std::string, int> ids;
@@ -17,12 +80,38 @@ SplitIndices training_split(const Column& label, bool categorical, const SplitSp
     for (auto& [value, id] : ids) id = next++;
     for (size_t row : labeled) strata.push_back(ids[label.format_value(row)]);
   }
-  SplitIndices local = strata.empty() ? random_split(labeled.size(), spec.holdout, spec.seed)
-                                      : random_split(labeled.size(), spec.holdout, spec.seed,
-                                                     std::span<const int>(strata));
+  SplitIndices local =
+      strata.empty()
+          ? random_split(labeled.size(), spec.holdout, spec.seed)
+          : random_split(labeled.size(), spec.holdout, spec.seed, std::span<const int>(strata));
   SplitIndices split;
   for (size_t i : local.train) split.train.push_back(labeled[i]);
   for (size_t i : local.holdout) split.holdout.push_back(labeled[i]);
+  return split;
+}
+
+Column split_column(const SplitIndices& split, size_t rows) {
+  std::vector<int8_t> side(rows, -1);
+  for (size_t row : split.train) side[row] = 0;
+  for (size_t row : split.holdout) side[row] = 1;
+  Column column(kSplitColumn, DType::kInt64);
+  column.reserve(rows);
+  for (int8_t value : side) {
+    if (value < 0) {
+      column.push_null();
+    } else {
+      column.push_int(value);
+    }
+  }
+  return column;
+}
+
+SplitIndices split_from_column(const Column& column) {
+  SplitIndices split;
+  for (size_t row = 0; row < column.size(); ++row) {
+    if (column.is_null(row)) continue;
+    (column.int_at(row) == 0 ? split.train : split.holdout).push_back(row);
+  }
   return split;
 }
 

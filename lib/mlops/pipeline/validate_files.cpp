@@ -2,26 +2,50 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
+#include "mlops/contracts/infer.h"
+#include "mlops/contracts/profile.h"
 #include "mlops/ingest/file_source.h"
 #include "mlops/io/file.h"
 #include "mlops/io/table_file.h"
 
 namespace mlops {
 
+namespace {
+
+bool is_json_path(const std::string& path) {
+  return path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0;
+}
+
+}  // namespace
+
+Table read_data_file(const std::string& path) {
+  if (path_exists(schema_sidecar_path(path))) return read_table(path);
+  IngestSpec spec;
+  spec.source.path = path;
+  return read_with_schema(path, spec).table;
+}
+
 std::vector<ContractReport> validate_files(const std::string& contract_path,
                                            const std::vector<std::string>& files) {
   const Contract contract = load_contract_file(contract_path);
+  CheckOptions options;
+  std::optional<Profile> reference;
+  if (contract.drift && !contract.drift->reference.empty()) {
+    const std::string& path = contract.drift->reference;
+    // A profile JSON from `mlops contract profile`, else a data file to profile now. (A JSON
+    // data file is told apart by its content: profiles carry "format": "mlops.profile/1".)
+    if (is_json_path(path) && read_file(path).find("\"mlops.profile/1\"") != std::string::npos) {
+      reference = load_profile(path);
+    } else {
+      reference = profile_table(read_data_file(path));
+    }
+    options.reference = &*reference;
+  }
   std::vector<ContractReport> reports;
   for (const auto& file : files) {
-    Table table;
-    if (path_exists(schema_sidecar_path(file))) {
-      table = read_table(file);
-    } else {
-      IngestSpec spec;
-      spec.source.path = file;
-      table = read_with_schema(file, spec).table;
-    }
-    ContractReport report = check_contract(contract, table, "validate");
+    ContractReport report = check_contract(contract, read_data_file(file), "validate", options);
     report.contract = contract_path;
     report.stage = file;
     reports.push_back(std::move(report));
@@ -34,14 +58,26 @@ std::string summarize(const std::vector<ContractReport>& reports) {
   for (const auto& report : reports) {
     const size_t failed = report.failed_count(Severity::kError);
     const size_t warned = report.failed_count(Severity::kWarn);
-    out += fmt::format("{}: {} ({} rows, {} checks, {} failed, {} warnings)\n", report.stage,
+    out += fmt::format("{}: {} ({} rows, {} checks, {} failed, {} warnings", report.stage,
                        report.passed() ? "ok" : "FAILED", report.rows, report.checks.size(), failed,
                        warned);
+    if (!report.quarantined_rows.empty()) {
+      out += fmt::format(", {} rows quarantined", report.quarantined_rows.size());
+    }
+    out += ")\n";
     for (const auto& check : report.checks) {
       if (!check.passed) out += "  " + describe_failure(report, check) + "\n";
     }
   }
   return out;
+}
+
+std::string infer_contract_for_file(const std::string& path, size_t max_categories) {
+  return infer_contract_yaml(read_data_file(path), {path, max_categories});
+}
+
+std::string profile_file(const std::string& path) {
+  return profile_table(read_data_file(path)).to_json().dump(1) + "\n";
 }
 
 }  // namespace mlops

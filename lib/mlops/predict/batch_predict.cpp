@@ -5,7 +5,7 @@
 
 #include "mlops/core/error.h"
 #include "mlops/io/file.h"
-#include "mlops/model/matrix.h"
+#include "mlops/model/row_source.h"
 #include "mlops/model/metrics.h"
 
 namespace mlops {
@@ -30,9 +30,7 @@ Table score_table(const Table& input, const ScoringModel& model,
   for (const auto& name : id_columns) out.add_column(input.column(name));
 
   Table features = model.features.transform(input);
-  FeatureMatrix matrix = to_feature_matrix(features, model.features.feature_names());
-  DMatrix dmatrix(matrix);
-  std::vector<float> raw = model.booster.predict(dmatrix);
+  std::vector<float> raw = model.booster.predict(TableRows(features, model.features.feature_names()));
   const size_t rows = input.num_rows();
 
   const auto& classes = model.features.label().classes;

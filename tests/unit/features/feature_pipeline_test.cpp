@@ -115,7 +115,8 @@ TEST(FeaturePipeline, StringFeatureLeftUnencodedIsAConfigError) {
   } catch (const ConfigError& e) {
     EXPECT_STREQ(e.what(),
                  "featurize: column 'island' is a string; encode it with a transform "
-                 "(category_codes, one_hot) or list it in featurize.drop");
+                 "(category_codes, one_hot, frequency_encode, target_encode) or list it in "
+                 "featurize.drop");
   }
 }
 

@@ -4,6 +4,11 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
+#include "mlops/core/error.h"
+#include "mlops/core/time.h"
+
 #include "mlops/pipeline/tracking_store.h"
 #include "support/temp_dir.h"
 
@@ -21,7 +26,7 @@ TEST(TrainingSplit, LeavesUnlabeledRowsOutOfBothSides) {
   }
   SplitSpec spec;
   spec.holdout = 0.2;
-  SplitIndices split = training_split(label, false, spec);
+  SplitIndices split = training_split(Table(), label, false, spec);
   EXPECT_EQ(split.train.size() + split.holdout.size(), 45u);
   for (size_t row : split.train) EXPECT_NE(row % 10, 0u);
   for (size_t row : split.holdout) EXPECT_NE(row % 10, 0u);
@@ -32,8 +37,8 @@ TEST(TrainingSplit, IsTheSameForFeaturizeAndTrain) {
   Column label("species", DType::kString);
   for (int i = 0; i < 60; ++i) label.push_string(i % 3 == 0 ? "a" : i % 3 == 1 ? "b" : "c");
   SplitSpec spec;
-  SplitIndices first = training_split(label, true, spec);
-  SplitIndices second = training_split(label, true, spec);
+  SplitIndices first = training_split(Table(), label, true, spec);
+  SplitIndices second = training_split(Table(), label, true, spec);
   EXPECT_EQ(first.train, second.train);
   EXPECT_EQ(first.holdout, second.holdout);
   // Stratified: each class keeps its share on the holdout side.
@@ -41,7 +46,49 @@ TEST(TrainingSplit, IsTheSameForFeaturizeAndTrain) {
   for (size_t row : first.holdout) a += label.string_at(row) == "a";
   EXPECT_EQ(a, 4u);
   spec.seed = 7;
-  EXPECT_NE(training_split(label, true, spec).holdout, first.holdout);
+  EXPECT_NE(training_split(Table(), label, true, spec).holdout, first.holdout);
+}
+
+TEST(TrainingSplit, TimeSplitHoldsOutTheLastSixthOfTheDayRange) {
+  // 19 days (Jan 1-19, like the peer's 300k sample): cutoff = day 1 + floor(19 * 5/6) = Jan 16.
+  Table table;
+  Column when("date", DType::kTimestamp);
+  Column label("y", DType::kInt64);
+  for (int day = 1; day <= 19; ++day) {
+    for (int hour : {0, 23}) {
+      when.push_int(*parse_timestamp(fmt::format("2001-01-{:02} {:02}:00:00", day, hour)));
+      label.push_int(day % 2);
+    }
+  }
+  table.add_column(std::move(when));
+  SplitSpec spec;
+  spec.type = "time";
+  spec.column = "date";
+  spec.holdout = 1.0 / 6;
+  SplitIndices split = training_split(table, label, true, spec);
+  EXPECT_EQ(split.train.size(), 30u);    // Jan 1-15
+  EXPECT_EQ(split.holdout.size(), 8u);   // Jan 16-19
+  EXPECT_EQ(split.holdout.front(), 30u);
+  spec.holdout_from = "2001-01-19";
+  EXPECT_EQ(training_split(table, label, true, spec).holdout.size(), 2u);
+  spec.holdout_from = "2002-01-01";
+  EXPECT_THROW(training_split(table, label, true, spec), ConfigError);
+  spec.column = "dat";
+  try {
+    training_split(table, label, true, spec);
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_STREQ(e.what(), "train.split.column: no column 'dat' in the ingested table (did you mean 'date'?)");
+  }
+}
+
+TEST(TrainingSplit, SplitColumnRoundTripsWithUnlabeledRowsInNeitherSide) {
+  SplitIndices split{{0, 3}, {1}};
+  Column column = split_column(split, 4);
+  EXPECT_TRUE(column.is_null(2));
+  SplitIndices back = split_from_column(column);
+  EXPECT_EQ(back.train, split.train);
+  EXPECT_EQ(back.holdout, split.holdout);
 }
 
 TEST(TrackingStore, LatestRunIsTheLastStartedOfItsWorkflow) {

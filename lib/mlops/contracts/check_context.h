@@ -1,0 +1,75 @@
+#pragma once
+// What the checks of one contract run share: internal to lib/mlops/contracts.
+
+#include <fmt/format.h>
+
+#include "mlops/contracts/check.h"
+
+namespace mlops::contracts_detail {
+
+inline constexpr size_t kMaxExamples = 5;
+
+struct CheckContext {
+  const Contract& contract;
+  const Table& table;
+  const CheckOptions& options;
+  ContractReport& report;
+  /// Under `policy: quarantine`: (row, reason) of every failing row of row-level checks.
+  std::vector<std::pair<size_t, std::string>> quarantined = {};
+  bool quarantine() const { return contract.policy == RowPolicy::kQuarantine; }
+};
+
+inline CheckResult make_check(std::string check, std::string column, Severity severity,
+                              std::string expected) {
+  CheckResult result;
+  result.check = std::move(check);
+  result.column = std::move(column);
+  result.severity = severity;
+  result.expected = std::move(expected);
+  return result;
+}
+
+/// Runs a row-level check: `fails(row)` says whether a row violates it and `show(row)` gives
+/// the offending value. Keeps five examples and the count; under quarantine, every failing row
+/// is set aside and the check passes. `observed` is "<count> <observed_what>".
+template <typename Fails, typename Show>
+void row_check(CheckContext& context, CheckResult result, const std::string& observed_what,
+               Fails fails, Show show) {
+  const size_t rows = context.table.num_rows();
+  size_t count = 0;
+  for (size_t row = 0; row < rows; ++row) {
+    if (!fails(row)) continue;
+    if (count < kMaxExamples) {
+      result.example_rows.push_back(row);
+      result.example_values.push_back(show(row));
+    }
+    if (context.quarantine()) {
+      context.quarantined.emplace_back(
+          row, fmt::format("check {}{}: {} (expected {})", result.check,
+                           result.column.empty() ? "" : " on column '" + result.column + "'",
+                           show(row), result.expected));
+    }
+    ++count;
+  }
+  result.failing_rows = count;
+  result.observed = fmt::format("{} {}", count, observed_what);
+  result.passed = count == 0;
+  if (count && context.quarantine()) {
+    result.quarantined = count;
+    result.passed = true;
+    result.observed += fmt::format(", {} rows quarantined", count);
+  }
+  context.report.checks.push_back(std::move(result));
+}
+
+/// Checks of each declared column (dtype, nulls, ranges, values, pattern, unique, lengths,
+/// mean / std bounds).
+void check_columns(CheckContext& context);
+/// Table-level checks before the column checks: row count, shape, required / forbidden columns.
+void check_table_shape(CheckContext& context);
+/// Table-level checks after them: column order, primary key, freshness, expressions.
+void check_table_rows(CheckContext& context);
+/// Drift of each column against the reference profile (contracts/drift.cpp).
+void check_drift(CheckContext& context, const DriftRule& rule, const Profile& reference);
+
+}  // namespace mlops::contracts_detail

@@ -1,0 +1,191 @@
+#include "mlops/contracts/drift.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "mlops/contracts/check_context.h"
+
+namespace mlops {
+
+namespace {
+
+constexpr double kFloor = 1e-4;
+
+double psi_term(double current, double reference) {
+  current = std::max(current, kFloor);
+  reference = std::max(reference, kFloor);
+  return (current - reference) * std::log(current / reference);
+}
+
+double ratio(double a, double b) {
+  if (a == b) return 1;
+  if (a == 0 || b == 0) return INFINITY;
+  return std::max(a / b, b / a);
+}
+
+DriftThresholds thresholds_for(const DriftRule& rule, const std::string& column) {
+  DriftThresholds t = rule.thresholds;
+  auto it = rule.overrides.find(column);
+  if (it == rule.overrides.end()) return t;
+  const DriftThresholds& o = it->second;
+  if (o.psi) t.psi = o.psi;
+  if (o.ks) t.ks = o.ks;
+  if (o.null_rate_change) t.null_rate_change = o.null_rate_change;
+  if (o.mean_shift) t.mean_shift = o.mean_shift;
+  if (o.std_ratio) t.std_ratio = o.std_ratio;
+  return t;
+}
+
+}  // namespace
+
+DriftAccumulator::DriftAccumulator(DriftRule rule, Profile reference)
+    : rule_(std::move(rule)), reference_(std::move(reference)) {}
+
+void DriftAccumulator::add(const Table& batch) {
+  if (!started_) {
+    started_ = true;
+    std::vector<std::string> names = rule_.columns;
+    if (names.empty()) {
+      for (const auto& profiled : reference_.columns) {
+        if (profiled.type != DType::kTimestamp && batch.find(profiled.name)) {
+          names.push_back(profiled.name);
+        }
+      }
+    }
+    for (const auto& name : names) {
+      ColumnState state;
+      state.name = name;
+      state.profile = reference_.find(name);
+      if (state.profile) {
+        state.bins.assign(state.profile->edges.size() + 1, 0);
+        state.at_or_below.assign(state.profile->cdf.size(), 0);
+      }
+      columns_.push_back(std::move(state));
+    }
+  }
+  for (auto& state : columns_) {
+    const Column* column = batch.find(state.name);
+    if (!column) {
+      state.present = false;
+      continue;
+    }
+    if (state.profile) add_column(state, *column);
+  }
+}
+
+void DriftAccumulator::add_column(ColumnState& state, const Column& column) const {
+  const ColumnProfile& profile = *state.profile;
+  state.rows += column.size();
+  state.nulls += column.null_count();
+  if (profile.numeric() && column.is_numeric()) {
+    for (size_t row = 0; row < column.size(); ++row) {
+      if (column.is_null(row)) continue;
+      const double x = column.numeric_at(row);
+      ++state.bins[std::upper_bound(profile.edges.begin(), profile.edges.end(), x) -
+                   profile.edges.begin()];
+      auto point = std::lower_bound(profile.cdf.begin(), profile.cdf.end(), x,
+                                    [](const auto& p, double v) { return p.first < v; });
+      if (point != profile.cdf.end()) ++state.at_or_below[point - profile.cdf.begin()];
+      const double shifted = x - profile.mean;
+      state.shifted_sum += shifted;
+      state.shifted_squares += shifted * shifted;
+    }
+    return;
+  }
+  for (size_t row = 0; row < column.size(); ++row) {
+    if (column.is_null(row)) continue;
+    std::string value = column.format_value(row);
+    ++state.categories[profile.categories.count(value) ? value : "__other__"];
+  }
+}
+
+std::vector<CheckResult> DriftAccumulator::checks() const {
+  std::vector<CheckResult> out;
+  auto add = [&](const std::string& check, const std::string& column, double limit, double value,
+                 const std::string& detail) {
+    CheckResult result =
+        contracts_detail::make_check(check, column, rule_.severity, fmt::format("<= {:g}", limit));
+    result.observed = fmt::format("{:.4f}{}", value, detail);
+    result.passed = value <= limit;
+    out.push_back(std::move(result));
+  };
+  for (const auto& state : columns_) {
+    if (!state.profile || !state.present) {
+      CheckResult result = contracts_detail::make_check("drift", state.name, rule_.severity,
+                                                        "column profiled and present");
+      result.observed = !state.profile ? "not in the reference profile" : "missing from the data";
+      result.passed = false;
+      out.push_back(std::move(result));
+      continue;
+    }
+    const ColumnProfile& profile = *state.profile;
+    const DriftThresholds t = thresholds_for(rule_, state.name);
+    const bool numeric = profile.numeric() && state.categories.empty();
+    const size_t values = state.rows - state.nulls;
+    if (t.psi) {
+      double psi = 0;
+      if (values && numeric) {
+        for (size_t i = 0; i < state.bins.size() && i < profile.shares.size(); ++i) {
+          psi += psi_term(static_cast<double>(state.bins[i]) / values, profile.shares[i]);
+        }
+      } else if (values) {
+        for (const auto& [value, share] : profile.categories) {
+          auto it = state.categories.find(value);
+          psi += psi_term(it == state.categories.end() ? 0 : static_cast<double>(it->second) / values,
+                          share);
+        }
+        auto other = state.categories.find("__other__");
+        if (!profile.categories.count("__other__") && other != state.categories.end()) {
+          psi += psi_term(static_cast<double>(other->second) / values, 0);
+        }
+      }
+      add("drift_psi", state.name, *t.psi, psi, "");
+    }
+    if (t.ks && numeric) {
+      double gap = 0;
+      size_t cumulative = 0;
+      for (size_t i = 0; values && i < profile.cdf.size(); ++i) {
+        cumulative += state.at_or_below[i];
+        gap = std::max(gap, std::fabs(static_cast<double>(cumulative) / values - profile.cdf[i].second));
+      }
+      add("drift_ks", state.name, *t.ks, gap, "");
+    }
+    if (t.null_rate_change) {
+      const double rate = state.rows ? static_cast<double>(state.nulls) / state.rows : 0;
+      add("null_rate_change", state.name, *t.null_rate_change, std::fabs(rate - profile.null_rate()),
+          fmt::format(" (null rate {:.4f}, reference {:.4f})", rate, profile.null_rate()));
+    }
+    if ((t.mean_shift || t.std_ratio) && numeric && values) {
+      const double n = static_cast<double>(values);
+      const double shift_mean = state.shifted_sum / n;
+      const double mean = profile.mean + shift_mean;
+      const double stddev = std::sqrt(std::max(0.0, state.shifted_squares / n - shift_mean * shift_mean));
+      if (t.mean_shift) {
+        const double shift = profile.stddev > 0 ? std::fabs(shift_mean) / profile.stddev
+                             : shift_mean == 0   ? 0
+                                                 : INFINITY;
+        add("mean_shift", state.name, *t.mean_shift, shift,
+            fmt::format(" reference stds (mean {:.6g}, reference {:.6g})", mean, profile.mean));
+      }
+      if (t.std_ratio) {
+        add("std_ratio", state.name, *t.std_ratio, ratio(stddev, profile.stddev),
+            fmt::format(" (std {:.6g}, reference {:.6g})", stddev, profile.stddev));
+      }
+    }
+  }
+  return out;
+}
+
+namespace contracts_detail {
+
+void check_drift(CheckContext& context, const DriftRule& rule, const Profile& reference) {
+  DriftAccumulator accumulator(rule, reference);
+  accumulator.add(context.table);
+  for (auto& check : accumulator.checks()) context.report.checks.push_back(std::move(check));
+}
+
+}  // namespace contracts_detail
+
+}  // namespace mlops

@@ -1,0 +1,52 @@
+#pragma once
+// Drift of data against a reference profile (the training data's, train/profile.json),
+// computed over a stream of batches so batch-predict can check what it scores without holding
+// it: per column, counts in the reference's bins and below its ECDF points, nulls and moments
+// are summed as batches pass, then compared with the reference.
+//
+//   psi:  population stability index over the reference bins (deciles for numbers, top
+//         categories for strings): sum of (cur - ref) * ln(cur / ref), shares floored at 1e-4.
+//         Below 0.1 is usually read as stable, above 0.25 as a shift.
+//   ks:   the largest gap between the reference ECDF and the current one at the reference's
+//         ECDF points (exact for up to 101 distinct values). Numeric columns only.
+//   null_rate_change, mean_shift (in reference standard deviations), std_ratio (either way).
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "mlops/contracts/check.h"
+
+namespace mlops {
+
+class DriftAccumulator {
+ public:
+  DriftAccumulator(DriftRule rule, Profile reference);
+  /// Adds a batch. The columns compared are fixed by the first batch: `rule.columns`, or every
+  /// profiled column the batch has except timestamps (time always moves on).
+  void add(const Table& batch);
+  /// One check per column and statistic ("drift_psi", "drift_ks", "null_rate_change",
+  /// "mean_shift", "std_ratio"), and a failed "drift" check for a column missing from the data
+  /// or the profile.
+  std::vector<CheckResult> checks() const;
+
+ private:
+  struct ColumnState {
+    std::string name;
+    const ColumnProfile* profile = nullptr;  // null: not profiled
+    bool present = true;                     // false: missing from the data
+    size_t rows = 0, nulls = 0;
+    std::vector<size_t> bins;         // per reference bin (numeric)
+    std::vector<size_t> at_or_below;  // per ECDF point: values in (previous point, point]
+    std::map<std::string, size_t> categories;
+    double shifted_sum = 0, shifted_squares = 0;  // of x - reference mean, for stability
+  };
+  void add_column(ColumnState& state, const Column& column) const;
+
+  DriftRule rule_;
+  Profile reference_;
+  std::vector<ColumnState> columns_;
+  bool started_ = false;
+};
+
+}  // namespace mlops

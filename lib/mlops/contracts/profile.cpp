@@ -1,0 +1,217 @@
+#include "mlops/contracts/profile.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "mlops/core/error.h"
+#include "mlops/io/file.h"
+
+namespace mlops {
+
+namespace {
+
+constexpr size_t kCdfPoints = 101;
+constexpr size_t kBins = 10;
+constexpr size_t kTopCategories = 50;
+constexpr size_t kSample = 200'000;  // values the quantile points are chosen from
+
+/// The value at fraction q of sorted values (nearest rank).
+double at_fraction(const std::vector<double>& sorted, double q) {
+  const size_t index = static_cast<size_t>(std::llround(q * static_cast<double>(sorted.size() - 1)));
+  return sorted[index];
+}
+
+void profile_numbers(ColumnProfile& profile, const std::vector<double>& values) {
+  if (values.empty()) return;
+  double sum = 0;
+  profile.min = values[0];
+  profile.max = values[0];
+  for (double v : values) {
+    sum += v;
+    profile.min = std::min(profile.min, v);
+    profile.max = std::max(profile.max, v);
+  }
+  profile.mean = sum / static_cast<double>(values.size());
+  double squares = 0;
+  for (double v : values) squares += (v - profile.mean) * (v - profile.mean);
+  profile.stddev = std::sqrt(squares / static_cast<double>(values.size()));
+
+  // Points from an evenly strided sample; counts below them from every value.
+  std::vector<double> sample;
+  const size_t stride = std::max<size_t>(1, values.size() / kSample);
+  for (size_t i = 0; i < values.size(); i += stride) sample.push_back(values[i]);
+  std::sort(sample.begin(), sample.end());
+  std::vector<double> points;
+  for (size_t i = 0; i < kCdfPoints; ++i) {
+    const double x = at_fraction(sample, static_cast<double>(i) / (kCdfPoints - 1));
+    if (points.empty() || x > points.back()) points.push_back(x);
+  }
+  for (size_t i = 1; i < kBins; ++i) {
+    const double x = at_fraction(sample, static_cast<double>(i) / kBins);
+    if (profile.edges.empty() || x > profile.edges.back()) profile.edges.push_back(x);
+  }
+  std::vector<size_t> at_or_below(points.size(), 0), bins(profile.edges.size() + 1, 0);
+  for (double v : values) {
+    const size_t point = std::lower_bound(points.begin(), points.end(), v) - points.begin();
+    if (point < points.size()) ++at_or_below[point];
+    ++bins[std::upper_bound(profile.edges.begin(), profile.edges.end(), v) - profile.edges.begin()];
+  }
+  const double n = static_cast<double>(values.size());
+  size_t cumulative = 0;
+  for (size_t i = 0; i < points.size(); ++i) {
+    cumulative += at_or_below[i];
+    profile.cdf.emplace_back(points[i], static_cast<double>(cumulative) / n);
+  }
+  for (size_t count : bins) profile.shares.push_back(static_cast<double>(count) / n);
+}
+
+void profile_categories(ColumnProfile& profile, const Column& column,
+                        const std::vector<size_t>& rows) {
+  std::map<std::string, size_t> counts;
+  size_t total = 0;
+  for (size_t row : rows) {
+    if (column.is_null(row)) continue;
+    ++counts[column.format_value(row)];
+    ++total;
+  }
+  std::vector<std::pair<std::string, size_t>> sorted(counts.begin(), counts.end());
+  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  size_t other = 0;
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    if (i < kTopCategories) {
+      profile.categories[sorted[i].first] = static_cast<double>(sorted[i].second) / total;
+    } else {
+      other += sorted[i].second;
+    }
+  }
+  if (other) profile.categories["__other__"] = static_cast<double>(other) / total;
+}
+
+}  // namespace
+
+ColumnProfile profile_column(const Column& column, std::optional<std::span<const size_t>> rows) {
+  ColumnProfile profile;
+  profile.name = column.name();
+  profile.type = column.type();
+  std::vector<size_t> selected;
+  if (rows) {
+    selected.assign(rows->begin(), rows->end());
+  } else {
+    selected.resize(column.size());
+    for (size_t i = 0; i < selected.size(); ++i) selected[i] = i;
+  }
+  profile.rows = selected.size();
+  for (size_t row : selected) profile.nulls += column.is_null(row);
+  if (profile.numeric()) {
+    std::vector<double> values;
+    values.reserve(selected.size() - profile.nulls);
+    for (size_t row : selected) {
+      if (!column.is_null(row)) values.push_back(column.numeric_at(row));
+    }
+    profile_numbers(profile, values);
+  } else {
+    profile_categories(profile, column, selected);
+  }
+  return profile;
+}
+
+Profile profile_table(const Table& table, std::optional<std::span<const size_t>> rows) {
+  Profile profile;
+  profile.rows = rows ? rows->size() : table.num_rows();
+  for (const auto& column : table.columns()) profile.columns.push_back(profile_column(column, rows));
+  return profile;
+}
+
+Profile profile_columns(const Table& table, const std::vector<std::string>& names,
+                        std::span<const size_t> rows) {
+  Profile profile;
+  profile.rows = rows.size();
+  for (const auto& name : names) {
+    if (const Column* column = table.find(name)) {
+      profile.columns.push_back(profile_column(*column, rows));
+    }
+  }
+  return profile;
+}
+
+const ColumnProfile* Profile::find(std::string_view name) const {
+  for (const auto& column : columns) {
+    if (column.name == name) return &column;
+  }
+  return nullptr;
+}
+
+nlohmann::json Profile::to_json() const {
+  nlohmann::json columns_json = nlohmann::json::array();
+  for (const auto& c : columns) {
+    nlohmann::json entry{{"name", c.name},
+                         {"dtype", dtype_name(c.type)},
+                         {"rows", c.rows},
+                         {"nulls", c.nulls}};
+    if (c.numeric()) {
+      entry["mean"] = c.mean;
+      entry["std"] = c.stddev;
+      entry["min"] = c.min;
+      entry["max"] = c.max;
+      entry["edges"] = c.edges;
+      entry["shares"] = c.shares;
+      entry["cdf"] = c.cdf;
+    } else {
+      entry["categories"] = c.categories;
+    }
+    columns_json.push_back(std::move(entry));
+  }
+  return {{"format", "mlops.profile/1"}, {"rows", rows}, {"columns", columns_json}};
+}
+
+Profile Profile::from_json(const nlohmann::json& json) {
+  if (!json.is_object() || json.value("format", "") != "mlops.profile/1") {
+    throw DataError("not a profile (expected \"format\": \"mlops.profile/1\")");
+  }
+  Profile profile;
+  try {
+    profile.rows = json.at("rows").get<size_t>();
+    for (const auto& entry : json.at("columns")) {
+      ColumnProfile c;
+      c.name = entry.at("name").get<std::string>();
+      c.type = parse_dtype(entry.at("dtype").get<std::string>()).value_or(DType::kFloat64);
+      c.rows = entry.at("rows").get<size_t>();
+      c.nulls = entry.at("nulls").get<size_t>();
+      if (c.numeric()) {
+        if (entry.contains("mean")) {  // absent when every value was null
+          c.mean = entry.at("mean").get<double>();
+          c.stddev = entry.at("std").get<double>();
+          c.min = entry.at("min").get<double>();
+          c.max = entry.at("max").get<double>();
+        }
+        c.edges = entry.value("edges", std::vector<double>{});
+        c.shares = entry.value("shares", std::vector<double>{});
+        c.cdf = entry.value("cdf", std::vector<std::pair<double, double>>{});
+      } else {
+        c.categories = entry.value("categories", std::map<std::string, double>{});
+      }
+      profile.columns.push_back(std::move(c));
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw DataError("not a profile: {}", e.what());
+  }
+  return profile;
+}
+
+void save_profile(const Profile& profile, const std::string& path) {
+  write_file_atomic(path, profile.to_json().dump(1) + "\n");
+}
+
+Profile load_profile(const std::string& path) {
+  try {
+    return Profile::from_json(nlohmann::json::parse(read_file(path)));
+  } catch (const nlohmann::json::exception& e) {
+    throw DataError("{}: not a profile: {}", path, e.what());
+  } catch (const DataError& e) {
+    throw DataError("{}: {}", path, e.what());
+  }
+}
+
+}  // namespace mlops

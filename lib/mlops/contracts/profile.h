@@ -1,0 +1,62 @@
+#pragma once
+// A profile of a table: per column the null rate and a summary of its distribution, compact
+// enough to save next to a model (train/profile.json) and rich enough for drift checks
+// (PSI over decile bins or top categories, KS over 101 ECDF points, mean and std).
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "mlops/core/table.h"
+
+namespace mlops {
+
+struct ColumnProfile {
+  std::string name;
+  DType type = DType::kFloat64;
+  size_t rows = 0;
+  size_t nulls = 0;
+  // Numeric columns (int64, float64, timestamp): moments over non-null values,
+  double mean = 0, stddev = 0, min = 0, max = 0;
+  // bins for PSI: value x falls in bin upper_bound(edges, x), shares of non-null values,
+  std::vector<double> edges;
+  std::vector<double> shares;
+  // and the ECDF at up to 101 points: (x, share of non-null values <= x), x ascending.
+  std::vector<std::pair<double, double>> cdf;
+  // String and bool columns: share of non-null values of the top 50 values, the rest under
+  // "__other__".
+  std::map<std::string, double> categories;
+
+  bool numeric() const { return type != DType::kString && type != DType::kBool; }
+  double null_rate() const { return rows ? static_cast<double>(nulls) / rows : 0; }
+};
+
+struct Profile {
+  size_t rows = 0;
+  std::vector<ColumnProfile> columns;
+
+  const ColumnProfile* find(std::string_view name) const;
+  /// {"format": "mlops.profile/1", "rows": N, "columns": [...]}.
+  nlohmann::json to_json() const;
+  /// Throws DataError when the JSON is not a profile.
+  static Profile from_json(const nlohmann::json& json);
+};
+
+/// Profiles `rows` of every column of `table` (every row when `rows` is nullopt).
+Profile profile_table(const Table& table,
+                      std::optional<std::span<const size_t>> rows = std::nullopt);
+/// Profiles `rows` of the named columns only (e.g. the features of a feature table); a name the
+/// table lacks is skipped.
+Profile profile_columns(const Table& table, const std::vector<std::string>& names,
+                        std::span<const size_t> rows);
+/// Profile of one column over the given rows.
+ColumnProfile profile_column(const Column& column, std::optional<std::span<const size_t>> rows);
+/// Writes the profile as JSON, atomically.
+void save_profile(const Profile& profile, const std::string& path);
+/// Reads a profile JSON; throws IoError naming the path, DataError when it is not a profile.
+Profile load_profile(const std::string& path);
+
+}  // namespace mlops

@@ -1,0 +1,46 @@
+#pragma once
+// What a source hands the lake between two commits: typed records per clean table, the
+// records it could not parse, and the position it will resume from once they are committed.
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "mlops/io/read_result.h"
+
+namespace mlops {
+
+/// Records bound for one clean table.
+struct TableBatch {
+  std::string table;
+  std::string source;  // where the records came from (URL, file, topic), for quarantine lines
+  ReadResult result;   // typed rows, and the records that could not be typed
+  /// Optional, one per source record (result.bad's `record` indexes them): its position
+  /// ("events[0]@41") and its text as received, for records rejected by the clean layer.
+  std::vector<std::string> record_sources;
+  std::vector<std::string> record_texts;
+  /// JSON records: a key that only ever held null adds no column (CSV headers always do).
+  bool json = true;
+};
+
+struct Batch {
+  std::vector<TableBatch> tables;
+  std::vector<BadRecord> bad;  // rejected before typing: a body or message that is not JSON
+  std::string bad_table;       // the table those belong to (for the quarantine line)
+  nlohmann::json position = nlohmann::json::object();  // the source's state after this batch
+};
+
+/// Counts of one commit.
+struct CommitStats {
+  uint64_t rows = 0;         // rows added to clean tables
+  uint64_t quarantined = 0;  // records sent to quarantine
+  uint64_t duplicates = 0;   // records skipped because their key was already ingested
+};
+
+/// JSON texts, one record each, typed as one batch with `options` (the ingest schema's
+/// declared columns and null values). A text that is not JSON, or not an object, lands in
+/// result.bad with its reason; `record` indexes `texts` throughout.
+TableBatch json_batch(std::string table, std::string source, std::vector<std::string> texts,
+                      const ReadOptions& options);
+
+}  // namespace mlops

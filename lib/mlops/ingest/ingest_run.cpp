@@ -1,0 +1,102 @@
+#include "mlops/ingest/ingest_run.h"
+
+#include <chrono>
+#include <filesystem>
+
+#include "mlops/core/error.h"
+#include "mlops/core/log.h"
+#include "mlops/ingest/file_source.h"
+#include "mlops/ingest/http_source.h"
+#include "mlops/ingest/kafka_source.h"
+#include "mlops/ingest/sqlite_source.h"
+
+namespace mlops {
+
+namespace {
+
+void run_source(SourceContext& context) {
+  const std::string& type = context.spec.type;
+  if (type == "file") return run_file_source(context);
+  if (type == "http") return run_http_source(context);
+  if (type == "sqlite") return run_sqlite_source(context);
+  if (type == "kafka") return run_kafka_source(context);
+  throw ConfigError("ingest.source.type: unknown source type '{}'", type);
+}
+
+void log_report(const SourceReport& report) {
+  const double seconds = report.seconds;
+  const double megabytes = static_cast<double>(report.bytes) / 1e6;
+  log_info("ingest: source finished",
+           {{"source", report.name},
+            {"type", report.type},
+            {"records", report.records},
+            {"rows", report.rows},
+            {"quarantined", report.quarantined},
+            {"duplicates", report.duplicates},
+            {"requests", report.requests},
+            {"mb", megabytes},
+            {"seconds", seconds},
+            {"rows_per_s", seconds > 0 ? static_cast<double>(report.records) / seconds : 0.0},
+            {"mb_per_s", seconds > 0 ? megabytes / seconds : 0.0}});
+}
+
+}  // namespace
+
+std::string lake_root(const Workflow& workflow) {
+  return (std::filesystem::path(workflow.settings.lake_dir) / lake_component(workflow.name))
+      .string();
+}
+
+std::string main_table(const Workflow& workflow, const Lake& lake) {
+  if (!workflow.ingest.table.empty()) return workflow.ingest.table;
+  const SourceSpec& first = workflow.ingest.sources.front();
+  if (first.type != "kafka") return first.table;
+  const auto topics = SourceOptions(first).list("topics");
+  if (!topics.empty()) return topics.front();
+  const auto written = lake.tables_of(first.name);
+  return written.empty() ? first.table : written.front();
+}
+
+void check_sources(const Workflow& workflow) {
+  for (const auto& spec : workflow.ingest.sources) {
+    SourceOptions options(spec);
+    if (spec.type == "http") parse_http_config(options);
+    if (spec.type == "kafka") parse_kafka_config(options, workflow.name);
+    // A glob's files each have their own extension; a plain path is checked now.
+    if (spec.type == "file" && spec.path.find_first_of("*?[") == std::string::npos) {
+      resolve_format(spec);
+    }
+  }
+}
+
+IngestOutcome run_ingest(const Workflow& workflow, Lake& lake, const IngestOptions& options) {
+  check_sources(workflow);
+  IngestOutcome outcome;
+  for (const auto& spec : workflow.ingest.sources) {
+    SourceContext context(workflow, spec, lake);
+    context.sleep = options.sleep;
+    context.report.name = spec.name;
+    context.report.type = spec.type;
+    const auto start = std::chrono::steady_clock::now();
+    try {
+      run_source(context);
+    } catch (const NetworkError& error) {
+      log_error("ingest: source stopped", {{"source", spec.name}, {"error", error.what()}});
+      if (!outcome.error) outcome.error = std::current_exception();
+    } catch (const DataError& error) {
+      log_error("ingest: source stopped", {{"source", spec.name}, {"error", error.what()}});
+      if (!outcome.error) outcome.error = std::current_exception();
+    }
+    context.report.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    log_report(context.report);
+    outcome.inputs.insert(outcome.inputs.end(), context.report.inputs.begin(),
+                          context.report.inputs.end());
+    outcome.sources.push_back(std::move(context.report));
+  }
+  for (const auto& table : lake.tables()) lake.compact(table);
+  outcome.main_table = main_table(workflow, lake);
+  return outcome;
+}
+
+}  // namespace mlops

@@ -1,0 +1,35 @@
+#pragma once
+// The kafka source (librdkafka): a topic list and/or a regex that also picks up topics
+// created while it runs, JSON messages, one clean table per topic. Each batch is written to
+// the lake first and only then are its offsets committed to the consumer group; the lake's
+// checkpoint holds the offsets too and is what a restarted ingest resumes from, so a crash
+// between the two never loses or repeats a message.
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "mlops/ingest/source.h"
+
+namespace mlops {
+
+struct KafkaSourceConfig {
+  std::string brokers;
+  std::vector<std::string> topics;
+  std::string pattern;  // librdkafka regex subscription, always starting with '^'
+  std::string group;
+  int64_t batch_size = 1000;
+  int64_t max_messages = 0;
+  double idle_timeout = 5;
+  std::vector<std::pair<std::string, std::string>> properties;  // passed through
+};
+
+/// Reads and checks a kafka source's keys; the group defaults to mlops-<workflow>-<source>.
+/// Throws ConfigError when neither topics nor topic_pattern is set.
+KafkaSourceConfig parse_kafka_config(const SourceOptions& options, const std::string& workflow);
+/// Consumes until `idle_timeout` passes without a message or `max_messages` arrived. Throws
+/// ConfigError for a property librdkafka rejects, NetworkError when no broker could be reached.
+void run_kafka_source(SourceContext& context);
+
+}  // namespace mlops

@@ -1,0 +1,418 @@
+#include "mlops/ingest/lake.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <set>
+
+#include "mlops/core/error.h"
+#include "mlops/core/log.h"
+#include "mlops/core/time.h"
+#include "mlops/ingest/column_convert.h"
+#include "mlops/ingest/conform.h"
+#include "mlops/ingest/quarantine.h"
+#include "mlops/io/file.h"
+#include "mlops/io/table_file.h"
+
+namespace mlops {
+
+namespace fs = std::filesystem;
+
+struct Lake::SourceLogs {
+  std::unique_ptr<AppendFile> quarantine;
+  std::unique_ptr<AppendFile> keys;
+  std::unordered_set<std::string> seen;  // committed keys
+};
+
+namespace {
+
+// The table row -> index of the source record it came from: records rejected while reading
+// are missing from the table, so the rows are the other indices, in order.
+std::vector<size_t> record_indices(size_t rows, const std::vector<BadRecord>& bad) {
+  std::vector<size_t> indices;
+  indices.reserve(rows);
+  size_t next_bad = 0;
+  for (size_t record = 0; indices.size() < rows; ++record) {
+    while (next_bad < bad.size() && bad[next_bad].record < record) ++next_bad;
+    if (next_bad < bad.size() && bad[next_bad].record == record) continue;
+    indices.push_back(record);
+  }
+  return indices;
+}
+
+// A row as a JSON object: what quarantine keeps when the record's own text is not at hand.
+std::string row_json(const Table& table, size_t row) {
+  nlohmann::ordered_json object = nlohmann::ordered_json::object();
+  for (const auto& column : table.columns()) {
+    if (column.is_null(row)) {
+      object[column.name()] = nullptr;
+      continue;
+    }
+    switch (column.type()) {
+      case DType::kInt64: object[column.name()] = column.int_at(row); break;
+      case DType::kFloat64: object[column.name()] = column.float_at(row); break;
+      case DType::kBool: object[column.name()] = column.bool_at(row); break;
+      default: object[column.name()] = column.format_value(row); break;
+    }
+  }
+  return object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void copy_file_atomic(const std::string& from, const std::string& to) {
+  const std::string temp = to + ".tmp-" + std::to_string(::getpid());
+  std::error_code error;
+  fs::copy_file(from, temp, fs::copy_options::overwrite_existing, error);
+  if (error) throw IoError("cannot copy '{}' to '{}': {}", from, temp, error.message());
+  const int fd = ::open(temp.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    if (fd >= 0) ::close(fd);
+    throw IoError("cannot sync '{}': {}", temp, std::strerror(errno));
+  }
+  ::close(fd);
+  fs::rename(temp, to, error);
+  if (error) throw IoError("cannot rename '{}' to '{}': {}", temp, to, error.message());
+}
+
+bool same_fields(const std::string& sidecar, const std::vector<CleanField>& fields) {
+  try {
+    const nlohmann::json doc = nlohmann::json::parse(read_file(sidecar));
+    const auto& listed = doc.at("fields");
+    if (listed.size() != fields.size()) return false;
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (listed[i].at("name") != fields[i].name ||
+          listed[i].at("type") != std::string(dtype_name(fields[i].type))) {
+        return false;
+      }
+    }
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace
+
+std::string lake_component(std::string_view name) {
+  std::string out;
+  for (char c : name) {
+    const bool safe = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' ||
+                      c == '_';
+    out += safe ? c : '_';
+  }
+  if (out.empty() || out.front() == '.') out.insert(out.begin(), '_');
+  return out;
+}
+
+Lake::Lake(std::string root, FaultHook fault) : root_(std::move(root)), fault_(std::move(fault)) {
+  make_directories(root_);
+  const std::string lock = root_ + "/.lock";
+  lock_fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+  if (lock_fd_ < 0) throw IoError("cannot open '{}': {}", lock, std::strerror(errno));
+  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    ::close(lock_fd_);
+    lock_fd_ = -1;
+    throw IoError("{}: another ingest of this workflow is running (it holds {})", root_, lock);
+  }
+  checkpoint_ = load_checkpoint(root_ + "/checkpoint.json");
+  remove_uncommitted_parts();
+}
+
+Lake::~Lake() {
+  if (lock_fd_ >= 0) ::close(lock_fd_);  // closing releases the flock
+}
+
+std::string Lake::table_dir(const std::string& table) const {
+  return root_ + "/clean/" + lake_component(table);
+}
+
+void Lake::remove_uncommitted_parts() {
+  const fs::path clean = fs::path(root_) / "clean";
+  std::error_code error;
+  if (!fs::is_directory(clean, error)) return;
+  std::map<std::string, std::set<std::string>> committed;  // folder -> files to keep
+  for (const auto& [table, state] : checkpoint_.tables) {
+    auto& keep = committed[lake_component(table)];
+    for (const auto& part : state.parts) {
+      keep.insert(part);
+      keep.insert(schema_sidecar_path(part));
+    }
+  }
+  for (const auto& folder : fs::directory_iterator(clean, error)) {
+    if (!folder.is_directory()) continue;
+    const auto& keep = committed[folder.path().filename().string()];
+    for (const auto& file : fs::directory_iterator(folder.path(), error)) {
+      if (keep.contains(file.path().filename().string())) continue;
+      log_debug("ingest: removing an uncommitted file", {{"file", file.path().string()}});
+      fs::remove(file.path(), error);
+    }
+  }
+}
+
+nlohmann::json Lake::position(const std::string& source) const {
+  auto it = checkpoint_.sources.find(source);
+  return it == checkpoint_.sources.end() ? nlohmann::json::object() : it->second.position;
+}
+
+RawLayer& Lake::raw(const std::string& source) {
+  auto& slot = raw_[source];
+  if (!slot) slot = std::make_unique<RawLayer>(root_ + "/raw/" + lake_component(source));
+  return *slot;
+}
+
+Lake::SourceLogs& Lake::logs(const std::string& source) {
+  auto& slot = logs_[source];
+  if (slot) return *slot;
+  auto it = checkpoint_.sources.find(source);
+  const bool known = it != checkpoint_.sources.end();
+  const std::string name = lake_component(source);
+  auto logs = std::make_unique<SourceLogs>();
+  logs->quarantine = std::make_unique<AppendFile>(root_ + "/quarantine/" + name + ".jsonl",
+                                                  known ? it->second.quarantine_bytes : 0);
+  logs->keys = std::make_unique<AppendFile>(root_ + "/keys/" + name + ".keys",
+                                            known ? it->second.keys_bytes : 0);
+  if (logs->keys->size() > 0) {
+    const std::string text = read_file(logs->keys->path());
+    for (size_t pos = 0; pos < text.size();) {
+      size_t end = text.find('\n', pos);
+      if (end == std::string::npos) end = text.size();
+      try {
+        logs->seen.insert(nlohmann::json::parse(text.substr(pos, end - pos)).get<std::string>());
+      } catch (const nlohmann::json::exception& e) {
+        throw IoError("{}: not a key log: {}", logs->keys->path(), e.what());
+      }
+      pos = end + 1;
+    }
+  }
+  slot = std::move(logs);
+  return *slot;
+}
+
+CommitStats Lake::commit(const std::string& source, const std::string& key, Batch batch) {
+  SourceLogs& log = logs(source);
+  if (auto it = raw_.find(source); it != raw_.end()) it->second->sync();
+  if (fault_) fault_("raw");
+
+  Checkpoint next = checkpoint_;
+  ++next.sequence;
+  SourceCheckpoint& state = next.sources[source];
+  const std::string now = format_iso8601(now_micros());
+  CommitStats stats;
+  std::string quarantine_text;
+  std::vector<BadRecord> quarantined;
+  auto quarantine = [&](BadRecord record, const std::string& table) {
+    nlohmann::json line = quarantine_json(record);
+    line["ingest_source"] = source;
+    line["table"] = table;
+    line["quarantined_at"] = now;
+    quarantine_text += quarantine_line(line);
+    quarantined.push_back(std::move(record));
+  };
+  for (auto& bad : batch.bad) quarantine(std::move(bad), batch.bad_table);
+
+  std::string keys_text;
+  std::unordered_set<std::string> batch_keys;
+  std::vector<std::pair<std::string, Table>> written;
+  size_t part_index = 0;
+  for (TableBatch& input : batch.tables) {
+    auto source_of = [&](size_t record) {
+      return record < input.record_sources.size() ? input.record_sources[record] : input.source;
+    };
+    for (auto& bad : input.result.bad) {
+      bad.source = source_of(bad.record);
+      quarantine(std::move(bad), input.table);
+    }
+    Table rows = std::move(input.result.table);
+    std::vector<size_t> records = record_indices(rows.num_rows(), input.result.bad);
+    std::vector<std::string> row_keys;
+
+    if (const Column* key_column = key.empty() ? nullptr : rows.find(key)) {
+      std::vector<size_t> keep;
+      keep.reserve(rows.num_rows());
+      for (size_t row = 0; row < rows.num_rows(); ++row) {
+        std::string value = key_column->is_null(row) ? "" : key_column->format_value(row);
+        if (!value.empty() && (log.seen.contains(value) || batch_keys.contains(value))) {
+          ++stats.duplicates;
+          continue;
+        }
+        if (!value.empty()) batch_keys.insert(value);
+        keep.push_back(row);
+        row_keys.push_back(std::move(value));
+      }
+      if (keep.size() < rows.num_rows()) {
+        rows = rows.take(keep);
+        for (size_t i = 0; i < keep.size(); ++i) records[i] = records[keep[i]];
+        records.resize(keep.size());
+      }
+    }
+
+    CleanTableState& table = next.tables[input.table];
+    const bool existed = !table.fields.empty();
+    Conformed conformed = conform_batch(rows, table, input.json);
+    if (existed) {
+      for (const auto& column : conformed.added) {
+        log_info("ingest: new column", {{"table", input.table}, {"column", column}});
+      }
+    }
+    for (const auto& column : conformed.widened) {
+      log_info("ingest: column widened from int64 to float64",
+               {{"table", input.table}, {"column", column}});
+    }
+    std::vector<uint8_t> rejected(rows.num_rows(), 0);
+    for (auto& rejection : conformed.rejected) {
+      rejected[rejection.row] = 1;
+      const size_t record = records[rejection.row];
+      quarantine({source_of(record), 0, record, rejection.column, rejection.value,
+                  rejection.reason,
+                  record < input.record_texts.size() ? input.record_texts[record]
+                                                     : row_json(rows, rejection.row)},
+                 input.table);
+    }
+    if (!conformed.rejected.empty()) {
+      log_warn("ingest: records quarantined: a value's type does not fit the clean table",
+               {{"table", input.table},
+                {"count", static_cast<uint64_t>(conformed.rejected.size())},
+                {"first_reason", conformed.rejected.front().reason}});
+    }
+    for (size_t row = 0; row < row_keys.size(); ++row) {
+      if (!rejected[row] && !row_keys[row].empty()) {
+        keys_text += nlohmann::json(row_keys[row]).dump(
+                         -1, ' ', false, nlohmann::json::error_handler_t::replace) +
+                     "\n";
+      }
+    }
+    const size_t count = conformed.rows.num_rows();
+    if (count > 0) {
+      const std::string part = fmt::format("part-{:08}-{}.csv", next.sequence, part_index++);
+      write_table(conformed.rows, table_dir(input.table) + "/" + part);
+      table.parts.push_back(part);
+      table.rows += count;
+      stats.rows += count;
+      written.emplace_back(input.table, std::move(conformed.rows));
+    }
+    if (std::find(state.tables.begin(), state.tables.end(), input.table) == state.tables.end()) {
+      state.tables.push_back(input.table);
+    }
+  }
+  if (fault_) fault_("clean");
+
+  log.quarantine->append(quarantine_text);
+  log.quarantine->sync();
+  log.keys->append(keys_text);
+  log.keys->sync();
+  if (fault_) fault_("quarantine");
+
+  state.position = std::move(batch.position);
+  state.quarantine_bytes = log.quarantine->size();
+  state.keys_bytes = log.keys->size();
+  next.updated_at = now;
+  save_checkpoint(next, root_ + "/checkpoint.json");
+  checkpoint_ = std::move(next);
+  if (fault_) fault_("checkpoint");
+
+  for (size_t pos = 0; pos < keys_text.size();) {
+    const size_t end = keys_text.find('\n', pos);
+    log.seen.insert(nlohmann::json::parse(keys_text.substr(pos, end - pos)).get<std::string>());
+    pos = end + 1;
+  }
+  for (auto& [name, rows] : written) {
+    if (checkpoint_.tables[name].parts.size() == 1) {
+      single_part_[name] = std::move(rows);
+    } else {
+      single_part_.erase(name);
+    }
+  }
+  stats.quarantined = quarantined.size();
+  for (auto& record : quarantined) quarantined_.push_back(std::move(record));
+  return stats;
+}
+
+std::vector<std::string> Lake::tables() const {
+  std::vector<std::string> names;
+  for (const auto& [name, state] : checkpoint_.tables) names.push_back(name);
+  return names;
+}
+
+std::vector<std::string> Lake::tables_of(const std::string& source) const {
+  auto it = checkpoint_.sources.find(source);
+  return it == checkpoint_.sources.end() ? std::vector<std::string>{} : it->second.tables;
+}
+
+Table Lake::load(const std::string& table) {
+  if (auto cached = single_part_.find(table); cached != single_part_.end()) {
+    auto it = checkpoint_.tables.find(table);
+    if (it != checkpoint_.tables.end() && it->second.parts.size() == 1 &&
+        cached->second.schema().size() == it->second.fields.size()) {
+      return cached->second;
+    }
+  }
+  Table out;
+  auto it = checkpoint_.tables.find(table);
+  if (it == checkpoint_.tables.end()) return out;
+  const CleanTableState& state = it->second;
+  std::vector<Column> columns;
+  for (const auto& field : state.fields) {
+    columns.emplace_back(field.name, field.type);
+    columns.back().reserve(state.rows);
+  }
+  for (const auto& part : state.parts) {
+    const Table rows = read_table(table_dir(table) + "/" + part);
+    for (size_t f = 0; f < state.fields.size(); ++f) {
+      const Column* column = rows.find(state.fields[f].name);
+      for (size_t row = 0; row < rows.num_rows(); ++row) {
+        if (column) {
+          push_converted(columns[f], *column, row);
+        } else {
+          columns[f].push_null();
+        }
+      }
+    }
+  }
+  for (auto& column : columns) out.add_column(std::move(column));
+  return out;
+}
+
+void Lake::compact(const std::string& table) {
+  auto it = checkpoint_.tables.find(table);
+  if (it == checkpoint_.tables.end() || it->second.parts.size() <= 1) return;
+  Table merged = load(table);
+  Checkpoint next = checkpoint_;
+  ++next.sequence;
+  CleanTableState& state = next.tables[table];
+  const std::vector<std::string> old_parts = state.parts;
+  const std::string part = fmt::format("part-{:08}-0.csv", next.sequence);
+  write_table(merged, table_dir(table) + "/" + part);
+  state.parts = {part};
+  state.rows = merged.num_rows();
+  next.updated_at = format_iso8601(now_micros());
+  save_checkpoint(next, root_ + "/checkpoint.json");
+  checkpoint_ = std::move(next);
+  for (const auto& old : old_parts) {  // a crash before this is cleaned up on the next open
+    std::error_code ignored;
+    fs::remove(table_dir(table) + "/" + old, ignored);
+    fs::remove(schema_sidecar_path(table_dir(table) + "/" + old), ignored);
+  }
+  single_part_[table] = std::move(merged);
+}
+
+void Lake::snapshot(const std::string& table, const std::string& path) {
+  auto it = checkpoint_.tables.find(table);
+  if (it != checkpoint_.tables.end() && it->second.parts.size() == 1) {
+    const std::string part = table_dir(table) + "/" + it->second.parts.front();
+    if (same_fields(schema_sidecar_path(part), it->second.fields)) {
+      make_directories(fs::path(path).parent_path().string());
+      copy_file_atomic(part, path);
+      copy_file_atomic(schema_sidecar_path(part), schema_sidecar_path(path));
+      return;
+    }
+  }
+  write_table(load(table), path);
+}
+
+}  // namespace mlops

@@ -1,0 +1,88 @@
+#pragma once
+// The ingest lake of one workflow, kept across runs under <lake_dir>/<workflow>/:
+//   raw/<source>/date=YYYY-MM-DD/   every body, message and file as received (raw_layer.h)
+//   clean/<table>/part-*.csv        the typed rows, one immutable part per commit (+ schema)
+//   quarantine/<source>.jsonl       records that could not be typed, with position and reason
+//   keys/<source>.keys              keys already ingested, for sources that declare a `key`
+//   checkpoint.json                 the commit point (checkpoint.h)
+// A commit writes raw, then the clean part, then quarantine and keys, then replaces the
+// checkpoint; opening the lake discards whatever a crash left past the last checkpoint, so a
+// restarted ingest sees every record exactly once in the clean layer.
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "mlops/config/workflow.h"
+#include "mlops/ingest/append_file.h"
+#include "mlops/ingest/batch.h"
+#include "mlops/ingest/checkpoint.h"
+#include "mlops/ingest/raw_layer.h"
+
+namespace mlops {
+
+/// Called between the steps of a commit ("raw", "clean", "quarantine", "checkpoint"); tests
+/// throw from it to simulate a crash at that point.
+using FaultHook = std::function<void(std::string_view point)>;
+
+/// `name` made safe as one path component: characters other than letters, digits, '.', '-'
+/// and '_' become '_' (a leading '.' too).
+std::string lake_component(std::string_view name);
+
+class Lake {
+ public:
+  /// Opens (creating) the lake at `root`, takes its lock, loads the checkpoint and removes
+  /// clean parts a crash left uncommitted. Throws IoError when another process holds the lock
+  /// or the checkpoint cannot be read.
+  explicit Lake(std::string root, FaultHook fault = {});
+  ~Lake();
+  Lake(const Lake&) = delete;
+  Lake& operator=(const Lake&) = delete;
+
+  const std::string& root() const { return root_; }
+  /// The source's committed position, `{}` before its first commit.
+  nlohmann::json position(const std::string& source) const;
+  /// The raw layer of a source (opened on first use).
+  RawLayer& raw(const std::string& source);
+
+  /// Commits one batch of `source` (see the file comment for the order). `key` names the
+  /// column that identifies a record ("" for none): rows whose key was committed before, or
+  /// earlier in the batch, are skipped. Throws IoError; on any throw nothing of the batch is
+  /// committed.
+  CommitStats commit(const std::string& source, const std::string& key, Batch batch);
+
+  /// Every clean table, by name; and those a source has written to, in order of first write.
+  std::vector<std::string> tables() const;
+  std::vector<std::string> tables_of(const std::string& source) const;
+  /// Merges the table's parts into one part (committed like any batch) so that later reads
+  /// and snapshots are one file. A table with one part or none is left as it is.
+  void compact(const std::string& table);
+  /// The whole clean table; columns in order of first appearance. An unknown table is empty.
+  Table load(const std::string& table);
+  /// Writes the whole table to `path` with its schema sidecar (io/table_file.h layout),
+  /// atomically, copying the part's files when there is a single part.
+  void snapshot(const std::string& table, const std::string& path);
+  /// Records quarantined by this object's commits, for the run's own quarantine file.
+  const std::vector<BadRecord>& quarantined() const { return quarantined_; }
+
+ private:
+  struct SourceLogs;
+  SourceLogs& logs(const std::string& source);
+  void remove_uncommitted_parts();
+  std::string table_dir(const std::string& table) const;
+
+  std::string root_;
+  FaultHook fault_;
+  int lock_fd_ = -1;
+  Checkpoint checkpoint_;
+  std::map<std::string, std::unique_ptr<SourceLogs>> logs_;
+  std::map<std::string, std::unique_ptr<RawLayer>> raw_;
+  std::map<std::string, Table> single_part_;  // the rows of a table's only part, when written here
+  std::vector<BadRecord> quarantined_;
+};
+
+}  // namespace mlops

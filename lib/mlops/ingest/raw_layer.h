@@ -1,0 +1,43 @@
+#pragma once
+// The raw layer: every response body, message or file exactly as received, append-only,
+// partitioned by source and ingest date (raw/<source>/date=YYYY-MM-DD/). Bodies are
+// concatenated in bodies.bin; index.jsonl has one line per body with its offset, size,
+// XXH3-128 checksum, receive time and fetch metadata (URL and status, topic/partition/offset).
+// Files are copied whole under files/. Nothing here is ever rewritten or removed.
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "mlops/ingest/append_file.h"
+
+namespace mlops {
+
+class RawLayer {
+ public:
+  /// `source_dir` is raw/<source>; partitions are created under it as the date requires.
+  explicit RawLayer(std::string source_dir);
+
+  /// Appends one body and its index line (`meta` plus offset, bytes, checksum, received_at).
+  /// Durable after sync(). Throws IoError.
+  void append(std::string_view body, nlohmann::json meta);
+  /// Stores a copy of a whole file received (its bytes as read) and its index line; the copy
+  /// is durable when this returns. Returns the copy's path. Throws IoError.
+  std::string add_file(std::string_view bytes, const std::string& file_name, nlohmann::json meta);
+  /// Makes every append durable (bodies first, then the index that points into them).
+  void sync();
+  /// Bodies and files recorded by this object.
+  uint64_t count() const { return count_; }
+
+ private:
+  void open_partition();
+
+  std::string source_dir_;
+  std::string partition_;  // date=YYYY-MM-DD of the open files
+  std::unique_ptr<AppendFile> bodies_;
+  std::unique_ptr<AppendFile> index_;
+  uint64_t count_ = 0;
+};
+
+}  // namespace mlops
