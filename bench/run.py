@@ -91,7 +91,8 @@ def run_mlops(csv, tag):
     shutil.rmtree(runs, ignore_errors=True)
     wall, peak, stdout, _ = timed([str(MLOPS), "run", "--env", "local", "--workflow",
                                    "workflows/flight-delay.yaml", "--set", f"data_dir={csv.parent}",
-                                   "--set", f"ingest.source.path={csv}", "--set", f"runs_dir={runs}"],
+                                   "--set", f"ingest.source.path={csv}", "--set", f"runs_dir={runs}",
+                                   "--set", f"lake_dir={runs}/lake"],
                                   cwd=ROOT)
     run_id = re.search(r"^flight-delay (\S+): ok", stdout, re.M).group(1)
     manifest = json.loads((runs / run_id / "manifest.json").read_text())
@@ -199,7 +200,8 @@ def main():
         for tag in ("300k", "3m"):
             _, peak, _, _ = timed([str(MLOPS), "batch-predict", "--workflow", "workflows/flight-delay.yaml",
                                    "--run", run["run_id"], "--set", f"runs_dir={run['runs']}",
-                                   "--set", f"predict.input={data[tag]}", "--set", f"data_dir={DATA}"], cwd=ROOT)
+                                   "--set", f"predict.input={data[tag]}", "--set", f"data_dir={DATA}",
+                                   "--set", f"lake_dir={run['runs']}/lake"], cwd=ROOT)
             peaks[tag] = peak
         extras.append(("batch-predict peak memory, 300k -> 3M input (10x)",
                        f"{peaks['300k']:.0f} -> {peaks['3m']:.0f} MiB ({peaks['3m'] / peaks['300k']:.2f}x)",

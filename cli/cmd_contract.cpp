@@ -22,8 +22,9 @@ void setup_contract(CLI::App& app) {
   infer->add_option("data", infer_options->data, "Data file (CSV, TSV, JSON, JSON Lines)")
       ->required()
       ->check(CLI::ExistingFile);
-  infer->add_option("--max-categories", infer_options->max_categories,
-                    "String columns with at most this many distinct values get `values`")
+  infer
+      ->add_option("--max-categories", infer_options->max_categories,
+                   "String columns with at most this many distinct values get `values`")
       ->capture_default_str();
   infer->callback([infer_options] {
     fmt::print("{}", infer_contract_for_file(infer_options->data, infer_options->max_categories));

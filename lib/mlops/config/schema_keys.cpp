@@ -80,8 +80,7 @@ const std::vector<KeyDecl>& config_keys() {
       key("ingest.source.bearer_token_env", T::kString, "",
           "http: environment variable holding a token sent as `Authorization: Bearer <token>`; "
           "never logged."),
-      key("ingest.source.connect_timeout", T::kFloat, "10",
-          "http: seconds allowed to connect."),
+      key("ingest.source.connect_timeout", T::kFloat, "10", "http: seconds allowed to connect."),
       key("ingest.source.timeout", T::kFloat, "30",
           "http: seconds allowed for a whole request (connect, send, receive)."),
       key("ingest.source.pagination", T::kMap, "", "http: how to walk through pages."),

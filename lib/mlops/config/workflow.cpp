@@ -155,13 +155,13 @@ SourceSpec read_source(const ConfigNode& tree, const ConfigNode& map, const std:
   const std::string required = required_key(source.type);
   if (text(required.c_str(), "").empty()) {
     // The map form names the key like every other key; a list item names its position.
-    const Origin origin = key == "ingest.source" ? nearest_origin(tree, key + "." + required)
-                                                 : map.origin();
+    const Origin origin =
+        key == "ingest.source" ? nearest_origin(tree, key + "." + required) : map.origin();
     throw ConfigError("{}: key '{}.{}' is required", origin.describe(), key, required);
   }
   if (source.type == "sqlite" && text("query", "").empty()) {
-    throw ConfigError("{}: key '{}.query' is required for a sqlite source",
-                      map.origin().describe(), key);
+    throw ConfigError("{}: key '{}.query' is required for a sqlite source", map.origin().describe(),
+                      key);
   }
   if (source.type == "kafka" && !map.get("topics") && text("topic_pattern", "").empty()) {
     throw ConfigError("{}: a kafka source needs '{}.topics' or '{}.topic_pattern'",

@@ -25,8 +25,8 @@ void run_drift(contracts_detail::CheckContext& context) {
     return;
   }
   if (rule.reference.empty()) {
-    CheckResult result = contracts_detail::make_check("drift", "", rule.severity,
-                                                      "a reference profile");
+    CheckResult result =
+        contracts_detail::make_check("drift", "", rule.severity, "a reference profile");
     result.observed = "none: set drift.reference (a profile from `mlops contract profile`)";
     result.passed = false;
     context.report.checks.push_back(std::move(result));

@@ -11,6 +11,7 @@
 
 namespace mlops {
 
+/// The outcome of one check.
 struct CheckResult {
   std::string check;   // row_count, required_column, dtype, not_null, ... (docs/contracts.md)
   std::string column;  // empty for table-level checks
@@ -24,6 +25,7 @@ struct CheckResult {
   size_t quarantined = 0;                   // of those, rows set aside by `policy: quarantine`
 };
 
+/// Every check of one contract on one table.
 struct ContractReport {
   std::string stage;
   std::string contract;  // contract name
@@ -40,6 +42,7 @@ struct ContractReport {
   nlohmann::json to_json() const;
 };
 
+/// What a check needs from outside the table.
 struct CheckOptions {
   int64_t now_micros = 0;              // the freshness clock; 0 = now
   const Profile* reference = nullptr;  // drift reference; nullptr = load `drift.reference`

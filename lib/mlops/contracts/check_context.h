@@ -7,8 +7,10 @@
 
 namespace mlops::contracts_detail {
 
+/// Example rows kept per failed check.
 inline constexpr size_t kMaxExamples = 5;
 
+/// The contract, table and report of one check_contract() call.
 struct CheckContext {
   const Contract& contract;
   const Table& table;
@@ -19,6 +21,7 @@ struct CheckContext {
   bool quarantine() const { return contract.policy == RowPolicy::kQuarantine; }
 };
 
+/// A check result with its identity set and nothing observed yet.
 inline CheckResult make_check(std::string check, std::string column, Severity severity,
                               std::string expected) {
   CheckResult result;

@@ -77,8 +77,9 @@ void check_column(CheckContext& context, const ColumnRule& rule, const Column& c
     report.checks.push_back(std::move(result));
   }
   if (rule.nullable && !*rule.nullable) {
-    row_check(context, make("not_null", "no nulls"), "nulls",
-              [&](size_t row) { return column.is_null(row); }, show);
+    row_check(
+        context, make("not_null", "no nulls"), "nulls",
+        [&](size_t row) { return column.is_null(row); }, show);
   }
   if (rule.max_null_fraction) {
     CheckResult result = make("max_null_fraction", fmt::format("<= {}", *rule.max_null_fraction));
@@ -87,8 +88,8 @@ void check_column(CheckContext& context, const ColumnRule& rule, const Column& c
     result.passed = fraction <= *rule.max_null_fraction;
     report.checks.push_back(std::move(result));
   }
-  const bool numeric_rules = rule.min || rule.max || rule.mean.min || rule.mean.max ||
-                             rule.stddev.min || rule.stddev.max;
+  const bool numeric_rules =
+      rule.min || rule.max || rule.mean.min || rule.mean.max || rule.stddev.min || rule.stddev.max;
   if (numeric_rules && !column.is_numeric()) {
     CheckResult result = make(rule.min ? "min" : rule.max ? "max" : "mean", "a numeric column");
     result.observed = std::string(dtype_name(column.type()));
@@ -96,43 +97,44 @@ void check_column(CheckContext& context, const ColumnRule& rule, const Column& c
     report.checks.push_back(std::move(result));
   } else {
     if (rule.min) {
-      row_check(context, make("min", fmt::format(">= {}", format_double(*rule.min))),
-                "values below",
-                [&](size_t row) { return !column.is_null(row) && column.numeric_at(row) < *rule.min; },
-                show);
+      row_check(
+          context, make("min", fmt::format(">= {}", format_double(*rule.min))), "values below",
+          [&](size_t row) { return !column.is_null(row) && column.numeric_at(row) < *rule.min; },
+          show);
     }
     if (rule.max) {
-      row_check(context, make("max", fmt::format("<= {}", format_double(*rule.max))),
-                "values above",
-                [&](size_t row) { return !column.is_null(row) && column.numeric_at(row) > *rule.max; },
-                show);
+      row_check(
+          context, make("max", fmt::format("<= {}", format_double(*rule.max))), "values above",
+          [&](size_t row) { return !column.is_null(row) && column.numeric_at(row) > *rule.max; },
+          show);
     }
     if (column.is_numeric()) moments(context, rule, column);
   }
   if (!rule.values.empty()) {
     std::unordered_set<std::string> allowed(rule.values.begin(), rule.values.end());
-    row_check(context, make("allowed_values", fmt::format("[{}]", fmt::join(rule.values, ", "))),
-              "values outside",
-              [&](size_t row) {
-                return !column.is_null(row) && !allowed.count(column.format_value(row));
-              },
-              show);
+    row_check(
+        context, make("allowed_values", fmt::format("[{}]", fmt::join(rule.values, ", "))),
+        "values outside",
+        [&](size_t row) {
+          return !column.is_null(row) && !allowed.count(column.format_value(row));
+        },
+        show);
   }
   if (rule.pattern) {
     const std::regex regex(*rule.pattern);
     std::unordered_map<std::string, bool> matches;  // values repeat: match each once
-    row_check(context, make("pattern", fmt::format("matches {}", *rule.pattern)),
-              "values not matching",
-              [&](size_t row) {
-                if (column.is_null(row)) return false;
-                std::string value = column.format_value(row);
-                auto it = matches.find(value);
-                if (it == matches.end()) {
-                  it = matches.emplace(value, std::regex_match(value, regex)).first;
-                }
-                return !it->second;
-              },
-              show);
+    row_check(
+        context, make("pattern", fmt::format("matches {}", *rule.pattern)), "values not matching",
+        [&](size_t row) {
+          if (column.is_null(row)) return false;
+          std::string value = column.format_value(row);
+          auto it = matches.find(value);
+          if (it == matches.end()) {
+            it = matches.emplace(value, std::regex_match(value, regex)).first;
+          }
+          return !it->second;
+        },
+        show);
   }
   if (rule.min_length || rule.max_length) {
     auto length = [&](size_t row) {
@@ -140,25 +142,26 @@ void check_column(CheckContext& context, const ColumnRule& rule, const Column& c
                                              : utf8_length(column.format_value(row));
     };
     if (rule.min_length) {
-      row_check(context, make("min_length", fmt::format(">= {} characters", *rule.min_length)),
-                "values shorter",
-                [&](size_t row) { return !column.is_null(row) && length(row) < *rule.min_length; },
-                show);
+      row_check(
+          context, make("min_length", fmt::format(">= {} characters", *rule.min_length)),
+          "values shorter",
+          [&](size_t row) { return !column.is_null(row) && length(row) < *rule.min_length; }, show);
     }
     if (rule.max_length) {
-      row_check(context, make("max_length", fmt::format("<= {} characters", *rule.max_length)),
-                "values longer",
-                [&](size_t row) { return !column.is_null(row) && length(row) > *rule.max_length; },
-                show);
+      row_check(
+          context, make("max_length", fmt::format("<= {} characters", *rule.max_length)),
+          "values longer",
+          [&](size_t row) { return !column.is_null(row) && length(row) > *rule.max_length; }, show);
     }
   }
   if (rule.unique) {
     std::unordered_set<std::string> seen;
-    row_check(context, make("unique", "no duplicate values"), "duplicates",
-              [&](size_t row) {
-                return !column.is_null(row) && !seen.insert(column.format_value(row)).second;
-              },
-              show);
+    row_check(
+        context, make("unique", "no duplicate values"), "duplicates",
+        [&](size_t row) {
+          return !column.is_null(row) && !seen.insert(column.format_value(row)).second;
+        },
+        show);
   }
 }
 

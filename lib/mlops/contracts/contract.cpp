@@ -15,12 +15,12 @@ namespace mlops {
 namespace {
 
 const std::vector<std::string> kContractKeys = {
-    "description", "rows",        "columns",     "required", "forbidden", "ordered", "shape",
-    "primary_key", "expressions", "freshness",   "drift",    "policy",    "severity"};
+    "description", "rows",        "columns",   "required", "forbidden", "ordered", "shape",
+    "primary_key", "expressions", "freshness", "drift",    "policy",    "severity"};
 const std::vector<std::string> kRowKeys = {"min", "max", "severity"};
 const std::vector<std::string> kColumnKeys = {
-    "dtype",   "nullable", "max_null_fraction", "min",  "max", "values",  "pattern",
-    "unique",  "min_length", "max_length",      "mean", "std", "severity"};
+    "dtype",  "nullable",   "max_null_fraction", "min",  "max", "values",  "pattern",
+    "unique", "min_length", "max_length",        "mean", "std", "severity"};
 const std::vector<std::string> kBoundsKeys = {"min", "max"};
 const std::vector<std::string> kShapeKeys = {"rows", "columns"};
 const std::vector<std::string> kExpressionKeys = {"expr", "name", "severity"};
@@ -183,9 +183,10 @@ DriftRule parse_drift(const ConfigNode& node, Severity fallback) {
   bool thresholds = any_threshold(rule.thresholds);
   for (const auto& [column, t] : rule.overrides) thresholds = thresholds || any_threshold(t);
   if (!thresholds) {
-    throw ConfigError("{}: key 'drift' needs a threshold: psi, ks, null_rate_change, mean_shift "
-                      "or std_ratio",
-                      node.origin().describe());
+    throw ConfigError(
+        "{}: key 'drift' needs a threshold: psi, ks, null_rate_change, mean_shift "
+        "or std_ratio",
+        node.origin().describe());
   }
   return rule;
 }
@@ -197,7 +198,8 @@ Contract parse_contract(const ConfigNode& node, std::string name) {
   contract.name = std::move(name);
   if (node.is_null()) return contract;
   check_keys(node, kContractKeys, "");
-  if (const ConfigNode* s = node.get("severity")) contract.severity = parse_severity(*s, "severity");
+  if (const ConfigNode* s = node.get("severity"))
+    contract.severity = parse_severity(*s, "severity");
   const Severity fallback = contract.severity;
   contract.rows_severity = fallback;
   if (const ConfigNode* rows = node.get("rows")) {
@@ -222,17 +224,20 @@ Contract parse_contract(const ConfigNode& node, std::string name) {
   if (const ConfigNode* v = node.get("ordered")) contract.ordered = v->as_bool("ordered");
   if (const ConfigNode* shape = node.get("shape")) {
     check_keys(*shape, kShapeKeys, "shape");
-    if (const ConfigNode* v = shape->get("rows")) contract.shape_rows = read_count(*v, "shape.rows");
+    if (const ConfigNode* v = shape->get("rows"))
+      contract.shape_rows = read_count(*v, "shape.rows");
     if (const ConfigNode* v = shape->get("columns")) {
       contract.shape_columns = read_count(*v, "shape.columns");
     }
   }
   if (const ConfigNode* key = node.get("primary_key")) {
+    contract.primary_key_severity = fallback;
     if (key->is_map()) {
       check_keys(*key, kPrimaryKeyKeys, "primary_key");
       if (const ConfigNode* v = key->get("columns")) {
         contract.primary_key = v->as_string_list("primary_key.columns");
       }
+      contract.primary_key_severity = severity_of(*key, "primary_key", fallback);
     } else {
       contract.primary_key = key->as_string_list("primary_key");
     }
@@ -244,8 +249,7 @@ Contract parse_contract(const ConfigNode& node, std::string name) {
   if (const ConfigNode* expressions = node.get("expressions")) {
     if (expressions->is_sequence()) {
       for (size_t i = 0; i < expressions->items().size(); ++i) {
-        contract.expressions.push_back(
-            parse_expression_rule(expressions->items()[i], i, fallback));
+        contract.expressions.push_back(parse_expression_rule(expressions->items()[i], i, fallback));
       }
     } else {
       contract.expressions.push_back(parse_expression_rule(*expressions, 0, fallback));

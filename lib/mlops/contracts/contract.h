@@ -29,6 +29,7 @@
 
 namespace mlops {
 
+/// error: a failed check stops the run (exit 3); warn: it is reported.
 enum class Severity { kError, kWarn };
 /// What a violated row-level check does: fail the check, or set the violating rows aside
 /// (quarantine) and pass on the rest.
@@ -40,6 +41,7 @@ struct Bounds {
   std::optional<double> max = std::nullopt;
 };
 
+/// The rules of one column under `columns:`; unset ones are not checked.
 struct ColumnRule {
   std::string column;
   std::optional<DType> dtype = std::nullopt;
@@ -64,6 +66,7 @@ struct ExpressionRule {
   Severity severity = Severity::kError;
 };
 
+/// `freshness: {column, max_age}`: the newest timestamp is at most max_age old.
 struct FreshnessRule {
   std::string column;
   int64_t max_age_micros = 0;
@@ -89,18 +92,20 @@ struct DriftRule {
   Severity severity = Severity::kError;
 };
 
+/// A parsed contract.
 struct Contract {
   std::string name;  // file path, or "contracts.<stage>" for an inline contract
   std::optional<size_t> min_rows = std::nullopt;
   std::optional<size_t> max_rows = std::nullopt;
   std::vector<ColumnRule> columns = {};
   Severity rows_severity = Severity::kError;
-  std::vector<std::string> required = {};   // present, no other rule
-  std::vector<std::string> forbidden = {};  // must be absent (label leakage, PII)
-  bool ordered = false;                     // `columns` appear in the data in listed order
+  std::vector<std::string> required = {};           // present, no other rule
+  std::vector<std::string> forbidden = {};          // must be absent (label leakage, PII)
+  bool ordered = false;                             // `columns` appear in the data in listed order
   std::optional<size_t> shape_rows = std::nullopt;  // exact row count
   std::optional<size_t> shape_columns = std::nullopt;
   std::vector<std::string> primary_key = {};  // unique combination of these columns
+  Severity primary_key_severity = Severity::kError;
   std::vector<ExpressionRule> expressions = {};
   std::optional<FreshnessRule> freshness = std::nullopt;
   std::optional<DriftRule> drift = std::nullopt;

@@ -133,8 +133,8 @@ std::vector<CheckResult> DriftAccumulator::checks() const {
       } else if (values) {
         for (const auto& [value, share] : profile.categories) {
           auto it = state.categories.find(value);
-          psi += psi_term(it == state.categories.end() ? 0 : static_cast<double>(it->second) / values,
-                          share);
+          psi += psi_term(
+              it == state.categories.end() ? 0 : static_cast<double>(it->second) / values, share);
         }
         auto other = state.categories.find("__other__");
         if (!profile.categories.count("__other__") && other != state.categories.end()) {
@@ -148,24 +148,27 @@ std::vector<CheckResult> DriftAccumulator::checks() const {
       size_t cumulative = 0;
       for (size_t i = 0; values && i < profile.cdf.size(); ++i) {
         cumulative += state.at_or_below[i];
-        gap = std::max(gap, std::fabs(static_cast<double>(cumulative) / values - profile.cdf[i].second));
+        gap = std::max(gap,
+                       std::fabs(static_cast<double>(cumulative) / values - profile.cdf[i].second));
       }
       add("drift_ks", state.name, *t.ks, gap, "");
     }
     if (t.null_rate_change) {
       const double rate = state.rows ? static_cast<double>(state.nulls) / state.rows : 0;
-      add("null_rate_change", state.name, *t.null_rate_change, std::fabs(rate - profile.null_rate()),
+      add("null_rate_change", state.name, *t.null_rate_change,
+          std::fabs(rate - profile.null_rate()),
           fmt::format(" (null rate {:.4f}, reference {:.4f})", rate, profile.null_rate()));
     }
     if ((t.mean_shift || t.std_ratio) && numeric && values) {
       const double n = static_cast<double>(values);
       const double shift_mean = state.shifted_sum / n;
       const double mean = profile.mean + shift_mean;
-      const double stddev = std::sqrt(std::max(0.0, state.shifted_squares / n - shift_mean * shift_mean));
+      const double stddev =
+          std::sqrt(std::max(0.0, state.shifted_squares / n - shift_mean * shift_mean));
       if (t.mean_shift) {
         const double shift = profile.stddev > 0 ? std::fabs(shift_mean) / profile.stddev
-                             : shift_mean == 0   ? 0
-                                                 : INFINITY;
+                             : shift_mean == 0  ? 0
+                                                : INFINITY;
         add("mean_shift", state.name, *t.mean_shift, shift,
             fmt::format(" reference stds (mean {:.6g}, reference {:.6g})", mean, profile.mean));
       }

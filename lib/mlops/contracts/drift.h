@@ -19,6 +19,7 @@
 
 namespace mlops {
 
+/// Drift statistics of a stream of batches against one reference profile.
 class DriftAccumulator {
  public:
   DriftAccumulator(DriftRule rule, Profile reference);

@@ -16,10 +16,10 @@ namespace {
 
 /// The text as a YAML scalar usable inside flow collections: plain when safe, else quoted.
 std::string yaml_scalar(std::string_view text) {
-  static const std::set<std::string_view> kReserved = {"", "~", "null", "Null", "NULL", "true",
-                                                       "false", "True", "False", "yes", "no"};
-  bool plain = !kReserved.count(text) && text.front() != ' ' && text.back() != ' ' &&
-               text.front() != '-';
+  static const std::set<std::string_view> kReserved = {
+      "", "~", "null", "Null", "NULL", "true", "false", "True", "False", "yes", "no"};
+  bool plain =
+      !kReserved.count(text) && text.front() != ' ' && text.back() != ' ' && text.front() != '-';
   for (char c : text) {
     const bool safe = std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' ||
                       c == '-' || c == ' ' || c == '(' || c == ')' || c == '/' || c == '=';
@@ -89,7 +89,9 @@ std::string column_rules(const Column& column, const InferOptions& options) {
       rules.push_back(fmt::format("max_length: {}", longest));
     }
   }
-  if (distinct.size() == values && values >= 10 && column.type() != DType::kFloat64) {
+  // Ids are whole numbers or text; equal floats and timestamps are usually a coincidence.
+  const bool id_like = column.type() == DType::kInt64 || column.type() == DType::kString;
+  if (id_like && distinct.size() == values && values >= 10) {
     rules.push_back("unique: true");
   }
   return fmt::format("{{{}}}", fmt::join(rules, ", "));

@@ -17,7 +17,8 @@ constexpr size_t kSample = 200'000;  // values the quantile points are chosen fr
 
 /// The value at fraction q of sorted values (nearest rank).
 double at_fraction(const std::vector<double>& sorted, double q) {
-  const size_t index = static_cast<size_t>(std::llround(q * static_cast<double>(sorted.size() - 1)));
+  const size_t index =
+      static_cast<size_t>(std::llround(q * static_cast<double>(sorted.size() - 1)));
   return sorted[index];
 }
 
@@ -46,10 +47,14 @@ void profile_numbers(ColumnProfile& profile, const std::vector<double>& values) 
     const double x = at_fraction(sample, static_cast<double>(i) / (kCdfPoints - 1));
     if (points.empty() || x > points.back()) points.push_back(x);
   }
+  // Bins: below the minimum, the deciles, above the maximum. Values outside the training range
+  // land in bins the reference never filled, so PSI sees them even for a constant column.
+  profile.edges.push_back(profile.min);
   for (size_t i = 1; i < kBins; ++i) {
     const double x = at_fraction(sample, static_cast<double>(i) / kBins);
-    if (profile.edges.empty() || x > profile.edges.back()) profile.edges.push_back(x);
+    if (x > profile.edges.back()) profile.edges.push_back(x);
   }
+  profile.edges.push_back(std::nextafter(profile.max, INFINITY));
   std::vector<size_t> at_or_below(points.size(), 0), bins(profile.edges.size() + 1, 0);
   for (double v : values) {
     const size_t point = std::lower_bound(points.begin(), points.end(), v) - points.begin();
@@ -120,7 +125,8 @@ ColumnProfile profile_column(const Column& column, std::optional<std::span<const
 Profile profile_table(const Table& table, std::optional<std::span<const size_t>> rows) {
   Profile profile;
   profile.rows = rows ? rows->size() : table.num_rows();
-  for (const auto& column : table.columns()) profile.columns.push_back(profile_column(column, rows));
+  for (const auto& column : table.columns())
+    profile.columns.push_back(profile_column(column, rows));
   return profile;
 }
 
@@ -146,10 +152,8 @@ const ColumnProfile* Profile::find(std::string_view name) const {
 nlohmann::json Profile::to_json() const {
   nlohmann::json columns_json = nlohmann::json::array();
   for (const auto& c : columns) {
-    nlohmann::json entry{{"name", c.name},
-                         {"dtype", dtype_name(c.type)},
-                         {"rows", c.rows},
-                         {"nulls", c.nulls}};
+    nlohmann::json entry{
+        {"name", c.name}, {"dtype", dtype_name(c.type)}, {"rows", c.rows}, {"nulls", c.nulls}};
     if (c.numeric()) {
       entry["mean"] = c.mean;
       entry["std"] = c.stddev;
@@ -201,7 +205,7 @@ Profile Profile::from_json(const nlohmann::json& json) {
 }
 
 void save_profile(const Profile& profile, const std::string& path) {
-  write_file_atomic(path, profile.to_json().dump(1) + "\n");
+  write_file_atomic(path, profile.to_json().dump() + "\n");
 }
 
 Profile load_profile(const std::string& path) {

@@ -14,6 +14,7 @@
 
 namespace mlops {
 
+/// One column's summary.
 struct ColumnProfile {
   std::string name;
   DType type = DType::kFloat64;
@@ -21,7 +22,8 @@ struct ColumnProfile {
   size_t nulls = 0;
   // Numeric columns (int64, float64, timestamp): moments over non-null values,
   double mean = 0, stddev = 0, min = 0, max = 0;
-  // bins for PSI: value x falls in bin upper_bound(edges, x), shares of non-null values,
+  // bins for PSI: value x falls in bin upper_bound(edges, x), shares of non-null values
+  // (edges: the minimum, the deciles, just above the maximum),
   std::vector<double> edges;
   std::vector<double> shares;
   // and the ECDF at up to 101 points: (x, share of non-null values <= x), x ascending.
@@ -34,6 +36,7 @@ struct ColumnProfile {
   double null_rate() const { return rows ? static_cast<double>(nulls) / rows : 0; }
 };
 
+/// A table's summary: what drift checks compare with.
 struct Profile {
   size_t rows = 0;
   std::vector<ColumnProfile> columns;

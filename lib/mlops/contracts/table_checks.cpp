@@ -30,8 +30,8 @@ void row_count(CheckContext& context) {
     context.report.checks.push_back(std::move(result));
   }
   if (contract.shape_rows) {
-    CheckResult result = make_check("row_count", "", contract.severity,
-                                    fmt::format("== {}", *contract.shape_rows));
+    CheckResult result =
+        make_check("row_count", "", contract.severity, fmt::format("== {}", *contract.shape_rows));
     result.observed = std::to_string(rows);
     result.passed = rows == *contract.shape_rows;
     context.report.checks.push_back(std::move(result));
@@ -91,8 +91,8 @@ void primary_key(CheckContext& context) {
     columns.push_back(column);
   }
   if (!missing.empty()) {
-    CheckResult result = make_check("primary_key", column_text, context.contract.severity,
-                                    "unique combination");
+    CheckResult result = make_check("primary_key", column_text,
+                                    context.contract.primary_key_severity, "unique combination");
     result.observed = fmt::format("missing column {}", fmt::join(missing, ", "));
     result.passed = false;
     context.report.checks.push_back(std::move(result));
@@ -115,21 +115,22 @@ void primary_key(CheckContext& context) {
     return columns.size() == 1 ? text : "(" + text + ")";
   };
   std::unordered_set<std::string> seen;
-  row_check(context,
-            make_check("primary_key", column_text, context.contract.severity,
-                       "unique combination"),
-            "duplicate rows", [&](size_t row) { return !seen.insert(key_of(row)).second; }, show);
+  row_check(
+      context,
+      make_check("primary_key", column_text, context.contract.primary_key_severity,
+                 "unique combination"),
+      "duplicate rows", [&](size_t row) { return !seen.insert(key_of(row)).second; }, show);
 }
 
 void freshness(CheckContext& context) {
   if (!context.contract.freshness) return;
   const FreshnessRule& rule = *context.contract.freshness;
-  CheckResult result =
-      make_check("freshness", rule.column, rule.severity, fmt::format("newest within {}", rule.max_age));
+  CheckResult result = make_check("freshness", rule.column, rule.severity,
+                                  fmt::format("newest within {}", rule.max_age));
   const Column* column = context.table.find(rule.column);
   if (!column || column->type() != DType::kTimestamp) {
-    result.observed = column ? fmt::format("{}, not a timestamp", dtype_name(column->type()))
-                             : "missing";
+    result.observed =
+        column ? fmt::format("{}, not a timestamp", dtype_name(column->type())) : "missing";
     result.passed = false;
     context.report.checks.push_back(std::move(result));
     return;
@@ -179,11 +180,12 @@ void expressions(CheckContext& context) {
       }
       return text;
     };
-    row_check(context, std::move(result), "rows fail",
-              [&](size_t row) {
-                return values.type == ExprType::kBool && values.bools[values.index(row)] == 0;
-              },
-              show);
+    row_check(
+        context, std::move(result), "rows fail",
+        [&](size_t row) {
+          return values.type == ExprType::kBool && values.bools[values.index(row)] == 0;
+        },
+        show);
   }
 }
 

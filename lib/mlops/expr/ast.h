@@ -8,6 +8,7 @@
 
 namespace mlops {
 
+/// An operator of a unary or binary node.
 enum class ExprOp : uint8_t {
   kNone,
   // arithmetic
@@ -34,6 +35,7 @@ enum class ExprOp : uint8_t {
 /// The operator as written: "+", "<=", "and", ...
 const char* expr_op_text(ExprOp op);
 
+/// One node of the tree; children own their subtrees.
 struct ExprNode {
   enum class Kind : uint8_t {
     kNumber,  // literal; `integral` when written without a fraction or exponent

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+#include <unordered_set>
+
 #include "mlops/core/error.h"
 #include "mlops/core/suggest.h"
 #include "mlops/expr/kernels.h"
@@ -48,9 +51,47 @@ ExprValues column(const ExprNode& node, const ExprContext& context) {
   return values_from_column(*found);
 }
 
+/// `x in (literals)` with x a string or number column: one pass with a set lookup per row.
+/// nullopt when the list is not all literals of x's type.
+std::optional<ExprValues> in_literals(const ExprNode& node, const ExprValues& subject) {
+  const bool strings = subject.type == ExprType::kString;
+  if (subject.constant || (!strings && subject.type != ExprType::kNumber)) return std::nullopt;
+  std::unordered_set<std::string_view> texts;
+  std::unordered_set<double> numbers;
+  bool null_listed = false;
+  for (size_t i = 1; i < node.children.size(); ++i) {
+    const ExprNode& item = node.children[i];
+    if (item.kind == ExprNode::Kind::kNull) {
+      null_listed = true;
+    } else if (strings && item.kind == ExprNode::Kind::kString) {
+      texts.insert(item.text);
+    } else if (!strings && item.kind == ExprNode::Kind::kNumber) {
+      numbers.insert(item.number);
+    } else {
+      return std::nullopt;
+    }
+  }
+  // SQL: no match against a list holding null is null, not false.
+  const uint8_t miss = null_listed ? kNullBool : uint8_t{node.negated};
+  const uint8_t hit = node.negated ? 0 : 1;
+  const size_t rows = strings ? subject.strings.size() : subject.numbers.size();
+  ExprValues out = expr_detail::make_values(ExprType::kBool, false, rows);
+  for (size_t row = 0; row < rows; ++row) {
+    if (subject.is_null(row)) {
+      out.bools[row] = kNullBool;
+    } else {
+      const bool found =
+          strings ? texts.count(subject.strings[row]) > 0 : numbers.count(subject.numbers[row]) > 0;
+      out.bools[row] = found ? hit : miss;
+    }
+  }
+  return out;
+}
+
 /// x in (a, b, ...) is x == a or x == b or ...; `not in` negates it. Nulls as in SQL.
 ExprValues in_list(const ExprNode& node, const ExprContext& context) {
   const ExprValues subject = evaluate_node(node.children[0], context);
+  if (std::optional<ExprValues> fast = in_literals(node, subject)) return std::move(*fast);
   ExprNode equal;
   equal.kind = ExprNode::Kind::kBinary;
   equal.op = ExprOp::kEqual;

@@ -18,6 +18,7 @@
 
 namespace mlops {
 
+/// A parsed expression: cheap to copy (the tree is shared and immutable).
 class Expression {
  public:
   /// Parses `text` and checks its function names and argument counts. `where` (e.g.

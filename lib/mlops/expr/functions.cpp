@@ -14,7 +14,8 @@ namespace mlops {
 const std::vector<ExprFunction>& expr_functions() {
   static const std::vector<ExprFunction> functions{
       {"coalesce", 1, SIZE_MAX, "coalesce(x, y, ...)", "the first argument that is not null"},
-      {"if", 3, 3, "if(condition, then, else)", "`then` where the condition is true, else `else` (a null condition picks `else`)"},
+      {"if", 3, 3, "if(condition, then, else)",
+       "`then` where the condition is true, else `else` (a null condition picks `else`)"},
       {"is_null", 1, 1, "is_null(x)", "true where x is null (never null itself)"},
       {"abs", 1, 1, "abs(x)", "absolute value"},
       {"sqrt", 1, 1, "sqrt(x)", "square root; null for x < 0"},
@@ -226,8 +227,7 @@ ExprValues call_function(const ExprNode& call, std::vector<ExprValues> args,
       {"hour", [](int64_t t) { return int64_t{civil_from_micros(t).hour}; }},
       {"day_of_week", [](int64_t t) { return int64_t{civil_from_micros(t).day_of_week}; }},
       {"day_of_year", [](int64_t t) { return int64_t{civil_from_micros(t).day_of_year}; }},
-      {"epoch",
-       [](int64_t t) { return t >= 0 ? t / 1'000'000 : -((-t + 999'999) / 1'000'000); }},
+      {"epoch", [](int64_t t) { return t >= 0 ? t / 1'000'000 : -((-t + 999'999) / 1'000'000); }},
   };
   for (const auto& [part, fn] : kTimeParts) {
     if (name == part) {
@@ -238,15 +238,19 @@ ExprValues call_function(const ExprNode& call, std::vector<ExprValues> args,
   require_type(call, args[0], ExprType::kNumber, context);
   ExprValues& x = args[0];
   if (name == "abs") return map_numbers(std::move(x), true, [](double v) { return std::fabs(v); });
-  if (name == "sqrt") return map_numbers(std::move(x), false, [](double v) { return std::sqrt(v); });
+  if (name == "sqrt")
+    return map_numbers(std::move(x), false, [](double v) { return std::sqrt(v); });
   if (name == "log") return map_numbers(std::move(x), false, [](double v) { return std::log(v); });
   if (name == "log1p")
     return map_numbers(std::move(x), false, [](double v) { return std::log1p(v); });
   if (name == "exp") return map_numbers(std::move(x), false, [](double v) { return std::exp(v); });
   ExprValues whole;  // floor, ceil and round always give whole numbers
-  if (name == "floor") whole = map_numbers(std::move(x), true, [](double v) { return std::floor(v); });
-  if (name == "ceil") whole = map_numbers(std::move(x), true, [](double v) { return std::ceil(v); });
-  if (name == "round") whole = map_numbers(std::move(x), true, [](double v) { return std::round(v); });
+  if (name == "floor")
+    whole = map_numbers(std::move(x), true, [](double v) { return std::floor(v); });
+  if (name == "ceil")
+    whole = map_numbers(std::move(x), true, [](double v) { return std::ceil(v); });
+  if (name == "round")
+    whole = map_numbers(std::move(x), true, [](double v) { return std::round(v); });
   if (whole.type == ExprType::kNumber) {
     whole.integral = true;
     return whole;

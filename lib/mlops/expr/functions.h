@@ -9,6 +9,7 @@
 
 namespace mlops {
 
+/// A built-in function's declaration.
 struct ExprFunction {
   const char* name;
   size_t min_args;

@@ -30,7 +30,9 @@ inline ExprValues make_values(ExprType type, bool constant, size_t n) {
 }
 
 /// Number of values a result of these operands holds: 1 when all are constant.
-inline size_t result_size(bool constant, size_t rows) { return constant ? 1 : rows; }
+inline size_t result_size(bool constant, size_t rows) {
+  return constant ? 1 : rows;
+}
 
 /// Calls fn(i, index into a, index into b) for each of the n result values.
 template <typename Fn>
@@ -47,7 +49,9 @@ ExprValues coerce(ExprValues values, ExprType type);
 /// number + bool -> number.
 std::optional<ExprType> common_type(const std::vector<ExprType>& types);
 /// Non-finite numbers (x / 0, log(0)) become null.
-inline double finite_or_null(double x) { return std::isfinite(x) ? x : NAN; }
+inline double finite_or_null(double x) {
+  return std::isfinite(x) ? x : NAN;
+}
 
 /// `op` applied to one operand (negate, not). Throws ConfigError for a wrong operand type.
 ExprValues apply_unary(const ExprNode& node, ExprValues operand, const ExprContext& context);

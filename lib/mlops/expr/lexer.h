@@ -7,10 +7,11 @@
 
 namespace mlops {
 
+/// One token and where it starts.
 struct ExprToken {
   enum class Kind { kNumber, kString, kName, kQuotedName, kSymbol, kEnd };
   Kind kind = Kind::kEnd;
-  std::string text;  // the number as written, the unescaped string or name, or the symbol
+  std::string text;     // the number as written, the unescaped string or name, or the symbol
   size_t position = 1;  // 1-based character where the token starts
 };
 

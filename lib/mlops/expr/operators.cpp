@@ -26,8 +26,9 @@ ExprValues arithmetic_loop(const ExprValues& a, const ExprValues& b, size_t rows
   double* result = out.numbers.data();
   const double* x = a.numbers.data();
   const double* y = b.numbers.data();
-  for_each_pair(a, b, out.numbers.size(),
-                [&](size_t i, size_t ia, size_t ib) { result[i] = finite_or_null(fn(x[ia], y[ib])); });
+  for_each_pair(a, b, out.numbers.size(), [&](size_t i, size_t ia, size_t ib) {
+    result[i] = finite_or_null(fn(x[ia], y[ib]));
+  });
   return out;
 }
 
@@ -134,8 +135,8 @@ ExprValues compare(const ExprNode& node, ExprOp op, ExprValues a, ExprValues b,
           order_of<int64_t>);
     case ExprType::kBool:
       return compare_loop(
-          op, a, b, a.bools.data(), b.bools.data(), rows,
-          [](uint8_t v) { return v == kNullBool; }, order_of<uint8_t>);
+          op, a, b, a.bools.data(), b.bools.data(), rows, [](uint8_t v) { return v == kNullBool; },
+          order_of<uint8_t>);
     default:
       return compare_loop(
           op, a, b, a.numbers.data(), b.numbers.data(), rows,
@@ -152,14 +153,14 @@ ExprValues logic(ExprOp op, const ExprValues& a, const ExprValues& b, size_t row
   if (op == ExprOp::kAnd) {
     // false wins, then null, then true.
     for_each_pair(a, b, out.bools.size(), [&](size_t i, size_t ia, size_t ib) {
-      result[i] = (x[ia] == 0 || y[ib] == 0)                 ? 0
+      result[i] = (x[ia] == 0 || y[ib] == 0)                   ? 0
                   : (x[ia] == kNullBool || y[ib] == kNullBool) ? kNullBool
                                                                : 1;
     });
   } else {
     // true wins, then null, then false.
     for_each_pair(a, b, out.bools.size(), [&](size_t i, size_t ia, size_t ib) {
-      result[i] = (x[ia] == 1 || y[ib] == 1)                 ? 1
+      result[i] = (x[ia] == 1 || y[ib] == 1)                   ? 1
                   : (x[ia] == kNullBool || y[ib] == kNullBool) ? kNullBool
                                                                : 0;
     });
@@ -185,7 +186,8 @@ ExprValues apply_unary(const ExprNode& node, ExprValues operand, const ExprConte
     return operand;
   }
   if (!numeric_like(operand.type)) {
-    expr_fail(context, node, fmt::format("'-' needs a number, got {}", expr_type_name(operand.type)));
+    expr_fail(context, node,
+              fmt::format("'-' needs a number, got {}", expr_type_name(operand.type)));
   }
   operand = to_numbers(std::move(operand));
   for (double& x : operand.numbers) x = -x;

@@ -68,7 +68,8 @@ class Parser {
   }
 
   void expect_symbol(const char* symbol) {
-    if (!is_symbol(symbol)) fail(peek(), fmt::format("expected '{}', got {}", symbol, describe(peek())));
+    if (!is_symbol(symbol))
+      fail(peek(), fmt::format("expected '{}', got {}", symbol, describe(peek())));
     next();
   }
 
@@ -121,8 +122,8 @@ class Parser {
   ExprNode parse_comparison() {
     ExprNode left = parse_sum();
     static const std::pair<const char*, ExprOp> kComparisons[] = {
-        {"==", ExprOp::kEqual}, {"!=", ExprOp::kNotEqual},    {"<", ExprOp::kLess},
-        {"<=", ExprOp::kLessEqual}, {">", ExprOp::kGreater}, {">=", ExprOp::kGreaterEqual}};
+        {"==", ExprOp::kEqual},     {"!=", ExprOp::kNotEqual}, {"<", ExprOp::kLess},
+        {"<=", ExprOp::kLessEqual}, {">", ExprOp::kGreater},   {">=", ExprOp::kGreaterEqual}};
     for (const auto& [symbol, op] : kComparisons) {
       if (is_symbol(symbol)) {
         const size_t position = next().position;

@@ -12,14 +12,17 @@
 
 namespace mlops {
 
+/// The type of a node's values; kNull only for the `null` literal.
 enum class ExprType : uint8_t { kNull, kNumber, kBool, kString, kTimestamp };
 
 /// "null", "number", "bool", "string", "timestamp".
 const char* expr_type_name(ExprType type);
 
+/// The in-band nulls of bools and timestamps.
 inline constexpr uint8_t kNullBool = 2;
 inline constexpr int64_t kNullTime = std::numeric_limits<int64_t>::min();
 
+/// A node's values: one vector of `type`, or a single constant value for every row.
 struct ExprValues {
   ExprType type = ExprType::kNull;
   bool constant = true;   // one value (index 0) that holds for every row

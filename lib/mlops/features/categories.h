@@ -19,6 +19,7 @@ struct StringHash {
   using is_transparent = void;
   size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
 };
+/// A map from text keys that looks up string views without building a string.
 template <typename Value>
 using StringMap = std::unordered_map<std::string, Value, StringHash, std::equal_to<>>;
 
@@ -45,12 +46,14 @@ void for_each_category(const Column& column, size_t count, RowAt row_at, Fn fn) 
 /// Calls fn(row, key) for each non-null row; `key` is only valid during the call.
 template <typename Fn>
 void for_each_category(const Column& column, Fn fn) {
-  features_detail::for_each_category(column, column.size(), [](size_t i) { return i; }, fn);
+  features_detail::for_each_category(
+      column, column.size(), [](size_t i) { return i; }, fn);
 }
 /// Calls fn(row, key) for each non-null row among `rows`.
 template <typename Fn>
 void for_each_category(const Column& column, std::span<const size_t> rows, Fn fn) {
-  features_detail::for_each_category(column, rows.size(), [&](size_t i) { return rows[i]; }, fn);
+  features_detail::for_each_category(
+      column, rows.size(), [&](size_t i) { return rows[i]; }, fn);
 }
 
 /// Distinct non-null values among `rows` with their counts, by descending count, ties by value:

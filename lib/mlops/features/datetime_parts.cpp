@@ -52,8 +52,8 @@ int64_t part_value(const CivilTime& t, int64_t micros, uint8_t part) {
 const std::vector<std::string>& datetime_part_names() {
   // In the order of the Part enum.
   static const std::vector<std::string> names = {
-      "year",   "quarter",     "month",       "day",        "day_of_month", "hour",
-      "minute", "second",      "day_of_week", "day_of_year", "is_weekend",  "epoch"};
+      "year",   "quarter", "month",       "day",         "day_of_month", "hour",
+      "minute", "second",  "day_of_week", "day_of_year", "is_weekend",   "epoch"};
   return names;
 }
 

@@ -11,8 +11,8 @@ namespace {
 Expression parse_entry(const ConfigNode& spec) {
   check_transform_keys(spec, {"name", "expr"});
   const std::string text = required_string(spec, "expr");
-  return Expression::parse(text, fmt::format("{}: transform 'expr'",
-                                             spec.get("expr")->origin().describe()));
+  return Expression::parse(
+      text, fmt::format("{}: transform 'expr'", spec.get("expr")->origin().describe()));
 }
 
 }  // namespace

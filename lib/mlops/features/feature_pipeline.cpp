@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-#include <set>
 
 #include "mlops/core/error.h"
 #include "mlops/core/suggest.h"
@@ -60,11 +59,13 @@ Table FeaturePipeline::with_label(const Table& input, std::optional<Column>& lab
 Table FeaturePipeline::fit_transform(const Table& table, std::span<const size_t> rows) {
   const Column label = label_column(table);
   if (label_.categorical) {
-    std::set<std::string> classes;
-    for (size_t row : rows) {
-      if (!label.is_null(row)) classes.insert(category_key(label, row));
-    }
-    label_.classes.assign(classes.begin(), classes.end());
+    StringMap<bool> seen;
+    for_each_category(label, rows, [&](size_t, std::string_view key) {
+      if (seen.find(key) == seen.end()) seen.emplace(std::string(key), true);
+    });
+    label_.classes.clear();
+    for (const auto& [name, unused] : seen) label_.classes.push_back(name);
+    std::sort(label_.classes.begin(), label_.classes.end());
   } else if (!label.is_numeric()) {
     throw DataError(
         "featurize: label column '{}' is {}; a regression objective needs a numeric "
@@ -122,19 +123,28 @@ Table FeaturePipeline::transform(const Table& input) const {
   return out;
 }
 
+bool FeaturePipeline::row_independent() const {
+  for (const auto& transform : transforms_) {
+    if (!transform->row_independent()) return false;
+  }
+  return true;
+}
+
 std::vector<float> FeaturePipeline::encode_label(const Column& label) const {
   std::vector<float> encoded(label.size(), std::nanf(""));
-  for (size_t row = 0; row < label.size(); ++row) {
-    if (label.is_null(row)) continue;
-    if (label_.categorical) {
-      const std::string key = category_key(label, row);
-      auto it = std::lower_bound(label_.classes.begin(), label_.classes.end(), key);
-      if (it != label_.classes.end() && *it == key) {
-        encoded[row] = static_cast<float>(it - label_.classes.begin());
-      }
-    } else {
-      encoded[row] = static_cast<float>(label.numeric_at(row));
+  if (label_.categorical) {
+    StringMap<float> index;
+    for (size_t i = 0; i < label_.classes.size(); ++i) {
+      index.emplace(label_.classes[i], static_cast<float>(i));
     }
+    for_each_category(label, [&](size_t row, std::string_view key) {
+      auto it = index.find(key);
+      if (it != index.end()) encoded[row] = it->second;
+    });
+    return encoded;
+  }
+  for (size_t row = 0; row < label.size(); ++row) {
+    if (!label.is_null(row)) encoded[row] = static_cast<float>(label.numeric_at(row));
   }
   return encoded;
 }
@@ -145,9 +155,8 @@ nlohmann::json FeaturePipeline::to_json() const {
     transforms.push_back(
         {{"spec", to_yaml(specs_[i], false, false)}, {"state", transforms_[i]->state()}});
   }
-  nlohmann::json label{{"column", label_.column},
-                       {"categorical", label_.categorical},
-                       {"classes", label_.classes}};
+  nlohmann::json label{
+      {"column", label_.column}, {"categorical", label_.categorical}, {"classes", label_.classes}};
   if (!label_.expr.empty()) {
     label["expr"] = label_.expr;
     label["sources"] = label_.sources;

@@ -17,6 +17,7 @@
 
 namespace mlops {
 
+/// What the pipeline knows about the label; saved with the feature state.
 struct LabelInfo {
   std::string column;                // the label column's name
   std::string expr;                  // the expression computing it; "" for a plain column
@@ -25,6 +26,7 @@ struct LabelInfo {
   std::vector<std::string> classes;  // sorted class names, categorical labels only
 };
 
+/// The transforms of a workflow, fitted once and applied to any table of the same shape.
 class FeaturePipeline {
  public:
   /// Builds the transforms and parses the label expression; throws ConfigError for a bad
@@ -49,6 +51,9 @@ class FeaturePipeline {
   /// columns). Throws DataError naming a missing feature column.
   Table transform(const Table& input) const;
 
+  /// False when some transform needs the whole input at once (a window aggregate looks at
+  /// earlier rows): scoring must then not split the input into batches.
+  bool row_independent() const;
   const std::vector<std::string>& feature_names() const { return feature_names_; }
   const LabelInfo& label() const { return label_; }
   /// Class index of each row's label (categorical), or the value (numeric); NaN for null and

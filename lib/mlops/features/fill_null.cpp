@@ -126,8 +126,9 @@ void FillNullTransform::fit(const Table& table, const FitContext& context) {
       const Column& column = input_column(table, name, "fill_null");
       std::optional<nlohmann::json> value = typed_constant(constant_, column.type());
       if (!value) {
-        throw DataError("featurize: transform 'fill_null': value '{}' does not fit column '{}' ({})",
-                        constant_, name, dtype_name(column.type()));
+        throw DataError(
+            "featurize: transform 'fill_null': value '{}' does not fit column '{}' ({})", constant_,
+            name, dtype_name(column.type()));
       }
       fill_[name] = *value;
     } else if (strategy_ == "mode") {
@@ -144,7 +145,8 @@ void FillNullTransform::fit(const Table& table, const FitContext& context) {
       }
       fill_[name] = value;
     } else {
-      std::vector<double> values = numeric_values(numeric_input(table, name, "fill_null"), context.rows);
+      std::vector<double> values =
+          numeric_values(numeric_input(table, name, "fill_null"), context.rows);
       double fill = 0;  // no training value at all: fill with 0
       if (!values.empty() && strategy_ == "mean") fill = mean_of(values);
       if (!values.empty() && strategy_ == "median") {

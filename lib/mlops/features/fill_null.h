@@ -23,8 +23,8 @@ class FillNullTransform : public Transform {
  private:
   std::vector<std::string> columns_;
   std::string output_;
-  std::string strategy_;  // constant | mean | median | mode
-  std::string constant_;  // the declared value as written
+  std::string strategy_;                        // constant | mean | median | mode
+  std::string constant_;                        // the declared value as written
   std::map<std::string, nlohmann::json> fill_;  // number, string or bool per column
 };
 

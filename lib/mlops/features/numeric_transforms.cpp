@@ -155,8 +155,7 @@ BucketizeTransform::BucketizeTransform(const ConfigNode& spec) {
   } else {
     const int64_t value = bins->as_int("bins");
     if (value < 2) {
-      throw ConfigError("{}: transform 'bucketize': bins must be >= 2",
-                        bins->origin().describe());
+      throw ConfigError("{}: transform 'bucketize': bins must be >= 2", bins->origin().describe());
     }
     bins_ = static_cast<size_t>(value);
   }

@@ -30,8 +30,9 @@ void add_label(std::vector<double>& sums, float label, bool multiclass) {
 }  // namespace
 
 TargetEncodeTransform::TargetEncodeTransform(const ConfigNode& spec) {
-  check_transform_keys(spec, {"columns", "column", "folds", "smoothing", "unseen", "seed"});
+  check_transform_keys(spec, {"columns", "column", "name", "folds", "smoothing", "unseen", "seed"});
   columns_ = transform_columns(spec);
+  output_ = output_name(spec, columns_);
   if (const ConfigNode* folds = spec.get("folds")) {
     const int64_t value = folds->as_int("folds");
     if (value < 2) {
@@ -47,14 +48,16 @@ TargetEncodeTransform::TargetEncodeTransform(const ConfigNode& spec) {
                         smoothing->origin().describe());
     }
   }
-  if (const ConfigNode* seed = spec.get("seed")) seed_ = static_cast<uint64_t>(seed->as_int("seed"));
+  if (const ConfigNode* seed = spec.get("seed"))
+    seed_ = static_cast<uint64_t>(seed->as_int("seed"));
   unseen_ = read_choice(spec, "unseen", {"prior", "null", "error"}, "prior");
 }
 
 std::vector<std::string> TargetEncodeTransform::output_names(const std::string& column) const {
-  if (classes_.empty()) return {column};
+  const std::string& base = output_for(column, output_);
+  if (classes_.empty()) return {base};
   std::vector<std::string> names;
-  for (const auto& name : classes_) names.push_back(column + "_te_" + name);
+  for (const auto& name : classes_) names.push_back(base + "_te_" + name);
   return names;
 }
 
@@ -76,17 +79,17 @@ void TargetEncodeTransform::fit(const Table& table, const FitContext& context) {
 
   for (const auto& name : columns_) {
     StringMap<Sums> sums;
-    for_each_category(input_column(table, name, "target_encode"), context.rows,
-                      [&](size_t row, std::string_view key) {
-                        if (std::isnan(context.label[row])) return;
-                        auto it = sums.find(key);
-                        if (it == sums.end()) {
-                          it = sums.emplace(std::string(key), Sums{0, std::vector<double>(n, 0)})
-                                   .first;
-                        }
-                        it->second.rows += 1;
-                        add_label(it->second.sums, context.label[row], multiclass);
-                      });
+    for_each_category(
+        input_column(table, name, "target_encode"), context.rows,
+        [&](size_t row, std::string_view key) {
+          if (std::isnan(context.label[row])) return;
+          auto it = sums.find(key);
+          if (it == sums.end()) {
+            it = sums.emplace(std::string(key), Sums{0, std::vector<double>(n, 0)}).first;
+          }
+          it->second.rows += 1;
+          add_label(it->second.sums, context.label[row], multiclass);
+        });
     StringMap<std::vector<double>>& encodings = encodings_[name];
     encodings.clear();
     for (const auto& [value, s] : sums) {
@@ -102,7 +105,7 @@ void TargetEncodeTransform::fit(const Table& table, const FitContext& context) {
 void TargetEncodeTransform::write(Table& table, const std::string& column,
                                   const std::vector<std::vector<double>>& values) const {
   const std::vector<std::string> names = output_names(column);
-  if (!classes_.empty()) table.remove_column(column);
+  if (!classes_.empty() && output_.empty()) table.remove_column(column);
   for (size_t i = 0; i < names.size(); ++i) {
     Column out(names[i], DType::kFloat64);
     out.reserve(values[i].size());
@@ -112,7 +115,7 @@ void TargetEncodeTransform::write(Table& table, const std::string& column,
 }
 
 std::vector<std::vector<double>> TargetEncodeTransform::encode(const Column& input,
-                                                              const std::string& name) const {
+                                                               const std::string& name) const {
   const size_t n = outputs();
   const StringMap<std::vector<double>>& encodings = encodings_.at(name);
   std::vector<std::vector<double>> values(n, std::vector<double>(input.size(), NAN));
@@ -186,8 +189,8 @@ void TargetEncodeTransform::apply_fitted(Table& table, const FitContext& context
             other_rows > 0 ? (all.sums[i] - own_total.sums[i]) / other_rows : prior_[i];
         const double own = own_it != fold_sums[fold].end() ? own_it->second.sums[i] : 0;
         const double sum = all_it != category_all.end() ? all_it->second.sums[i] - own : 0;
-        values[i][row] = rows + smoothing_ > 0 ? (sum + smoothing_ * prior) / (rows + smoothing_)
-                                               : prior;
+        values[i][row] =
+            rows + smoothing_ > 0 ? (sum + smoothing_ * prior) / (rows + smoothing_) : prior;
       }
     });
     write(table, name, values);

@@ -16,8 +16,9 @@ namespace mlops {
 /// encoding(c) = (sum of labels of c + smoothing * prior) / (rows of c + smoothing), with prior
 /// the training mean of the label. Binary and regression labels give one float64 column in
 /// place; a multiclass label gives one column per class, "<column>_te_<class>", holding the
-/// smoothed share of that class. Null stays null; an unseen category gets the prior (`unseen:
-/// prior`, the default), null, or throws (`error`). Needs a label: fit throws DataError
+/// smoothed share of that class. With one column, `name: out` writes "out" (or
+/// "out_te_<class>") and keeps the input. Null stays null; an unseen category gets the prior
+/// (`unseen: prior`, the default), null, or throws (`error`). Needs a label: fit throws DataError
 /// otherwise.
 class TargetEncodeTransform : public Transform {
  public:
@@ -43,6 +44,7 @@ class TargetEncodeTransform : public Transform {
              const std::vector<std::vector<double>>& values) const;
 
   std::vector<std::string> columns_;
+  std::string output_;
   size_t folds_ = 5;
   double smoothing_ = 20;
   std::string unseen_ = "prior";

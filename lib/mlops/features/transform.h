@@ -15,12 +15,13 @@ namespace mlops {
 
 /// What fit() may learn from besides the table's columns.
 struct FitContext {
-  std::span<const size_t> rows;         // the training rows of the table, ascending
-  std::span<const float> label;         // encoded label of every table row; NaN = none
-  bool categorical = false;             // classification: label values are class indices
-  std::vector<std::string> classes;     // class names by index (classification)
+  std::span<const size_t> rows;      // the training rows of the table, ascending
+  std::span<const float> label;      // encoded label of every table row; NaN = none
+  bool categorical = false;          // classification: label values are class indices
+  std::vector<std::string> classes;  // class names by index (classification)
 };
 
+/// The interface every transform implements (lib/mlops/features/transform.cpp lists them).
 class Transform {
  public:
   virtual ~Transform() = default;
@@ -40,6 +41,9 @@ class Transform {
     (void)context;
     apply(table);
   }
+  /// False when a row's output depends on other rows of the same input (window aggregates):
+  /// such a transform must see the whole input at once, not batches of it.
+  virtual bool row_independent() const { return true; }
   /// The fitted state as JSON, and its inverse.
   virtual nlohmann::json state() const { return nlohmann::json::object(); }
   virtual void load_state(const nlohmann::json& state) { (void)state; }

@@ -35,8 +35,8 @@ std::string output_name(const ConfigNode& spec, const std::vector<std::string>& 
   const ConfigNode* name = spec.get("name");
   if (!name) return "";
   if (columns.size() != 1) {
-    throw ConfigError("{}: transform '{}': 'name' needs exactly one column", name->origin().describe(),
-                      transform_type(spec));
+    throw ConfigError("{}: transform '{}': 'name' needs exactly one column",
+                      name->origin().describe(), transform_type(spec));
   }
   return name->as_string("name");
 }
@@ -45,7 +45,8 @@ std::string read_choice(const ConfigNode& spec, const std::string& key,
                         const std::vector<std::string>& choices, const std::string& fallback) {
   const ConfigNode* node = spec.get(key);
   if (!node) return fallback;
-  std::string value = node->as_string(key);
+  // `unseen: null` reads as a YAML null; the choice is the word.
+  std::string value = node->is_null() ? "null" : node->as_string(key);
   if (std::find(choices.begin(), choices.end(), value) == choices.end()) {
     throw ConfigError("{}: transform '{}': {} '{}' is not one of {}{}", node->origin().describe(),
                       transform_type(spec), key, value, fmt::join(choices, ", "),
@@ -86,8 +87,7 @@ const Column& numeric_input(const Table& table, const std::string& name,
   return column;
 }
 
-void throw_unseen(const std::string& transform, const std::string& column,
-                  std::string_view value) {
+void throw_unseen(const std::string& transform, const std::string& column, std::string_view value) {
   throw DataError(
       "featurize: transform '{}': unseen value '{}' in column '{}' (declared unseen: error)",
       transform, value, column);

@@ -115,8 +115,9 @@ void WindowAggregateTransform::fit(const Table& table, const FitContext& context
 void WindowAggregateTransform::apply(Table& table) const {
   const Column& time = input_column(table, time_, "window_aggregate");
   if (time.type() != DType::kTimestamp) {
-    throw DataError("featurize: transform 'window_aggregate': column '{}' is {}, expected timestamp",
-                    time_, dtype_name(time.type()));
+    throw DataError(
+        "featurize: transform 'window_aggregate': column '{}' is {}, expected timestamp", time_,
+        dtype_name(time.type()));
   }
   const Column& value = input_column(table, column_, "window_aggregate");
   const bool count_only = functions_ == std::vector<std::string>{"count"};
@@ -139,7 +140,8 @@ void WindowAggregateTransform::apply(Table& table) const {
   int64_t first = std::numeric_limits<int64_t>::max();
   auto id_of = [&](std::string_view text) {
     auto it = ids.find(text);
-    if (it == ids.end()) it = ids.emplace(std::string(text), static_cast<uint32_t>(ids.size())).first;
+    if (it == ids.end())
+      it = ids.emplace(std::string(text), static_cast<uint32_t>(ids.size())).first;
     return it->second;
   };
   for (size_t row = 0; row < rows; ++row) {
@@ -231,7 +233,8 @@ nlohmann::json WindowAggregateTransform::state() const {
   for (const auto& event : tail_) {
     keys.push_back(event.key);
     times.push_back(event.time);
-    values.push_back(std::isnan(event.value) ? nlohmann::json(nullptr) : nlohmann::json(event.value));
+    values.push_back(std::isnan(event.value) ? nlohmann::json(nullptr)
+                                             : nlohmann::json(event.value));
   }
   return {{"history", {{"keys", keys}, {"times", times}, {"values", values}}}};
 }

@@ -26,6 +26,7 @@ class WindowAggregateTransform : public Transform {
   explicit WindowAggregateTransform(const ConfigNode& spec);
   void fit(const Table& table, const FitContext& context) override;
   void apply(Table& table) const override;
+  bool row_independent() const override { return false; }
   nlohmann::json state() const override;
   void load_state(const nlohmann::json& state) override;
 

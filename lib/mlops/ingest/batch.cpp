@@ -22,8 +22,8 @@ TableBatch json_batch(std::string table, std::string source, std::vector<std::st
     try {
       value = nlohmann::ordered_json::parse(texts[i]);
     } catch (const nlohmann::ordered_json::parse_error& error) {
-      bad.push_back({source, 0, i, "", "", fmt::format("invalid JSON at byte {}", error.byte),
-                     texts[i]});
+      bad.push_back(
+          {source, 0, i, "", "", fmt::format("invalid JSON at byte {}", error.byte), texts[i]});
       continue;
     }
     if (!value.is_object()) {

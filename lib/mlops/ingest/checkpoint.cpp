@@ -38,8 +38,8 @@ Checkpoint load_checkpoint(const std::string& path) {
       for (const auto& field : table.at("fields")) {
         auto type = parse_dtype(field.at("type").get<std::string>());
         if (!type) throw IoError("{}: unknown type {}", path, field.at("type").dump());
-        state.fields.push_back({field.at("name").get<std::string>(), *type,
-                                field.at("has_values").get<bool>()});
+        state.fields.push_back(
+            {field.at("name").get<std::string>(), *type, field.at("has_values").get<bool>()});
       }
       state.parts = table.at("parts").get<std::vector<std::string>>();
       state.rows = table.at("rows").get<uint64_t>();

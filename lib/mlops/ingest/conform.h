@@ -21,10 +21,10 @@ struct Rejection {
 };
 
 struct Conformed {
-  Table rows;                          // the fitting rows, each column typed as the table says
-  std::vector<Rejection> rejected;     // by batch row, in row order
-  std::vector<std::string> added;      // new columns, "name (type)"
-  std::vector<std::string> widened;    // columns widened from int64 to float64
+  Table rows;                        // the fitting rows, each column typed as the table says
+  std::vector<Rejection> rejected;   // by batch row, in row order
+  std::vector<std::string> added;    // new columns, "name (type)"
+  std::vector<std::string> widened;  // columns widened from int64 to float64
 };
 
 /// Fits `batch` to `state`, updating state.fields (never state.parts or rows). With

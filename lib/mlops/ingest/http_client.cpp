@@ -137,7 +137,8 @@ std::string with_query_param(const std::string& url, const std::string& name,
       const size_t amp = rest.find('&');
       std::string_view item = rest.substr(0, amp);
       const std::string_view key = item.substr(0, item.find('='));
-      char* decoded = curl_easy_unescape(nullptr, key.data(), static_cast<int>(key.size()), nullptr);
+      char* decoded =
+          curl_easy_unescape(nullptr, key.data(), static_cast<int>(key.size()), nullptr);
       if (decoded && name != decoded) {
         if (!kept.empty()) kept += '&';
         kept.append(item);

@@ -24,7 +24,7 @@ struct HttpResponse {
   std::string error;  // the transfer failure (timeout, refused, cut short); empty when complete
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
-  std::string url;    // after redirects
+  std::string url;                                           // after redirects
   double seconds = 0;
 
   /// The first header of that (lower-case) name.

@@ -27,8 +27,8 @@ HttpResponse fetch(SourceContext& context, HttpClient& client, Backoff& backoff,
     HttpResponse response = client.get(request);
     ++context.report.requests;
     if (response.status > 0) {
-      Json meta{{"kind", "http"}, {"url", request.url}, {"status", response.status},
-                {"retry", retries}};
+      Json meta{
+          {"kind", "http"}, {"url", request.url}, {"status", response.status}, {"retry", retries}};
       if (!response.error.empty()) meta["error"] = response.error;
       raw.append(response.body, std::move(meta));
       context.report.bytes += response.body.size();
@@ -45,9 +45,11 @@ HttpResponse fetch(SourceContext& context, HttpClient& client, Backoff& backoff,
     }
     const double wait = backoff.next_delay(retries, response);
     ++retries;
-    log_warn("ingest: request failed, retrying",
-             {{"source", context.spec.name}, {"url", request.url}, {"error", what},
-              {"retry", retries}, {"wait_s", wait}});
+    log_warn("ingest: request failed, retrying", {{"source", context.spec.name},
+                                                  {"url", request.url},
+                                                  {"error", what},
+                                                  {"retry", retries},
+                                                  {"wait_s", wait}});
     context.pause(wait);
   }
 }
@@ -69,9 +71,10 @@ Page fetch_json(SourceContext& context, HttpClient& client, Backoff& backoff,
     if (!backoff.may_retry(retries)) return page;
     const double wait = backoff.next_delay(retries, page.response);
     ++retries;
-    log_warn("ingest: response is not valid JSON, retrying",
-             {{"source", context.spec.name}, {"url", request.url}, {"retry", retries},
-              {"wait_s", wait}});
+    log_warn("ingest: response is not valid JSON, retrying", {{"source", context.spec.name},
+                                                              {"url", request.url},
+                                                              {"retry", retries},
+                                                              {"wait_s", wait}});
     context.pause(wait);
   }
 }
@@ -110,11 +113,10 @@ std::string request_url(const HttpSourceConfig& config, const Json& position) {
     return position.value("url", Json()).is_string() ? position["url"].get<std::string>() : url;
   }
   if (config.pagination == "page") {
-    url = with_query_param(url, config.param,
-                           std::to_string(position.value("page", config.start)));
+    url = with_query_param(url, config.param, std::to_string(position.value("page", config.start)));
   } else if (config.pagination == "offset") {
-    url = with_query_param(url, config.param,
-                           std::to_string(position.value("offset", config.start)));
+    url =
+        with_query_param(url, config.param, std::to_string(position.value("offset", config.start)));
   } else if (config.pagination == "cursor") {
     const Json cursor = position.value("cursor", Json());
     if (cursor.is_string()) url = with_query_param(url, config.param, cursor.get<std::string>());
@@ -134,8 +136,7 @@ Json next_position(const HttpSourceConfig& config, const Json& position, const P
   next["skip"] = 0;
   if (config.pagination == "page") {
     const int64_t number = position.value("page", config.start);
-    const bool short_page =
-        !config.size_param.empty() && static_cast<int64_t>(count) < config.size;
+    const bool short_page = !config.size_param.empty() && static_cast<int64_t>(count) < config.size;
     last = count == 0 || short_page;
     if (last) {
       next["skip"] = count;
@@ -269,8 +270,8 @@ HttpSourceConfig parse_http_config(const SourceOptions& options) {
   config.param = options.text("pagination.param");
   if (config.param.empty()) config.param = default_param(config.pagination);
   config.start = options.has("pagination.start") ? options.integer("pagination.start")
-                 : config.pagination == "page"    ? 1
-                                                  : 0;
+                 : config.pagination == "page"   ? 1
+                                                 : 0;
   config.size_param = options.text("pagination.size_param");
   if (config.size_param.empty() && config.pagination == "offset") config.size_param = "limit";
   config.size = options.integer("pagination.size");

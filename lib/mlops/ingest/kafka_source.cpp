@@ -19,6 +19,14 @@ using Clock = std::chrono::steady_clock;
 // topic -> partition -> the next offset to read.
 using Offsets = std::map<std::string, std::map<int32_t, int64_t>>;
 
+// What the rebalance callback shares with the consume loop.
+struct ConsumerState {
+  Offsets next;
+  bool assigned = false;  // the group gave this consumer its partitions (maybe none)
+  bool ever_assigned = false;
+  Clock::time_point assigned_at;
+};
+
 struct DestroyHandle {
   void operator()(rd_kafka_t* handle) const { rd_kafka_destroy(handle); }
 };
@@ -55,7 +63,8 @@ void on_log(const rd_kafka_t*, int level, const char* facility, const char* mess
 // partitions start from the group's committed offset, or the earliest message.
 void on_rebalance(rd_kafka_t* handle, rd_kafka_resp_err_t error,
                   rd_kafka_topic_partition_list_t* partitions, void* opaque) {
-  const Offsets& next = *static_cast<const Offsets*>(opaque);
+  auto& state = *static_cast<ConsumerState*>(opaque);
+  const Offsets& next = state.next;
   const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(handle), "COOPERATIVE") == 0;
   if (error == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
     for (int i = 0; i < partitions->cnt; ++i) {
@@ -71,12 +80,18 @@ void on_rebalance(rd_kafka_t* handle, rd_kafka_resp_err_t error,
     } else {
       rd_kafka_assign(handle, partitions);
     }
+    state.assigned = true;
+    state.ever_assigned = true;
+    state.assigned_at = Clock::now();
     log_info("ingest: kafka partitions assigned", {{"partitions", partitions->cnt}});
-  } else if (cooperative) {
-    rd_kafka_error_t* failure = rd_kafka_incremental_unassign(handle, partitions);
-    if (failure) rd_kafka_error_destroy(failure);
   } else {
-    rd_kafka_assign(handle, nullptr);
+    state.assigned = false;  // until the group hands the partitions out again
+    if (cooperative) {
+      rd_kafka_error_t* failure = rd_kafka_incremental_unassign(handle, partitions);
+      if (failure) rd_kafka_error_destroy(failure);
+    } else {
+      rd_kafka_assign(handle, nullptr);
+    }
   }
 }
 
@@ -134,7 +149,9 @@ KafkaSourceConfig parse_kafka_config(const SourceOptions& options, const std::st
 void run_kafka_source(SourceContext& context) {
   const KafkaSourceConfig config = parse_kafka_config(context.options, context.workflow.name);
   const SourceSpec& spec = context.spec;
-  Offsets next = offsets_from(context.lake.position(spec.name));
+  ConsumerState state;
+  state.next = offsets_from(context.lake.position(spec.name));
+  Offsets& next = state.next;
 
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   set_property(conf, "bootstrap.servers", config.brokers);
@@ -147,15 +164,15 @@ void run_kafka_source(SourceContext& context) {
   for (const auto& [name, value] : config.properties) set_property(conf, name, value);
   rd_kafka_conf_set_log_cb(conf, on_log);
   rd_kafka_conf_set_rebalance_cb(conf, on_rebalance);
-  rd_kafka_conf_set_opaque(conf, &next);
+  rd_kafka_conf_set_opaque(conf, &state);
   char error[512];
   std::unique_ptr<rd_kafka_t, DestroyHandle> consumer(
       rd_kafka_new(RD_KAFKA_CONSUMER, conf, error, sizeof error));
   if (!consumer) throw ConfigError("kafka source '{}': {}", spec.name, error);
   rd_kafka_poll_set_consumer(consumer.get());
 
-  PartitionList subscription(rd_kafka_topic_partition_list_new(
-      static_cast<int>(config.topics.size()) + 1));
+  PartitionList subscription(
+      rd_kafka_topic_partition_list_new(static_cast<int>(config.topics.size()) + 1));
   for (const auto& topic : config.topics) {
     rd_kafka_topic_partition_list_add(subscription.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
   }
@@ -164,7 +181,8 @@ void run_kafka_source(SourceContext& context) {
                                       RD_KAFKA_PARTITION_UA);
   }
   if (rd_kafka_resp_err_t failed = rd_kafka_subscribe(consumer.get(), subscription.get())) {
-    throw ConfigError("kafka source '{}': cannot subscribe: {}", spec.name, rd_kafka_err2str(failed));
+    throw ConfigError("kafka source '{}': cannot subscribe: {}", spec.name,
+                      rd_kafka_err2str(failed));
   }
   for (const auto& topic : config.topics) context.report.inputs.push_back("kafka:" + topic);
   if (!config.pattern.empty()) context.report.inputs.push_back("kafka:" + config.pattern);
@@ -177,8 +195,8 @@ void run_kafka_source(SourceContext& context) {
     Batch batch;
     for (auto& [topic, messages] : pending) {
       const std::string label = "kafka:" + topic;
-      TableBatch table = json_batch(topic, label, std::move(messages.texts),
-                                    context.read_options(label));
+      TableBatch table =
+          json_batch(topic, label, std::move(messages.texts), context.read_options(label));
       table.record_sources = std::move(messages.positions);
       batch.tables.push_back(std::move(table));
     }
@@ -201,15 +219,26 @@ void run_kafka_source(SourceContext& context) {
 
   uint64_t received = 0;
   std::string broker_error;
-  auto last_message = Clock::now();
+  const auto started = Clock::now();
+  auto last_message = started;
   const auto seconds_since = [](Clock::time_point at) {
     return std::chrono::duration<double>(Clock::now() - at).count();
   };
+  // Idle time counts from the group's assignment (joining takes seconds); a consumer never
+  // assigned gives up after the idle timeout plus this much.
+  constexpr double kJoinGrace = 30;
   while (config.max_messages == 0 || static_cast<int64_t>(received) < config.max_messages) {
     std::unique_ptr<rd_kafka_message_t, DestroyMessage> message(
         rd_kafka_consumer_poll(consumer.get(), 100));
     if (!message) {
       if (pending_count > 0 && seconds_since(last_message) > 0.5) commit();  // a lull: flush
+      if (!state.assigned) {
+        if (seconds_since(std::max(started, last_message)) >= config.idle_timeout + kJoinGrace) {
+          break;
+        }
+        continue;
+      }
+      if (state.assigned_at > last_message) last_message = state.assigned_at;
       if (seconds_since(last_message) >= config.idle_timeout) break;
       continue;
     }
@@ -255,6 +284,10 @@ void run_kafka_source(SourceContext& context) {
   }
   commit();
   rd_kafka_consumer_close(consumer.get());
+  if (!state.ever_assigned) {
+    log_warn("ingest: kafka group gave this consumer no partitions in time",
+             {{"source", spec.name}, {"group", config.group}});
+  }
   if (received == 0 && !broker_error.empty()) {
     throw NetworkError("kafka source '{}': no broker reachable at {}: {}", spec.name,
                        config.brokers, broker_error);

@@ -102,8 +102,8 @@ bool same_fields(const std::string& sidecar, const std::vector<CleanField>& fiel
 std::string lake_component(std::string_view name) {
   std::string out;
   for (char c : name) {
-    const bool safe = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' ||
-                      c == '_';
+    const bool safe =
+        std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
     out += safe ? c : '_';
   }
   if (out.empty() || out.front() == '.') out.insert(out.begin(), '_');
@@ -268,8 +268,7 @@ CommitStats Lake::commit(const std::string& source, const std::string& key, Batc
     for (auto& rejection : conformed.rejected) {
       rejected[rejection.row] = 1;
       const size_t record = records[rejection.row];
-      quarantine({source_of(record), 0, record, rejection.column, rejection.value,
-                  rejection.reason,
+      quarantine({source_of(record), 0, record, rejection.column, rejection.value, rejection.reason,
                   record < input.record_texts.size() ? input.record_texts[record]
                                                      : row_json(rows, rejection.row)},
                  input.table);
@@ -282,8 +281,8 @@ CommitStats Lake::commit(const std::string& source, const std::string& key, Batc
     }
     for (size_t row = 0; row < row_keys.size(); ++row) {
       if (!rejected[row] && !row_keys[row].empty()) {
-        keys_text += nlohmann::json(row_keys[row]).dump(
-                         -1, ' ', false, nlohmann::json::error_handler_t::replace) +
+        keys_text += nlohmann::json(row_keys[row])
+                         .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
                      "\n";
       }
     }

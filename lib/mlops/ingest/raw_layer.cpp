@@ -27,13 +27,14 @@ void RawLayer::open_partition() {
   if (partition == partition_ && index_) return;
   if (index_) sync();  // the day turned during a run: close yesterday's files durably
   partition_ = partition;
-  const std::string dir = source_dir_ + "/" + partition_;
-  bodies_ = std::make_unique<AppendFile>(dir + "/bodies.bin");
-  index_ = std::make_unique<AppendFile>(dir + "/index.jsonl");
+  bodies_.reset();  // opened by the first body: a partition of files only has none
+  index_ = std::make_unique<AppendFile>(source_dir_ + "/" + partition_ + "/index.jsonl");
 }
 
 void RawLayer::append(std::string_view body, nlohmann::json meta) {
   open_partition();
+  if (!bodies_)
+    bodies_ = std::make_unique<AppendFile>(source_dir_ + "/" + partition_ + "/bodies.bin");
   meta["offset"] = bodies_->append(body);
   meta["bytes"] = body.size();
   meta["checksum"] = "xxh128:" + hash_bytes(body);
@@ -47,8 +48,8 @@ std::string RawLayer::add_file(std::string_view bytes, const std::string& file_n
   open_partition();
   const std::string checksum = hash_bytes(bytes);
   // The checksum in the name keeps two versions of one file apart.
-  const std::string copy = fmt::format("{}/{}/files/{}-{}", source_dir_, partition_,
-                                       checksum.substr(0, 12), file_name);
+  const std::string copy =
+      fmt::format("{}/{}/files/{}-{}", source_dir_, partition_, checksum.substr(0, 12), file_name);
   if (!path_exists(copy)) write_file_atomic(copy, bytes);
   meta["stored"] = copy;
   meta["bytes"] = bytes.size();
@@ -62,7 +63,7 @@ std::string RawLayer::add_file(std::string_view bytes, const std::string& file_n
 
 void RawLayer::sync() {
   if (!index_) return;
-  bodies_->sync();
+  if (bodies_) bodies_->sync();
   index_->sync();
 }
 

@@ -12,10 +12,10 @@
 namespace mlops {
 
 struct RetryPolicy {
-  int max_retries = 5;       // retries of one request
-  double backoff = 0.5;      // seconds before the first retry; doubles each retry
-  double max_backoff = 30;   // no wait is longer, Retry-After included
-  int64_t budget = 20;       // retries left for the whole source in this run
+  int max_retries = 5;      // retries of one request
+  double backoff = 0.5;     // seconds before the first retry; doubles each retry
+  double max_backoff = 30;  // no wait is longer, Retry-After included
+  int64_t budget = 20;      // retries left for the whole source in this run
 };
 
 /// A transfer that failed (refused, timed out, cut short), 408, 429 or 5xx: worth retrying.

@@ -49,7 +49,8 @@ nlohmann::ordered_json column_value(sqlite3_stmt* statement, int column) {
     }
     default: {
       const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, column));
-      return std::string(text ? text : "", static_cast<size_t>(sqlite3_column_bytes(statement, column)));
+      return std::string(text ? text : "",
+                         static_cast<size_t>(sqlite3_column_bytes(statement, column)));
     }
   }
 }
@@ -93,8 +94,7 @@ void run_sqlite_source(SourceContext& context) {
     // batches are not lost) and the key drops the ones already in.
     const std::string id = quote_identifier(column);
     sql = "SELECT * FROM (" + query + ")" +
-          (last.is_null() ? "" : " WHERE " + id + (keyed ? " >= ?1" : " > ?1")) + " ORDER BY " +
-          id;
+          (last.is_null() ? "" : " WHERE " + id + (keyed ? " >= ?1" : " > ?1")) + " ORDER BY " + id;
   }
   sqlite3_stmt* raw_statement = nullptr;
   if (sqlite3_prepare_v2(db.get(), sql.c_str(), -1, &raw_statement, nullptr) != SQLITE_OK) {
@@ -110,9 +110,10 @@ void run_sqlite_source(SourceContext& context) {
     if (column == sqlite3_column_name(statement.get(), i)) incremental = i;
   }
   if (!column.empty() && incremental < 0) {
-    throw ConfigError("ingest.source.incremental_column '{}' is not a column of the query of "
-                      "source '{}'",
-                      column, spec.name);
+    throw ConfigError(
+        "ingest.source.incremental_column '{}' is not a column of the query of "
+        "source '{}'",
+        column, spec.name);
   }
   const std::string label = spec.path + ": " + query;
   context.report.inputs.push_back(spec.path);
@@ -123,10 +124,9 @@ void run_sqlite_source(SourceContext& context) {
     if (texts.empty()) return;
     std::string body;
     for (const auto& text : texts) body += text + "\n";
-    context.lake.raw(spec.name).append(body, {{"kind", "sqlite"},
-                                              {"database", spec.path},
-                                              {"query", query},
-                                              {"rows", texts.size()}});
+    context.lake.raw(spec.name).append(
+        body,
+        {{"kind", "sqlite"}, {"database", spec.path}, {"query", query}, {"rows", texts.size()}});
     context.report.bytes += body.size();
     context.report.records += texts.size();
     Batch batch;

@@ -331,8 +331,9 @@ void CsvReader::infer_types() {
 
 bool CsvReader::next(Table& batch, std::vector<BadRecord>& bad) {
   batch = Table();
-  if (window_.empty() && eof_) return false;
-  if (window_.empty() && !fill_window()) return false;
+  // Top the window up to a full window (it may hold a partial record from the last batch).
+  if (!eof_ && window_.size() < window_bytes_) fill_window();
+  if (window_.empty()) return false;
   size_t end = complete_records_end(window_);
   while (end == 0 && !eof_) {
     window_bytes_ *= 2;  // one record longer than the window

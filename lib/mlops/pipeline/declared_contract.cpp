@@ -31,8 +31,8 @@ void quarantine_rows(const RunContext& run, const Table& table, const ContractRe
     const size_t row = report.quarantined_rows[i];
     nlohmann::json raw = nlohmann::json::object();
     for (const auto& column : table.columns()) {
-      raw[column.name()] = column.is_null(row) ? nlohmann::json(nullptr)
-                                               : nlohmann::json(column.format_value(row));
+      raw[column.name()] =
+          column.is_null(row) ? nlohmann::json(nullptr) : nlohmann::json(column.format_value(row));
     }
     BadRecord bad;
     bad.source = "contract " + report.contract;

@@ -19,10 +19,9 @@ StageRecord run_ingest_stage(RunContext& run) {
   const std::vector<BadRecord>& bad = lake.quarantined();
   write_quarantine(bad, paths.quarantine());
   if (!bad.empty()) {
-    log_warn("ingest: records sent to quarantine",
-             {{"count", static_cast<uint64_t>(bad.size())},
-              {"file", paths.quarantine()},
-              {"first_reason", bad.front().reason}});
+    log_warn("ingest: records sent to quarantine", {{"count", static_cast<uint64_t>(bad.size())},
+                                                    {"file", paths.quarantine()},
+                                                    {"first_reason", bad.front().reason}});
   }
   if (outcome.error) std::rethrow_exception(outcome.error);
 
@@ -37,14 +36,17 @@ StageRecord run_ingest_stage(RunContext& run) {
     read += source.records;
     added += source.rows;
     duplicates += source.duplicates;
-    sources[source.name] = {{"type", source.type},         {"records", source.records},
-                            {"rows_added", source.rows},   {"quarantined", source.quarantined},
-                            {"duplicates", source.duplicates}, {"seconds", source.seconds}};
+    sources[source.name] = {{"type", source.type},
+                            {"records", source.records},
+                            {"rows_added", source.rows},
+                            {"quarantined", source.quarantined},
+                            {"duplicates", source.duplicates},
+                            {"seconds", source.seconds}};
   }
-  record.details = {{"quarantined", bad.size()},  {"read", read},
-                    {"rows_added", added},        {"duplicates", duplicates},
+  record.details = {{"quarantined", bad.size()},   {"read", read},
+                    {"rows_added", added},         {"duplicates", duplicates},
                     {"table", outcome.main_table}, {"tables", lake.tables()},
-                    {"lake", lake.root()},        {"sources", sources}};
+                    {"lake", lake.root()},         {"sources", sources}};
 
   // Built-in: ingest produced rows, and every declared column is in the source. A JSON source
   // without a declared key yields an all-null column; that is a missing column, not data.

@@ -85,18 +85,18 @@ StageRecord run_validate_stage(RunContext& run) {
       builtin.checks.push_back(make_check("training_rows", "", !split.train.empty(), ">= 1",
                                           std::to_string(split.train.size())));
       if (label.categorical) {
-        builtin.checks.push_back(make_check(
-            "training_classes", label.column, training_classes.size() >= 2,
-            ">= 2 classes among training rows",
-            fmt::format("{} classes in {} training rows", training_classes.size(),
-                        split.train.size())));
+        builtin.checks.push_back(
+            make_check("training_classes", label.column, training_classes.size() >= 2,
+                       ">= 2 classes among training rows",
+                       fmt::format("{} classes in {} training rows", training_classes.size(),
+                                   split.train.size())));
       }
     }
     for (const auto& source : label.sources) {
       if (source == label.column) continue;
-      const bool is_feature = std::find(pipeline.feature_names().begin(),
-                                        pipeline.feature_names().end(),
-                                        source) != pipeline.feature_names().end();
+      const bool is_feature =
+          std::find(pipeline.feature_names().begin(), pipeline.feature_names().end(), source) !=
+          pipeline.feature_names().end();
       builtin.checks.push_back(make_check("no_label_source", source, !is_feature,
                                           "not a feature (the label is computed from it)",
                                           is_feature ? "a feature" : "not a feature"));

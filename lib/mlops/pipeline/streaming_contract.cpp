@@ -50,7 +50,7 @@ void StreamingContract::add(const Contract& contract, const Table& batch) {
       }
       for (size_t k = 0; k < from.example_rows.size() && into.example_rows.size() < kMaxExamples; ++k) {
         into.example_rows.push_back(from.example_rows[k] + rows_);
-        into.example_values.push_back(from.example_values[k]);
+        if (k < from.example_values.size()) into.example_values.push_back(from.example_values[k]);
       }
     }
   }

@@ -77,7 +77,7 @@ std::string infer_contract_for_file(const std::string& path, size_t max_categori
 }
 
 std::string profile_file(const std::string& path) {
-  return profile_table(read_data_file(path)).to_json().dump(1) + "\n";
+  return profile_table(read_data_file(path)).to_json().dump() + "\n";
 }
 
 }  // namespace mlops

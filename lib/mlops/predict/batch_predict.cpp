@@ -20,6 +20,7 @@ ScoringModel load_scoring_model(const std::string& train_dir) {
   }
   return ScoringModel{FeaturePipeline::load(train_dir + "/feature_state.json"),
                       Booster::load(train_dir + "/model.json"),
+                      TreeEnsemble::load(train_dir + "/model.json"),
                       task_for_objective(meta.at("objective").get<std::string>()),
                       meta.value("run_id", std::string())};
 }
@@ -30,7 +31,9 @@ Table score_table(const Table& input, const ScoringModel& model,
   for (const auto& name : id_columns) out.add_column(input.column(name));
 
   Table features = model.features.transform(input);
-  std::vector<float> raw = model.booster.predict(TableRows(features, model.features.feature_names()));
+  const TableRows feature_rows(features, model.features.feature_names());
+  std::vector<float> raw =
+      model.trees ? model.trees->predict(feature_rows) : model.booster.predict(feature_rows);
   const size_t rows = input.num_rows();
 
   const auto& classes = model.features.label().classes;

@@ -2,12 +2,14 @@
 // Scoring a table with a trained model and the feature state saved beside it: the features are
 // computed by the fitted pipeline (never refitted), so scoring matches training.
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "mlops/core/table.h"
 #include "mlops/features/feature_pipeline.h"
 #include "mlops/model/task.h"
+#include "mlops/model/tree_ensemble.h"
 #include "mlops/model/xgb.h"
 
 namespace mlops {
@@ -15,6 +17,8 @@ namespace mlops {
 struct ScoringModel {
   FeaturePipeline features;
   Booster booster;
+  /// The same trees compiled for fast scoring, when the model allows (else the booster scores).
+  std::optional<TreeEnsemble> trees;
   Task task;
   std::string version;  // the run id that trained it
 };

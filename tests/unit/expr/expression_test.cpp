@@ -91,6 +91,9 @@ TEST(Expression, StringComparisonAndIn) {
   EXPECT_EQ(eval("origin in ('ATL', 'SFO')"), (Texts{"true", "false", "null", "true"}));
   EXPECT_EQ(eval("origin not in ('ATL', 'SFO')"), (Texts{"false", "true", "null", "false"}));
   EXPECT_EQ(eval("delay in (30, 0)"), (Texts{"true", "false", "false", "null"}));
+  EXPECT_EQ(eval("delay in (30, null)"), (Texts{"true", "null", "null", "null"}));
+  EXPECT_EQ(eval("delay not in (30, 0)"), (Texts{"false", "true", "true", "null"}));
+  EXPECT_EQ(eval("delay + 0 in (delay, 1)"), (Texts{"true", "true", "true", "null"}));
 }
 
 TEST(Expression, TimestampComparedWithDateText) {
@@ -117,8 +120,8 @@ TEST(Expression, NullTests) {
 TEST(Expression, NumericFunctions) {
   EXPECT_EQ(eval("abs(delay)"), (Texts{"30", "5", "15", "null"}));
   EXPECT_EQ(eval("sqrt(delay)"), (Texts{"5.477225575051661", "null", "3.872983346207417", "null"}));
-  EXPECT_EQ(eval("log(height)"), (Texts{"0.6931471805599453", "0.4054651081081644",
-                                        "0.5877866649021191", "null"}));
+  EXPECT_EQ(eval("log(height)"),
+            (Texts{"0.6931471805599453", "0.4054651081081644", "0.5877866649021191", "null"}));
   EXPECT_EQ(eval("round(height) + floor(1.5) + ceil(0.2)"), (Texts{"4", "4", "4", "2"}));
   EXPECT_EQ(eval("min(weight, delay * 3)"), (Texts{"80", "-15", "45", "100"}));
   EXPECT_EQ(eval("max(weight, delay)"), (Texts{"80", "60", "15", "100"}));
@@ -193,8 +196,9 @@ TEST(Expression, UnknownFunctionAndArityAreCaughtAtParse) {
   EXPECT_EQ(error_of("coalese(a, 1)"),
             "expression 'coalese(a, 1)': unknown function 'coalese' (did you mean 'coalesce'?) at "
             "character 1");
-  EXPECT_EQ(error_of("if(a, 1)"),
-            "expression 'if(a, 1)': if takes 3 arguments: if(condition, then, else) at character 1");
+  EXPECT_EQ(
+      error_of("if(a, 1)"),
+      "expression 'if(a, 1)': if takes 3 arguments: if(condition, then, else) at character 1");
 }
 
 TEST(Expression, TypeErrorsNameTheOperatorAndTypes) {
@@ -232,7 +236,8 @@ TEST(Expression, EvaluatesMillionsOfRowsColumnAtATime) {
   size_t true_count = 0;
   for (size_t i = 0; i < rows; ++i) true_count += !late.is_null(i) && late.bool_at(i);
   size_t expected = 0;
-  for (size_t i = 0; i < rows; ++i) expected += i % 1000 != 0 && static_cast<int64_t>(i % 60) - 10 > 15;
+  for (size_t i = 0; i < rows; ++i)
+    expected += i % 1000 != 0 && static_cast<int64_t>(i % 60) - 10 > 15;
   EXPECT_EQ(true_count, expected);
 }
 

@@ -161,3 +161,124 @@ TEST(FeaturePipeline, EncodeLabelMapsClassesAndNulls) {
 
 }  // namespace
 }  // namespace mlops
+
+namespace mlops {
+namespace {
+
+Table flights() {
+  Table table;
+  Column date("date", DType::kTimestamp), delay("delay", DType::kInt64),
+      distance("distance", DType::kInt64), origin("origin", DType::kString);
+  const int64_t delays[] = {30, -5, 16, 15, 0, 45, 2, 60};
+  const char* origins[] = {"ATL", "ORD", "ATL", "SFO", "ORD", "ATL", "SEA", "ORD"};
+  for (int i = 0; i < 8; ++i) {
+    date.push_int(*parse_timestamp("2001-01-0" + std::to_string(i + 1) + " 08:00:00"));
+    delay.push_int(delays[i]);
+    distance.push_int(100 * (i + 1));
+    origin.push_string(origins[i]);
+  }
+  for (Column* c : {&date, &delay, &distance, &origin}) table.add_column(std::move(*c));
+  return table;
+}
+
+FeaturizeSpec flight_spec(const std::string& transforms) {
+  FeaturizeSpec spec;
+  const ConfigNode list = parse_yaml(transforms, "workflow.yaml");
+  for (const auto& item : list.items()) spec.transforms.push_back(item);
+  spec.label.column = "delayed";
+  spec.label.expr = "delay > 15";
+  spec.label.origin = "workflow.yaml:9:10";
+  spec.drop = {"date"};
+  return spec;
+}
+
+TEST(FeaturePipeline, LabelExpressionGivesFalseTrueClassesAndDropsItsSources) {
+  FeaturePipeline pipeline(flight_spec("[{type: category_codes, column: origin}]"), true);
+  const Table table = flights();
+  const Column label = pipeline.label_column(table);
+  EXPECT_EQ(label.type(), DType::kBool);
+  const std::vector<size_t> rows = {0, 1, 2, 3, 4, 5, 6, 7};
+  Table features = pipeline.fit_transform(table, rows);
+  EXPECT_EQ(pipeline.label().classes, (std::vector<std::string>{"false", "true"}));
+  EXPECT_EQ(pipeline.label().sources, (std::vector<std::string>{"delay"}));
+  // delay would leak the label; date is dropped; the label comes last.
+  EXPECT_EQ(features.column_names(), (std::vector<std::string>{"distance", "origin", "delayed"}));
+  EXPECT_EQ(pipeline.encode_label(features.column("delayed")),
+            (std::vector<float>{1, 0, 1, 0, 0, 1, 0, 1}));
+}
+
+TEST(FeaturePipeline, ScoringWithoutTheLabelSourceHasNoLabelColumn) {
+  FeaturePipeline pipeline(flight_spec("[{type: category_codes, column: origin}]"), true);
+  pipeline.fit(flights());
+  Table scoring = flights();
+  scoring.remove_column("delay");
+  Table out = pipeline.transform(scoring);
+  EXPECT_EQ(out.column_names(), (std::vector<std::string>{"distance", "origin"}));
+}
+
+TEST(FeaturePipeline, BadLabelExpressionNamesTheWorkflowKey) {
+  FeaturizeSpec spec = flight_spec("[]");
+  spec.label.expr = "delay >> 15";
+  try {
+    FeaturePipeline pipeline(spec, true);
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_STREQ(e.what(),
+                 "workflow.yaml:9:10: key 'featurize.label.expr': expression 'delay >> 15': "
+                 "expected a value, got '>' at character 8");
+  }
+}
+
+TEST(FeaturePipeline, EveryTransformTogetherRoundTripsThroughTheStateFile) {
+  testing::TempDir dir;
+  FeaturePipeline pipeline(
+      flight_spec("- {type: expr, name: long_haul, expr: \"distance > 400\"}\n"
+                  "- {type: window_aggregate, key: origin, time: date, column: delay, window: 3d}\n"
+                  "- {type: datetime_parts, column: date, parts: [day_of_week, hour], keep: true}\n"
+                  "- {type: log1p, column: distance, name: log_distance}\n"
+                  "- {type: clip, column: distance, quantiles: [0.1, 0.9]}\n"
+                  "- {type: bucketize, column: log_distance, bins: 3}\n"
+                  "- {type: fill_null, column: origin_delay_3d_mean, strategy: median}\n"
+                  "- {type: standard_scale, column: distance}\n"
+                  "- {type: frequency_encode, column: origin, name: origin_frequency}\n"
+                  "- {type: target_encode, column: origin, name: origin_te, folds: 2}\n"
+                  "- {type: min_max_scale, column: origin_delay_3d_count}\n"
+                  "- {type: category_codes, column: origin, k: 2}\n"),
+      true);
+  const std::vector<size_t> rows = {0, 1, 2, 3, 4, 5};
+  pipeline.fit_transform(flights(), rows);
+  pipeline.save(dir.file("state.json"));
+  FeaturePipeline loaded = FeaturePipeline::load(dir.file("state.json"));
+  Table scoring = flights();
+  Table a = pipeline.transform(scoring), b = loaded.transform(scoring);
+  ASSERT_EQ(a.column_names(), b.column_names());
+  for (const auto& column : a.columns()) {
+    for (size_t row = 0; row < a.num_rows(); ++row) {
+      EXPECT_EQ(column.format_value(row), b.column(column.name()).format_value(row))
+          << column.name() << " row " << row;
+    }
+  }
+  EXPECT_EQ(loaded.label().expr, "delay > 15");
+}
+
+TEST(FeaturePipeline, UnseenCategoriesAndNullsAtScoringNeverThrowByDefault) {
+  FeaturePipeline pipeline(flight_spec("- {type: one_hot, column: origin}\n"
+                                       "- {type: fill_null, column: distance, strategy: mean}\n"),
+                           true);
+  pipeline.fit(flights());
+  Table scoring;
+  Column date("date", DType::kTimestamp), delay("delay", DType::kInt64),
+      distance("distance", DType::kInt64), origin("origin", DType::kString);
+  date.push_null();
+  delay.push_null();
+  distance.push_null();
+  origin.push_string("XXX");
+  for (Column* c : {&date, &delay, &distance, &origin}) scoring.add_column(std::move(*c));
+  Table out = pipeline.transform(scoring);
+  EXPECT_EQ(out.column("origin=ATL").int_at(0), 0);
+  EXPECT_EQ(out.column("distance").float_at(0), 450);  // the training mean
+  EXPECT_TRUE(out.column("delayed").is_null(0));       // label of a null delay: null
+}
+
+}  // namespace
+}  // namespace mlops

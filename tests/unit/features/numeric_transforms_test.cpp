@@ -16,14 +16,13 @@ Table numbers() {
 
 TEST(Log1p, InPlaceOrToANamedColumn) {
   Table out = applied(*make("{type: log1p, column: y, name: log_y}"), numbers());
-  EXPECT_EQ(texts(out.column("log_y")),
-            (Texts{"0.4054651081081644", "null", "1.252762968495368", "1.6094379124341003",
-                   "2.1972245773362196"}));
+  EXPECT_EQ(texts(out.column("log_y")), (Texts{"0.4054651081081644", "null", "1.252762968495368",
+                                               "1.6094379124341003", "2.1972245773362196"}));
   EXPECT_EQ(texts(out.column("y"))[0], "0.5");  // kept
   EXPECT_EQ(error_of([] { applied(*make("{type: log1p, column: s}"), numbers()); }),
             "featurize: transform 'log1p': column 's' is string, expected a numeric column");
   EXPECT_EQ(error_of([] { make("{type: log1p, columns: [x, y], name: z}"); }),
-            "workflow.yaml:1:39: transform 'log1p': 'name' needs exactly one column");
+            "workflow.yaml:1:32: transform 'log1p': 'name' needs exactly one column");
 }
 
 TEST(Clip, FixedBoundsKeepIntegers) {
@@ -43,33 +42,34 @@ TEST(Clip, QuantileBoundsAreLearnedFromTrainingRows) {
   Table out = applied(*clip, numbers());
   EXPECT_EQ(texts(out.column("y")), (Texts{"2", "null", "2.5", "4", "5"}));
   EXPECT_EQ(error_of([] { make("{type: clip, column: y, quantiles: [0.9, 0.1]}"); }),
-            "workflow.yaml:1:37: transform 'clip': quantiles must satisfy 0 <= low < high <= 1");
+            "workflow.yaml:1:25: transform 'clip': quantiles must satisfy 0 <= low < high <= 1");
 }
 
 TEST(Bucketize, FixedBoundsAndQuantileBins) {
-  Table out = applied(*fitted("{type: bucketize, column: x, bounds: [0, 5]}", numbers()), numbers());
+  Table out =
+      applied(*fitted("{type: bucketize, column: x, bounds: [0, 5]}", numbers()), numbers());
   EXPECT_EQ(texts(out.column("x")), (Texts{"1", "2", "null", "2", "0"}));
   auto bins = fitted("{type: bucketize, column: y, bins: 2, name: y_half}", numbers());
   EXPECT_EQ(bins->state()["bounds"]["y"], nlohmann::json::parse("[3.25]"));
   EXPECT_EQ(texts(applied(*bins, numbers()).column("y_half")), (Texts{"0", "null", "0", "1", "1"}));
   EXPECT_EQ(error_of([] { make("{type: bucketize, column: x, bounds: [5, 1]}"); }),
-            "workflow.yaml:1:38: transform 'bucketize': bounds must be strictly increasing");
+            "workflow.yaml:1:30: transform 'bucketize': bounds must be strictly increasing");
   EXPECT_EQ(error_of([] { make("{type: bucketize, column: x}"); }),
             "workflow.yaml:1:1: transform 'bucketize' needs either 'bounds' or 'bins'");
 }
 
 TEST(FillNull, MeanMedianModeAndConstant) {
-  EXPECT_EQ(texts(applied(*fitted("{type: fill_null, column: x}", numbers()), numbers())
-                      .column("x")),
-            (Texts{"1", "5", "3.25", "10", "-3"}));  // mean of 1, 5, 10, -3
-  EXPECT_EQ(texts(applied(*fitted("{type: fill_null, column: y, strategy: median}", numbers()),
-                          numbers())
-                      .column("y")),
-            (Texts{"0.5", "3.25", "2.5", "4", "8"}));
-  EXPECT_EQ(texts(applied(*fitted("{type: fill_null, column: s, strategy: mode}", numbers()),
-                          numbers())
-                      .column("s")),
-            (Texts{"a", "b", "b", "b", "c"}));
+  EXPECT_EQ(
+      texts(applied(*fitted("{type: fill_null, column: x}", numbers()), numbers()).column("x")),
+      (Texts{"1", "5", "3.25", "10", "-3"}));  // mean of 1, 5, 10, -3
+  EXPECT_EQ(
+      texts(applied(*fitted("{type: fill_null, column: y, strategy: median}", numbers()), numbers())
+                .column("y")),
+      (Texts{"0.5", "3.25", "2.5", "4", "8"}));
+  EXPECT_EQ(
+      texts(applied(*fitted("{type: fill_null, column: s, strategy: mode}", numbers()), numbers())
+                .column("s")),
+      (Texts{"a", "b", "b", "b", "c"}));
   Table constant = applied(
       *fitted("{type: fill_null, columns: [x, s], strategy: constant, value: 0}", numbers()),
       numbers());
@@ -84,7 +84,7 @@ TEST(FillNull, ConstantThatDoesNotFitTheColumnIsADataError) {
             }),
             "featurize: transform 'fill_null': value 'none' does not fit column 'x' (int64)");
   EXPECT_EQ(error_of([] { make("{type: fill_null, column: x, strategy: mediam}"); }),
-            "workflow.yaml:1:41: transform 'fill_null': strategy 'mediam' is not one of mean, "
+            "workflow.yaml:1:30: transform 'fill_null': strategy 'mediam' is not one of mean, "
             "median, mode, constant (did you mean 'median'?)");
   EXPECT_EQ(error_of([] { make("{type: fill_null, column: x, strategy: constant}"); }),
             "workflow.yaml:1:1: transform 'fill_null' with strategy constant needs 'value'");
@@ -93,11 +93,10 @@ TEST(FillNull, ConstantThatDoesNotFitTheColumnIsADataError) {
 TEST(Scaling, StandardAndMinMaxUseTrainingStatistics) {
   Table training = make_table({make_column("x", DType::kInt64, {"0", "10"})});
   Table scoring = make_table({make_column("x", DType::kInt64, {"5", "20", nullptr})});
-  EXPECT_EQ(texts(applied(*fitted("{type: standard_scale, column: x}", training), scoring)
-                      .column("x")),
-            (Texts{"0", "3", "null"}));
-  EXPECT_EQ(texts(applied(*fitted("{type: min_max_scale, column: x, name: x01}", training),
-                          scoring)
+  EXPECT_EQ(
+      texts(applied(*fitted("{type: standard_scale, column: x}", training), scoring).column("x")),
+      (Texts{"0", "3", "null"}));
+  EXPECT_EQ(texts(applied(*fitted("{type: min_max_scale, column: x, name: x01}", training), scoring)
                       .column("x01")),
             (Texts{"0.5", "2", "null"}));
   EXPECT_EQ(error_of([&] { fitted("{type: min_max_scale, column: xx}", training); }),
@@ -106,12 +105,12 @@ TEST(Scaling, StandardAndMinMaxUseTrainingStatistics) {
 
 TEST(Scaling, ConstantColumnScalesToZero) {
   Table training = make_table({make_column("x", DType::kFloat64, {"3", "3"})});
-  EXPECT_EQ(texts(applied(*fitted("{type: min_max_scale, column: x}", training), training)
-                      .column("x")),
-            (Texts{"0", "0"}));
-  EXPECT_EQ(texts(applied(*fitted("{type: standard_scale, column: x}", training), training)
-                      .column("x")),
-            (Texts{"0", "0"}));
+  EXPECT_EQ(
+      texts(applied(*fitted("{type: min_max_scale, column: x}", training), training).column("x")),
+      (Texts{"0", "0"}));
+  EXPECT_EQ(
+      texts(applied(*fitted("{type: standard_scale, column: x}", training), training).column("x")),
+      (Texts{"0", "0"}));
 }
 
 TEST(FittedState, RoundTripsThroughJson) {

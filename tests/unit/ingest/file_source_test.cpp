@@ -37,8 +37,8 @@ std::string zstd(const std::string& text) {
 class FileSource : public ::testing::Test {
  protected:
   Workflow workflow(const std::string& path) {
-    return testing::make_workflow(dir_, "name: events\ningest:\n  source: {path: \"" +
-                                            dir_.file(path) + "\"}\n");
+    return testing::make_workflow(
+        dir_, "name: events\ningest:\n  source: {path: \"" + dir_.file(path) + "\"}\n");
   }
   TempDir dir_;
 };

@@ -45,9 +45,9 @@ class FakeApi {
     server.Get("/page", [this](const auto& request, auto& response) {
       const int page = int_param(request, "page", 1), size = int_param(request, "per_page", 10);
       if (fault(request, response)) return;
-      response.set_content(json{{"data", {{"items", beers((page - 1) * size + 1, page * size + 1)}}}}
-                               .dump(),
-                           "application/json");
+      response.set_content(
+          json{{"data", {{"items", beers((page - 1) * size + 1, page * size + 1)}}}}.dump(),
+          "application/json");
     });
     server.Get("/offset", [this](const auto& request, auto& response) {
       const int offset = int_param(request, "offset", 0), limit = int_param(request, "limit", 10);
@@ -98,7 +98,8 @@ class FakeApi {
     std::string target = request.path;
     if (!request.params.empty()) {
       std::string query;
-      for (const auto& [name, value] : request.params) query += (query.empty() ? "?" : "&") + name + "=" + value;
+      for (const auto& [name, value] : request.params)
+        query += (query.empty() ? "?" : "&") + name + "=" + value;
       target += query;
     }
     std::string fault;
@@ -201,7 +202,8 @@ TEST_F(HttpSource, OffsetLimitRetriesAResponseSlowerThanTheTimeout) {
   api_.inject("/offset?limit=10&offset=10", 1, "slow");
   Workflow w = workflow("    type: http\n    url: " + api_.url("/offset") +
                         "\n    records: items\n    timeout: 0.4\n"
-                        "    pagination: {type: offset, size: 10}\n" + retry_fast());
+                        "    pagination: {type: offset, size: 10}\n" +
+                        retry_fast());
   IngestOutcome outcome = ingest(w);
   ASSERT_FALSE(outcome.error);
   expect_all_good_beers_once(w);
@@ -212,7 +214,8 @@ TEST_F(HttpSource, CursorFieldRetriesTruncatedJson) {
   api_.inject("/cursor?cursor=11", 1, "truncated");
   Workflow w = workflow("    type: http\n    url: " + api_.url("/cursor") +
                         "\n    records: results\n"
-                        "    pagination: {type: cursor, cursor_path: meta.next}\n" + retry_fast());
+                        "    pagination: {type: cursor, cursor_path: meta.next}\n" +
+                        retry_fast());
   IngestOutcome outcome = ingest(w);
   ASSERT_FALSE(outcome.error);
   expect_all_good_beers_once(w);

@@ -81,10 +81,15 @@ TEST(KafkaSource, RegexPicksUpNewTopicsOneTablePerTopicAndResumesWithoutDuplicat
 
   TempDir dir;
   const Workflow w = testing::make_workflow(
-      dir, "name: shop\ningest:\n  table: shop.orders\n  source:\n    type: kafka\n"
-           "    brokers: \"" + kafka.bootstraps() + "\"\n"
-           "    topic_pattern: \"^shop\\\\.\"\n    idle_timeout: 2\n    batch_size: 4\n"
-           "    options: {topic.metadata.refresh.interval.ms: 200, session.timeout.ms: 6000}\n");
+      dir,
+      "name: shop\ningest:\n  table: shop.orders\n  source:\n    type: kafka\n"
+      "    brokers: \"" +
+          kafka.bootstraps() +
+          "\"\n"
+          "    topic_pattern: \"^shop\\\\.\"\n    idle_timeout: 6\n    batch_size: 4\n"
+          // The mock group coordinator waits session.timeout.ms - 1 s for members to rejoin.
+          "    options: {topic.metadata.refresh.interval.ms: 200, session.timeout.ms: 3500,\n"
+          "              heartbeat.interval.ms: 500}\n");
   IngestOutcome first;
   std::thread run([&] { first = testing::ingest_once(w); });
   // Once both topics are in the lake, a third topic appears while the source is running.
@@ -136,8 +141,7 @@ TEST(KafkaSource, NeedsTopicsOrAPattern) {
     testing::make_workflow(dir, "name: shop\ningest:\n  source: {type: kafka, brokers: x}\n");
     FAIL() << "expected ConfigError";
   } catch (const ConfigError& error) {
-    EXPECT_NE(std::string(error.what()).find("needs 'ingest.source.topics' or"),
-              std::string::npos)
+    EXPECT_NE(std::string(error.what()).find("needs 'ingest.source.topics' or"), std::string::npos)
         << error.what();
   }
 }

@@ -28,9 +28,9 @@ TEST(Lake, CommitWritesCleanRowsAndPosition) {
   TempDir dir;
   {
     Lake lake(dir.file("lake"));
-    CommitStats stats = lake.commit("s", "", json_records("t", {R"({"id": 1, "a": {"b": 2}})",
-                                                                R"({"id": 2, "a": {"b": 3}})"},
-                                                           1));
+    CommitStats stats = lake.commit(
+        "s", "",
+        json_records("t", {R"({"id": 1, "a": {"b": 2}})", R"({"id": 2, "a": {"b": 3}})"}, 1));
     EXPECT_EQ(stats.rows, 2u);
   }
   Lake again(dir.file("lake"));
@@ -107,7 +107,8 @@ TEST(Lake, KeySkipsRecordsAlreadyIngestedAcrossCommitsAndProcesses) {
   {
     Lake lake(dir.file("lake"));
     CommitStats stats = lake.commit(
-        "s", "uid", json_records("t", {R"({"uid": "a"})", R"({"uid": "b"})", R"({"uid": "a"})"}, 1));
+        "s", "uid",
+        json_records("t", {R"({"uid": "a"})", R"({"uid": "b"})", R"({"uid": "a"})"}, 1));
     EXPECT_EQ(stats.rows, 2u);
     EXPECT_EQ(stats.duplicates, 1u);
   }

@@ -50,9 +50,9 @@ TEST(SqliteSource, QueryErrorIsAConfigError) {
   TempDir dir;
   const std::string db = dir.file("shop.db");
   exec(db, "CREATE TABLE t (id INTEGER);");
-  Workflow w = testing::make_workflow(
-      dir, "name: shop\ningest:\n  source: {type: sqlite, path: \"" + db +
-               "\", query: \"SELECT nope FROM t\"}\n");
+  Workflow w =
+      testing::make_workflow(dir, "name: shop\ningest:\n  source: {type: sqlite, path: \"" + db +
+                                      "\", query: \"SELECT nope FROM t\"}\n");
   EXPECT_THROW(testing::ingest_once(w), ConfigError);
 }
 
