@@ -68,6 +68,14 @@ std::string row_json(const Table& table, size_t row) {
 void copy_file_atomic(const std::string& from, const std::string& to) {
   const std::string temp = to + ".tmp-" + std::to_string(::getpid());
   std::error_code error;
+  // Clean parts are immutable and outputs are only ever replaced by rename, so a hard link is
+  // a safe copy that costs no I/O; across file systems it falls back to copying.
+  fs::remove(temp, error);
+  if (::link(from.c_str(), temp.c_str()) == 0) {
+    fs::rename(temp, to, error);
+    if (error) throw IoError("cannot rename '{}' to '{}': {}", temp, to, error.message());
+    return;
+  }
   fs::copy_file(from, temp, fs::copy_options::overwrite_existing, error);
   if (error) throw IoError("cannot copy '{}' to '{}': {}", from, temp, error.message());
   const int fd = ::open(temp.c_str(), O_RDONLY | O_CLOEXEC);

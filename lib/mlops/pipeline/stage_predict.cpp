@@ -79,7 +79,10 @@ StageRecord run_predict_stage(RunContext& run) {
   SourceSpec source;
   source.path = input_path;
   const std::string format = own_table ? "csv" : resolve_format(source);
-  if (format == "csv" || format == "tsv") {
+  // Trailing-window aggregates need every earlier row of a key: such models score the whole
+  // input at once instead of streaming it.
+  const bool stream = model.features.row_independent();
+  if ((format == "csv" || format == "tsv") && stream) {
     ReadOptions options = own_table ? table_read_options(input_path) : ReadOptions();
     if (!own_table) {
       options.declared = workflow.ingest.schema;
@@ -94,6 +97,8 @@ StageRecord run_predict_stage(RunContext& run) {
       any = true;
     }
     if (!any) score(empty_table(reader.schema()));
+  } else if (own_table) {
+    score(read_table(input_path));
   } else {
     ReadResult result = read_with_schema(input_path, workflow.ingest);
     bad = std::move(result.bad);
