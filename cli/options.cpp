@@ -8,8 +8,9 @@ void add_common_options(CLI::App& command, CommonOptions& options) {
   command.add_option("--env", options.env, "Environment whose config overlays base.yaml")
       ->check(CLI::IsMember({"local", "dev", "prod"}))
       ->capture_default_str();
-  command.add_option("--workflow,-w", options.workflow,
-                     "Workflow file (default: the files listed under `workflows` in the config)")
+  command
+      .add_option("--workflow,-w", options.workflow,
+                  "Workflow file (default: the files listed under `workflows` in the config)")
       ->type_name("FILE");
   command
       .add_option("--set", options.sets,
@@ -24,8 +25,9 @@ void add_common_options(CLI::App& command, CommonOptions& options) {
 }
 
 void add_run_option(CLI::App& command, CommonOptions& options) {
-  command.add_option("--run", options.run_id,
-                     "Run to work in (default: the latest run of the workflow)")
+  command
+      .add_option("--run", options.run_id,
+                  "Run to work in (default: the latest run of the workflow)")
       ->type_name("ID");
 }
 

@@ -240,7 +240,8 @@ TrainSpec read_train(const ConfigNode& tree, uint64_t default_seed) {
   }
   train.split.type = read_string(tree, "train.split.type", train.split.type);
   train.split.column = read_string(tree, "train.split.column", train.split.column);
-  train.split.holdout_from = read_string(tree, "train.split.holdout_from", train.split.holdout_from);
+  train.split.holdout_from =
+      read_string(tree, "train.split.holdout_from", train.split.holdout_from);
   if (train.split.type == "time" && train.split.column.empty()) {
     const ConfigNode* type = value_at(tree, "train.split.type");
     throw ConfigError("{}: key 'train.split.column' is required for a time split",

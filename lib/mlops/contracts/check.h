@@ -26,6 +26,19 @@ struct CheckResult {
 };
 
 /// Every check of one contract on one table.
+/// A built-in check computed by a stage itself (not from a contract file): its identity,
+/// outcome and what was seen.
+inline CheckResult stage_check(std::string check, std::string column, bool passed,
+                               std::string expected, std::string observed) {
+  CheckResult result;
+  result.check = std::move(check);
+  result.column = std::move(column);
+  result.passed = passed;
+  result.expected = std::move(expected);
+  result.observed = std::move(observed);
+  return result;
+}
+
 struct ContractReport {
   std::string stage;
   std::string contract;  // contract name

@@ -9,8 +9,8 @@
 #include <string_view>
 #include <thread>
 
-#include "mlops/core/time.h"
 #include "mlops/core/error.h"
+#include "mlops/core/time.h"
 #include "mlops/io/csv.h"
 #include "mlops/io/csv_writer.h"
 
@@ -139,7 +139,8 @@ void write_csv_file(const Table& table, const std::string& path, char delimiter)
   writer.commit();
 }
 
-CsvWriter::CsvWriter(const std::string& path, char delimiter) : file_(path), delimiter_(delimiter) {}
+CsvWriter::CsvWriter(const std::string& path, char delimiter)
+    : file_(path), delimiter_(delimiter) {}
 
 void CsvWriter::commit() {
   if (!header_written_) {

@@ -11,22 +11,28 @@ namespace mlops {
 
 TableRows::TableRows(const Table& table, std::vector<std::string> names,
                      std::span<const size_t> selection, bool all_rows)
-    : names_(std::move(names)), selection_(selection), all_rows_(all_rows), table_rows_(table.num_rows()) {
+    : names_(std::move(names)),
+      selection_(selection),
+      all_rows_(all_rows),
+      table_rows_(table.num_rows()) {
   for (const auto& name : names_) {
     const Column* column = table.find(name);
     if (!column) {
       throw DataError("no feature column '{}'{}", name, did_you_mean(name, table.column_names()));
     }
     if (!column->is_numeric()) {
-      throw DataError("feature column '{}' is a string column; encode it in featurize.transforms or "
-                      "list it in featurize.drop",
-                      name);
+      throw DataError(
+          "feature column '{}' is a string column; encode it in featurize.transforms or "
+          "list it in featurize.drop",
+          name);
     }
     columns_.push_back(column);
   }
 }
 
-size_t TableRows::rows() const { return all_rows_ ? table_rows_ : selection_.size(); }
+size_t TableRows::rows() const {
+  return all_rows_ ? table_rows_ : selection_.size();
+}
 
 void TableRows::fill(size_t begin, size_t end, std::vector<float>& out) const {
   const size_t width = columns_.size();

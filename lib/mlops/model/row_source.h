@@ -47,7 +47,8 @@ class TableRows : public RowSource {
 /// Rows of a FeatureMatrix, optionally only the selected ones.
 class MatrixRows : public RowSource {
  public:
-  MatrixRows(const FeatureMatrix& matrix, std::span<const size_t> selection = {}, bool all_rows = true)
+  MatrixRows(const FeatureMatrix& matrix, std::span<const size_t> selection = {},
+             bool all_rows = true)
       : matrix_(matrix), selection_(selection), all_rows_(all_rows) {}
   size_t rows() const override { return all_rows_ ? matrix_.rows : selection_.size(); }
   const std::vector<std::string>& names() const override { return matrix_.names; }

@@ -70,7 +70,8 @@ TrainResult train_xgboost(const FeatureMatrix& features, const std::vector<float
 
 namespace {
 
-std::string param_value(const Params& params, const std::string& name, const std::string& fallback) {
+std::string param_value(const Params& params, const std::string& name,
+                        const std::string& fallback) {
   for (auto it = params.rbegin(); it != params.rend(); ++it) {
     if (it->first == name) return it->second;
   }
@@ -78,7 +79,8 @@ std::string param_value(const Params& params, const std::string& name, const std
 }
 
 /// The training DMatrix: quantized straight from batches for hist, else a dense copy.
-DMatrix training_matrix(const RowSource& rows, const std::vector<float>& labels, const Params& params) {
+DMatrix training_matrix(const RowSource& rows, const std::vector<float>& labels,
+                        const Params& params) {
   if (param_value(params, "tree_method", "hist") == "hist") {
     const int max_bin = std::stoi(param_value(params, "max_bin", "256"));
     const int nthread = std::stoi(param_value(params, "nthread", "2"));

@@ -23,13 +23,15 @@ std::optional<TreeEnsemble> TreeEnsemble::from_json(const nlohmann::json& model)
   try {
     const auto& learner = model.at("learner");
     const auto& booster = learner.at("gradient_booster");
-    if (booster.at("name") != "gbtree") return std::nullopt;  // dart weights trees, gblinear has none
+    if (booster.at("name") != "gbtree")
+      return std::nullopt;  // dart weights trees, gblinear has none
     const auto& params = learner.at("learner_model_param");
     const std::string objective = learner.at("objective").at("name").get<std::string>();
     TreeEnsemble ensemble;
     ensemble.num_features_ = std::stoul(params.at("num_feature").get<std::string>());
     const size_t num_class = std::stoul(params.at("num_class").get<std::string>());
-    if (params.contains("num_target") && params.at("num_target").get<std::string>() != "1") return std::nullopt;
+    if (params.contains("num_target") && params.at("num_target").get<std::string>() != "1")
+      return std::nullopt;
     ensemble.num_groups_ = std::max<size_t>(1, num_class);
     const float base_score = parse_float(params.at("base_score"));
     // base_score is stored in output space; XGBoost adds its margin (ProbToMargin) to the sum.
@@ -42,7 +44,8 @@ std::optional<TreeEnsemble> TreeEnsemble::from_json(const nlohmann::json& model)
     } else if (objective == "reg:squarederror" || objective == "reg:pseudohubererror" ||
                objective == "reg:absoluteerror" || objective == "reg:squaredlogerror") {
       ensemble.base_margin_ = base_score;
-    } else if (objective == "count:poisson" || objective == "reg:gamma" || objective == "reg:tweedie") {
+    } else if (objective == "count:poisson" || objective == "reg:gamma" ||
+               objective == "reg:tweedie") {
       ensemble.transform_ = Transform::kExp;
       ensemble.base_margin_ = std::log(base_score);
     } else {
@@ -52,7 +55,8 @@ std::optional<TreeEnsemble> TreeEnsemble::from_json(const nlohmann::json& model)
     const auto& info = booster.at("model").at("tree_info");
     for (size_t t = 0; t < trees.size(); ++t) {
       const auto& tree = trees[t];
-      if (tree.at("tree_param").at("size_leaf_vector").get<std::string>() != "0") return std::nullopt;
+      if (tree.at("tree_param").at("size_leaf_vector").get<std::string>() != "0")
+        return std::nullopt;
       for (const auto& type : tree.at("split_type")) {
         if (type.get<int>() != 0) return std::nullopt;  // categorical split
       }
@@ -74,7 +78,8 @@ std::optional<TreeEnsemble> TreeEnsemble::from_json(const nlohmann::json& model)
         node.default_left = default_left[n].get<uint32_t>();
         node.value = condition[n].get<float>();
         if (l >= 0 && node.feature >= ensemble.num_features_) {
-          throw ModelError("tree {} splits on feature {} of {}", t, node.feature, ensemble.num_features_);
+          throw ModelError("tree {} splits on feature {} of {}", t, node.feature,
+                           ensemble.num_features_);
         }
         ensemble.nodes_.push_back(node);
       }

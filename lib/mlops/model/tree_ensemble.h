@@ -5,11 +5,10 @@
 // faster than XGBoost 1.7's CPU predictor. Models it cannot reproduce (categorical splits,
 // dart, gblinear, vector leaves, other objectives) are left to XGBoost.
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "mlops/model/row_source.h"
 

@@ -4,11 +4,10 @@
 
 #include <xgboost/c_api.h>
 
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <span>
 
 #include "mlops/model/matrix.h"
 #include "mlops/model/row_source.h"

@@ -41,7 +41,8 @@ struct BatchIterator {
     self->interface = array_interface(self->values, end - begin, self->rows->cols());
     if (XGProxyDMatrixSetDataDense(self->proxy, self->interface.c_str()) != 0) return -1;
     if (!self->labels.empty() &&
-        XGDMatrixSetFloatInfo(self->proxy, "label", self->labels.data() + begin, end - begin) != 0) {
+        XGDMatrixSetFloatInfo(self->proxy, "label", self->labels.data() + begin, end - begin) !=
+            0) {
       return -1;
     }
     self->next_row = end;
@@ -63,14 +64,15 @@ DMatrix DMatrix::quantile(const RowSource& rows, std::span<const float> labels, 
   DMatrix matrix;
   const std::string config =
       fmt::format(R"({{"missing":NaN,"nthread":{},"max_bin":{}}})", nthread, max_bin);
-  const int status = XGQuantileDMatrixCreateFromCallback(
-      &iterator, iterator.proxy, nullptr, &BatchIterator::reset, &BatchIterator::next,
-      config.c_str(), &matrix.handle_);
+  const int status =
+      XGQuantileDMatrixCreateFromCallback(&iterator, iterator.proxy, nullptr, &BatchIterator::reset,
+                                          &BatchIterator::next, config.c_str(), &matrix.handle_);
   XGDMatrixFree(iterator.proxy);
   xgb_check(status, "XGQuantileDMatrixCreateFromCallback");
   std::vector<const char*> names;
   for (const auto& name : rows.names()) names.push_back(name.c_str());
-  MLOPS_XGB_CHECK(XGDMatrixSetStrFeatureInfo(matrix.handle_, "feature_name", names.data(), names.size()));
+  MLOPS_XGB_CHECK(
+      XGDMatrixSetStrFeatureInfo(matrix.handle_, "feature_name", names.data(), names.size()));
   return matrix;
 }
 

@@ -32,13 +32,8 @@ ContractReport check_training(const TrainResult& result) {
   report.rows = result.train_rows;
   auto add = [&](std::string name, std::string column, bool passed, std::string expected,
                  std::string observed) {
-    CheckResult check;
-    check.check = std::move(name);
-    check.column = std::move(column);
-    check.passed = passed;
-    check.expected = std::move(expected);
-    check.observed = std::move(observed);
-    report.checks.push_back(std::move(check));
+    report.checks.push_back(stage_check(std::move(name), std::move(column), passed,
+                                        std::move(expected), std::move(observed)));
   };
   add("train_rows", "", result.train_rows > 0, ">= 1", std::to_string(result.train_rows));
   add("holdout_rows", "", result.holdout_rows > 0, ">= 1", std::to_string(result.holdout_rows));

@@ -20,17 +20,6 @@ namespace mlops {
 
 namespace {
 
-CheckResult make_check(std::string name, std::string column, bool passed, std::string expected,
-                       std::string observed) {
-  CheckResult check;
-  check.check = std::move(name);
-  check.column = std::move(column);
-  check.passed = passed;
-  check.expected = std::move(expected);
-  check.observed = std::move(observed);
-  return check;
-}
-
 /// True when the feature equals the label on every labeled row: a leaked target.
 bool copies_label(const Column& feature, const std::vector<float>& label) {
   size_t compared = 0;
@@ -57,8 +46,8 @@ StageRecord run_validate_stage(RunContext& run) {
   builtin.contract = "built-in training readiness";
   builtin.rows = features.num_rows();
   const Column* label_column = features.find(label.column);
-  builtin.checks.push_back(make_check("label_present", label.column, label_column != nullptr,
-                                      "present", label_column ? "present" : "missing"));
+  builtin.checks.push_back(stage_check("label_present", label.column, label_column != nullptr,
+                                       "present", label_column ? "present" : "missing"));
   if (label_column) {
     std::vector<float> encoded = pipeline.encode_label(*label_column);
     size_t labeled = 0;
@@ -69,11 +58,11 @@ StageRecord run_validate_stage(RunContext& run) {
       classes.insert(value);
     }
     builtin.checks.push_back(
-        make_check("labeled_rows", label.column, labeled >= 10, ">= 10", std::to_string(labeled)));
+        stage_check("labeled_rows", label.column, labeled >= 10, ">= 10", std::to_string(labeled)));
     if (label.categorical) {
-      builtin.checks.push_back(make_check("label_classes", label.column, classes.size() >= 2,
-                                          ">= 2 classes",
-                                          fmt::format("{} classes", classes.size())));
+      builtin.checks.push_back(stage_check("label_classes", label.column, classes.size() >= 2,
+                                           ">= 2 classes",
+                                           fmt::format("{} classes", classes.size())));
     }
     // The rows train will fit on: featurize's split when it wrote one.
     if (const Column* split_column = features.find(kSplitColumn)) {
@@ -82,14 +71,14 @@ StageRecord run_validate_stage(RunContext& run) {
       for (size_t row : split.train) {
         if (!std::isnan(encoded[row])) training_classes.insert(encoded[row]);
       }
-      builtin.checks.push_back(make_check("training_rows", "", !split.train.empty(), ">= 1",
-                                          std::to_string(split.train.size())));
+      builtin.checks.push_back(stage_check("training_rows", "", !split.train.empty(), ">= 1",
+                                           std::to_string(split.train.size())));
       if (label.categorical) {
         builtin.checks.push_back(
-            make_check("training_classes", label.column, training_classes.size() >= 2,
-                       ">= 2 classes among training rows",
-                       fmt::format("{} classes in {} training rows", training_classes.size(),
-                                   split.train.size())));
+            stage_check("training_classes", label.column, training_classes.size() >= 2,
+                        ">= 2 classes among training rows",
+                        fmt::format("{} classes in {} training rows", training_classes.size(),
+                                    split.train.size())));
       }
     }
     for (const auto& source : label.sources) {
@@ -97,22 +86,22 @@ StageRecord run_validate_stage(RunContext& run) {
       const bool is_feature =
           std::find(pipeline.feature_names().begin(), pipeline.feature_names().end(), source) !=
           pipeline.feature_names().end();
-      builtin.checks.push_back(make_check("no_label_source", source, !is_feature,
-                                          "not a feature (the label is computed from it)",
-                                          is_feature ? "a feature" : "not a feature"));
+      builtin.checks.push_back(stage_check("no_label_source", source, !is_feature,
+                                           "not a feature (the label is computed from it)",
+                                           is_feature ? "a feature" : "not a feature"));
     }
     for (const auto& name : pipeline.feature_names()) {
       const Column* feature = features.find(name);
       if (!feature) {
-        builtin.checks.push_back(make_check("required_column", name, false, "present", "missing"));
+        builtin.checks.push_back(stage_check("required_column", name, false, "present", "missing"));
         continue;
       }
-      builtin.checks.push_back(make_check("numeric_feature", name, feature->is_numeric(), "numeric",
-                                          std::string(dtype_name(feature->type()))));
+      builtin.checks.push_back(stage_check("numeric_feature", name, feature->is_numeric(),
+                                           "numeric", std::string(dtype_name(feature->type()))));
       if (feature->is_numeric() && copies_label(*feature, encoded)) {
-        builtin.checks.push_back(make_check("no_label_leakage", name, false,
-                                            "feature differs from the label",
-                                            "identical to the label on every labeled row"));
+        builtin.checks.push_back(stage_check("no_label_leakage", name, false,
+                                             "feature differs from the label",
+                                             "identical to the label on every labeled row"));
       }
     }
   }

@@ -1,8 +1,8 @@
 #include "mlops/pipeline/streaming_contract.h"
 
-#include <charconv>
-
 #include <fmt/format.h>
+
+#include <charconv>
 
 namespace mlops {
 
@@ -12,7 +12,8 @@ namespace {
 std::optional<std::pair<size_t, std::string>> leading_count(const std::string& text) {
   size_t value = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || ptr == text.data() || (ptr != text.data() + text.size() && *ptr != ' ')) {
+  if (ec != std::errc() || ptr == text.data() ||
+      (ptr != text.data() + text.size() && *ptr != ' ')) {
     return std::nullopt;
   }
   return std::make_pair(value, std::string(ptr, text.data() + text.size()));
@@ -48,7 +49,8 @@ void StreamingContract::add(const Contract& contract, const Table& batch) {
       } else if (!from.passed && into.observed != from.observed) {
         into.observed = from.observed;  // e.g. a dtype: the failing batch says what it saw
       }
-      for (size_t k = 0; k < from.example_rows.size() && into.example_rows.size() < kMaxExamples; ++k) {
+      for (size_t k = 0; k < from.example_rows.size() && into.example_rows.size() < kMaxExamples;
+           ++k) {
         into.example_rows.push_back(from.example_rows[k] + rows_);
         if (k < from.example_values.size()) into.example_values.push_back(from.example_values[k]);
       }

@@ -44,10 +44,12 @@ SplitIndices time_split(const Table& table, const std::vector<size_t>& labeled,
       first = std::min(first, day);
       last = std::max(last, day);
     }
-    if (first == INT64_MAX) throw ConfigError("train.split.column: '{}' has no values", spec.column);
+    if (first == INT64_MAX)
+      throw ConfigError("train.split.column: '{}' has no values", spec.column);
     // Whole days, like the peer's day-of-year rule: the last `holdout` of the day range.
     const double days = static_cast<double>(last - first + 1);
-    const int64_t cutoff_day = first + static_cast<int64_t>(std::floor(days * (1 - spec.holdout) + 1e-9));
+    const int64_t cutoff_day =
+        first + static_cast<int64_t>(std::floor(days * (1 - spec.holdout) + 1e-9));
     cutoff = cutoff_day * kMicrosPerDay;
   }
   SplitIndices split;
@@ -80,10 +82,9 @@ SplitIndices training_split(const Table& table, const Column& label, bool catego
     for (auto& [value, id] : ids) id = next++;
     for (size_t row : labeled) strata.push_back(ids[label.format_value(row)]);
   }
-  SplitIndices local =
-      strata.empty()
-          ? random_split(labeled.size(), spec.holdout, spec.seed)
-          : random_split(labeled.size(), spec.holdout, spec.seed, std::span<const int>(strata));
+  SplitIndices local = strata.empty() ? random_split(labeled.size(), spec.holdout, spec.seed)
+                                      : random_split(labeled.size(), spec.holdout, spec.seed,
+                                                     std::span<const int>(strata));
   SplitIndices split;
   for (size_t i : local.train) split.train.push_back(labeled[i]);
   for (size_t i : local.holdout) split.holdout.push_back(labeled[i]);

@@ -5,8 +5,8 @@
 
 #include "mlops/core/error.h"
 #include "mlops/io/file.h"
-#include "mlops/model/row_source.h"
 #include "mlops/model/metrics.h"
+#include "mlops/model/row_source.h"
 
 namespace mlops {
 

@@ -1,14 +1,12 @@
 #include "mlops/pipeline/training_split.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
-#include <fmt/format.h>
-
 #include "mlops/core/error.h"
 #include "mlops/core/time.h"
-
 #include "mlops/pipeline/tracking_store.h"
 #include "support/temp_dir.h"
 
@@ -66,8 +64,8 @@ TEST(TrainingSplit, TimeSplitHoldsOutTheLastSixthOfTheDayRange) {
   spec.column = "date";
   spec.holdout = 1.0 / 6;
   SplitIndices split = training_split(table, label, true, spec);
-  EXPECT_EQ(split.train.size(), 30u);    // Jan 1-15
-  EXPECT_EQ(split.holdout.size(), 8u);   // Jan 16-19
+  EXPECT_EQ(split.train.size(), 30u);   // Jan 1-15
+  EXPECT_EQ(split.holdout.size(), 8u);  // Jan 16-19
   EXPECT_EQ(split.holdout.front(), 30u);
   spec.holdout_from = "2001-01-19";
   EXPECT_EQ(training_split(table, label, true, spec).holdout.size(), 2u);
@@ -78,7 +76,9 @@ TEST(TrainingSplit, TimeSplitHoldsOutTheLastSixthOfTheDayRange) {
     training_split(table, label, true, spec);
     FAIL();
   } catch (const ConfigError& e) {
-    EXPECT_STREQ(e.what(), "train.split.column: no column 'dat' in the ingested table (did you mean 'date'?)");
+    EXPECT_STREQ(
+        e.what(),
+        "train.split.column: no column 'dat' in the ingested table (did you mean 'date'?)");
   }
 }
 
