@@ -4,6 +4,8 @@
 
 #include <charconv>
 
+#include "mlops/core/time.h"
+
 namespace mlops {
 
 std::optional<int64_t> parse_int64(std::string_view text) {
@@ -40,6 +42,17 @@ std::optional<bool> parse_bool(std::string_view text) {
   if (equals_ignore_case(text, "true")) return true;
   if (equals_ignore_case(text, "false")) return false;
   return std::nullopt;
+}
+
+bool text_parses_as(DType type, std::string_view text) {
+  switch (type) {
+    case DType::kInt64: return parse_int64(text).has_value();
+    case DType::kFloat64: return parse_double(text).has_value();
+    case DType::kBool: return parse_bool(text).has_value();
+    case DType::kTimestamp: return parse_timestamp(text).has_value();
+    case DType::kString: return true;
+  }
+  return false;
 }
 
 }  // namespace mlops

@@ -5,6 +5,8 @@
 #include <optional>
 #include <string_view>
 
+#include "mlops/core/table.h"
+
 namespace mlops {
 
 std::optional<int64_t> parse_int64(std::string_view text);
@@ -12,5 +14,8 @@ std::optional<int64_t> parse_int64(std::string_view text);
 std::optional<double> parse_double(std::string_view text);
 /// true/false in any case.
 std::optional<bool> parse_bool(std::string_view text);
+/// True when the whole text parses as `type` with the parser above (or parse_timestamp); any
+/// text is a string.
+bool text_parses_as(DType type, std::string_view text);
 
 }  // namespace mlops

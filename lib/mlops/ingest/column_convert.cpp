@@ -14,23 +14,12 @@ bool direct(DType from, DType to) {
   return from == to || to == DType::kString || (from == DType::kInt64 && to == DType::kFloat64);
 }
 
-bool parses(DType target, std::string_view text) {
-  switch (target) {
-    case DType::kInt64: return parse_int64(text).has_value();
-    case DType::kFloat64: return parse_double(text).has_value();
-    case DType::kBool: return parse_bool(text).has_value();
-    case DType::kTimestamp: return parse_timestamp(text).has_value();
-    case DType::kString: return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 std::optional<std::string> convert_problem(const Column& column, size_t row, DType target) {
   if (column.is_null(row) || direct(column.type(), target)) return std::nullopt;
   const std::string text = column.format_value(row);
-  if (parses(target, text)) return std::nullopt;
+  if (text_parses_as(target, text)) return std::nullopt;
   return fmt::format("value '{}' ({}) does not fit the clean column's type {}", text,
                      dtype_name(column.type()), dtype_name(target));
 }

@@ -9,14 +9,7 @@
 namespace mlops::io_detail {
 
 bool parses_as(DType type, std::string_view text) {
-  switch (type) {
-    case DType::kInt64: return parse_int64(text).has_value();
-    case DType::kFloat64: return parse_double(text).has_value();
-    case DType::kBool: return parse_bool(text).has_value();
-    case DType::kTimestamp: return parse_timestamp(text).has_value();
-    case DType::kString: return true;
-  }
-  return false;
+  return text_parses_as(type, text);
 }
 
 void push_text(Column& column, std::string_view text) {
