@@ -217,6 +217,17 @@ bool Table::remove_column(std::string_view name) {
   return false;
 }
 
+Column Table::release_column(std::string_view name) {
+  for (auto it = columns_.begin(); it != columns_.end(); ++it) {
+    if (it->name() == name) {
+      Column column = std::move(*it);
+      columns_.erase(it);
+      return column;
+    }
+  }
+  throw DataError("no column '{}'{}", name, did_you_mean(name, column_names()));
+}
+
 const Column* Table::find(std::string_view name) const {
   for (const auto& column : columns_) {
     if (column.name() == name) return &column;

@@ -106,6 +106,8 @@ class Table {
   void set_column(Column column);
   /// Removes a column if present; returns whether it was.
   bool remove_column(std::string_view name);
+  /// Moves the named column out of the table (no copy); throws DataError when absent.
+  Column release_column(std::string_view name);
   const Column* find(std::string_view name) const;
   /// The named column; throws DataError naming the column, with a "did you mean".
   const Column& column(std::string_view name) const;

@@ -43,20 +43,19 @@ Column FeaturePipeline::label_column(const Table& table) const {
                     did_you_mean(label_.column, table.column_names()));
 }
 
-Table FeaturePipeline::with_label(const Table& input, std::optional<Column>& label) const {
-  Table work = input;
+Table FeaturePipeline::with_label(Table work, std::optional<Column>& label) const {
   bool computable = label_expr_.has_value();
-  for (const auto& source : label_.sources) computable = computable && input.find(source);
+  for (const auto& source : label_.sources) computable = computable && work.find(source);
   if (computable) {
-    label = label_expr_->evaluate_column(input, label_.column);
+    label = label_expr_->evaluate_column(work, label_.column);
     work.set_column(*label);
   } else if (!label_expr_) {
-    if (const Column* column = input.find(label_.column)) label = *column;
+    if (const Column* column = work.find(label_.column)) label = *column;
   }
   return work;
 }
 
-Table FeaturePipeline::fit_transform(const Table& table, std::span<const size_t> rows) {
+Table FeaturePipeline::fit_transform(Table table, std::span<const size_t> rows) {
   const Column label = label_column(table);
   if (label_.categorical) {
     StringMap<bool> seen;
@@ -76,7 +75,7 @@ Table FeaturePipeline::fit_transform(const Table& table, std::span<const size_t>
   FitContext context{rows, encoded, label_.categorical, label_.classes};
 
   std::optional<Column> unused;
-  Table work = with_label(table, unused);
+  Table work = with_label(std::move(table), unused);  // moved in: no copy of the input
   for (const auto& transform : transforms_) {
     transform->fit(work, context);
     transform->apply_fitted(work, context);
@@ -95,7 +94,7 @@ Table FeaturePipeline::fit_transform(const Table& table, std::span<const size_t>
     feature_names_.push_back(name);
   }
   Table out;
-  for (const auto& name : feature_names_) out.add_column(work.column(name));
+  for (const auto& name : feature_names_) out.add_column(work.release_column(name));
   out.add_column(label);
   return out;
 }

@@ -43,7 +43,7 @@ class FeaturePipeline {
   /// transform(table) returns, except that target-encoded training rows get out-of-fold values.
   /// Throws DataError for a missing column and a non-numeric regression label, ConfigError for
   /// a string feature left unencoded.
-  Table fit_transform(const Table& table, std::span<const size_t> rows);
+  Table fit_transform(Table table, std::span<const size_t> rows);
   /// fit_transform() on every row of `training`, keeping only the fitted state.
   void fit(const Table& training);
   /// Applies the fitted transforms and returns the feature columns in fitted order, followed by
@@ -71,7 +71,7 @@ class FeaturePipeline {
   FeaturePipeline() = default;
   void set_label_expression(const std::string& text, const std::string& where);
   /// The input plus, when it can be computed, the label column (so transforms may read it).
-  Table with_label(const Table& input, std::optional<Column>& label) const;
+  Table with_label(Table input, std::optional<Column>& label) const;
 
   std::vector<ConfigNode> specs_;
   std::vector<std::unique_ptr<Transform>> transforms_;

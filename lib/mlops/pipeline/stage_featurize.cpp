@@ -10,7 +10,8 @@ StageRecord run_featurize_stage(RunContext& run) {
   run.require_stage(Stage::kIngest, Stage::kFeaturize);
   const Workflow& workflow = run.workflow();
   const RunPaths& paths = run.paths();
-  const Table clean = read_table(paths.clean_table());
+  Table clean = read_table(paths.clean_table());
+  const size_t clean_rows = clean.num_rows();
 
   const bool categorical = task_for_objective(workflow.train.objective) != Task::kRegression;
   FeaturePipeline pipeline(workflow.featurize, categorical);
@@ -19,7 +20,7 @@ StageRecord run_featurize_stage(RunContext& run) {
   const std::string& label_name = label.name();
   // Fit on the training side of the split only, so holdout rows never shape the features.
   SplitIndices split = training_split(clean, label, categorical, workflow.train.split);
-  Table features = pipeline.fit_transform(clean, split.train);
+  Table features = pipeline.fit_transform(std::move(clean), split.train);  // clean is spent
   // Train reads the split from here, so it needs neither the time column nor the seed logic.
   features.add_column(split_column(split, features.num_rows()));
 
@@ -40,8 +41,7 @@ StageRecord run_featurize_stage(RunContext& run) {
 
   // Built-in: one feature row per clean row, the label kept, and no column the label is
   // computed from (it would leak the label into the features).
-  Contract builtin{
-      .name = "built-in featurize", .min_rows = clean.num_rows(), .max_rows = clean.num_rows()};
+  Contract builtin{.name = "built-in featurize", .min_rows = clean_rows, .max_rows = clean_rows};
   builtin.columns.push_back({.column = label_name});
   builtin.forbidden = pipeline.label().sources;
   std::erase(builtin.forbidden, label_name);
