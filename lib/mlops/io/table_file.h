@@ -28,6 +28,7 @@ class TableWriter {
   void write(const Table& batch) { csv_.write(batch); }
   void commit();
   size_t rows() const { return csv_.rows(); }
+  const Schema& schema() const { return csv_.schema(); }
 
  private:
   std::string path_;

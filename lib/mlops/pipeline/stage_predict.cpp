@@ -116,7 +116,7 @@ StageRecord run_predict_stage(RunContext& run) {
   }
 
   record.rows = writer.rows();
-  record.columns = 0;
+  record.columns = writer.schema().size();
   record.details = {{"model_version", model.version}, {"input_rows", input_rows}};
   ContractReport builtin = builtin_check.report("built-in predict");
   CheckResult count;
