@@ -55,8 +55,8 @@ Table FeaturePipeline::with_label(Table work, std::optional<Column>& label) cons
   return work;
 }
 
-Table FeaturePipeline::fit_transform(Table table, std::span<const size_t> rows) {
-  const Column label = label_column(table);
+Table FeaturePipeline::fit_transform(Table table, const Column& label,
+                                     std::span<const size_t> rows) {
   if (label_.categorical) {
     StringMap<bool> seen;
     for_each_category(label, rows, [&](size_t, std::string_view key) {
@@ -74,8 +74,8 @@ Table FeaturePipeline::fit_transform(Table table, std::span<const size_t> rows) 
   const std::vector<float> encoded = encode_label(label);
   FitContext context{rows, encoded, label_.categorical, label_.classes};
 
-  std::optional<Column> unused;
-  Table work = with_label(std::move(table), unused);  // moved in: no copy of the input
+  Table work = std::move(table);  // moved in: no copy of the input
+  if (label_expr_) work.set_column(label);
   for (const auto& transform : transforms_) {
     transform->fit(work, context);
     transform->apply_fitted(work, context);
@@ -102,7 +102,7 @@ Table FeaturePipeline::fit_transform(Table table, std::span<const size_t> rows) 
 void FeaturePipeline::fit(const Table& training) {
   std::vector<size_t> rows(training.num_rows());
   std::iota(rows.begin(), rows.end(), size_t{0});
-  fit_transform(training, rows);
+  fit_transform(training, label_column(training), rows);
 }
 
 Table FeaturePipeline::transform(const Table& input) const {

@@ -38,12 +38,13 @@ class FeaturePipeline {
   /// Throws ConfigError naming featurize.label when the column is missing, and what the
   /// expression throws (a missing source column, a type mismatch).
   Column label_column(const Table& table) const;
-  /// Fits each transform in order on the training `rows` of `table` (each sees the previous
-  /// one's output), fixes the feature list and learns the label classes; returns what
+  /// Fits each transform in order on the training `rows` of `table`, whose label is `label`
+  /// (from label_column(), computed once by the caller that also splits on it; each sees the
+  /// previous one's output), fixes the feature list and learns the label classes; returns what
   /// transform(table) returns, except that target-encoded training rows get out-of-fold values.
   /// Throws DataError for a missing column and a non-numeric regression label, ConfigError for
   /// a string feature left unencoded.
-  Table fit_transform(Table table, std::span<const size_t> rows);
+  Table fit_transform(Table table, const Column& label, std::span<const size_t> rows);
   /// fit_transform() on every row of `training`, keeping only the fitted state.
   void fit(const Table& training);
   /// Applies the fitted transforms and returns the feature columns in fitted order, followed by

@@ -50,7 +50,7 @@ void TableRows::fill(size_t begin, size_t end, std::vector<float>& out) const {
         *target = static_cast<float>(column.float_at(row));
         // XGBoost rejects infinities without saying where; say it here.
         if (!std::isfinite(*target)) {
-          throw DataError("feature column '{}' row {}: value {} is not finite in float32",
+          throw DataError("feature column '{}' row {}: value {} does not fit a float32 feature",
                           column.name(), row + 1, column.float_at(row));
         }
       } else {

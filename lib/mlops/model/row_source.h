@@ -22,7 +22,8 @@ class RowSource {
 };
 
 /// Named numeric columns of a table, optionally only the selected rows (in that order).
-/// Throws DataError, as to_feature_matrix does, for a missing or string column.
+/// Throws DataError for a missing or string column, and from fill() for a value that does not
+/// fit a float32 feature.
 class TableRows : public RowSource {
  public:
   TableRows(const Table& table, std::vector<std::string> names,

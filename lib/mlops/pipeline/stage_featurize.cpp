@@ -20,7 +20,7 @@ StageRecord run_featurize_stage(RunContext& run) {
   const std::string& label_name = label.name();
   // Fit on the training side of the split only, so holdout rows never shape the features.
   SplitIndices split = training_split(clean, label, categorical, workflow.train.split);
-  Table features = pipeline.fit_transform(std::move(clean), split.train);  // clean is spent
+  Table features = pipeline.fit_transform(std::move(clean), label, split.train);  // clean is spent
   // Train reads the split from here, so it needs neither the time column nor the seed logic.
   features.add_column(split_column(split, features.num_rows()));
 

@@ -68,10 +68,12 @@ StageRecord run_predict_stage(RunContext& run) {
   StreamingContract builtin_check("predict"), declared_check("predict");
   size_t input_rows = 0;
   auto score = [&](const Table& batch) {
-    Table predictions = score_table(batch, model, workflow.predict.id_columns, scored_at);
+    Table features;
+    Table predictions = score_table(batch, model, workflow.predict.id_columns, scored_at,
+                                    drift ? &features : nullptr);
     builtin_check.add(builtin_predict_contract(predictions), predictions);
     if (declared) declared_check.add(*declared, predictions);
-    if (drift) drift->add(model.features.transform(batch));
+    if (drift) drift->add(features);
     writer.write(predictions);
     input_rows += batch.num_rows();
   };

@@ -26,7 +26,8 @@ ScoringModel load_scoring_model(const std::string& train_dir) {
 }
 
 Table score_table(const Table& input, const ScoringModel& model,
-                  const std::vector<std::string>& id_columns, int64_t scored_at_micros) {
+                  const std::vector<std::string>& id_columns, int64_t scored_at_micros,
+                  Table* features_out) {
   Table out;
   for (const auto& name : id_columns) out.add_column(input.column(name));
 
@@ -70,6 +71,7 @@ Table score_table(const Table& input, const ScoringModel& model,
   }
   out.add_column(std::move(version));
   out.add_column(std::move(scored_at));
+  if (features_out) *features_out = std::move(features);
   return out;
 }
 

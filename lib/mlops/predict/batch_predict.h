@@ -30,8 +30,10 @@ ScoringModel load_scoring_model(const std::string& train_dir);
 /// Scores every row of `input`. Output columns: the id columns, `prediction` (class name for
 /// classification, value for regression), `probability` (binary: of the positive class) or
 /// `probability_<class>` (multiclass), `model_version` and `scored_at`.
-/// Throws DataError naming a missing id or feature column.
+/// `features_out`, when given, receives the transformed features (for drift checks), so they
+/// are computed once. Throws DataError naming a missing id or feature column.
 Table score_table(const Table& input, const ScoringModel& model,
-                  const std::vector<std::string>& id_columns, int64_t scored_at_micros);
+                  const std::vector<std::string>& id_columns, int64_t scored_at_micros,
+                  Table* features_out = nullptr);
 
 }  // namespace mlops

@@ -198,7 +198,7 @@ TEST(FeaturePipeline, LabelExpressionGivesFalseTrueClassesAndDropsItsSources) {
   const Column label = pipeline.label_column(table);
   EXPECT_EQ(label.type(), DType::kBool);
   const std::vector<size_t> rows = {0, 1, 2, 3, 4, 5, 6, 7};
-  Table features = pipeline.fit_transform(table, rows);
+  Table features = pipeline.fit_transform(table, label, rows);
   EXPECT_EQ(pipeline.label().classes, (std::vector<std::string>{"false", "true"}));
   EXPECT_EQ(pipeline.label().sources, (std::vector<std::string>{"delay"}));
   // delay would leak the label; date is dropped; the label comes last.
@@ -246,7 +246,8 @@ TEST(FeaturePipeline, EveryTransformTogetherRoundTripsThroughTheStateFile) {
                   "- {type: category_codes, column: origin, k: 2}\n"),
       true);
   const std::vector<size_t> rows = {0, 1, 2, 3, 4, 5};
-  pipeline.fit_transform(flights(), rows);
+  const Table table = flights();
+  pipeline.fit_transform(table, pipeline.label_column(table), rows);
   pipeline.save(dir.file("state.json"));
   FeaturePipeline loaded = FeaturePipeline::load(dir.file("state.json"));
   Table scoring = flights();
