@@ -40,6 +40,9 @@ const std::vector<KeyDecl>& config_keys() {
           "Directory of the ingest lake (raw, clean and quarantine layers, checkpoints), kept "
           "across runs; default `lake` next to runs_dir (`runs` -> `lake`, `/srv/x/runs` -> "
           "`/srv/x/lake`)."),
+      key("models_dir", T::kPath, "",
+          "Directory where the model registry keeps each version's artifacts "
+          "(`<model>/v<N>/`); default `models` next to runs_dir."),
 
       // One workflow.
       key("name", T::kString, "", "Workflow name (required in a workflow file)."),
@@ -178,10 +181,38 @@ const std::vector<KeyDecl>& config_keys() {
       key("train.split.seed", T::kInt, "", "Split seed; default the top-level seed."),
       key("train.params", T::kOpenMap, "",
           "Other XGBoost parameters, passed through as text (max_depth, eta, ...)."),
+      key("registry", T::kMap, "", "The model registry: where trained versions are registered."),
+      key("registry.model", T::kString, "",
+          "Registered model name; default the workflow name."),
+      key("registry.gate", T::kMap, "",
+          "Promotion gate: a new version becomes `champion` only if it beats the current "
+          "champion on the holdout metric; otherwise it is `challenger`."),
+      key("registry.gate.metric", T::kString, "",
+          "Holdout metric compared; default auc (binary), logloss (multiclass), rmse "
+          "(regression)."),
+      key("registry.gate.min_delta", T::kFloat, "0",
+          "Improvement over the champion required, in the metric's units."),
       key("predict", T::kMap, "", "Batch prediction."),
-      key("predict.input", T::kPath, "", "File to score; default this run's clean ingest table."),
+      key("predict.input", T::kPath, "",
+          "File to score; default this run's clean ingest table. When set (or given with "
+          "`--input`), `mlops batch-predict` starts a new run."),
       key("predict.id_columns", T::kStringList, "",
-          "Columns copied into the predictions to identify rows."),
+          "Columns copied into the predictions to identify rows (and to join labels in "
+          "`mlops evaluate`)."),
+      key("predict.model", T::kString, "champion",
+          "Registered model version to score with: an alias or a version number (`3`, `v3`)."),
+      key("predict.shard", T::kString, "",
+          "`K/N`: score only shard K (0-based) of N contiguous parts of the input; shards "
+          "concatenate to the unsharded output."),
+      key("predict.output", T::kPath, "",
+          "Also write the predictions to this file (atomically), e.g. one file per shard."),
+      key("predict.scored_at", T::kString, "",
+          "Timestamp recorded as `scored_at` (default now), so shards of one job agree."),
+      key("predict.log_predictions", T::kBool, "true",
+          "Append every prediction to the evaluation store (needs predict.id_columns)."),
+      key("evaluation", T::kMap, "", "Live evaluation of logged predictions."),
+      key("evaluation.window", T::kEnum, "1d",
+          "Time window live metrics are grouped by (on scored_at).", {"1h", "1d", "7d", "30d"}),
       key("report", T::kMap, "", "The HTML report."),
       key("report.title", T::kString, "", "Report title; default the workflow name."),
       key("contracts", T::kOpenMap, "",

@@ -3,6 +3,7 @@
 #include "mlops/config/workflow.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 
 #include "mlops/config/column_decls.h"
@@ -10,6 +11,7 @@
 #include "mlops/core/error.h"
 #include "mlops/core/hash.h"
 #include "mlops/core/suggest.h"
+#include "mlops/core/time.h"
 
 namespace mlops {
 namespace {
@@ -55,10 +57,10 @@ std::string required_string(const ConfigNode& tree, std::string_view path) {
 
 // `lake` beside the runs directory: runs -> lake, /tmp/t/runs -> /tmp/t/lake. Never inside it
 // (run folders are listed there), and a test pointing runs_dir at a temp dir gets its own lake.
-std::string default_lake_dir(const std::string& runs_dir) {
+std::string sibling_of_runs(const std::string& runs_dir, const char* name) {
   std::filesystem::path runs = std::filesystem::path(runs_dir).lexically_normal();
   if (!runs.has_filename()) runs = runs.parent_path();  // "runs/" -> "runs"
-  return (runs.parent_path() / "lake").string();
+  return (runs.parent_path() / name).string();
 }
 
 Settings read_settings(const ConfigNode& tree, const std::string& env) {
@@ -74,7 +76,9 @@ Settings read_settings(const ConfigNode& tree, const std::string& env) {
   settings.workflows = read_list(tree, "workflows");
   settings.store_path = read_string(
       tree, "store.path", (std::filesystem::path(settings.runs_dir) / "mlops.db").string());
-  settings.lake_dir = read_string(tree, "lake_dir", default_lake_dir(settings.runs_dir));
+  settings.lake_dir = read_string(tree, "lake_dir", sibling_of_runs(settings.runs_dir, "lake"));
+  settings.models_dir =
+      read_string(tree, "models_dir", sibling_of_runs(settings.runs_dir, "models"));
   return settings;
 }
 
@@ -232,6 +236,35 @@ LabelSpec read_label(const ConfigNode& tree) {
   return label;
 }
 
+/// predict.model, shard ("K/N"), output, scored_at and log_predictions.
+void read_predict_options(const ConfigNode& tree, PredictSpec& predict) {
+  predict.model = read_string(tree, "predict.model", predict.model);
+  if (predict.model.empty()) predict.model = "champion";
+  predict.output = read_string(tree, "predict.output", "");
+  predict.scored_at = read_string(tree, "predict.scored_at", "");
+  if (!predict.scored_at.empty() && !parse_timestamp(predict.scored_at)) {
+    throw ConfigError(
+        "{}: key 'predict.scored_at': '{}' is not a timestamp (YYYY-MM-DD[ HH:MM:SS])",
+        value_at(tree, "predict.scored_at")->origin().describe(), predict.scored_at);
+  }
+  if (const ConfigNode* log = value_at(tree, "predict.log_predictions")) {
+    predict.log_predictions = log->as_bool("predict.log_predictions");
+  }
+  const std::string shard = read_string(tree, "predict.shard", "");
+  if (!shard.empty()) {
+    unsigned long long index = 0, count = 0;
+    char tail = 0;
+    if (std::sscanf(shard.c_str(), "%llu/%llu%c", &index, &count, &tail) != 2 || count == 0 ||
+        index >= count) {
+      throw ConfigError(
+          "{}: key 'predict.shard': '{}' must be K/N with 0 <= K < N (e.g. 0/4 .. 3/4)",
+          value_at(tree, "predict.shard")->origin().describe(), shard);
+    }
+    predict.shard_index = index;
+    predict.shard_count = count;
+  }
+}
+
 TrainSpec read_train(const ConfigNode& tree, uint64_t default_seed) {
   TrainSpec train;
   train.objective = read_string(tree, "train.objective", train.objective);
@@ -293,6 +326,13 @@ Workflow build_workflow(const ConfigNode& tree, const std::string& env) {
 
   workflow.predict.input = read_string(tree, "predict.input", "");
   workflow.predict.id_columns = read_list(tree, "predict.id_columns");
+  read_predict_options(tree, workflow.predict);
+  workflow.registry.model = read_string(tree, "registry.model", workflow.name);
+  workflow.registry.gate_metric = read_string(tree, "registry.gate.metric", "");
+  if (const ConfigNode* delta = value_at(tree, "registry.gate.min_delta")) {
+    workflow.registry.gate_min_delta = delta->as_double("registry.gate.min_delta");
+  }
+  workflow.evaluation.window = read_string(tree, "evaluation.window", "1d");
   workflow.report.title = read_string(tree, "report.title", workflow.name);
 
   workflow.contracts = read_contracts(tree);

@@ -24,6 +24,7 @@ struct Settings {
   std::vector<std::string> workflows;  // workflow files `mlops run` runs when none is given
   std::string store_path;              // SQLite tracking store; default <runs_dir>/mlops.db
   std::string lake_dir;                // ingest lake; default `lake` next to runs_dir
+  std::string models_dir;              // registry artifacts; default `models` next to runs_dir
 };
 
 struct SourceSpec {
@@ -74,9 +75,24 @@ struct TrainSpec {
   std::vector<std::pair<std::string, std::string>> params;
 };
 
+struct RegistrySpec {
+  std::string model;        // registered model name; default the workflow name
+  std::string gate_metric;  // empty: the task's default
+  double gate_min_delta = 0;
+};
+
 struct PredictSpec {
   std::string input;  // file to score; empty = this run's clean ingest table
   std::vector<std::string> id_columns;
+  std::string model = "champion";  // registry alias or version
+  size_t shard_index = 0, shard_count = 1;
+  std::string output;     // extra copy of the predictions
+  std::string scored_at;  // fixed scored_at timestamp text; empty = now
+  bool log_predictions = true;
+};
+
+struct EvaluationSpec {
+  std::string window = "1d";
 };
 
 struct ReportSpec {
@@ -92,7 +108,9 @@ struct Workflow {
   IngestSpec ingest;
   FeaturizeSpec featurize;
   TrainSpec train;
+  RegistrySpec registry;
   PredictSpec predict;
+  EvaluationSpec evaluation;
   ReportSpec report;
   /// stage name -> contract (an inline map or a path to a contract YAML); parsed by contracts/.
   std::map<std::string, ConfigNode> contracts;

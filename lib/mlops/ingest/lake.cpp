@@ -65,29 +65,6 @@ std::string row_json(const Table& table, size_t row) {
   return object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-void copy_file_atomic(const std::string& from, const std::string& to) {
-  const std::string temp = to + ".tmp-" + std::to_string(::getpid());
-  std::error_code error;
-  // Clean parts are immutable and outputs are only ever replaced by rename, so a hard link is
-  // a safe copy that costs no I/O; across file systems it falls back to copying.
-  fs::remove(temp, error);
-  if (::link(from.c_str(), temp.c_str()) == 0) {
-    fs::rename(temp, to, error);
-    if (error) throw IoError("cannot rename '{}' to '{}': {}", temp, to, error.message());
-    return;
-  }
-  fs::copy_file(from, temp, fs::copy_options::overwrite_existing, error);
-  if (error) throw IoError("cannot copy '{}' to '{}': {}", from, temp, error.message());
-  const int fd = ::open(temp.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0 || ::fsync(fd) != 0) {
-    if (fd >= 0) ::close(fd);
-    throw IoError("cannot sync '{}': {}", temp, std::strerror(errno));
-  }
-  ::close(fd);
-  fs::rename(temp, to, error);
-  if (error) throw IoError("cannot rename '{}' to '{}': {}", temp, to, error.message());
-}
-
 bool same_fields(const std::string& sidecar, const std::vector<CleanField>& fields) {
   try {
     const nlohmann::json doc = nlohmann::json::parse(read_file(sidecar));

@@ -217,12 +217,14 @@ bool CsvReader::fill_window() {
     return !window_.empty();
   }
   std::string next;
-  next.reserve(window_.size() + window_bytes_);
+  const size_t want = std::min(window_bytes_, file_remaining_);
+  next.reserve(window_.size() + want);
   next.append(window_);
   const size_t old = next.size();
-  next.resize(old + window_bytes_);
-  const size_t got = std::fread(next.data() + old, 1, window_bytes_, file_);
-  if (got < window_bytes_) {
+  next.resize(old + want);
+  const size_t got = std::fread(next.data() + old, 1, want, file_);
+  if (file_remaining_ != SIZE_MAX) file_remaining_ -= got;
+  if (got < want || file_remaining_ == 0) {
     if (std::ferror(file_))
       throw IoError("{}: read failed: {}", options_.source_name, std::strerror(errno));
     eof_ = true;
@@ -238,7 +240,72 @@ void CsvReader::start() {
   fill_window();
   if (window_.substr(0, 3) == "\xEF\xBB\xBF") window_.remove_prefix(3);
   read_header();
+  if (options_.shard_count > 1) seek_to_shard();
   infer_types();
+}
+
+size_t CsvReader::line_start_at_or_after(size_t offset) {
+  if (offset >= total_bytes_) return total_bytes_;
+  if (!file_) {
+    if (offset == 0 || memory_[offset - 1] == '\n') return offset;
+    const size_t newline = memory_.find('\n', offset);
+    return newline == std::string_view::npos ? total_bytes_ : newline + 1;
+  }
+  if (offset == 0) return 0;
+  std::fseek(file_, static_cast<long>(offset - 1), SEEK_SET);
+  size_t position = offset - 1;
+  char chunk[4096];
+  while (size_t got = std::fread(chunk, 1, sizeof chunk, file_)) {
+    if (const void* hit = std::memchr(chunk, '\n', got)) {
+      return position + static_cast<size_t>(static_cast<const char*>(hit) - chunk) + 1;
+    }
+    position += got;
+  }
+  return total_bytes_;
+}
+
+void CsvReader::seek_to_shard() {
+  // The header has been consumed; the window's start is the first data byte.
+  const char* base = file_ ? buffer_.data() : memory_.data();
+  const size_t data_start = static_cast<size_t>(window_.data() - base);
+  const size_t k = options_.shard_index, n = options_.shard_count;
+  auto boundary = [&](size_t index) {
+    if (index == 0) return data_start;
+    if (index >= n) return total_bytes_;
+    const size_t offset =
+        static_cast<size_t>(static_cast<unsigned __int128>(total_bytes_) * index / n);
+    return std::max(data_start, line_start_at_or_after(offset));
+  };
+  const size_t begin = boundary(k), end = std::max(begin, boundary(k + 1));
+  // Line numbers in quarantine messages stay true: count the lines before the shard.
+  size_t lines_before = 0;
+  if (file_) {
+    std::fseek(file_, static_cast<long>(data_start), SEEK_SET);
+    std::string chunk(1 << 16, '\0');
+    for (size_t left = begin - data_start; left > 0;) {
+      const size_t got = std::fread(chunk.data(), 1, std::min(left, chunk.size()), file_);
+      if (got == 0) break;
+      lines_before += static_cast<size_t>(std::count(chunk.data(), chunk.data() + got, '\n'));
+      left -= got;
+    }
+    std::fseek(file_, static_cast<long>(begin), SEEK_SET);
+    buffer_.clear();
+    window_ = std::string_view();
+    file_remaining_ = end - begin;
+    eof_ = file_remaining_ == 0;
+  } else {
+    lines_before =
+        static_cast<size_t>(std::count(memory_.begin() + static_cast<long>(data_start),
+                                       memory_.begin() + static_cast<long>(begin), '\n'));
+    memory_ = memory_.substr(0, end);
+    memory_pos_ = begin;
+    window_ = memory_.substr(begin, 0);
+    eof_ = begin == end;
+  }
+  line_ += lines_before;
+  records_ += lines_before;
+  consumed_total_ = begin;
+  if (!eof_) fill_window();
 }
 
 void CsvReader::read_header() {

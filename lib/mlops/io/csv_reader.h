@@ -52,11 +52,14 @@ class CsvReader {
   void start();
   bool fill_window();
   void read_header();
+  void seek_to_shard();
+  size_t line_start_at_or_after(size_t offset);
   void infer_types();
 
   ReadOptions options_;
   std::FILE* file_ = nullptr;
   std::string_view memory_;  // in-memory input, when not reading a file
+  size_t file_remaining_ = SIZE_MAX;  // bytes left to read from the file (a shard's end)
   size_t memory_pos_ = 0;
   size_t window_bytes_;
   std::string buffer_;       // window storage when reading a file

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 
@@ -137,6 +138,33 @@ void write_file_atomic(const std::string& path, std::string_view contents) {
   AtomicFile file(path);
   file.write(contents);
   file.commit();
+}
+
+}  // namespace mlops
+
+namespace mlops {
+
+void copy_file_atomic(const std::string& from, const std::string& to) {
+  const std::string temp = to + ".tmp-" + std::to_string(::getpid());
+  std::error_code error;
+  // Clean parts are immutable and outputs are only ever replaced by rename, so a hard link is
+  // a safe copy that costs no I/O; across file systems it falls back to copying.
+  std::filesystem::remove(temp, error);
+  if (::link(from.c_str(), temp.c_str()) == 0) {
+    std::filesystem::rename(temp, to, error);
+    if (error) throw IoError("cannot rename '{}' to '{}': {}", temp, to, error.message());
+    return;
+  }
+  std::filesystem::copy_file(from, temp, std::filesystem::copy_options::overwrite_existing, error);
+  if (error) throw IoError("cannot copy '{}' to '{}': {}", from, temp, error.message());
+  const int fd = ::open(temp.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    if (fd >= 0) ::close(fd);
+    throw IoError("cannot sync '{}': {}", temp, std::strerror(errno));
+  }
+  ::close(fd);
+  std::filesystem::rename(temp, to, error);
+  if (error) throw IoError("cannot rename '{}' to '{}': {}", temp, to, error.message());
 }
 
 }  // namespace mlops

@@ -41,5 +41,8 @@ class AtomicFile {
 
 /// Writes the whole contents atomically.
 void write_file_atomic(const std::string& path, std::string_view contents);
+/// Copies a file to `to` atomically: a hard link when on the same file system (outputs are only
+/// ever replaced by rename, so sharing the inode is safe), else a synced copy.
+void copy_file_atomic(const std::string& from, const std::string& to);
 
 }  // namespace mlops

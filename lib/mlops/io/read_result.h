@@ -28,6 +28,11 @@ struct ReadOptions {
   std::vector<ColumnDecl> declared;
   /// Field texts read as null in addition to the empty field (e.g. "NA").
   std::vector<std::string> null_values;
+  /// CSV only: read only shard `shard_index` of `shard_count`: the records whose line starts in
+  /// the shard's byte range [size*K/N, size*(K+1)/N) of the file. Shards are contiguous, so
+  /// they concatenate to the whole input (records must not hold newlines inside quotes).
+  size_t shard_index = 0;
+  size_t shard_count = 1;
 };
 
 /// One record that could not be typed, kept with where it came from and why.

@@ -3,12 +3,12 @@
 namespace mlops {
 
 std::optional<DriftAccumulator> take_scored_drift(std::optional<Contract>& contract,
-                                                  const RunPaths& paths) {
+                                                  const std::string& model_dir) {
   if (!contract || !contract->drift) return std::nullopt;
   DriftRule rule = std::move(*contract->drift);
   contract->drift.reset();
   const std::string reference =
-      rule.reference.empty() ? paths.train_dir() + "/profile.json" : rule.reference;
+      rule.reference.empty() ? model_dir + "/profile.json" : rule.reference;
   return DriftAccumulator(std::move(rule), load_profile(reference));
 }
 

@@ -10,11 +10,11 @@
 namespace mlops {
 
 /// Takes the drift section out of the predict contract (the rest of it checks the predictions)
-/// and readies it against `drift.reference`, or the run's train/profile.json by default.
+/// and readies it against `drift.reference`, or the scoring model's profile.json by default.
 /// nullopt when the contract has no drift section. Throws IoError / DataError for an
 /// unreadable profile.
 std::optional<DriftAccumulator> take_scored_drift(std::optional<Contract>& contract,
-                                                  const RunPaths& paths);
+                                                  const std::string& model_dir);
 /// The drift checks as a report of stage predict, named "<contract> (drift of scored
 /// features)".
 ContractReport scored_drift_report(const DriftAccumulator& drift, const Contract& contract,

@@ -1,19 +1,25 @@
-// batch-predict: streams the input in batches (a CSV window at a time), scores each with the
-// saved feature state and model, and appends the predictions to a file that appears only when
-// all are written. Peak memory is one batch, whatever the input size.
+// batch-predict: scores with the registered model behind predict.model (default the champion),
+// streaming the input in batches (a CSV window at a time), appending the predictions to a file
+// that appears only when all are written and logging each to the evaluation store. Peak memory
+// is one batch, whatever the input size.
 
 #include <fmt/format.h>
 
+#include "mlops/core/error.h"
 #include "mlops/core/log.h"
 #include "mlops/core/time.h"
 #include "mlops/ingest/file_source.h"
 #include "mlops/ingest/quarantine.h"
 #include "mlops/io/csv_reader.h"
+#include "mlops/io/file.h"
 #include "mlops/io/table_file.h"
+#include "mlops/pipeline/model_registration.h"
 #include "mlops/pipeline/scored_drift.h"
 #include "mlops/pipeline/stages.h"
 #include "mlops/pipeline/streaming_contract.h"
 #include "mlops/predict/batch_predict.h"
+#include "mlops/predict/evaluation_store.h"
+#include "mlops/predict/prediction_log.h"
 
 namespace mlops {
 
@@ -40,40 +46,90 @@ Table empty_table(const Schema& schema) {
   return table;
 }
 
+/// Rows [n*K/N, n*(K+1)/N) of a table read whole: contiguous, so shards concatenate in order.
+Table shard_rows(const Table& table, size_t index, size_t count) {
+  if (count <= 1) return table;
+  const size_t rows = table.num_rows();
+  std::vector<size_t> keep;
+  for (size_t row = rows * index / count; row < rows * (index + 1) / count; ++row) {
+    keep.push_back(row);
+  }
+  return table.take(keep);
+}
+
+/// The registered version predict.model names, loaded for scoring.
+ScoringModel load_registered_model(const Workflow& workflow, nlohmann::json& details) {
+  std::unique_ptr<ModelRegistry> registry = open_registry(workflow.settings);
+  const ModelVersion version =
+      resolve_model_version(*registry, workflow.registry.model, workflow.predict.model);
+  details["model"] = workflow.registry.model;
+  details["model_reference"] = workflow.predict.model;
+  details["model_version"] = fmt::format("v{}", version.version);
+  details["model_dir"] = version.artifact_dir;
+  log_info(fmt::format("predict: scoring with {} v{} ({})", workflow.registry.model,
+                       version.version, workflow.predict.model),
+           {{"trained_by_run", version.run_id}});
+  return load_scoring_model(version.artifact_dir, fmt::format("v{}", version.version));
+}
+
+int64_t scored_at_micros(const PredictSpec& predict) {
+  // Whole seconds: the same instant for every row of the run, and cheap to write.
+  if (predict.scored_at.empty()) return now_micros() / 1'000'000 * 1'000'000;
+  return *parse_timestamp(predict.scored_at);  // checked when the config was read
+}
+
 }  // namespace
 
 StageRecord run_predict_stage(RunContext& run) {
-  run.require_stage(Stage::kTrain, Stage::kPredict);
   const Workflow& workflow = run.workflow();
+  const PredictSpec& spec = workflow.predict;
   const RunPaths& paths = run.paths();
   StageRecord record;
 
   // The run's clean table is typed by its sidecar; new data exactly like training data, with
   // records that cannot be typed quarantined.
-  const bool own_table = workflow.predict.input.empty();
-  const std::string input_path = own_table ? paths.clean_table() : workflow.predict.input;
+  const bool own_table = spec.input.empty();
+  if (own_table) run.require_stage(Stage::kIngest, Stage::kPredict);
+  const std::string input_path = own_table ? paths.clean_table() : spec.input;
   record.inputs.push_back(input_path);
-  ScoringModel model = load_scoring_model(paths.train_dir());
-  record.inputs.push_back(paths.train_dir() + "/model.json");
+  ScoringModel model = load_registered_model(workflow, record.details);
+  record.inputs.push_back(model.dir + "/model.json");
 
-  // Whole seconds: the same instant for every row of the run, and cheap to write.
-  const int64_t scored_at = now_micros() / 1'000'000 * 1'000'000;
+  const int64_t scored_at = scored_at_micros(spec);
   TableWriter writer(paths.predictions());
   std::vector<BadRecord> bad;
   std::optional<Contract> declared;
   if (auto it = workflow.contracts.find("predict"); it != workflow.contracts.end()) {
     declared = load_contract(it->second, "predict");
   }
-  std::optional<DriftAccumulator> drift = take_scored_drift(declared, paths);
+  std::optional<DriftAccumulator> drift = take_scored_drift(declared, model.dir);
+
+  // Every prediction goes to the evaluation store, keyed by the id columns, so labels that
+  // arrive later can be joined (`mlops evaluate`).
+  std::unique_ptr<EvaluationStore> evaluation;
+  if (spec.log_predictions && !spec.id_columns.empty()) {
+    evaluation = open_sqlite_evaluation_store(workflow.settings.store_path);
+  } else if (spec.log_predictions) {
+    log_warn("predict: predictions are not logged for evaluation: set predict.id_columns",
+             {{"workflow", workflow.name}});
+  }
+  const bool need_features = drift.has_value() || evaluation != nullptr;
+
   StreamingContract builtin_check("predict"), declared_check("predict");
   size_t input_rows = 0;
   auto score = [&](const Table& batch) {
     Table features;
-    Table predictions = score_table(batch, model, workflow.predict.id_columns, scored_at,
-                                    drift ? &features : nullptr);
+    Table predictions =
+        score_table(batch, model, spec.id_columns, scored_at, need_features ? &features : nullptr);
     builtin_check.add(builtin_predict_contract(predictions), predictions);
     if (declared) declared_check.add(*declared, predictions);
     if (drift) drift->add(features);
+    if (evaluation) {
+      evaluation->log_predictions(
+          workflow.registry.model, model.version, run.run_id(), scored_at,
+          prediction_log_rows(predictions, features, model.features.feature_names(),
+                              spec.id_columns));
+    }
     writer.write(predictions);
     input_rows += batch.num_rows();
   };
@@ -91,6 +147,8 @@ StageRecord run_predict_stage(RunContext& run) {
       options.null_values = workflow.ingest.null_values;
       options.delimiter = format == "tsv" ? '\t' : ',';
     }
+    options.shard_index = spec.shard_index;
+    options.shard_count = spec.shard_count;
     CsvReader reader(input_path, options, kWindowBytes);
     Table batch;
     bool any = false;
@@ -100,14 +158,18 @@ StageRecord run_predict_stage(RunContext& run) {
     }
     if (!any) score(empty_table(reader.schema()));
   } else if (own_table) {
-    score(read_table(input_path));
+    score(shard_rows(read_table(input_path), spec.shard_index, spec.shard_count));
   } else {
     ReadResult result = read_with_schema(input_path, workflow.ingest);
     bad = std::move(result.bad);
-    score(result.table);
+    score(shard_rows(result.table, spec.shard_index, spec.shard_count));
   }
   writer.commit();
   record.outputs.push_back(paths.predictions());
+  if (!spec.output.empty()) {
+    copy_file_atomic(paths.predictions(), spec.output);
+    record.outputs.push_back(spec.output);
+  }
   if (!own_table || !bad.empty()) {
     write_quarantine(bad, paths.predict_quarantine());
     record.outputs.push_back(paths.predict_quarantine());
@@ -119,7 +181,11 @@ StageRecord run_predict_stage(RunContext& run) {
 
   record.rows = writer.rows();
   record.columns = writer.schema().size();
-  record.details = {{"model_version", model.version}, {"input_rows", input_rows}};
+  record.details["input_rows"] = input_rows;
+  record.details["logged_for_evaluation"] = evaluation != nullptr;
+  if (spec.shard_count > 1) {
+    record.details["shard"] = fmt::format("{}/{}", spec.shard_index, spec.shard_count);
+  }
   ContractReport builtin = builtin_check.report("built-in predict");
   CheckResult count;
   count.check = "row_count";

@@ -10,6 +10,7 @@
 #include "mlops/io/table_file.h"
 #include "mlops/model/matrix.h"
 #include "mlops/model/trainer.h"
+#include "mlops/pipeline/model_registration.h"
 #include "mlops/pipeline/stages.h"
 #include "mlops/pipeline/training_split.h"
 
@@ -116,6 +117,12 @@ StageRecord run_train_stage(RunContext& run) {
   record.details["importance"] = importance;
   record.contracts.push_back(check_training(result));
   check_declared_contract(run, Stage::kTrain, features, record);
+  // Only a model that passed its contracts becomes a registered version.
+  bool passed = true;
+  for (const auto& report : record.contracts) passed = passed && report.passed();
+  if (passed) {
+    record.details["registry"] = register_trained_model(run, result.holdout_metrics, meta);
+  }
   return record;
 }
 

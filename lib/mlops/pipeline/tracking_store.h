@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-struct sqlite3;
+#include "mlops/io/sqlite_db.h"
 
 namespace mlops {
 
@@ -25,10 +25,6 @@ class TrackingStore {
  public:
   /// Opens (creating) the database; throws IoError naming the path.
   explicit TrackingStore(const std::string& path);
-  ~TrackingStore();
-  TrackingStore(const TrackingStore&) = delete;
-  TrackingStore& operator=(const TrackingStore&) = delete;
-
   /// Inserts or updates the run's row.
   void upsert_run(const RunRow& run);
   void set_metrics(const std::string& run_id, const std::map<std::string, double>& metrics);
@@ -37,10 +33,7 @@ class TrackingStore {
   std::optional<RunRow> find_run(const std::string& run_id);
 
  private:
-  void exec(const std::string& sql);
-
-  std::string path_;
-  sqlite3* db_ = nullptr;
+  SqliteDb db_;
 };
 
 }  // namespace mlops

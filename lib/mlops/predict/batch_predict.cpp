@@ -10,7 +10,7 @@
 
 namespace mlops {
 
-ScoringModel load_scoring_model(const std::string& train_dir) {
+ScoringModel load_scoring_model(const std::string& train_dir, const std::string& version) {
   const std::string meta_path = train_dir + "/model_meta.json";
   nlohmann::json meta;
   try {
@@ -22,7 +22,8 @@ ScoringModel load_scoring_model(const std::string& train_dir) {
                       Booster::load(train_dir + "/model.json"),
                       TreeEnsemble::load(train_dir + "/model.json"),
                       task_for_objective(meta.at("objective").get<std::string>()),
-                      meta.value("run_id", std::string())};
+                      version.empty() ? meta.value("run_id", std::string()) : version,
+                      train_dir};
 }
 
 Table score_table(const Table& input, const ScoringModel& model,

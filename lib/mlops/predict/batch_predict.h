@@ -20,12 +20,14 @@ struct ScoringModel {
   /// The same trees compiled for fast scoring, when the model allows (else the booster scores).
   std::optional<TreeEnsemble> trees;
   Task task;
-  std::string version;  // the run id that trained it
+  std::string version;  // written to every prediction: the registry version ("v3")
+  std::string dir;      // where it was loaded from (profile.json for drift lives there too)
 };
 
-/// Loads model.json, feature_state.json and model_meta.json from a train output directory.
-/// Throws IoError / ModelError naming the missing or unreadable file.
-ScoringModel load_scoring_model(const std::string& train_dir);
+/// Loads model.json, feature_state.json and model_meta.json from a model directory (a
+/// registered version's, or a run's train/). `version` labels its predictions; default the
+/// id of the run that trained it. Throws IoError / ModelError naming the unreadable file.
+ScoringModel load_scoring_model(const std::string& model_dir, const std::string& version = "");
 
 /// Scores every row of `input`. Output columns: the id columns, `prediction` (class name for
 /// classification, value for regression), `probability` (binary: of the positive class) or

@@ -1,0 +1,89 @@
+#include "mlops/pipeline/model_registration.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "mlops/core/log.h"
+#include "mlops/model/promotion.h"
+#include "mlops/model/task.h"
+#include "mlops/pipeline/run_context.h"
+
+namespace mlops {
+
+namespace {
+
+constexpr const char* kChampion = "champion";
+constexpr const char* kChallenger = "challenger";
+
+nlohmann::json metrics_json(const std::map<std::string, double>& metrics) {
+  nlohmann::json json = nlohmann::json::object();
+  for (const auto& [name, value] : metrics) {
+    json[name] = std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
+  }
+  return json;
+}
+
+}  // namespace
+
+std::unique_ptr<ModelRegistry> open_registry(const Settings& settings) {
+  const auto parent = std::filesystem::path(settings.store_path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent);
+  return open_sqlite_registry(settings.store_path, settings.models_dir);
+}
+
+nlohmann::json register_trained_model(const RunContext& run,
+                                      const std::map<std::string, double>& holdout_metrics,
+                                      const nlohmann::json& lineage) {
+  const Workflow& workflow = run.workflow();
+  const std::string& model = workflow.registry.model;
+  std::unique_ptr<ModelRegistry> registry = open_registry(workflow.settings);
+
+  std::optional<ModelVersion> champion;
+  const auto aliases = registry->aliases(model);
+  if (auto it = aliases.find(kChampion); it != aliases.end()) {
+    champion = registry->find_version(model, it->second);
+  }
+  const GateSpec gate{workflow.registry.gate_metric, workflow.registry.gate_min_delta};
+  const Task task = task_for_objective(workflow.train.objective);
+  // Decided before registering, so a misnamed gate metric registers nothing.
+  const GateDecision decision = decide_promotion(
+      gate, task, holdout_metrics, champion ? std::optional(champion->metrics) : std::nullopt);
+
+  const ModelVersion version = registry->register_version(
+      model, run.run_id(), run.paths().train_dir(), holdout_metrics, lineage);
+  const char* alias = decision.promote ? kChampion : kChallenger;
+  registry->set_alias(model, alias, version.version, "gate", decision.reason);
+  if (decision.promote) {
+    log_info(fmt::format("registry: {} v{} promoted to champion", model, version.version),
+             {{"reason", decision.reason}});
+  } else {
+    log_warn(
+        fmt::format("registry: {} v{} is the challenger, not promoted", model, version.version),
+        {{"reason", decision.reason},
+         {"champion", fmt::format("v{}", champion ? champion->version : 0)}});
+  }
+
+  nlohmann::json held = nlohmann::json::array();
+  for (const auto& [name, number] : registry->aliases(model)) {
+    if (number == version.version) held.push_back(name);
+  }
+  nlohmann::json previous = nullptr;
+  if (champion) {
+    previous = {{"version", champion->version}, {"metrics", metrics_json(champion->metrics)}};
+  }
+  return {{"model", model},
+          {"version", version.version},
+          {"artifact_dir", version.artifact_dir},
+          {"aliases", held},
+          {"previous_champion", previous},
+          {"gate",
+           {{"passed", decision.promote},
+            {"metric", decision.metric},
+            {"candidate", decision.candidate},
+            {"champion", decision.champion ? nlohmann::json(*decision.champion) : nullptr},
+            {"min_delta", gate.min_delta},
+            {"reason", decision.reason}}}};
+}
+
+}  // namespace mlops
