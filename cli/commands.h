@@ -15,5 +15,7 @@ void setup_export_report(CLI::App& app);
 void setup_run(CLI::App& app);
 void setup_config(CLI::App& app);
 void setup_contract(CLI::App& app);
+void setup_models(CLI::App& app);
+void setup_evaluate(CLI::App& app);
 
 }  // namespace mlops::cli

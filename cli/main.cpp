@@ -56,6 +56,8 @@ int main(int argc, char** argv) {
   mlops::cli::setup_run(app);
   mlops::cli::setup_config(app);
   mlops::cli::setup_contract(app);
+  mlops::cli::setup_models(app);
+  mlops::cli::setup_evaluate(app);
 
   try {
     app.parse(argc, argv);

@@ -51,6 +51,8 @@ class EvaluationStore {
   /// Predictions with a label, the latest prediction per (version, row key).
   virtual std::vector<LabelledPrediction> labelled(const std::string& model) = 0;
   virtual int64_t logged_count(const std::string& model) = 0;
+  /// Stored labels whose row key has at least one logged prediction.
+  virtual int64_t matched_labels(const std::string& model) = 0;
   /// Replaces the metrics of the windows given.
   virtual void save_live_metrics(const std::string& model,
                                  const std::vector<LiveMetric>& metrics) = 0;

@@ -104,6 +104,16 @@ class SqliteEvaluationStore final : public EvaluationStore {
     return query.integer(0);
   }
 
+  int64_t matched_labels(const std::string& model) override {
+    SqliteStatement query(db_,
+                          "SELECT COUNT(*) FROM labels l WHERE l.model = ?1 AND EXISTS (SELECT "
+                          "1 FROM prediction_log p WHERE p.model = l.model AND p.row_key = "
+                          "l.row_key)");
+    query.bind(1, model);
+    query.step();
+    return query.integer(0);
+  }
+
   void save_live_metrics(const std::string& model,
                          const std::vector<LiveMetric>& metrics) override {
     SqliteTransaction transaction(db_);

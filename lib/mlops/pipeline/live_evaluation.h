@@ -1,0 +1,34 @@
+#pragma once
+// `mlops evaluate`: labels that arrive after scoring are stored by row key, joined with the
+// predictions logged in the evaluation store, and turned into live metrics per model version
+// and time window (of scored_at).
+
+#include <string>
+#include <vector>
+
+#include "mlops/config/workflow.h"
+#include "mlops/predict/evaluation_store.h"
+
+namespace mlops {
+
+struct LiveEvaluation {
+  size_t labels_read = 0;           // rows of the labels file with a label
+  size_t labels_matched = 0;        // stored labels (all files so far) whose key was scored
+  size_t joined = 0;                // labelled predictions evaluated (all versions)
+  std::vector<LiveMetric> metrics;  // this evaluation's windows, and "all" per version
+};
+
+/// Reads the labels file (CSV, TSV, JSON, JSON Lines; the id columns of predict.id_columns and
+/// the label as featurize.label defines it, a column or an expression of columns), stores the
+/// labels and recomputes the live metrics of every version. `window` is 1h, 1d, 7d or 30d.
+/// Throws ConfigError without predict.id_columns, DataError naming a missing column.
+LiveEvaluation evaluate_labels(const Workflow& workflow, const std::string& labels_path,
+                               const std::string& window);
+
+/// A table for the terminal: version, window start, rows and each metric.
+std::string format_live_metrics(const std::vector<LiveMetric>& metrics);
+
+/// Window length in microseconds for 1h, 1d, 7d, 30d; throws ConfigError otherwise.
+int64_t window_micros(const std::string& window);
+
+}  // namespace mlops
