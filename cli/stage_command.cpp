@@ -8,8 +8,9 @@
 namespace mlops::cli {
 
 CLI::App* add_stage_command(CLI::App& app, Stage stage, const std::string& name,
-                            const std::string& description, std::function<bool()> alternative) {
-  auto options = std::make_shared<CommonOptions>();
+                            const std::string& description, std::function<bool()> alternative,
+                            std::shared_ptr<CommonOptions> options) {
+  if (!options) options = std::make_shared<CommonOptions>();
   CLI::App* command = app.add_subcommand(name, description);
   add_common_options(*command, *options);
   add_run_option(*command, *options);
@@ -17,8 +18,11 @@ CLI::App* add_stage_command(CLI::App& app, Stage stage, const std::string& name,
     if (alternative && alternative()) return;
     Workflow workflow = load_single_workflow(to_load_options(*options));
     configure_logging(workflow.settings.log_format, workflow.settings.log_level);
-    // ingest starts a new run unless --run names one; later stages work in the latest run.
-    RunContext run = stage == Stage::kIngest && options->run_id.empty()
+    // ingest, and batch-predict of a given input (a scoring job), start a new run unless
+    // --run names one; other stages work in the latest run.
+    const bool starts_run =
+        stage == Stage::kIngest || (stage == Stage::kPredict && !workflow.predict.input.empty());
+    RunContext run = starts_run && options->run_id.empty()
                          ? RunContext::start(workflow)
                          : RunContext::open(workflow, options->run_id);
     execute_stage(run, stage);

@@ -12,7 +12,10 @@ namespace mlops::cli {
 
 /// Adds a subcommand that runs `stage` alone. When `alternative` is given and returns true,
 /// it has handled the command itself (validate's file mode) and the stage does not run.
+/// `options`, when given, is the command's option set, so the caller can add flags that
+/// become `--set` overrides.
 CLI::App* add_stage_command(CLI::App& app, Stage stage, const std::string& name,
-                            const std::string& description, std::function<bool()> alternative = {});
+                            const std::string& description, std::function<bool()> alternative = {},
+                            std::shared_ptr<CommonOptions> options = nullptr);
 
 }  // namespace mlops::cli

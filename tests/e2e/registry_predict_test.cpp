@@ -1,0 +1,257 @@
+// The registry, batch-predict and the evaluation store end to end on real flights
+// (tests/fixtures, with a flight_id added): the promotion gate keeps a worse challenger out,
+// rollback restores the previous champion, shards concatenate to the unsharded output, the
+// streamed output has one row per input row, and labels joined after the fact give the metric
+// computed here from the files.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+#include <sstream>
+
+#include "cli_runner.h"
+
+namespace mlops::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// The fixture with a unique flight_id first, so predictions and labels can be joined.
+std::string with_ids(const std::string& fixture, const std::string& prefix) {
+  std::istringstream in(slurp(MLOPS_SOURCE_DIR "/tests/fixtures/" + fixture));
+  std::string line, out;
+  std::getline(in, line);
+  out = "flight_id," + line + "\n";
+  for (size_t row = 0; std::getline(in, line); ++row) {
+    out += prefix + std::to_string(row) + "," + line + "\n";
+  }
+  return out;
+}
+
+std::string workflow_yaml(const std::string& data) {
+  return R"(name: flight-registry
+ingest:
+  source: {type: file, path: ")" +
+         data + R"("}
+  schema: {flight_id: string, date: timestamp, delay: int64, distance: int64, origin: string, destination: string}
+featurize:
+  transforms:
+    - {type: datetime_parts, column: date, parts: [hour, day_of_week]}
+    - {type: log1p, column: distance, name: log_distance}
+    - {type: category_codes, columns: [origin, destination], k: 20}
+  label: {name: delayed, expr: "delay > 15"}
+  drop: [flight_id]
+train:
+  objective: binary:logistic
+  rounds: 30
+  split: {type: random, holdout: 0.25}
+  params: {max_depth: 4, eta: 0.3, nthread: 1}
+predict:
+  id_columns: [flight_id]
+)";
+}
+
+/// CSV rows (header excluded) as lines.
+std::vector<std::string> data_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) lines.push_back(line);
+  return lines;
+}
+
+std::vector<std::string> split_csv(const std::string& line) {
+  std::vector<std::string> fields;
+  std::stringstream in(line);
+  std::string field;
+  while (std::getline(in, field, ',')) fields.push_back(field);
+  return fields;
+}
+
+class RegistryPredict : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_.write("jan.csv", with_ids("flights-2001-01.csv", "jan-"));
+    dir_.write("jun.csv", with_ids("flights-2001-06.csv", "jun-"));
+    workflow_ = dir_.write("flights.yaml", workflow_yaml(dir_.file("jan.csv")));
+  }
+  CliResult mlops(const std::string& args) {
+    return run_mlops(args + " --workflow " + workflow_ + " --set runs_dir=" + dir_.file("runs"),
+                     dir_);
+  }
+  nlohmann::json models() {
+    CliResult result = mlops("models list flight-registry --format json");
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    return nlohmann::json::parse(result.out);
+  }
+  /// alias -> version from `models list`.
+  std::map<std::string, int> aliases() {
+    std::map<std::string, int> held;
+    for (const auto& version : models()) {
+      for (const auto& alias : version["aliases"]) held[alias] = version["version"];
+    }
+    return held;
+  }
+  fs::path latest_run() {
+    fs::path latest;
+    for (const auto& entry : fs::directory_iterator(dir_.file("runs"))) {
+      if (entry.is_directory() && entry.path() > latest) latest = entry.path();
+    }
+    return latest;
+  }
+  nlohmann::json latest_manifest() { return read_json(latest_run() / "manifest.json"); }
+  TempDir dir_;
+  std::string workflow_;
+};
+
+TEST_F(RegistryPredict, WorseChallengerIsNotPromotedAndChampionKeepsScoring) {
+  ASSERT_EQ(mlops("run").exit_code, 0);
+  CliResult weak = mlops("run --set train.rounds=1 --set train.params.max_depth=1");
+  ASSERT_EQ(weak.exit_code, 0) << weak.err;
+  EXPECT_NE(weak.err.find("v2 is the challenger, not promoted"), std::string::npos) << weak.err;
+
+  const nlohmann::json manifest = latest_manifest();
+  const auto& registry = manifest["stages"]["train"]["details"]["registry"];
+  EXPECT_EQ(registry["version"], 2);
+  EXPECT_EQ(registry["gate"]["passed"], false);
+  EXPECT_EQ(registry["gate"]["metric"], "auc");
+  EXPECT_LT(registry["gate"]["candidate"].get<double>(),
+            registry["gate"]["champion"].get<double>());
+  EXPECT_EQ(registry["previous_champion"]["version"], 1);
+  EXPECT_EQ(aliases(), (std::map<std::string, int>{{"champion", 1}, {"challenger", 2}}));
+  // The run scored with the champion, not with the model it just trained.
+  EXPECT_EQ(manifest["stages"]["predict"]["details"]["model_version"], "v1");
+  const std::string predictions = slurp(latest_run() / "predict" / "predictions.csv");
+  EXPECT_NE(data_lines(predictions).front().find(",v1,"), std::string::npos);
+}
+
+TEST_F(RegistryPredict, BetterVersionIsPromotedAndRollbackRestoresThePreviousChampion) {
+  ASSERT_EQ(mlops("run --set train.rounds=1 --set train.params.max_depth=1").exit_code, 0);
+  ASSERT_EQ(mlops("run").exit_code, 0);
+  EXPECT_EQ(aliases()["champion"], 2);
+  EXPECT_EQ(latest_manifest()["stages"]["predict"]["details"]["model_version"], "v2");
+
+  CliResult rollback = mlops("models rollback flight-registry");
+  ASSERT_EQ(rollback.exit_code, 0) << rollback.err;
+  EXPECT_EQ(rollback.out, "flight-registry: champion v2 -> v1\n");
+  EXPECT_EQ(aliases()["champion"], 1);
+  // Nothing older to go back to: v2 lost the alias to a rollback.
+  CliResult again = mlops("models rollback flight-registry");
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.err.find("no other holder than v1"), std::string::npos) << again.err;
+
+  // The history is append-only and says what happened.
+  CliResult history = mlops("models history flight-registry --alias champion --format json");
+  ASSERT_EQ(history.exit_code, 0) << history.err;
+  const auto changes = nlohmann::json::parse(history.out);
+  ASSERT_EQ(changes.size(), 3u);
+  EXPECT_EQ(changes[2]["action"], "rollback");
+  EXPECT_EQ(changes[2]["previous_version"], 2);
+  EXPECT_EQ(changes[2]["version"], 1);
+
+  // A manual promotion bypasses the gate; batch-predict then scores with it.
+  ASSERT_EQ(mlops("models promote flight-registry 2 --reason 'hotfix'").exit_code, 0);
+  CliResult scored = mlops("batch-predict --input " + dir_.file("jun.csv"));
+  ASSERT_EQ(scored.exit_code, 0) << scored.err;
+  EXPECT_EQ(latest_manifest()["stages"]["predict"]["details"]["model_version"], "v2");
+
+  CliResult diff = mlops("models diff flight-registry 1 2 --format json");
+  ASSERT_EQ(diff.exit_code, 0) << diff.err;
+  const auto changed = nlohmann::json::parse(diff.out)["lineage"];
+  bool rounds_differ = false;
+  for (const auto& entry : changed) rounds_differ = rounds_differ || entry["key"] == "rounds";
+  EXPECT_TRUE(rounds_differ) << diff.out;
+}
+
+TEST_F(RegistryPredict, UnknownVersionNamesWhatExists) {
+  ASSERT_EQ(mlops("run").exit_code, 0);
+  CliResult result = mlops("batch-predict --input " + dir_.file("jun.csv") + " --model v7");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("no version or alias 'v7' (versions v1..v1; aliases: champion=v1)"),
+            std::string::npos)
+      << result.err;
+}
+
+TEST_F(RegistryPredict, ShardsConcatenateToTheUnshardedOutputAndStreamEveryRow) {
+  ASSERT_EQ(mlops("run").exit_code, 0);
+  const std::string fixed = " --scored-at '2026-11-22 10:00:00' --input " + dir_.file("jun.csv");
+  CliResult whole = mlops("batch-predict" + fixed + " --output " + dir_.file("all.csv"));
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+  const std::vector<std::string> expected = data_lines(slurp(dir_.file("all.csv")));
+  EXPECT_EQ(expected.size(), 3008u);  // one prediction per input row
+  EXPECT_EQ(latest_manifest()["stages"]["predict"]["contracts"][0]["checks"][0]["passed"], true);
+
+  std::vector<std::string> concatenated;
+  for (int shard = 0; shard < 3; ++shard) {
+    const std::string output = dir_.file("shard" + std::to_string(shard) + ".csv");
+    CliResult part = mlops("batch-predict" + fixed + " --shard " + std::to_string(shard) +
+                           "/3 --output " + output);
+    ASSERT_EQ(part.exit_code, 0) << part.err;
+    const std::vector<std::string> lines = data_lines(slurp(output));
+    EXPECT_GT(lines.size(), 900u);
+    EXPECT_LT(lines.size(), 1100u);
+    concatenated.insert(concatenated.end(), lines.begin(), lines.end());
+  }
+  EXPECT_EQ(concatenated, expected);
+
+  CliResult bad = mlops("batch-predict --shard 3/3 --input " + dir_.file("jun.csv"));
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("predict.shard"), std::string::npos) << bad.err;
+}
+
+TEST_F(RegistryPredict, LabelsJoinedAfterTheFactGiveTheExpectedMetric) {
+  ASSERT_EQ(mlops("run").exit_code, 0);
+  CliResult scored =
+      mlops("batch-predict --input " + dir_.file("jun.csv") +
+            " --scored-at '2026-11-20 08:00:00' --output " + dir_.file("scored.csv"));
+  ASSERT_EQ(scored.exit_code, 0) << scored.err;
+
+  // Labels for every other June flight arrive later: flight_id and the delay itself.
+  std::map<std::string, bool> delayed;
+  std::string labels = "flight_id,delay\n";
+  const auto june = data_lines(slurp(dir_.file("jun.csv")));
+  for (size_t row = 0; row < june.size(); row += 2) {
+    const auto fields = split_csv(june[row]);
+    labels += fields[0] + "," + fields[2] + "\n";
+    delayed[fields[0]] = std::stoi(fields[2]) > 15;
+  }
+  dir_.write("labels.csv", labels);
+
+  // The expected accuracy and log loss, from the scored file and the labels.
+  size_t correct = 0, rows = 0;
+  double log_loss = 0;
+  for (const auto& line : data_lines(slurp(dir_.file("scored.csv")))) {
+    const auto fields = split_csv(line);  // flight_id, prediction, probability, version, at
+    auto it = delayed.find(fields[0]);
+    if (it == delayed.end()) continue;
+    const double p = std::clamp(std::stod(fields[2]), 1e-15, 1 - 1e-15);
+    correct += (fields[1] == "true") == it->second;
+    log_loss -= it->second ? std::log(p) : std::log(1 - p);
+    ++rows;
+  }
+  ASSERT_EQ(rows, 1504u);
+
+  CliResult evaluated = mlops("evaluate --labels " + dir_.file("labels.csv") + " --format json");
+  ASSERT_EQ(evaluated.exit_code, 0) << evaluated.err;
+  const auto result = nlohmann::json::parse(evaluated.out);
+  EXPECT_EQ(result["labels_read"], 1504);
+  std::map<std::string, double> day, all;
+  for (const auto& metric : result["metrics"]) {
+    ASSERT_EQ(metric["model_version"], "v1");
+    ASSERT_EQ(metric["rows"], 1504);
+    auto& into = metric["window"] == "all" ? all : day;
+    into[metric["metric"]] = metric["value"];
+    if (metric["window"] != "all") {
+      EXPECT_EQ(metric["window_start"], "2026-11-20T00:00:00Z");
+    }
+  }
+  EXPECT_NEAR(day["accuracy"], static_cast<double>(correct) / rows, 1e-9);
+  EXPECT_NEAR(day["logloss"], log_loss / rows, 1e-6);
+  EXPECT_EQ(day, all);
+  EXPECT_TRUE(day.count("auc"));
+}
+
+}  // namespace
+}  // namespace mlops::testing
