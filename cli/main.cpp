@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
   mlops::cli::setup_run(app);
   mlops::cli::setup_config(app);
   mlops::cli::setup_contract(app);
+  mlops::cli::setup_init(app);
 
   try {
     app.parse(argc, argv);
