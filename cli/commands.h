@@ -17,5 +17,6 @@ void setup_config(CLI::App& app);
 void setup_contract(CLI::App& app);
 void setup_models(CLI::App& app);
 void setup_evaluate(CLI::App& app);
+void setup_init(CLI::App& app);
 
 }  // namespace mlops::cli

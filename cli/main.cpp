@@ -58,6 +58,7 @@ int main(int argc, char** argv) {
   mlops::cli::setup_contract(app);
   mlops::cli::setup_models(app);
   mlops::cli::setup_evaluate(app);
+  mlops::cli::setup_init(app);
 
   try {
     app.parse(argc, argv);

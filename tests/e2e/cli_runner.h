@@ -1,5 +1,6 @@
 #pragma once
-// Runs the built `mlops` binary from the repository root and captures what it printed.
+// Runs the built `mlops` binary (from the repository root or another directory) and captures
+// what it printed.
 
 #include <sys/wait.h>
 
@@ -31,18 +32,25 @@ inline nlohmann::json read_json(const std::filesystem::path& path) {
   return nlohmann::json::parse(slurp(path));
 }
 
-/// Runs `mlops <args>` with the repository root as working directory (`args` is shell text).
-inline CliResult run_mlops(const std::string& args, const TempDir& scratch,
-                           const std::string& env_prefix = "") {
+/// Runs `mlops <args>` with `cwd` as working directory (`args` is shell text); stdout and
+/// stderr go through files in `scratch`.
+inline CliResult run_mlops_in(const std::string& cwd, const std::string& args,
+                              const TempDir& scratch, const std::string& env_prefix = "") {
   const std::string out = scratch.file("stdout.txt"), err = scratch.file("stderr.txt");
-  const std::string command = "cd '" MLOPS_SOURCE_DIR "' && " + env_prefix +
-                              " '" MLOPS_BINARY "' " + args + " > '" + out + "' 2> '" + err + "'";
+  const std::string command = "cd '" + cwd + "' && " + env_prefix + " '" MLOPS_BINARY "' " + args +
+                              " > '" + out + "' 2> '" + err + "'";
   int status = std::system(command.c_str());
   CliResult result;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   result.out = slurp(out);
   result.err = slurp(err);
   return result;
+}
+
+/// Runs `mlops <args>` with the repository root as working directory (`args` is shell text).
+inline CliResult run_mlops(const std::string& args, const TempDir& scratch,
+                           const std::string& env_prefix = "") {
+  return run_mlops_in(MLOPS_SOURCE_DIR, args, scratch, env_prefix);
 }
 
 /// The only run directory under `runs_dir`.
