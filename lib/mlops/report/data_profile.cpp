@@ -1,9 +1,10 @@
 #include "mlops/report/data_profile.h"
 
+#include <xxhash.h>
+
 #include <algorithm>
 #include <cmath>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace mlops {
@@ -50,11 +51,12 @@ void add_numeric_summary(nlohmann::json& out, const Column& column, Values value
 
   // Pass 2: histogram and the squared deviations (exact, no cancellation).
   std::vector<uint64_t> counts(bins, 0);
+  const double per_width = width > 0 ? 1.0 / width : 0;  // a multiply per value, not a divide
   double squares = 0;
   for_each_value(column, values, [&](double v) {
     if (!std::isfinite(v)) return;
     squares += (v - mean) * (v - mean);
-    const size_t bin = width > 0 ? static_cast<size_t>((v - min) / width) : 0;
+    const size_t bin = static_cast<size_t>((v - min) * per_width);
     ++counts[std::min(bin, bins - 1)];
   });
   out["min"] = min;
@@ -64,19 +66,74 @@ void add_numeric_summary(nlohmann::json& out, const Column& column, Values value
   out["histogram"] = {{"edges", edges}, {"counts", counts}};
 }
 
-void add_top_values(nlohmann::json& out, std::unordered_map<std::string_view, uint64_t>& counts,
+/// Counts text values in an open-addressing table (linear probing, at most half full): one
+/// XXH3 hash and mostly one probe per row, several times faster than std::unordered_map on 3M
+/// rows. Views point into the column's own bytes, so no string is built per row.
+class ValueCounter {
+ public:
+  /// Counts `value`. A value first seen when kProfileDistinctCap are already known is not
+  /// stored; returns false then.
+  bool add(std::string_view value) {
+    const uint64_t hash = XXH3_64bits(value.data(), value.size());
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+      Slot& slot = slots_[i];
+      if (slot.count == 0) {
+        if (size_ == kProfileDistinctCap) return false;
+        slot = {hash, value, 1};
+        if (++size_ * 2 > slots_.size()) grow();
+        return true;
+      }
+      if (slot.hash == hash && slot.value == value) {
+        ++slot.count;
+        return true;
+      }
+    }
+  }
+  size_t size() const { return size_; }
+  std::vector<std::pair<std::string_view, uint64_t>> entries() const {
+    std::vector<std::pair<std::string_view, uint64_t>> out;
+    out.reserve(size_);
+    for (const auto& slot : slots_) {
+      if (slot.count) out.emplace_back(slot.value, slot.count);
+    }
+    return out;
+  }
+
+ private:
+  struct Slot {
+    uint64_t hash = 0;
+    std::string_view value;
+    uint64_t count = 0;  // 0: empty
+  };
+  void grow() {
+    std::vector<Slot> old(slots_.size() * 2);
+    old.swap(slots_);
+    const size_t mask = slots_.size() - 1;
+    for (const auto& slot : old) {
+      if (!slot.count) continue;
+      size_t i = slot.hash & mask;
+      while (slots_[i].count) i = (i + 1) & mask;
+      slots_[i] = slot;
+    }
+  }
+
+  std::vector<Slot> slots_ = std::vector<Slot>(256);
+  size_t size_ = 0;
+};
+
+void add_top_values(nlohmann::json& out, std::vector<std::pair<std::string_view, uint64_t>> counts,
                     uint64_t non_null, bool capped) {
-  std::vector<std::pair<std::string_view, uint64_t>> sorted(counts.begin(), counts.end());
-  const size_t top = std::min(kProfileTopValues, sorted.size());
-  std::partial_sort(sorted.begin(), sorted.begin() + static_cast<ptrdiff_t>(top), sorted.end(),
+  const size_t top = std::min(kProfileTopValues, counts.size());
+  std::partial_sort(counts.begin(), counts.begin() + static_cast<ptrdiff_t>(top), counts.end(),
                     [](const auto& a, const auto& b) {
                       return a.second != b.second ? a.second > b.second : a.first < b.first;
                     });
   nlohmann::json listed = nlohmann::json::array();
   uint64_t in_top = 0;
   for (size_t i = 0; i < top; ++i) {
-    listed.push_back({{"value", std::string(sorted[i].first)}, {"count", sorted[i].second}});
-    in_top += sorted[i].second;
+    listed.push_back({{"value", std::string(counts[i].first)}, {"count", counts[i].second}});
+    in_top += counts[i].second;
   }
   out["distinct"] = counts.size();
   out["distinct_capped"] = capped;
@@ -85,23 +142,15 @@ void add_top_values(nlohmann::json& out, std::unordered_map<std::string_view, ui
 }
 
 void add_string_summary(nlohmann::json& out, const Column& column) {
-  // Views point into the column's own bytes: no string is built per row.
-  std::unordered_map<std::string_view, uint64_t> counts;
+  ValueCounter counter;
   bool capped = false;
   uint64_t non_null = 0;
   for (size_t row = 0; row < column.size(); ++row) {
     if (column.is_null(row)) continue;
     ++non_null;
-    const std::string_view value = column.string_at(row);
-    if (auto found = counts.find(value); found != counts.end()) {
-      ++found->second;
-    } else if (counts.size() < kProfileDistinctCap) {
-      counts.emplace(value, 1);
-    } else {
-      capped = true;
-    }
+    capped = !counter.add(column.string_at(row)) || capped;
   }
-  add_top_values(out, counts, non_null, capped);
+  add_top_values(out, counter.entries(), non_null, capped);
 }
 
 void add_bool_summary(nlohmann::json& out, const Column& column) {
@@ -111,10 +160,10 @@ void add_bool_summary(nlohmann::json& out, const Column& column) {
     ++non_null;
     trues += column.bool_at(row);
   }
-  std::unordered_map<std::string_view, uint64_t> counts;
-  if (trues) counts["true"] = trues;
-  if (non_null - trues) counts["false"] = non_null - trues;
-  add_top_values(out, counts, non_null, false);
+  std::vector<std::pair<std::string_view, uint64_t>> counts;
+  if (trues) counts.emplace_back("true", trues);
+  if (non_null - trues) counts.emplace_back("false", non_null - trues);
+  add_top_values(out, std::move(counts), non_null, false);
 }
 
 }  // namespace

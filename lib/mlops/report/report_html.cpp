@@ -33,13 +33,13 @@ body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:1.5re
 h1{font-size:1.6rem;margin:0 0 .3rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #d8dde6;padding-bottom:.3rem}h3{font-size:1rem;margin:1.2rem 0 .4rem}
 nav{margin:.6rem 0 0;font-size:.9rem}nav a{margin-right:.9rem;color:#3b6ea5;text-decoration:none}
 table{border-collapse:collapse;width:100%;font-size:.86rem}th,td{text-align:left;padding:.28rem .5rem;border-bottom:1px solid #eceff4;vertical-align:top}
-th{background:#f4f6fa;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}table.kv th{width:12rem}
+th{background:#f4f6fa;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}table.kv th{width:9rem}
 .ok{color:#1a7f37;font-weight:600}.fail{color:#cf222e;font-weight:600}.warn{color:#9a6700;font-weight:600}
 .better{color:#1a7f37}.worse{color:#cf222e}
 .badge{display:inline-block;padding:.05rem .5rem;border-radius:1rem;font-size:.85rem;font-weight:600;background:#dafbe1;color:#1a7f37}.badge.fail{background:#ffebe9;color:#cf222e}.badge.warn{background:#fff8c5;color:#9a6700}
 .meta{color:#57606a;font-size:.9rem}code{font-size:.82rem;background:#f4f6fa;padding:0 .2rem;word-break:break-all}
 .charts{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start}svg{max-width:100%;height:auto}td svg{display:block}
-.top{font-size:.8rem;color:#424a53}details{margin:.2rem 0}summary{cursor:pointer}
+.top{font-size:.8rem;color:#424a53}th.share{width:22%}.bar{height:.7rem;background:#3b6ea5;border-radius:2px;min-width:1px}details{margin:.2rem 0}summary{cursor:pointer}
 )";
 
 std::string badge(const std::string& status) {
@@ -49,36 +49,45 @@ std::string badge(const std::string& status) {
   return fmt::format(R"(<span class="badge{}">{}</span>)", css, html_escape(status));
 }
 
+/// Two facts per row, so the summary stays short.
 std::string run_section(const json& run) {
+  const std::pair<const char*, const char*> facts[] = {{"workflow", "workflow"},
+                                                       {"run", "run_id"},
+                                                       {"environment", "env"},
+                                                       {"status", "status"},
+                                                       {"started", "started_at"},
+                                                       {"updated", "updated_at"},
+                                                       {"workflow file", "workflow_file"},
+                                                       {"config hash", "config_hash"},
+                                                       {"mlops version", "mlops_version"}};
   std::string html = R"(<table class="kv">)";
-  const std::pair<const char*, const char*> rows[] = {{"workflow", "workflow"},
-                                                      {"run", "run_id"},
-                                                      {"environment", "env"},
-                                                      {"status", "status"},
-                                                      {"started", "started_at"},
-                                                      {"updated", "updated_at"},
-                                                      {"workflow file", "workflow_file"},
-                                                      {"config hash", "config_hash"},
-                                                      {"mlops version", "mlops_version"}};
-  for (const auto& [label, key] : rows) {
-    html += fmt::format("<tr><th>{}</th><td>{}</td></tr>", label, text(run.value(key, json())));
+  for (size_t i = 0; i < std::size(facts); ++i) {
+    html += fmt::format("{}<th>{}</th><td>{}</td>{}", i % 2 == 0 ? "<tr>" : "", facts[i].first,
+                        text(run.value(facts[i].second, json())),
+                        i % 2 == 1 || i + 1 == std::size(facts) ? "</tr>" : "");
   }
   return html + "</table>";
 }
 
 std::string stages_section(const json& stages) {
   std::string html =
-      "<table><tr><th>stage</th><th>status</th><th>seconds</th><th>rows</th><th>columns</th>"
-      "<th>peak memory (MiB)</th></tr>";
+      "<table><tr><th>stage</th><th>status</th><th>seconds</th><th class=\"share\">share of "
+      "time</th><th>rows</th><th>columns</th><th>peak memory (MiB)</th></tr>";
   std::string lineage;
+  auto seconds_of = [](const json& stage) {
+    return stage["seconds"].is_number() ? stage["seconds"].get<double>() : 0.0;
+  };
+  double total = 0;
+  for (const auto& stage : stages) total += seconds_of(stage);
   for (const auto& stage : stages) {
+    // A bar per stage: its share of the run's time.
+    const double share = total > 0 ? seconds_of(stage) / total : 0;
     html += fmt::format(
-        R"(<tr><td>{}</td>{}<td class="num">{:.3f}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{:.1f}</td></tr>)",
-        text(stage["name"]), status_cell(stage.value("status", "")),
-        stage["seconds"].is_number() ? stage["seconds"].get<double>() : 0.0, text(stage["rows"]),
-        text(stage["columns"]), stage.value("peak_rss_mib", 0.0));
+        R"(<tr><td>{}</td>{}<td class="num">{:.3f}</td><td><div class="bar" style="width:{:.1f}%"></div></td><td class="num">{}</td><td class="num">{}</td><td class="num">{:.1f}</td></tr>)",
+        text(stage["name"]), status_cell(stage.value("status", "")), seconds_of(stage), 100 * share,
+        text(stage["rows"]), text(stage["columns"]), stage.value("peak_rss_mib", 0.0));
     if (stage.contains("error")) {
-      html += fmt::format(R"(<tr><td></td><td colspan="5" class="fail">{}</td></tr>)",
+      html += fmt::format(R"(<tr><td></td><td colspan="6" class="fail">{}</td></tr>)",
                           text(stage["error"]));
     }
     for (const char* direction : {"inputs", "outputs"}) {

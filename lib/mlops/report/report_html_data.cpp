@@ -68,12 +68,11 @@ std::string category_cells(const json& column) {
 std::string data_profile_section(const json& profile) {
   if (profile.is_null()) return "";
   std::string html = fmt::format(
-      R"(<p class="meta">The clean table after ingest: {} rows, {} columns{}. Numbers: range, mean, standard deviation and a {}-bin histogram; text: distinct values and the most frequent ones.</p>)",
+      R"(<p class="meta">The clean table after ingest: {} rows, {} columns{}. Numbers: range, mean, standard deviation and a histogram; text: distinct values and the most frequent ones.</p>)",
       text(profile["rows"]), text(profile["columns_total"]),
       profile["columns_total"] != profile["columns"].size()
           ? fmt::format(" (the first {} shown)", profile["columns"].size())
-          : "",
-      20);
+          : "");
   html +=
       "<table><tr><th>column</th><th>type</th><th>nulls</th><th>distinct</th><th>min</th>"
       "<th>max</th><th>mean</th><th>std</th><th>distribution</th></tr>";
