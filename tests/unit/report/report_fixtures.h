@@ -11,6 +11,13 @@ namespace mlops::testing {
 
 inline const char* kHostile = "<script>alert(1)</script>";
 
+/// How many times `part` occurs in `text`.
+inline size_t count_of(const std::string& text, const std::string& part) {
+  size_t count = 0;
+  for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++count;
+  return count;
+}
+
 inline nlohmann::json fixture_check(const std::string& check, const std::string& column,
                                     bool passed, const std::string& severity) {
   return {{"check", check},        {"column", column},

@@ -14,19 +14,13 @@ json full_content(const std::string& title = "Flights <report>") {
   return build_report_content(testing::fixture_inputs(), title);
 }
 
-size_t count_of(const std::string& text, const std::string& part) {
-  size_t count = 0;
-  for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++count;
-  return count;
-}
-
 TEST(ReportHtml, EscapesEveryValueTakenFromData) {
   const std::string html = render_report_html(full_content());
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(html.find("<img"), std::string::npos);
   EXPECT_EQ(html.find("<b>true</b>"), std::string::npos);
   // The category value (data profile), the check's column and the title, escaped.
-  EXPECT_GE(count_of(html, "&lt;script&gt;alert(1)&lt;/script&gt;"), 2u);
+  EXPECT_GE(testing::count_of(html, "&lt;script&gt;alert(1)&lt;/script&gt;"), 2u);
   EXPECT_NE(html.find("<title>Flights &lt;report&gt;</title>"), std::string::npos);
   EXPECT_NE(html.find("a&amp;b&lt;c"), std::string::npos);             // column name
   EXPECT_NE(html.find("dep&lt;hour&gt;"), std::string::npos);          // feature in the SVG chart
@@ -56,7 +50,7 @@ TEST(ReportHtml, HasEverySectionWithChartsAndNoScript) {
   EXPECT_NE(html.find("8 (0.3%)"), std::string::npos);             // nulls with their share
   EXPECT_EQ(html.find("<script"), std::string::npos);
   // The only URL is the SVG namespace: nothing is fetched.
-  EXPECT_EQ(count_of(html, "http"), count_of(html, "http://www.w3.org/2000/svg"));
+  EXPECT_EQ(testing::count_of(html, "http"), testing::count_of(html, "http://www.w3.org/2000/svg"));
 }
 
 TEST(ReportHtml, ColorsDifferencesByWhetherTheMetricImproved) {
@@ -64,7 +58,7 @@ TEST(ReportHtml, ColorsDifferencesByWhetherTheMetricImproved) {
   // auc 0.71 vs baseline 0.62: higher is better; logloss 0.49 vs 0.55: lower is better.
   EXPECT_NE(html.find(R"(<td class="num better">+0.09</td>)"), std::string::npos);
   EXPECT_NE(html.find(R"(<td class="num better">-0.06</td>)"), std::string::npos);
-  EXPECT_EQ(count_of(html, "worse"), 1u);  // only the style rule
+  EXPECT_EQ(testing::count_of(html, "worse"), 1u);  // only the style rule
 }
 
 TEST(ReportHtml, ShowsRegressionPlots) {
@@ -72,7 +66,7 @@ TEST(ReportHtml, ShowsRegressionPlots) {
   inputs.evaluation = testing::fixture_regression_evaluation();
   const std::string html = render_report_html(build_report_content(inputs, "t"));
   EXPECT_NE(html.find("aria-label=\"Predicted vs actual (holdout)\""), std::string::npos);
-  EXPECT_EQ(count_of(html, "<circle"), 3u);
+  EXPECT_EQ(testing::count_of(html, "<circle"), 3u);
   EXPECT_NE(html.find("aria-label=\"Residuals (actual - predicted)\""), std::string::npos);
   EXPECT_EQ(html.find("ROC curve"), std::string::npos);
 }

@@ -3,15 +3,10 @@
 #include <gtest/gtest.h>
 
 #include "mlops/report/html.h"
+#include "report_fixtures.h"
 
 namespace mlops {
 namespace {
-
-size_t count_of(const std::string& text, const std::string& part) {
-  size_t count = 0;
-  for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++count;
-  return count;
-}
 
 TEST(Html, EscapesEveryMarkupCharacter) {
   EXPECT_EQ(html_escape("<a href=\"x\">O'Neil & co</a>"),
@@ -46,7 +41,7 @@ TEST(SvgChart, LineChartDrawsEverySeriesWithTitleLegendAndMarker) {
   EXPECT_EQ(svg.rfind("<svg", 0), 0u);
   EXPECT_NE(svg.find("<title>Loss &lt;by&gt; round</title>"), std::string::npos);
   EXPECT_NE(svg.find("aria-label=\"Loss &lt;by&gt; round\""), std::string::npos);
-  EXPECT_EQ(count_of(svg, "<polyline"), 2u);
+  EXPECT_EQ(testing::count_of(svg, "<polyline"), 2u);
   EXPECT_NE(svg.find(">valid&amp;ation</text>"), std::string::npos);  // legend
   EXPECT_NE(svg.find("best round 2"), std::string::npos);
   EXPECT_EQ(svg.substr(svg.size() - 6), "</svg>");
@@ -64,20 +59,20 @@ TEST(SvgChart, FixedRangesAndTheDiagonal) {
 }
 
 TEST(SvgChart, ScatterHistogramSparklineAndHeatmapDrawOneShapePerValue) {
-  EXPECT_EQ(
-      count_of(svg_scatter_chart({"p", {{1, 1}, {2, 2.5}, {3, 2}}}, {.title = "s"}), "<circle"),
-      3u);
+  EXPECT_EQ(testing::count_of(svg_scatter_chart({"p", {{1, 1}, {2, 2.5}, {3, 2}}}, {.title = "s"}),
+                              "<circle"),
+            3u);
   const std::string histogram = svg_histogram({0, 1, 2, 3}, {5, 0, 2}, {.title = "h"});
-  EXPECT_EQ(count_of(histogram, "<rect"), 3u);
+  EXPECT_EQ(testing::count_of(histogram, "<rect"), 3u);
   EXPECT_NE(histogram.find("<title>[0, 1): 5</title>"), std::string::npos);
   EXPECT_EQ(svg_histogram({0, 1}, {1, 2}, {.title = "mismatch"}), "");
   const std::string spark = svg_sparkline({3, 1}, {"a<b: 3", "c: 1"}, "top values");
-  EXPECT_EQ(count_of(spark, "<rect"), 2u);
+  EXPECT_EQ(testing::count_of(spark, "<rect"), 2u);
   EXPECT_NE(spark.find("<title>a&lt;b: 3</title>"), std::string::npos);
   const std::string heatmap =
       svg_heatmap({"cat", "<dog>"}, {{5, 1}, {2, 7}},
                   {.title = "Confusion", .x_label = "predicted", .y_label = "actual"});
-  EXPECT_EQ(count_of(heatmap, "<rect"), 4u);
+  EXPECT_EQ(testing::count_of(heatmap, "<rect"), 4u);
   EXPECT_NE(heatmap.find("actual &lt;dog&gt;, predicted cat: 2"), std::string::npos);
   EXPECT_EQ(heatmap.find("<dog>"), std::string::npos);
 }
