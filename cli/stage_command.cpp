@@ -26,14 +26,18 @@ CLI::App* add_stage_command(CLI::App& app, Stage stage, const std::string& name,
                          ? RunContext::start(workflow)
                          : RunContext::open(workflow, options->run_id);
     execute_stage(run, stage);
-    const auto& record = run.manifest()["stages"][std::string(stage_name(stage))];
-    fmt::print("{} {} {}: ok ({} rows, {:.3f} s)\n", workflow.name, run.run_id(), stage_name(stage),
-               record.value("rows", 0), record.value("seconds", 0.0));
-    for (const auto& output : record.value("outputs", nlohmann::json::array())) {
-      fmt::print("  {}\n", output.value("path", ""));
-    }
+    print_stage_result(run, stage);
   });
   return command;
+}
+
+void print_stage_result(const RunContext& run, Stage stage) {
+  const auto& record = run.manifest()["stages"][std::string(stage_name(stage))];
+  fmt::print("{} {} {}: ok ({} rows, {:.3f} s)\n", run.workflow().name, run.run_id(),
+             stage_name(stage), record.value("rows", 0), record.value("seconds", 0.0));
+  for (const auto& output : record.value("outputs", nlohmann::json::array())) {
+    fmt::print("  {}\n", output.value("path", ""));
+  }
 }
 
 }  // namespace mlops::cli

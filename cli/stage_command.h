@@ -5,7 +5,7 @@
 #include <functional>
 #include <memory>
 
-#include "mlops/pipeline/stage.h"
+#include "mlops/pipeline/run_context.h"
 #include "options.h"
 
 namespace mlops::cli {
@@ -17,5 +17,7 @@ namespace mlops::cli {
 CLI::App* add_stage_command(CLI::App& app, Stage stage, const std::string& name,
                             const std::string& description, std::function<bool()> alternative = {},
                             std::shared_ptr<CommonOptions> options = nullptr);
+/// Prints "<workflow> <run> <stage>: ok (N rows, S s)" and the paths the stage wrote.
+void print_stage_result(const RunContext& run, Stage stage);
 
 }  // namespace mlops::cli

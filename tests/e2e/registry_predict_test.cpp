@@ -94,10 +94,14 @@ class RegistryPredict : public ::testing::Test {
     }
     return held;
   }
+  /// The most recently started run (run ids sort by second only).
   fs::path latest_run() {
     fs::path latest;
+    int64_t latest_start = -1;
     for (const auto& entry : fs::directory_iterator(dir_.file("runs"))) {
-      if (entry.is_directory() && entry.path() > latest) latest = entry.path();
+      if (!entry.is_directory()) continue;
+      const int64_t start = read_json(entry.path() / "manifest.json")["started_at_us"];
+      if (start > latest_start) latest = entry.path(), latest_start = start;
     }
     return latest;
   }

@@ -25,6 +25,7 @@ struct RunPaths {
   std::string metrics() const { return root + "/metrics.json"; }
   std::string clean_table() const { return stage_dir(Stage::kIngest) + "/clean.csv"; }
   std::string quarantine() const { return stage_dir(Stage::kIngest) + "/quarantine.jsonl"; }
+  std::string data_profile() const { return stage_dir(Stage::kIngest) + "/profile.json"; }
   std::string features() const { return stage_dir(Stage::kFeaturize) + "/features.csv"; }
   std::string feature_state() const { return stage_dir(Stage::kFeaturize) + "/feature_state.json"; }
   std::string validation() const { return stage_dir(Stage::kValidate) + "/contracts.json"; }
@@ -34,6 +35,8 @@ struct RunPaths {
     return stage_dir(Stage::kPredict) + "/quarantine.jsonl";
   }
   std::string report() const { return stage_dir(Stage::kReport) + "/report.html"; }
+  std::string report_markdown() const { return stage_dir(Stage::kReport) + "/report.md"; }
+  std::string report_json() const { return stage_dir(Stage::kReport) + "/report.json"; }
 };
 
 }  // namespace mlops

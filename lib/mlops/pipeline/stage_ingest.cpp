@@ -1,8 +1,12 @@
+#include <chrono>
+
 #include "mlops/core/log.h"
 #include "mlops/ingest/ingest_run.h"
 #include "mlops/ingest/quarantine.h"
+#include "mlops/io/file.h"
 #include "mlops/io/table_file.h"
 #include "mlops/pipeline/stages.h"
+#include "mlops/report/data_profile.h"
 
 namespace mlops {
 
@@ -24,10 +28,15 @@ StageRecord run_ingest_stage(RunContext& run) {
                                                     {"first_reason", bad.front().reason}});
   }
   if (outcome.error) std::rethrow_exception(outcome.error);
+  // The report's data profile: summaries of the clean table, never its rows.
+  const auto profile_start = std::chrono::steady_clock::now();
+  write_file_atomic(paths.data_profile(), profile_data(table).dump() + "\n");
+  const double profile_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - profile_start).count();
 
   StageRecord record;
   record.inputs = outcome.inputs;
-  record.outputs = {paths.clean_table(), paths.quarantine()};
+  record.outputs = {paths.clean_table(), paths.quarantine(), paths.data_profile()};
   record.rows = table.num_rows();
   record.columns = table.num_columns();
   uint64_t read = 0, added = 0, duplicates = 0;
@@ -43,10 +52,15 @@ StageRecord run_ingest_stage(RunContext& run) {
                             {"duplicates", source.duplicates},
                             {"seconds", source.seconds}};
   }
-  record.details = {{"quarantined", bad.size()},   {"read", read},
-                    {"rows_added", added},         {"duplicates", duplicates},
-                    {"table", outcome.main_table}, {"tables", lake.tables()},
-                    {"lake", lake.root()},         {"sources", sources}};
+  record.details = {{"quarantined", bad.size()},
+                    {"read", read},
+                    {"rows_added", added},
+                    {"duplicates", duplicates},
+                    {"table", outcome.main_table},
+                    {"tables", lake.tables()},
+                    {"lake", lake.root()},
+                    {"sources", sources},
+                    {"profile_seconds", profile_seconds}};
 
   // Built-in: ingest produced rows, and every declared column is in the source. A JSON source
   // without a declared key yields an all-null column; that is a missing column, not data.

@@ -1,6 +1,7 @@
 #include "mlops/io/file.h"
 #include "mlops/pipeline/stages.h"
-#include "mlops/report/run_report.h"
+#include "mlops/report/report_content.h"
+#include "mlops/report/report_render.h"
 
 namespace mlops {
 
@@ -9,13 +10,23 @@ StageRecord run_report_stage(RunContext& run) {
   const Workflow& workflow = run.workflow();
   const std::string title =
       workflow.report.title.empty() ? workflow.name + " run report" : workflow.report.title;
-  const std::string html = render_run_report(run.manifest(), title);
+  // One content, three renderings: the page, a CI summary, and the same content as data.
+  const ReportInputs inputs = load_report_inputs(paths.root, run.manifest());
+  const nlohmann::json content = build_report_content(inputs, title);
+  const std::string html = render_report_html(content);
+  const std::string markdown = render_report_markdown(content);
+  const std::string json = content.dump(2) + "\n";
   write_file_atomic(paths.report(), html);
+  write_file_atomic(paths.report_markdown(), markdown);
+  write_file_atomic(paths.report_json(), json);
 
   StageRecord record;
   record.inputs = {paths.manifest()};
-  record.outputs = {paths.report()};
-  record.details = {{"bytes", html.size()}};
+  record.inputs.insert(record.inputs.end(), inputs.files.begin(), inputs.files.end());
+  record.outputs = {paths.report(), paths.report_markdown(), paths.report_json()};
+  record.details = {{"html_bytes", html.size()},
+                    {"markdown_bytes", markdown.size()},
+                    {"json_bytes", json.size()}};
   return record;
 }
 

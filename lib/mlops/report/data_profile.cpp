@@ -1,0 +1,192 @@
+#include "mlops/report/data_profile.h"
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string_view>
+#include <vector>
+
+namespace mlops {
+
+namespace {
+
+/// Calls fn(value) for every non-null value; the loop skips the validity test when the column
+/// has no null, which keeps the pass at memory speed.
+template <typename Values, typename Fn>
+void for_each_value(const Column& column, Values values, Fn fn) {
+  if (column.null_count() == 0) {
+    for (auto value : values) fn(static_cast<double>(value));
+    return;
+  }
+  for (size_t row = 0; row < values.size(); ++row) {
+    if (!column.is_null(row)) fn(static_cast<double>(values[row]));
+  }
+}
+
+template <typename Values>
+void add_numeric_summary(nlohmann::json& out, const Column& column, Values values) {
+  // Pass 1: range and mean.
+  size_t count = 0;
+  double min = INFINITY, max = -INFINITY, sum = 0;
+  for_each_value(column, values, [&](double v) {
+    if (!std::isfinite(v)) return;
+    ++count;
+    sum += v;
+    min = std::min(min, v);
+    max = std::max(max, v);
+  });
+  if (count == 0) return;
+  const double mean = sum / static_cast<double>(count);
+
+  // Bins: one per value for integers with a small range (hours, counts), else equal widths.
+  const bool per_value = column.type() == DType::kInt64 && max - min < kProfileValueBins;
+  const size_t bins = per_value    ? static_cast<size_t>(max - min) + 1
+                      : min == max ? 1
+                                   : kProfileBins;
+  const double width = per_value ? 1.0 : (max - min) / static_cast<double>(bins);
+  std::vector<double> edges(bins + 1);
+  for (size_t i = 0; i <= bins; ++i) edges[i] = min + width * static_cast<double>(i);
+  if (!per_value) edges.back() = max;
+
+  // Pass 2: histogram and the squared deviations (exact, no cancellation).
+  std::vector<uint64_t> counts(bins, 0);
+  const double per_width = width > 0 ? 1.0 / width : 0;  // a multiply per value, not a divide
+  double squares = 0;
+  for_each_value(column, values, [&](double v) {
+    if (!std::isfinite(v)) return;
+    squares += (v - mean) * (v - mean);
+    const size_t bin = static_cast<size_t>((v - min) * per_width);
+    ++counts[std::min(bin, bins - 1)];
+  });
+  out["min"] = min;
+  out["max"] = max;
+  out["mean"] = mean;
+  out["std"] = std::sqrt(squares / static_cast<double>(count));
+  out["histogram"] = {{"edges", edges}, {"counts", counts}};
+}
+
+/// Counts text values in an open-addressing table (linear probing, at most half full): one
+/// XXH3 hash and mostly one probe per row, several times faster than std::unordered_map on 3M
+/// rows. Views point into the column's own bytes, so no string is built per row.
+class ValueCounter {
+ public:
+  /// Counts `value`. A value first seen when kProfileDistinctCap are already known is not
+  /// stored; returns false then.
+  bool add(std::string_view value) {
+    const uint64_t hash = XXH3_64bits(value.data(), value.size());
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+      Slot& slot = slots_[i];
+      if (slot.count == 0) {
+        if (size_ == kProfileDistinctCap) return false;
+        slot = {hash, value, 1};
+        if (++size_ * 2 > slots_.size()) grow();
+        return true;
+      }
+      if (slot.hash == hash && slot.value == value) {
+        ++slot.count;
+        return true;
+      }
+    }
+  }
+  size_t size() const { return size_; }
+  std::vector<std::pair<std::string_view, uint64_t>> entries() const {
+    std::vector<std::pair<std::string_view, uint64_t>> out;
+    out.reserve(size_);
+    for (const auto& slot : slots_) {
+      if (slot.count) out.emplace_back(slot.value, slot.count);
+    }
+    return out;
+  }
+
+ private:
+  struct Slot {
+    uint64_t hash = 0;
+    std::string_view value;
+    uint64_t count = 0;  // 0: empty
+  };
+  void grow() {
+    std::vector<Slot> old(slots_.size() * 2);
+    old.swap(slots_);
+    const size_t mask = slots_.size() - 1;
+    for (const auto& slot : old) {
+      if (!slot.count) continue;
+      size_t i = slot.hash & mask;
+      while (slots_[i].count) i = (i + 1) & mask;
+      slots_[i] = slot;
+    }
+  }
+
+  std::vector<Slot> slots_ = std::vector<Slot>(256);
+  size_t size_ = 0;
+};
+
+void add_top_values(nlohmann::json& out, std::vector<std::pair<std::string_view, uint64_t>> counts,
+                    uint64_t non_null, bool capped) {
+  const size_t top = std::min(kProfileTopValues, counts.size());
+  std::partial_sort(counts.begin(), counts.begin() + static_cast<ptrdiff_t>(top), counts.end(),
+                    [](const auto& a, const auto& b) {
+                      return a.second != b.second ? a.second > b.second : a.first < b.first;
+                    });
+  nlohmann::json listed = nlohmann::json::array();
+  uint64_t in_top = 0;
+  for (size_t i = 0; i < top; ++i) {
+    listed.push_back({{"value", std::string(counts[i].first)}, {"count", counts[i].second}});
+    in_top += counts[i].second;
+  }
+  out["distinct"] = counts.size();
+  out["distinct_capped"] = capped;
+  out["top"] = std::move(listed);
+  out["other"] = non_null - in_top;
+}
+
+void add_string_summary(nlohmann::json& out, const Column& column) {
+  ValueCounter counter;
+  bool capped = false;
+  uint64_t non_null = 0;
+  for (size_t row = 0; row < column.size(); ++row) {
+    if (column.is_null(row)) continue;
+    ++non_null;
+    capped = !counter.add(column.string_at(row)) || capped;
+  }
+  add_top_values(out, counter.entries(), non_null, capped);
+}
+
+void add_bool_summary(nlohmann::json& out, const Column& column) {
+  uint64_t trues = 0, non_null = 0;
+  for (size_t row = 0; row < column.size(); ++row) {
+    if (column.is_null(row)) continue;
+    ++non_null;
+    trues += column.bool_at(row);
+  }
+  std::vector<std::pair<std::string_view, uint64_t>> counts;
+  if (trues) counts.emplace_back("true", trues);
+  if (non_null - trues) counts.emplace_back("false", non_null - trues);
+  add_top_values(out, std::move(counts), non_null, false);
+}
+
+}  // namespace
+
+nlohmann::json profile_data_column(const Column& column) {
+  nlohmann::json out{{"name", column.name()},
+                     {"type", dtype_name(column.type())},
+                     {"rows", column.size()},
+                     {"nulls", column.null_count()}};
+  switch (column.type()) {
+    case DType::kInt64:
+    case DType::kTimestamp: add_numeric_summary(out, column, column.ints()); break;
+    case DType::kFloat64: add_numeric_summary(out, column, column.floats()); break;
+    case DType::kString: add_string_summary(out, column); break;
+    case DType::kBool: add_bool_summary(out, column); break;
+  }
+  return out;
+}
+
+nlohmann::json profile_data(const Table& table) {
+  nlohmann::json columns = nlohmann::json::array();
+  for (const auto& column : table.columns()) columns.push_back(profile_data_column(column));
+  return {{"format", "mlops.data_profile/1"}, {"rows", table.num_rows()}, {"columns", columns}};
+}
+
+}  // namespace mlops
