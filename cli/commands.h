@@ -15,5 +15,6 @@ void setup_export_report(CLI::App& app);
 void setup_run(CLI::App& app);
 void setup_config(CLI::App& app);
 void setup_contract(CLI::App& app);
+void setup_notebooks(CLI::App& app);
 
 }  // namespace mlops::cli

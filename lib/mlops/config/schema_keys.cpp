@@ -40,6 +40,11 @@ const std::vector<KeyDecl>& config_keys() {
           "Directory of the ingest lake (raw, clean and quarantine layers, checkpoints), kept "
           "across runs; default `lake` next to runs_dir (`runs` -> `lake`, `/srv/x/runs` -> "
           "`/srv/x/lake`)."),
+      key("notebooks", T::kMap, "", "`mlops notebooks strip` and `mlops notebooks export`."),
+      key("notebooks.keep_metadata", T::kStringList, "",
+          "Metadata `notebooks strip` keeps besides its defaults (README, Notebooks): "
+          "`metadata.KEY` of the notebook, `cell.metadata.KEY` of every cell, `a.b.c` for one "
+          "key inside an object (`metadata.language_info.version`)."),
 
       // One workflow.
       key("name", T::kString, "", "Workflow name (required in a workflow file)."),
