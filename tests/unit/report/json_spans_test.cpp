@@ -6,17 +6,13 @@
 #include <string>
 
 #include "mlops/core/error.h"
+#include "support/error_text.h"
 
 namespace mlops {
 namespace {
 
 std::string data_error(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const DataError& error) {
-    return error.what();
-  }
-  return "no DataError";
+  return testing::error_text<DataError>(action);
 }
 
 std::string_view span_text(std::string_view text, const JsonSpan& span) {

@@ -9,6 +9,7 @@
 #include "mlops/io/file.h"
 #include "mlops/report/code_highlight.h"
 #include "mlops/report/notebook_outputs.h"
+#include "support/error_text.h"
 #include "support/temp_dir.h"
 
 namespace mlops {
@@ -22,12 +23,7 @@ using testing::TempDir;
 const std::string kFixtures = MLOPS_SOURCE_DIR "/tests/fixtures/notebooks/";
 
 std::string data_error(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const DataError& error) {
-    return error.what();
-  }
-  return "no DataError";
+  return testing::error_text<DataError>(action);
 }
 
 std::string page_of_fixture(const NotebookHtmlOptions& options = {}) {

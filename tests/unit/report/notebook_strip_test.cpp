@@ -8,6 +8,7 @@
 
 #include "mlops/core/error.h"
 #include "mlops/io/file.h"
+#include "support/error_text.h"
 #include "support/temp_dir.h"
 
 namespace mlops {
@@ -20,16 +21,6 @@ const std::string kFixtures = MLOPS_SOURCE_DIR "/tests/fixtures/notebooks/";
 StrippedNotebook strip(std::string_view text,
                        const std::vector<std::string>& keep = default_keep_metadata()) {
   return strip_notebook(text, "nb.ipynb", keep);
-}
-
-template <typename E>
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const E& error) {
-    return error.what();
-  }
-  return "no error of the expected type";
 }
 
 // A notebook that nbformat did not write: other indentation, keys out of order, one-line
@@ -121,17 +112,18 @@ TEST(NotebookStrip, OnlyCodeCellsLoseOutputsAndCounts) {
 }
 
 TEST(NotebookStrip, RejectsJsonThatIsNoNotebook) {
-  EXPECT_EQ(error_of<DataError>([] { strip(R"({"cells": {}})"); }),
+  EXPECT_EQ(testing::error_text<DataError>([] { strip(R"({"cells": {}})"); }),
             "nb.ipynb: not a Jupyter notebook (nbformat 4 needs a top-level 'cells' list)");
-  EXPECT_EQ(error_of<DataError>([] { strip("{\"cells\": [}"); }),
+  EXPECT_EQ(testing::error_text<DataError>([] { strip("{\"cells\": [}"); }),
             "nb.ipynb:1:12: invalid JSON: expected a value");
 }
 
 TEST(NotebookStrip, MetadataPathsMustNameNotebookOrCellMetadata) {
   EXPECT_NO_THROW(check_keep_metadata(default_keep_metadata(), "defaults"));
-  EXPECT_EQ(error_of<ConfigError>([] { check_keep_metadata({"tags"}, "--keep-metadata"); }),
-            "--keep-metadata: metadata path 'tags' must be metadata.KEY (notebook) or "
-            "cell.metadata.KEY (cell), e.g. metadata.kernelspec or cell.metadata.tags");
+  EXPECT_EQ(
+      testing::error_text<ConfigError>([] { check_keep_metadata({"tags"}, "--keep-metadata"); }),
+      "--keep-metadata: metadata path 'tags' must be metadata.KEY (notebook) or "
+      "cell.metadata.KEY (cell), e.g. metadata.kernelspec or cell.metadata.tags");
   EXPECT_THROW(check_keep_metadata({"cell.metadata."}, "x"), ConfigError);
 }
 
