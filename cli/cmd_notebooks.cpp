@@ -8,7 +8,9 @@
 
 #include "commands.h"
 #include "mlops/config/loader.h"
+#include "mlops/config/workflow.h"
 #include "mlops/core/error.h"
+#include "mlops/core/log.h"
 #include "mlops/report/notebook_batch.h"
 #include "options.h"
 
@@ -49,13 +51,20 @@ std::vector<std::string> selected(const NotebookOptions& options) {
   const std::optional<std::string> since =
       options.changed->count() > 0 ? std::optional(options.changed_since) : std::nullopt;
   std::vector<std::string> notebooks = select_notebooks(options.files, since);
-  if (notebooks.empty() && since)
-    fmt::print(stderr, "mlops: no changed notebooks since {}\n", *since);
+  if (notebooks.empty() && since) log_info("no changed notebooks", {{"since", *since}});
   return notebooks;
 }
 
+/// The effective config, with its log settings applied.
+ConfigNode load_and_log(const CommonOptions& common) {
+  ConfigNode config = load_config(to_load_options(common));
+  const Settings settings = build_settings(config, common.env);
+  configure_logging(settings.log_format, settings.log_level);
+  return config;
+}
+
 void run_strip(const NotebookOptions& options) {
-  const ConfigNode config = load_config(to_load_options(options.common));
+  const ConfigNode config = load_and_log(options.common);
   const std::vector<std::string> keep = keep_metadata_in_force(config, options.keep_metadata);
   const std::vector<NotebookStrip> strips =
       strip_notebooks(selected(options), keep, !options.check);
@@ -75,7 +84,7 @@ void run_strip(const NotebookOptions& options) {
 }
 
 void run_export(const NotebookOptions& options) {
-  load_config(to_load_options(options.common));  // a bad --set or config file still fails early
+  load_and_log(options.common);  // a bad --set or config file fails before any work
   NotebookHtmlOptions html;
   html.sandbox_html = options.sandbox_html;
   for (const auto& page :
