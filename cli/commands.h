@@ -18,5 +18,6 @@ void setup_contract(CLI::App& app);
 void setup_models(CLI::App& app);
 void setup_evaluate(CLI::App& app);
 void setup_init(CLI::App& app);
+void setup_notebooks(CLI::App& app);
 
 }  // namespace mlops::cli

@@ -45,7 +45,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", fmt::format("mlops {}", mlops::kVersion));
   app.require_subcommand(1);
   app.footer(
-      "Exit codes: 0 ok, 1 internal error, 2 usage or config error, 3 contract violation, "
+      "Exit codes: 0 ok, 1 internal error (or a --check that found changes to make), 2 usage or "
+      "config error, 3 contract violation, "
       "4 bad data, 5 I/O or network failure.");
   mlops::cli::setup_ingest(app);
   mlops::cli::setup_featurize(app);
@@ -59,6 +60,7 @@ int main(int argc, char** argv) {
   mlops::cli::setup_models(app);
   mlops::cli::setup_evaluate(app);
   mlops::cli::setup_init(app);
+  mlops::cli::setup_notebooks(app);
 
   try {
     app.parse(argc, argv);
@@ -78,6 +80,15 @@ int main(int argc, char** argv) {
     }
     fmt::print(stderr, "mlops: usage error: {}\nRun with --help for usage.\n", message);
     return static_cast<int>(mlops::ExitCode::kUsage);
+  } catch (const mlops::CheckFailed& e) {
+    // A check's verdict, not a failure: no "error" label (README "Exit codes").
+    const int code = static_cast<int>(e.exit_code());
+    if (mlops::log_format() == mlops::LogFormat::kJson) {
+      mlops::log_warn(e.what(), {{"kind", "check"}, {"exit_code", code}});
+    } else {
+      fmt::print(stderr, "mlops: {}\n", e.what());
+    }
+    return code;
   } catch (const mlops::Error& e) {
     int code = static_cast<int>(e.exit_code());
     return report_error(kind_of(e.exit_code()), e.what(), code);

@@ -43,6 +43,11 @@ const std::vector<KeyDecl>& config_keys() {
       key("models_dir", T::kPath, "",
           "Directory where the model registry keeps each version's artifacts "
           "(`<model>/v<N>/`); default `models` next to runs_dir."),
+      key("notebooks", T::kMap, "", "`mlops notebooks strip` and `mlops notebooks export`."),
+      key("notebooks.keep_metadata", T::kStringList, "",
+          "Metadata `notebooks strip` keeps besides its defaults (README, Notebooks): "
+          "`metadata.KEY` of the notebook, `cell.metadata.KEY` of every cell, `a.b.c` for one "
+          "key inside an object (`metadata.language_info.version`)."),
 
       // One workflow.
       key("name", T::kString, "", "Workflow name (required in a workflow file)."),

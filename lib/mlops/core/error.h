@@ -13,10 +13,11 @@ namespace mlops {
 enum class ExitCode : int {
   kOk = 0,
   kInternal = 1,
-  kUsage = 2,     // bad flags or configuration
-  kContract = 3,  // a data contract was violated
-  kBadData = 4,   // input data that cannot be read or typed
-  kIo = 5,        // file system or network failure
+  kCheckFailed = 1,  // a --check found something to change (a result, not a failure of mlops)
+  kUsage = 2,        // bad flags or configuration
+  kContract = 3,     // a data contract was violated
+  kBadData = 4,      // input data that cannot be read or typed
+  kIo = 5,           // file system or network failure
 };
 
 /// Base of every error mlops throws on purpose; carries the exit code it maps to.
@@ -52,6 +53,9 @@ MLOPS_DEFINE_ERROR(NetworkError, ExitCode::kIo);
 MLOPS_DEFINE_ERROR(ModelError, ExitCode::kInternal);
 /// A bug or an unexpected library failure (exit 1).
 MLOPS_DEFINE_ERROR(InternalError, ExitCode::kInternal);
+/// A `--check` that found work to do, e.g. notebooks that strip would change (exit 1, for CI).
+/// main() prints its message without the "error" label an internal error gets.
+MLOPS_DEFINE_ERROR(CheckFailed, ExitCode::kCheckFailed);
 
 #undef MLOPS_DEFINE_ERROR
 

@@ -1,0 +1,135 @@
+// `mlops notebooks strip FILE...` and `mlops notebooks export FILE... --out DIR`, each also
+// with `--changed [REF]`. The work is in lib/mlops/report/notebook_batch.h.
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <optional>
+
+#include "commands.h"
+#include "mlops/config/loader.h"
+#include "mlops/config/workflow.h"
+#include "mlops/core/error.h"
+#include "mlops/core/log.h"
+#include "mlops/report/notebook_batch.h"
+#include "options.h"
+
+namespace mlops::cli {
+
+namespace {
+
+struct NotebookOptions {
+  CommonOptions common;
+  std::vector<std::string> files;
+  std::string changed_since;
+  CLI::Option* changed = nullptr;
+  // strip
+  bool check = false;
+  std::vector<std::string> keep_metadata;
+  std::string format = "text";
+  // export
+  std::string out_dir;
+  bool execute = false;
+  bool sandbox_html = false;
+};
+
+/// Adds FILE... and --changed [REF], which every notebooks subcommand takes.
+void add_selection(CLI::App& command, NotebookOptions& options) {
+  command.add_option("files", options.files, "Notebooks (.ipynb)")->check(CLI::ExistingFile);
+  options.changed =
+      command
+          .add_option("--changed", options.changed_since,
+                      "Instead of FILE...: the notebooks added or modified since REF (default "
+                      "HEAD: staged and unstaged changes), untracked ones included")
+          ->expected(0, 1)
+          ->default_str("HEAD")
+          ->type_name("[REF]");
+  add_common_options(command, options.common);
+}
+
+std::vector<std::string> selected(const NotebookOptions& options) {
+  const std::optional<std::string> since =
+      options.changed->count() > 0 ? std::optional(options.changed_since) : std::nullopt;
+  std::vector<std::string> notebooks = select_notebooks(options.files, since);
+  if (notebooks.empty() && since) log_info("no changed notebooks", {{"since", *since}});
+  return notebooks;
+}
+
+/// The effective config, with its log settings applied.
+ConfigNode load_and_log(const CommonOptions& common) {
+  ConfigNode config = load_config(to_load_options(common));
+  const Settings settings = build_settings(config, common.env);
+  configure_logging(settings.log_format, settings.log_level);
+  return config;
+}
+
+void run_strip(const NotebookOptions& options) {
+  const ConfigNode config = load_and_log(options.common);
+  const std::vector<std::string> keep = keep_metadata_in_force(config, options.keep_metadata);
+  const std::vector<NotebookStrip> strips =
+      strip_notebooks(selected(options), keep, !options.check);
+  if (options.format == "json") {
+    fmt::print("{}\n", strips_to_json(strips).dump(2));
+  } else {
+    fmt::print("{}", summarize_strips(strips, options.check));
+  }
+  std::fflush(stdout);
+  if (!options.check) return;
+  size_t dirty = 0;
+  for (const auto& strip : strips) dirty += strip.counts.changed();
+  if (dirty > 0) {
+    throw CheckFailed("{} of {} notebooks would be stripped: run `mlops notebooks strip` on them",
+                      dirty, strips.size());
+  }
+}
+
+void run_export(const NotebookOptions& options) {
+  load_and_log(options.common);  // a bad --set or config file fails before any work
+  NotebookHtmlOptions html;
+  html.sandbox_html = options.sandbox_html;
+  for (const auto& page :
+       export_notebooks(selected(options), options.out_dir, options.execute, html)) {
+    fmt::print("{}\n", page);
+  }
+}
+
+}  // namespace
+
+void setup_notebooks(CLI::App& app) {
+  CLI::App* notebooks =
+      app.add_subcommand("notebooks", "Strip Jupyter notebooks for git, or export them to HTML");
+  notebooks->require_subcommand(1);
+
+  auto strip_options = std::make_shared<NotebookOptions>();
+  CLI::App* strip = notebooks->add_subcommand(
+      "strip",
+      "Remove outputs, execution counts and metadata outside the allow-list, in place; every "
+      "other byte is kept");
+  add_selection(*strip, *strip_options);
+  strip->add_flag("--check", strip_options->check,
+                  "Change nothing; list the notebooks strip would change and exit 1 if any");
+  strip
+      ->add_option("--keep-metadata", strip_options->keep_metadata,
+                   "Also keep this metadata: metadata.KEY or cell.metadata.KEY (repeatable, or "
+                   "comma-separated)")
+      ->allow_extra_args(false)
+      ->type_name("PATH");
+  strip->add_option("--format", strip_options->format, "Output: text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  strip->callback([strip_options] { run_strip(*strip_options); });
+
+  auto export_options = std::make_shared<NotebookOptions>();
+  CLI::App* exporter = notebooks->add_subcommand(
+      "export", "Render notebooks to self-contained HTML pages: <DIR>/<name>.html");
+  add_selection(*exporter, *export_options);
+  exporter->add_option("--out,-o", export_options->out_dir, "Directory for the pages")
+      ->required()
+      ->type_name("DIR");
+  exporter->add_flag("--execute", export_options->execute,
+                     "Run each notebook first (jupyter nbconvert --execute; needs Jupyter)");
+  exporter->add_flag("--sandbox-html", export_options->sandbox_html,
+                     "Show text/html outputs in sandboxed iframes instead of the page itself");
+  exporter->callback([export_options] { run_export(*export_options); });
+}
+
+}  // namespace mlops::cli
