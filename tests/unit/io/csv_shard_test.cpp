@@ -1,0 +1,76 @@
+// Sharded reading: the shards of a file are contiguous record ranges that concatenate to the
+// whole file, for any shard count, with true line numbers for bad records.
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "mlops/io/csv_reader.h"
+#include "support/temp_dir.h"
+
+namespace mlops {
+namespace {
+
+std::vector<int64_t> read_ids(const std::string& path, size_t index, size_t count,
+                              std::vector<BadRecord>* bad_out = nullptr, size_t window = 64) {
+  ReadOptions options;
+  ColumnDecl id;
+  id.name = "id";
+  id.type = DType::kInt64;
+  options.declared = {id};
+  options.shard_index = index;
+  options.shard_count = count;
+  CsvReader reader(path, options, window);
+  std::vector<int64_t> ids;
+  std::vector<BadRecord> bad;
+  Table batch;
+  while (reader.next(batch, bad)) {
+    const Column& id = batch.column("id");
+    for (size_t row = 0; row < id.size(); ++row) ids.push_back(id.int_at(row));
+  }
+  if (bad_out) *bad_out = bad;
+  return ids;
+}
+
+TEST(CsvShard, ShardsConcatenateToTheWholeFile) {
+  testing::TempDir dir;
+  std::string text = "id,name\n";
+  std::vector<int64_t> all;
+  for (int64_t i = 0; i < 997; ++i) {  // uneven line lengths, so boundaries fall mid-line
+    text += std::to_string(i) + "," + std::string(static_cast<size_t>(i % 13), 'x') + "\n";
+    all.push_back(i);
+  }
+  const std::string path = dir.write("data.csv", text);
+  for (size_t count : {1, 2, 3, 7, 64}) {
+    std::vector<int64_t> joined;
+    for (size_t index = 0; index < count; ++index) {
+      const auto part = read_ids(path, index, count);
+      joined.insert(joined.end(), part.begin(), part.end());
+    }
+    EXPECT_EQ(joined, all) << count << " shards";
+  }
+  // More shards than records: the extra shards are empty, nothing is read twice.
+  const std::string tiny = dir.write("tiny.csv", "id\n1\n2\n3\n");
+  std::vector<int64_t> joined;
+  for (size_t index = 0; index < 50; ++index) {
+    const auto part = read_ids(tiny, index, 50);
+    joined.insert(joined.end(), part.begin(), part.end());
+  }
+  EXPECT_EQ(joined, (std::vector<int64_t>{1, 2, 3}));
+}
+
+TEST(CsvShard, BadRecordsKeepTheirFileLineNumbers) {
+  testing::TempDir dir;
+  std::string text = "id\n";
+  for (int i = 0; i < 100; ++i) text += i == 80 ? "oops\n" : std::to_string(i) + "\n";
+  const std::string path = dir.write("data.csv", text);
+  std::vector<BadRecord> bad;
+  read_ids(path, 1, 2, &bad);
+  ASSERT_EQ(bad.size(), 1u);
+  EXPECT_EQ(bad[0].line, 82u);  // header is line 1, record 80 is line 82
+  EXPECT_EQ(bad[0].value, "oops");
+}
+
+}  // namespace
+}  // namespace mlops
