@@ -101,6 +101,44 @@ void DriftAccumulator::add_column(ColumnState& state, const Column& column) cons
   }
 }
 
+double DriftAccumulator::psi_of(const ColumnState& state) {
+  const ColumnProfile& profile = *state.profile;
+  const bool numeric = profile.numeric() && state.categories.empty();
+  const size_t values = state.rows - state.nulls;
+  double psi = 0;
+  if (values && numeric) {
+    for (size_t i = 0; i < state.bins.size() && i < profile.shares.size(); ++i) {
+      psi += psi_term(static_cast<double>(state.bins[i]) / values, profile.shares[i]);
+    }
+  } else if (values) {
+    for (const auto& [value, share] : profile.categories) {
+      auto it = state.categories.find(value);
+      psi += psi_term(it == state.categories.end() ? 0 : static_cast<double>(it->second) / values,
+                      share);
+    }
+    auto other = state.categories.find("__other__");
+    if (!profile.categories.count("__other__") && other != state.categories.end()) {
+      psi += psi_term(static_cast<double>(other->second) / values, 0);
+    }
+  }
+  return psi;
+}
+
+std::vector<DriftAccumulator::ColumnDrift> DriftAccumulator::summary() const {
+  std::vector<ColumnDrift> out;
+  for (const auto& state : columns_) {
+    ColumnDrift drift{.column = state.name};
+    if (state.profile && state.present) {
+      drift.compared = true;
+      drift.psi = psi_of(state);
+      drift.null_rate = state.rows ? static_cast<double>(state.nulls) / state.rows : 0;
+      drift.reference_null_rate = state.profile->null_rate();
+    }
+    out.push_back(drift);
+  }
+  return out;
+}
+
 std::vector<CheckResult> DriftAccumulator::checks() const {
   std::vector<CheckResult> out;
   auto add = [&](const std::string& check, const std::string& column, double limit, double value,
@@ -124,25 +162,7 @@ std::vector<CheckResult> DriftAccumulator::checks() const {
     const DriftThresholds t = thresholds_for(rule_, state.name);
     const bool numeric = profile.numeric() && state.categories.empty();
     const size_t values = state.rows - state.nulls;
-    if (t.psi) {
-      double psi = 0;
-      if (values && numeric) {
-        for (size_t i = 0; i < state.bins.size() && i < profile.shares.size(); ++i) {
-          psi += psi_term(static_cast<double>(state.bins[i]) / values, profile.shares[i]);
-        }
-      } else if (values) {
-        for (const auto& [value, share] : profile.categories) {
-          auto it = state.categories.find(value);
-          psi += psi_term(
-              it == state.categories.end() ? 0 : static_cast<double>(it->second) / values, share);
-        }
-        auto other = state.categories.find("__other__");
-        if (!profile.categories.count("__other__") && other != state.categories.end()) {
-          psi += psi_term(static_cast<double>(other->second) / values, 0);
-        }
-      }
-      add("drift_psi", state.name, *t.psi, psi, "");
-    }
+    if (t.psi) add("drift_psi", state.name, *t.psi, psi_of(state), "");
     if (t.ks && numeric) {
       double gap = 0;
       size_t cumulative = 0;

@@ -31,6 +31,15 @@ class DriftAccumulator {
   /// or the profile.
   std::vector<CheckResult> checks() const;
 
+  /// Per compared column, whatever the rule's thresholds: PSI and null rates (for a report).
+  struct ColumnDrift {
+    std::string column;
+    bool compared = false;  // false: missing from the data or the reference
+    double psi = 0;
+    double null_rate = 0, reference_null_rate = 0;
+  };
+  std::vector<ColumnDrift> summary() const;
+
  private:
   struct ColumnState {
     std::string name;
@@ -43,6 +52,7 @@ class DriftAccumulator {
     double shifted_sum = 0, shifted_squares = 0;  // of x - reference mean, for stability
   };
   void add_column(ColumnState& state, const Column& column) const;
+  static double psi_of(const ColumnState& state);
 
   DriftRule rule_;
   Profile reference_;

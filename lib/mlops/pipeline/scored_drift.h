@@ -2,6 +2,7 @@
 // Drift of the data batch-predict scores: the predict contract's `drift` section compares the
 // features computed for scoring with the profile of the training features (train/profile.json).
 
+#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "mlops/contracts/drift.h"
@@ -15,6 +16,14 @@ namespace mlops {
 /// unreadable profile.
 std::optional<DriftAccumulator> take_scored_drift(std::optional<Contract>& contract,
                                                   const std::string& model_dir);
+/// Drift of every scored feature against the model's profile.json, for the report, whatever the
+/// contract says: nullopt when the model has no profile.
+std::optional<DriftAccumulator> summary_drift(const std::string& model_dir);
+/// predict/drift.json: {reference, rows, features: [{feature, psi, status (ok below 0.1, warn
+/// below 0.25, else drift; missing), null_rate, train_null_rate}]}.
+nlohmann::json drift_summary_json(const DriftAccumulator& drift, const std::string& reference,
+                                  size_t rows);
+
 /// The drift checks as a report of stage predict, named "<contract> (drift of scored
 /// features)".
 ContractReport scored_drift_report(const DriftAccumulator& drift, const Contract& contract,

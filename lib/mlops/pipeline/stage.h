@@ -31,6 +31,7 @@ struct RunPaths {
   std::string validation() const { return stage_dir(Stage::kValidate) + "/contracts.json"; }
   std::string train_dir() const { return stage_dir(Stage::kTrain); }
   std::string predictions() const { return stage_dir(Stage::kPredict) + "/predictions.csv"; }
+  std::string scored_drift() const { return stage_dir(Stage::kPredict) + "/drift.json"; }
   std::string predict_quarantine() const {
     return stage_dir(Stage::kPredict) + "/quarantine.jsonl";
   }

@@ -103,6 +103,8 @@ StageRecord run_predict_stage(RunContext& run) {
     declared = load_contract(it->second, "predict");
   }
   std::optional<DriftAccumulator> drift = take_scored_drift(declared, model.dir);
+  // The report shows every feature's drift, whether or not the contract checks it.
+  std::optional<DriftAccumulator> report_drift = summary_drift(model.dir);
 
   // Every prediction goes to the evaluation store, keyed by the id columns, so labels that
   // arrive later can be joined (`mlops evaluate`).
@@ -113,7 +115,7 @@ StageRecord run_predict_stage(RunContext& run) {
     log_warn("predict: predictions are not logged for evaluation: set predict.id_columns",
              {{"workflow", workflow.name}});
   }
-  const bool need_features = drift.has_value() || evaluation != nullptr;
+  const bool need_features = drift || report_drift || evaluation;
 
   StreamingContract builtin_check("predict"), declared_check("predict");
   size_t input_rows = 0;
@@ -124,6 +126,7 @@ StageRecord run_predict_stage(RunContext& run) {
     builtin_check.add(builtin_predict_contract(predictions), predictions);
     if (declared) declared_check.add(*declared, predictions);
     if (drift) drift->add(features);
+    if (report_drift) report_drift->add(features);
     if (evaluation) {
       evaluation->log_predictions(
           workflow.registry.model, model.version, run.run_id(), scored_at,
@@ -177,6 +180,13 @@ StageRecord run_predict_stage(RunContext& run) {
   if (!bad.empty()) {
     log_warn("predict: input records sent to quarantine",
              {{"count", static_cast<uint64_t>(bad.size())}, {"file", paths.predict_quarantine()}});
+  }
+
+  if (report_drift) {
+    write_file_atomic(
+        paths.scored_drift(),
+        drift_summary_json(*report_drift, model.dir + "/profile.json", input_rows).dump(2) + "\n");
+    record.outputs.push_back(paths.scored_drift());
   }
 
   record.rows = writer.rows();
