@@ -122,7 +122,7 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
   TrainResult result;
   const Task task = result.task = checked_task(spec, num_class);
   result.num_class = num_class;
-  const Params params = booster_params(spec, task, num_class);
+  Params params = booster_params(spec, task, num_class);
   const std::string metric =
       spec.early_stopping.metric.empty() ? default_metric(task) : spec.early_stopping.metric;
   check_metric_name(task, metric, "train.early_stopping.metric");
@@ -158,6 +158,7 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
   SplitIndices watch;
   if (stopping) watch = carve_validation(spec, task, train_labels, train_groups);
   result.validation_rows = watch.holdout.size();
+  add_base_score(params, spec, stopping ? take<float>(train_labels, watch.train) : train_labels);
   DMatrix train = make_matrix(train_rows, train_labels, params);
   if (stopping) {
     std::vector<float> weights(train_labels.size(), 1.0f);

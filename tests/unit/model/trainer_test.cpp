@@ -125,6 +125,20 @@ TEST(Trainer, RobustRegressionObjectivesTrain) {
   }
 }
 
+TEST(Trainer, RegressionStartsAtTheLabelsNotAtHalf) {
+  TempDir dir;
+  auto data = make_synthetic(Shape::kRegression, 301);
+  for (float& label : data.labels) label += 1000;
+  TrainSpec spec = spec_for("reg:pseudohubererror");  // its gradient is at most 1 per round
+  spec.split.holdout = 0.5;
+  TrainResult result = train_xgboost(data.features, data.labels, spec, 0, dir.file("m.json"));
+  EXPECT_LT(result.holdout_metrics.at("mae"), 2.0);  // from 0.5, 20 rounds would end near 6
+  const auto model = nlohmann::json::parse(dir.read("m.json"));
+  const double base = std::stod(model["learner"]["learner_model_param"]["base_score"].get<std::string>());
+  EXPECT_GT(base, 1003);  // the training labels' median, about 1005
+  EXPECT_LT(base, 1007);
+}
+
 TEST(Trainer, EveryParameterReachesXgboost) {
   TempDir dir;
   auto data = make_synthetic(Shape::kRegression);
