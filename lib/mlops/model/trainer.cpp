@@ -66,18 +66,22 @@ std::string param_value(const Params& params, const std::string& name,
   return fallback;
 }
 
-/// A matrix for XGBoost: quantized straight from batches for hist (a watched set reusing the
-/// training matrix's cuts), else a dense copy.
-DMatrix make_matrix(const RowSource& rows, const std::vector<float>& labels, const Params& params,
-                    const DMatrix* reference = nullptr) {
-  if (param_value(params, "tree_method", "hist") == "hist") {
-    const int max_bin = std::stoi(param_value(params, "max_bin", "256"));
-    const int nthread = std::stoi(param_value(params, "nthread", "2"));
-    return DMatrix::quantile(rows, labels, max_bin, nthread, reference);
-  }
+/// A dense copy of `rows` with their labels.
+DMatrix dense_matrix(const RowSource& rows, const std::vector<float>& labels) {
   FeatureMatrix dense{rows.names(), rows.rows(), {}};
   rows.fill(0, rows.rows(), dense.values);
   return DMatrix(dense, &labels);
+}
+
+/// The training matrix: quantized straight from batches for hist (no dense copy), else dense.
+DMatrix training_matrix(const RowSource& rows, const std::vector<float>& labels,
+                        const Params& params) {
+  if (param_value(params, "tree_method", "hist") == "hist") {
+    const int max_bin = std::stoi(param_value(params, "max_bin", "256"));
+    const int nthread = std::stoi(param_value(params, "nthread", "2"));
+    return DMatrix::quantile(rows, labels, max_bin, nthread);
+  }
+  return dense_matrix(rows, labels);
 }
 
 std::optional<std::vector<int>> class_strata(Task task, std::span<const float> labels) {
@@ -159,15 +163,16 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
   if (stopping) watch = carve_validation(spec, task, train_labels, train_groups);
   result.validation_rows = watch.holdout.size();
   add_base_score(params, spec, stopping ? take<float>(train_labels, watch.train) : train_labels);
-  DMatrix train = make_matrix(train_rows, train_labels, params);
+  DMatrix train = training_matrix(train_rows, train_labels, params);
   if (stopping) {
     std::vector<float> weights(train_labels.size(), 1.0f);
     for (size_t row : watch.holdout) weights[row] = 0.0f;
     train.set_weights(weights);
   }
   // Without a validation set the curve draws the holdout; it selects nothing, so stays honest.
+  // Dense, not quantized: XGBoost predicts a new tree on it three times faster.
   std::optional<DMatrix> holdout_matrix;
-  if (!stopping) holdout_matrix.emplace(make_matrix(holdout_rows, holdout_labels, params, &train));
+  if (!stopping) holdout_matrix.emplace(dense_matrix(holdout_rows, holdout_labels));
   std::vector<const DMatrix*> cache{&train};
   if (holdout_matrix) cache.push_back(&*holdout_matrix);
 

@@ -24,10 +24,9 @@ class DMatrix {
   explicit DMatrix(const FeatureMatrix& matrix, const std::vector<float>* labels = nullptr);
   /// A quantized DMatrix for the `hist` tree method, built from `rows` a batch at a time: no
   /// dense or CSR copy of the data is kept, only the histogram bin index. `labels` are the
-  /// rows' labels in the source's order. With `ref` (a training matrix), its histogram cuts
-  /// are reused, as XGBoost requires for a validation set.
+  /// rows' labels in the source's order.
   static DMatrix quantile(const RowSource& rows, std::span<const float> labels, int max_bin,
-                          int nthread, const DMatrix* ref = nullptr);
+                          int nthread);
   /// Per-row weights (0 leaves a row out of training while it stays predictable).
   void set_weights(std::span<const float> weights);
   DMatrix(DMatrix&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}

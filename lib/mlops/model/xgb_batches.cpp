@@ -53,7 +53,7 @@ struct BatchIterator {
 }  // namespace
 
 DMatrix DMatrix::quantile(const RowSource& rows, std::span<const float> labels, int max_bin,
-                          int nthread, const DMatrix* ref) {
+                          int nthread) {
   if (!labels.empty() && labels.size() != rows.rows()) {
     throw InternalError("DMatrix::quantile: {} labels for {} rows", labels.size(), rows.rows());
   }
@@ -64,9 +64,9 @@ DMatrix DMatrix::quantile(const RowSource& rows, std::span<const float> labels, 
   DMatrix matrix;
   const std::string config =
       fmt::format(R"({{"missing":NaN,"nthread":{},"max_bin":{}}})", nthread, max_bin);
-  const int status = XGQuantileDMatrixCreateFromCallback(
-      &iterator, iterator.proxy, ref ? ref->handle() : nullptr, &BatchIterator::reset,
-      &BatchIterator::next, config.c_str(), &matrix.handle_);
+  const int status =
+      XGQuantileDMatrixCreateFromCallback(&iterator, iterator.proxy, nullptr, &BatchIterator::reset,
+                                          &BatchIterator::next, config.c_str(), &matrix.handle_);
   XGDMatrixFree(iterator.proxy);
   xgb_check(status, "XGQuantileDMatrixCreateFromCallback");
   std::vector<const char*> names;

@@ -83,7 +83,7 @@ TEST(Boosting, WithoutValidationTheCurveDrawsTheHoldoutAndEndsAtItsMetric) {
   EXPECT_EQ(curve.best_round, 40);
   EXPECT_FALSE(curve.stopped_early);
   EXPECT_EQ(result.validation_rows, 0u);
-  // The holdout matrix shares the training cuts, so the last point is the holdout metric.
+  // The curve scores the holdout from its exact values: the last point is the holdout metric.
   EXPECT_NEAR(curve.watched_values.back(), result.holdout_metrics.at("mae"), 1e-6);
   EXPECT_LT(curve.train.back(), curve.train.front());
 }
