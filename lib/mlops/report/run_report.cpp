@@ -72,9 +72,10 @@ std::string metrics_section(const nlohmann::json& train) {
   const auto& holdout = details["holdout"];
   const auto& baseline = details.value("baseline", nlohmann::json::object());
   std::string html = fmt::format(
-      R"(<p class="meta">Holdout of {} rows; model trained on {} rows. The baseline predicts the training class priors (classification) or the training mean (regression).</p>)",
+      R"(<p class="meta">Holdout of {} rows; model trained on {} rows. The baseline ({}) is fitted on the same training rows.</p>)",
       text(details.value("holdout_rows", nlohmann::json())),
-      text(details.value("train_rows", nlohmann::json())));
+      text(details.value("train_rows", nlohmann::json())),
+      html_escape(baseline.value("model", std::string("class priors or mean"))));
   html += "<table><tr><th>metric</th><th>model</th><th>baseline</th><th>lift</th></tr>";
   for (const auto& [name, value] : holdout.items()) {
     std::string base = baseline.contains(name) ? text(baseline[name]) : "";
