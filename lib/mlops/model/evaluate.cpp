@@ -11,13 +11,9 @@ namespace mlops {
 
 namespace {
 
-std::string_view task_label(Task task) {
-  switch (task) {
-    case Task::kBinary: return "binary classification";
-    case Task::kMulticlass: return "multiclass classification";
-    case Task::kRegression: return "regression";
-  }
-  return "";
+std::string task_label(Task task) {
+  return task == Task::kRegression ? "regression"
+                                   : std::string(task_name(task)) + " classification";
 }
 
 }  // namespace

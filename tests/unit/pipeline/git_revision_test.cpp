@@ -1,5 +1,6 @@
 #include "mlops/pipeline/git_revision.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -38,8 +39,8 @@ TEST(GitRevision, DirectoryOutsideARepositoryGivesTheReason) {
   GitRevision revision = git_revision(dir.path().string());
   EXPECT_EQ(revision.commit, "");
   EXPECT_EQ(revision.dirty, std::nullopt);
-  EXPECT_EQ(revision.reason,
-            "'" + dir.path().string() + "' is not in a git repository (or it has no commit)");
+  EXPECT_EQ(revision.reason, fmt::format("'{}' is not in a git repository (or it has no commit)",
+                                         dir.path().string()));
 }
 
 }  // namespace
