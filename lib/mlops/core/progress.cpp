@@ -31,6 +31,7 @@ ProgressLine::ProgressLine(ProgressLine&& other) noexcept
       out_(other.out_),
       enabled_(std::exchange(other.enabled_, false)),
       drawn_(std::exchange(other.drawn_, false)),
+      pending_(std::move(other.pending_)),
       start_(other.start_),
       last_draw_(other.last_draw_) {}
 
@@ -41,18 +42,26 @@ ProgressLine::~ProgressLine() {
 void ProgressLine::update(size_t done, size_t total, std::string_view detail) {
   if (!enabled_) return;
   const auto now = std::chrono::steady_clock::now();
-  if (done < total && now - last_draw_ < kRedrawInterval) return;
-  last_draw_ = now;
   const size_t filled = total ? std::min(kBarWidth, done * kBarWidth / total) : kBarWidth;
   const double seconds = std::chrono::duration<double>(now - start_).count();
   // "\x1b[K" clears what a longer previous line left on the right.
-  fmt::print(out_, "\r{} [{}{}] {}/{}  {}  {:.1f}s\x1b[K", label_, std::string(filled, '#'),
-             std::string(kBarWidth - filled, '-'), done, total, detail, seconds);
+  pending_ = fmt::format("\r{} [{}{}] {}/{}  {}  {:.1f}s\x1b[K", label_, std::string(filled, '#'),
+                         std::string(kBarWidth - filled, '-'), done, total, detail, seconds);
+  if (done < total && now - last_draw_ < kRedrawInterval) return;
+  last_draw_ = now;
+  draw_pending();
+}
+
+void ProgressLine::draw_pending() {
+  if (pending_.empty()) return;
+  std::fputs(pending_.c_str(), out_);
   std::fflush(out_);
+  pending_.clear();
   drawn_ = true;
 }
 
 void ProgressLine::finish() {
+  draw_pending();
   if (!drawn_) return;
   fmt::print(out_, "\n");
   std::fflush(out_);

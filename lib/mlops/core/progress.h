@@ -23,17 +23,21 @@ class ProgressLine {
   ProgressLine& operator=(ProgressLine&&) = delete;
 
   bool enabled() const { return enabled_; }
-  /// "\r<label> [#####-----] done/total  <detail>  <elapsed>s", at most every 0.1 s except
-  /// for the last step.
+  /// "\r<label> [#####-----] done/total  <detail>  <elapsed>s", at most every 0.1 s; a step
+  /// skipped for that is drawn by finish() if no later one comes.
   void update(size_t done, size_t total, std::string_view detail);
-  /// Ends the line now (a newline) if anything was drawn.
+  /// Draws the last step if it was skipped, then ends the line (a newline) if anything was
+  /// drawn.
   void finish();
 
  private:
+  void draw_pending();
+
   std::string label_;
   std::FILE* out_;
   bool enabled_;
   bool drawn_ = false;
+  std::string pending_;  // the last step's text when it was not drawn
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_draw_;
 };

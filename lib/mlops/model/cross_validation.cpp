@@ -20,7 +20,6 @@ std::map<std::string, FoldMetric> cross_validate(DMatrix& train, std::span<const
   std::map<std::string, FoldMetric> result;
   std::vector<float> weights(labels.size());
   for (int fold = 0; fold < folds; ++fold) {
-    if (on_fold) on_fold(fold);
     std::vector<size_t> held;
     for (size_t row = 0; row < fold_of.size(); ++row) {
       const bool in_fold = fold_of[row] == fold;
@@ -36,6 +35,7 @@ std::map<std::string, FoldMetric> cross_validate(DMatrix& train, std::span<const
     for (const auto& [name, value] : task_metrics(task, num_class, fold_labels, predictions)) {
       result[name].folds.push_back(value);
     }
+    if (on_fold) on_fold(fold + 1);
   }
   for (auto& [name, metric] : result) {
     double sum = 0, squares = 0;

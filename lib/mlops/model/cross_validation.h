@@ -24,7 +24,8 @@ struct FoldMetric {
 
 /// Trains one booster per fold with `params` for `rounds` rounds on every row of `train`
 /// outside the fold and measures task_metrics() on the fold. `fold_of`: fold of each row of
-/// `train`, 0..folds-1. Overwrites the weights of `train`. `on_fold` is called before each fold.
+/// `train`, 0..folds-1. Overwrites the weights of `train`. `on_fold` is called after each fold
+/// with the number of folds done.
 std::map<std::string, FoldMetric> cross_validate(DMatrix& train, std::span<const float> labels,
                                                  std::span<const int> fold_of, int folds,
                                                  const Params& params, int rounds, Task task,

@@ -50,7 +50,7 @@ struct TrainOptions {
   std::span<const uint64_t> groups;
   /// Called after each round of the final model with the curve so far (a progress bar).
   std::function<void(const RoundCurve&)> on_round;
-  /// Called before each cross-validation fold (0-based) of spec.cv_folds.
+  /// Called after each cross-validation fold with the number of folds done.
   std::function<void(int)> on_fold;
 };
 

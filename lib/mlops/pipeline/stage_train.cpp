@@ -56,9 +56,9 @@ TrainOptions progress_options(const TrainSpec& spec, ProgressLine& rounds, Progr
                   fmt::format("{} train {:.5g}  {} {:.5g}", curve.metric, curve.train.back(),
                               curve.watched, curve.watched_values.back()));
   };
-  options.on_fold = [&rounds, &folds, total = spec.cv_folds](int fold) {
+  options.on_fold = [&rounds, &folds, total = spec.cv_folds](int done) {
     rounds.finish();
-    folds.update(static_cast<size_t>(fold), static_cast<size_t>(total), "folds");
+    folds.update(static_cast<size_t>(done), static_cast<size_t>(total), "folds");
   };
   return options;
 }
@@ -99,7 +99,13 @@ StageRecord run_train_stage(RunContext& run) {
   const SplitIndices split = split_from_column(features.column(kSplitColumn));
   const int num_class = label.categorical ? static_cast<int>(label.classes.size()) : 0;
   std::vector<uint64_t> groups;
-  if (const Column* group = features.find(kGroupColumn)) groups = groups_from_column(*group);
+  if (const Column* group = features.find(kGroupColumn)) {
+    groups = groups_from_column(*group);
+  } else if (workflow.train.split.type == "group") {
+    log_warn(
+        "train: the features have no groups (featurize ran with another split type); the "
+        "validation set and folds ignore groups: rerun featurize");
+  }
 
   const std::string train_dir = paths.train_dir();
   make_directories(train_dir);

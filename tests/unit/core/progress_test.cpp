@@ -32,6 +32,23 @@ TEST(ProgressLine, RedrawsInPlaceAndEndsWithANewline) {
   EXPECT_EQ(text.find('\n'), text.size() - 1);  // one line, redrawn
 }
 
+TEST(ProgressLine, AStepSkippedWithinATenthOfASecondIsDrawnAtTheEnd) {
+  std::FILE* file = std::tmpfile();
+  {
+    ProgressLine line("train", file, true);
+    line.update(1, 300, "a");
+    line.update(2, 300, "b");  // too soon after the first: skipped for now
+    EXPECT_EQ(contents(file).find("2/300"), std::string::npos);
+  }  // early stopping: 2 of 300 is the last step
+  const std::string text = contents(file);
+  std::fclose(file);
+  EXPECT_NE(text.find("\r"
+                      "train [------------------------] 2/300  b  "),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.back(), '\n');
+}
+
 TEST(ProgressLine, DisabledDrawsNothing) {
   std::FILE* file = std::tmpfile();
   {

@@ -32,6 +32,7 @@ TEST(CrossValidation, ReportsMeanAndPopulationStdOfEveryMetricOverTheFolds) {
   TrainResult result =
       train_xgboost(data.features, data.labels, cv_spec("binary:logistic", 4), 2, dir.file("m"));
   ASSERT_EQ(result.cv.size(), task_metric_names(Task::kBinary).size());
+  EXPECT_EQ(result.cv.at("auc").folds.size(), 4u);
   for (const auto& [name, metric] : result.cv) {
     ASSERT_EQ(metric.folds.size(), 4u) << name;
     double sum = 0, squares = 0;
@@ -42,6 +43,18 @@ TEST(CrossValidation, ReportsMeanAndPopulationStdOfEveryMetricOverTheFolds) {
   }
   EXPECT_GT(result.cv.at("accuracy").mean, 0.9);
   EXPECT_GT(result.cv.at("accuracy").std, 0.0);  // the folds differ
+}
+
+TEST(CrossValidation, ReportsEachFoldDone) {
+  TempDir dir;
+  auto data = make_synthetic(Shape::kRegression, 100);
+  SplitIndices split = random_split(100, 0.2, 1);
+  std::vector<int> done;
+  TrainOptions options;
+  options.on_fold = [&](int folds) { done.push_back(folds); };
+  train_xgboost(data.features, data.labels, split, cv_spec("reg:squarederror", 3), 0, dir.file("m"),
+                options);
+  EXPECT_EQ(done, (std::vector<int>{1, 2, 3}));
 }
 
 TEST(CrossValidation, IsOffByDefault) {
