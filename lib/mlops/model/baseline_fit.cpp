@@ -1,6 +1,7 @@
 // Fitting BaselineModel: standardise, fit the linear and the constant candidate on 80% of the
 // rows, keep the better on the other 20%, refit it on all rows.
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <optional>

@@ -2,6 +2,7 @@
 // Holdout summaries for the report (train/evaluation.json): curves and matrices small enough to
 // draw, never raw rows beyond a capped sample.
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <span>
 #include <string>

@@ -84,9 +84,15 @@ DMatrix training_matrix(const RowSource& rows, const std::vector<float>& labels,
   return dense_matrix(rows, labels);
 }
 
-std::optional<std::vector<int>> class_strata(Task task, std::span<const float> labels) {
-  if (task == Task::kRegression) return std::nullopt;
+/// One class id per row to stratify by for classification; none for regression.
+std::vector<int> class_strata(Task task, std::span<const float> labels) {
+  if (task == Task::kRegression) return {};
   return std::vector<int>(labels.begin(), labels.end());
+}
+
+std::optional<std::span<const int>> strata_or_none(const std::vector<int>& strata) {
+  if (strata.empty()) return std::nullopt;
+  return std::span<const int>(strata);
 }
 
 /// Early stopping's validation rows, carved from the training side (local indices): grouped
@@ -96,9 +102,18 @@ SplitIndices carve_validation(const TrainSpec& spec, Task task, std::span<const 
   const uint64_t seed = mix64(spec.split.seed ^ kValidationSalt);
   constexpr std::string_view key = "train.early_stopping.validation";
   if (!groups.empty()) return group_split(groups, spec.early_stopping.validation, seed, key);
-  const auto strata = class_strata(task, labels);
   return random_split(labels.size(), spec.early_stopping.validation, seed,
-                      strata ? std::optional<std::span<const int>>(*strata) : std::nullopt, key);
+                      strata_or_none(class_strata(task, labels)), key);
+}
+
+/// Cross-validation folds of the training side: whole groups for a group split, else seeded
+/// and stratified for classification.
+std::vector<int> fold_assignment(const TrainSpec& spec, Task task, std::span<const float> labels,
+                                 std::span<const uint64_t> groups) {
+  const uint64_t seed = mix64(spec.split.seed ^ kFoldSalt);
+  if (!groups.empty()) return group_kfold_assignment(groups, spec.cv_folds, seed);
+  return kfold_assignment(labels.size(), spec.cv_folds, seed,
+                          strata_or_none(class_strata(task, labels)));
 }
 
 /// The baseline on (a seeded sample of) the training side.
@@ -212,16 +227,9 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
       task_metrics(task, num_class, holdout_labels, result.baseline.predict(holdout_rows));
 
   if (spec.cv_folds > 0) {
-    const uint64_t seed = mix64(spec.split.seed ^ kFoldSalt);
-    const auto strata = class_strata(task, train_labels);
-    const std::vector<int> fold_of =
-        !train_groups.empty()
-            ? group_kfold_assignment(train_groups, spec.cv_folds, seed)
-            : kfold_assignment(
-                  train_labels.size(), spec.cv_folds, seed,
-                  strata ? std::optional<std::span<const int>>(*strata) : std::nullopt);
-    result.cv = cross_validate(train, train_labels, fold_of, spec.cv_folds, params,
-                               result.curve.best_round, task, num_class, options.on_fold);
+    result.cv = cross_validate(
+        train, train_labels, fold_assignment(spec, task, train_labels, train_groups), spec.cv_folds,
+        params, result.curve.best_round, task, num_class, options.on_fold);
   }
   result.holdout_labels = holdout_labels;
   return result;
