@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <string>
 
@@ -32,6 +33,11 @@ class TempDir {
     std::filesystem::create_directories(full.parent_path());
     std::ofstream(full, std::ios::binary) << contents;
     return full.string();
+  }
+  /// The bytes of `name` inside the directory ("" when missing).
+  std::string read(const std::string& name) const {
+    std::ifstream in(path_ / name, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   }
 
  private:

@@ -172,13 +172,16 @@ const std::vector<KeyDecl>& config_keys() {
       key("train.rounds", T::kInt, "100", "Boosting rounds."),
       key("train.split", T::kMap, "", "How rows are split into training and holdout sets."),
       key("train.split.type", T::kEnum, "random",
-          "Split method: random (seeded, stratified for classification) or time (the latest "
-          "rows by `train.split.column` are held out).",
-          {"random", "time"}),
+          "Split method: random (seeded, stratified for classification), time (the latest "
+          "rows by `train.split.column` are held out) or group (a seeded hash of "
+          "`train.split.column` decides the side, so no entity is on both sides).",
+          {"random", "time", "group"}),
       key("train.split.holdout", T::kFloat, "0.2",
-          "Fraction held out: of the rows (random), or of the day range (time: the last days)."),
+          "Fraction held out: of the rows (random), of the day range (time: the last days), or "
+          "of the groups (group)."),
       key("train.split.column", T::kString, "",
-          "Timestamp column of a time split (read from the ingested table)."),
+          "Timestamp column of a time split, or entity column of a group split (read from the "
+          "ingested table)."),
       key("train.split.holdout_from", T::kString, "",
           "Time split: rows at or after this timestamp are held out (instead of `holdout`)."),
       key("train.split.stratify", T::kBool, "true",
@@ -186,6 +189,20 @@ const std::vector<KeyDecl>& config_keys() {
       key("train.split.seed", T::kInt, "", "Split seed; default the top-level seed."),
       key("train.params", T::kOpenMap, "",
           "Other XGBoost parameters, passed through as text (max_depth, eta, ...)."),
+      key("train.cv", T::kMap, "", "K-fold cross-validation on the training side."),
+      key("train.cv.folds", T::kInt, "0",
+          "Folds (0 = off): stratified for classification, grouped for a group split; each fold "
+          "trains with the final model's parameters and rounds."),
+      key("train.early_stopping", T::kMap, "",
+          "Round-by-round stopping on a validation set carved from the training side."),
+      key("train.early_stopping.rounds", T::kInt, "0",
+          "Stop after this many rounds without improvement and keep the best round (0 = off)."),
+      key("train.early_stopping.metric", T::kString, "",
+          "Metric watched (and drawn in train/curve.json): accuracy, auc, f1, logloss, pr_auc, "
+          "mae, r2 or rmse; default logloss (classification) or rmse (regression)."),
+      key("train.early_stopping.validation", T::kFloat, "0.1",
+          "Fraction of the training side held out as the validation set (seeded; stratified, "
+          "or grouped for a group split); never the holdout."),
       key("registry", T::kMap, "", "The model registry: where trained versions are registered."),
       key("registry.model", T::kString, "",
           "Registered model name; default the workflow name."),
@@ -238,6 +255,9 @@ const std::vector<RangeCheck>& range_checks() {
       {"train.rounds", 1, kIntMax, false, "must be from 1 to 2147483647"},
       {"train.split.holdout", 0, 1, true, "must be between 0 and 1 (exclusive)"},
       {"train.split.seed", 0, kSeedMax, false, "must not be negative"},
+      {"train.cv.folds", 0, 100, false, "must be from 0 to 100"},
+      {"train.early_stopping.rounds", 0, kIntMax, false, "must not be negative"},
+      {"train.early_stopping.validation", 0, 1, true, "must be between 0 and 1 (exclusive)"},
       {"ingest.source.connect_timeout", 0, 3600, true, "must be above 0 and below 3600"},
       {"ingest.source.timeout", 0, 86400, true, "must be above 0 and below 86400"},
       {"ingest.source.pagination.size", 1, kIntMax, false, "must be from 1 to 2147483647"},

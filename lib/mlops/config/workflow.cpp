@@ -275,10 +275,11 @@ TrainSpec read_train(const ConfigNode& tree, uint64_t default_seed) {
   train.split.column = read_string(tree, "train.split.column", train.split.column);
   train.split.holdout_from =
       read_string(tree, "train.split.holdout_from", train.split.holdout_from);
-  if (train.split.type == "time" && train.split.column.empty()) {
+  if (train.split.type != "random" && train.split.column.empty()) {
     const ConfigNode* type = value_at(tree, "train.split.type");
-    throw ConfigError("{}: key 'train.split.column' is required for a time split",
-                      type ? type->origin().describe() : tree.origin().describe());
+    throw ConfigError("{}: key 'train.split.column' is required for a {} split",
+                      type ? type->origin().describe() : tree.origin().describe(),
+                      train.split.type);
   }
   if (const ConfigNode* holdout = value_at(tree, "train.split.holdout")) {
     train.split.holdout = holdout->as_double("train.split.holdout");
@@ -291,6 +292,17 @@ TrainSpec read_train(const ConfigNode& tree, uint64_t default_seed) {
     train.split.seed = static_cast<uint64_t>(seed->as_int("train.split.seed"));
   }
   train.params = read_params(tree);
+  if (const ConfigNode* folds = value_at(tree, "train.cv.folds")) {
+    train.cv_folds = static_cast<int>(folds->as_int("train.cv.folds"));  // schema: 0 or 2..100
+  }
+  EarlyStoppingSpec& stopping = train.early_stopping;
+  if (const ConfigNode* rounds = value_at(tree, "train.early_stopping.rounds")) {
+    stopping.rounds = static_cast<int>(rounds->as_int("train.early_stopping.rounds"));
+  }
+  stopping.metric = read_string(tree, "train.early_stopping.metric", stopping.metric);
+  if (const ConfigNode* validation = value_at(tree, "train.early_stopping.validation")) {
+    stopping.validation = validation->as_double("train.early_stopping.validation");
+  }
   return train;
 }
 

@@ -59,18 +59,26 @@ struct FeaturizeSpec {
 };
 
 struct SplitSpec {
-  std::string type = "random";  // random | time
-  double holdout = 0.2;         // fraction of rows (random) or of the day range (time) held out
-  std::string column;           // time: the timestamp column
-  std::string holdout_from;     // time: hold out rows at or after this timestamp instead
-  bool stratify = true;         // classification only
+  std::string type = "random";  // random | time | group
+  double holdout = 0.2;  // fraction of rows (random), of the day range (time), of groups (group)
+  std::string column;    // time: the timestamp column; group: the entity column
+  std::string holdout_from;  // time: hold out rows at or after this timestamp instead
+  bool stratify = true;      // classification only
   uint64_t seed = 42;
+};
+
+struct EarlyStoppingSpec {
+  int rounds = 0;           // stop after this many rounds without improvement; 0 = off
+  std::string metric;       // of the curve and of early stopping; "" = logloss / rmse
+  double validation = 0.1;  // fraction of the training side held out to watch
 };
 
 struct TrainSpec {
   std::string objective = "reg:squarederror";  // binary:logistic | multi:softprob | reg:*
   int rounds = 100;
   SplitSpec split;
+  int cv_folds = 0;  // k-fold cross-validation on the training side; 0 = off
+  EarlyStoppingSpec early_stopping;
   /// Every other XGBoost parameter, passed through as text (max_depth, eta, nthread, ...).
   std::vector<std::pair<std::string, std::string>> params;
 };

@@ -23,6 +23,10 @@ std::string hash_bytes(std::string_view bytes) {
   return to_hex(XXH3_128bits(bytes.data(), bytes.size()));
 }
 
+uint64_t hash64(std::string_view bytes) {
+  return XXH3_64bits(bytes.data(), bytes.size());
+}
+
 std::string hash_file(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw IoError("{}: cannot open: {}", path, std::strerror(errno));

@@ -2,6 +2,7 @@
 // Content hashes for lineage (input files, configs, data). XXH3-128: change detection at memory
 // speed, like DVC's md5 but fast enough to hash a 100 MB input on every run.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -9,6 +10,8 @@ namespace mlops {
 
 /// 32 lower-case hex digits of XXH3-128 over the bytes.
 std::string hash_bytes(std::string_view bytes);
+/// XXH3-64 of the bytes: a stable 64-bit key (group ids in splits).
+uint64_t hash64(std::string_view bytes);
 /// Hash of a file's contents, streamed; throws IoError naming the path.
 std::string hash_file(const std::string& path);
 

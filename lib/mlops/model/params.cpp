@@ -1,5 +1,7 @@
 #include "mlops/model/params.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <optional>
@@ -80,6 +82,26 @@ Params booster_params(const TrainSpec& spec, Task task, int num_class) {
     params.emplace_back(name, value);
   }
   return params;
+}
+
+void add_base_score(Params& params, const TrainSpec& spec, std::span<const float> labels) {
+  const std::string& objective = spec.objective;
+  const bool mean = objective == "reg:squarederror";
+  const bool median = objective == "reg:absoluteerror" || objective == "reg:pseudohubererror";
+  const bool set_by_workflow = std::any_of(spec.params.begin(), spec.params.end(),
+                                           [](const auto& p) { return p.first == "base_score"; });
+  if ((!mean && !median) || set_by_workflow || labels.empty()) return;
+  std::vector<double> values(labels.begin(), labels.end());
+  double start = 0;
+  if (mean) {
+    for (double value : values) start += value;
+    start /= static_cast<double>(values.size());
+  } else {
+    const auto middle = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
+    std::nth_element(values.begin(), middle, values.end());
+    start = *middle;
+  }
+  params.emplace_back("base_score", fmt::format("{:.9g}", start));
 }
 
 void begin_training(Booster& booster, const Params& params, const TrainSpec& spec,

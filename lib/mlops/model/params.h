@@ -3,6 +3,7 @@
 // them. XGBoost 1.7 checks parameters lazily (when it configures, some only in the first
 // round), and a booster that failed must not be used again (updating it can crash).
 
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,6 +23,12 @@ using Params = std::vector<std::pair<std::string, std::string>>;
 /// (binary:logitraw, binary:hinge, multi:softmax), for train.params.objective, and for a
 /// train.params.num_class that disagrees with the labels.
 Params booster_params(const TrainSpec& spec, Task task, int num_class);
+
+/// Starts an identity-link regression where its labels are, unless spec.params sets
+/// base_score: the mean for reg:squarederror, the median for reg:absoluteerror and
+/// reg:pseudohubererror. XGBoost 1.7 starts every model at 0.5, and a robust loss, whose
+/// gradient is bounded, may then need thousands of rounds to reach labels far from it.
+void add_base_score(Params& params, const TrainSpec& spec, std::span<const float> labels);
 
 /// Sets `params` on `booster`, configures it and runs round 0 on `train`. When XGBoost fails,
 /// scratch boosters find the culprit and it throws ConfigError "train.params.<name>: xgboost

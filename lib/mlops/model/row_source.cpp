@@ -70,4 +70,19 @@ void MatrixRows::fill(size_t begin, size_t end, std::vector<float>& out) const {
   }
 }
 
+FeatureMatrix gather_rows(const RowSource& rows, std::span<const size_t> selection) {
+  const size_t width = rows.cols();
+  FeatureMatrix out{rows.names(), selection.size(), {}};
+  out.values.reserve(selection.size() * width);
+  std::vector<float> run;
+  for (size_t i = 0; i < selection.size();) {
+    size_t end = i + 1;
+    while (end < selection.size() && selection[end] == selection[end - 1] + 1) ++end;
+    rows.fill(selection[i], selection[end - 1] + 1, run);
+    out.values.insert(out.values.end(), run.begin(), run.end());
+    i = end;
+  }
+  return out;
+}
+
 }  // namespace mlops

@@ -61,4 +61,8 @@ class MatrixRows : public RowSource {
   bool all_rows_;
 };
 
+/// The `selection` rows (ascending indices into `rows`) as one matrix; runs of consecutive
+/// rows are filled together.
+FeatureMatrix gather_rows(const RowSource& rows, std::span<const size_t> selection);
+
 }  // namespace mlops

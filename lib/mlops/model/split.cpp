@@ -5,27 +5,11 @@
 #include <map>
 
 #include "mlops/core/error.h"
+#include "mlops/model/splitmix.h"
 
 namespace mlops {
 
 namespace {
-
-// splitmix64 (Steele, Lea, Flood 2014): tiny, well mixed, and the same on every platform.
-class SplitMix64 {
- public:
-  explicit SplitMix64(uint64_t seed) : state_(seed) {}
-  uint64_t next() {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  /// Uniform in [0, bound); the modulo bias (< bound / 2^64) is irrelevant for row counts.
-  size_t below(size_t bound) { return static_cast<size_t>(next() % bound); }
-
- private:
-  uint64_t state_;
-};
 
 // Shuffles `rows` (Fisher-Yates) and moves the first round(fraction * size) into holdout, the
 // rest into train.
@@ -36,14 +20,18 @@ void split_group(std::vector<size_t> rows, double fraction, SplitMix64& rng, Spl
   out.train.insert(out.train.end(), rows.begin() + held, rows.end());
 }
 
+void check_fraction(double holdout_fraction, std::string_view key) {
+  if (!(holdout_fraction > 0.0 && holdout_fraction < 1.0)) {
+    throw ConfigError("{}: {} is not a fraction between 0 and 1 (exclusive)", key,
+                      holdout_fraction);
+  }
+}
+
 }  // namespace
 
 SplitIndices random_split(size_t rows, double holdout_fraction, uint64_t seed,
-                          std::optional<std::span<const int>> strata) {
-  if (!(holdout_fraction > 0.0 && holdout_fraction < 1.0)) {
-    throw ConfigError("train.split.holdout: {} is not a fraction between 0 and 1 (exclusive)",
-                      holdout_fraction);
-  }
+                          std::optional<std::span<const int>> strata, std::string_view key) {
+  check_fraction(holdout_fraction, key);
   if (strata && strata->size() != rows) {
     throw InternalError("random_split: {} strata for {} rows", strata->size(), rows);
   }
@@ -61,15 +49,30 @@ SplitIndices random_split(size_t rows, double holdout_fraction, uint64_t seed,
     split_group(std::move(all), holdout_fraction, rng, out);
   }
   if (out.holdout.empty()) {
-    throw ConfigError("train.split.holdout: {} of {} rows holds out no rows", holdout_fraction,
-                      rows);
+    throw ConfigError("{}: {} of {} rows holds out no rows", key, holdout_fraction, rows);
   }
   if (out.train.empty()) {
-    throw ConfigError("train.split.holdout: {} of {} rows leaves no rows to train on",
-                      holdout_fraction, rows);
+    throw ConfigError("{}: {} of {} rows leaves no rows to train on", key, holdout_fraction, rows);
   }
   std::sort(out.train.begin(), out.train.end());
   std::sort(out.holdout.begin(), out.holdout.end());
+  return out;
+}
+
+SplitIndices group_split(std::span<const uint64_t> groups, double holdout_fraction, uint64_t seed,
+                         std::string_view key) {
+  check_fraction(holdout_fraction, key);
+  SplitIndices out;
+  // The side depends on the group alone, so every row of an entity lands on the same side.
+  const uint64_t salt = mix64(seed ^ 0x6a09e667f3bcc908ULL);
+  for (size_t row = 0; row < groups.size(); ++row) {
+    const bool held = unit_interval(mix64(groups[row] ^ salt)) < holdout_fraction;
+    (held ? out.holdout : out.train).push_back(row);
+  }
+  if (out.holdout.empty() || out.train.empty()) {
+    throw ConfigError("{}: {} of the groups leaves {} rows on one side and {} on the other", key,
+                      holdout_fraction, out.train.size(), out.holdout.size());
+  }
   return out;
 }
 

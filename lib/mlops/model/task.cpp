@@ -17,4 +17,13 @@ Task task_for_objective(std::string_view objective) {
       objective);
 }
 
+std::string_view task_name(Task task) {
+  switch (task) {
+    case Task::kBinary: return "binary";
+    case Task::kMulticlass: return "multiclass";
+    case Task::kRegression: return "regression";
+  }
+  return "";
+}
+
 }  // namespace mlops

@@ -10,4 +10,7 @@ enum class Task { kBinary, kMulticlass, kRegression };
 /// Throws ConfigError naming train.objective for anything else.
 Task task_for_objective(std::string_view objective);
 
+/// "binary", "multiclass" or "regression" (as saved in model files).
+std::string_view task_name(Task task);
+
 }  // namespace mlops

@@ -7,18 +7,29 @@
 
 #include "mlops/core/error.h"
 #include "mlops/model/evaluate.h"
+#include "mlops/model/folds.h"
 #include "mlops/model/params.h"
 #include "mlops/model/row_source.h"
+#include "mlops/model/splitmix.h"
 #include "mlops/model/xgb.h"
 
 namespace mlops {
 
 namespace {
 
-std::vector<float> take_labels(const std::vector<float>& labels, std::span<const size_t> rows) {
-  std::vector<float> out;
+// Independent streams from the one split seed, so the validation set, the folds and the
+// baseline's sample do not repeat the holdout's shuffle.
+constexpr uint64_t kValidationSalt = 0x3c6ef372fe94f82bULL;
+constexpr uint64_t kFoldSalt = 0xa54ff53a5f1d36f1ULL;
+constexpr uint64_t kBaselineSalt = 0x510e527fade682d1ULL;
+// Values the baseline's design matrix may hold (rows x features): 160 MB of doubles.
+constexpr size_t kBaselineMaxValues = 20'000'000;
+
+template <typename T>
+std::vector<T> take(std::span<const T> values, std::span<const size_t> rows) {
+  std::vector<T> out;
   out.reserve(rows.size());
-  for (size_t row : rows) out.push_back(labels[row]);
+  for (size_t row : rows) out.push_back(values[row]);
   return out;
 }
 
@@ -47,6 +58,183 @@ bool uses_trees(const TrainSpec& spec) {
   });
 }
 
+std::string param_value(const Params& params, const std::string& name,
+                        const std::string& fallback) {
+  for (auto it = params.rbegin(); it != params.rend(); ++it) {
+    if (it->first == name) return it->second;
+  }
+  return fallback;
+}
+
+/// A dense copy of `rows` with their labels.
+DMatrix dense_matrix(const RowSource& rows, const std::vector<float>& labels) {
+  FeatureMatrix dense{rows.names(), rows.rows(), {}};
+  rows.fill(0, rows.rows(), dense.values);
+  return DMatrix(dense, &labels);
+}
+
+/// The training matrix: quantized straight from batches for hist (no dense copy), else dense.
+DMatrix training_matrix(const RowSource& rows, const std::vector<float>& labels,
+                        const Params& params) {
+  if (param_value(params, "tree_method", "hist") == "hist") {
+    const int max_bin = std::stoi(param_value(params, "max_bin", "256"));
+    const int nthread = std::stoi(param_value(params, "nthread", "2"));
+    return DMatrix::quantile(rows, labels, max_bin, nthread);
+  }
+  return dense_matrix(rows, labels);
+}
+
+/// One class id per row to stratify by for classification; none for regression.
+std::vector<int> class_strata(Task task, std::span<const float> labels) {
+  if (task == Task::kRegression) return {};
+  return std::vector<int>(labels.begin(), labels.end());
+}
+
+std::optional<std::span<const int>> strata_or_none(const std::vector<int>& strata) {
+  if (strata.empty()) return std::nullopt;
+  return std::span<const int>(strata);
+}
+
+/// Early stopping's validation rows, carved from the training side (local indices): grouped
+/// for a group split, else seeded and stratified for classification. .train = rows fitted.
+SplitIndices carve_validation(const TrainSpec& spec, Task task, std::span<const float> labels,
+                              std::span<const uint64_t> groups) {
+  const uint64_t seed = mix64(spec.split.seed ^ kValidationSalt);
+  constexpr std::string_view key = "train.early_stopping.validation";
+  if (!groups.empty()) return group_split(groups, spec.early_stopping.validation, seed, key);
+  return random_split(labels.size(), spec.early_stopping.validation, seed,
+                      strata_or_none(class_strata(task, labels)), key);
+}
+
+/// Cross-validation folds of the training side: whole groups for a group split, else seeded
+/// and stratified for classification.
+std::vector<int> fold_assignment(const TrainSpec& spec, Task task, std::span<const float> labels,
+                                 std::span<const uint64_t> groups) {
+  const uint64_t seed = mix64(spec.split.seed ^ kFoldSalt);
+  if (!groups.empty()) return group_kfold_assignment(groups, spec.cv_folds, seed);
+  return kfold_assignment(labels.size(), spec.cv_folds, seed,
+                          strata_or_none(class_strata(task, labels)));
+}
+
+/// The baseline on (a seeded sample of) the training side.
+BaselineModel fit_baseline(const RowSource& rows, std::span<const float> labels, Task task,
+                           int num_class, uint64_t seed) {
+  const size_t cap =
+      std::min(kBaselineMaxRows, kBaselineMaxValues / std::max<size_t>(1, rows.cols()));
+  std::vector<size_t> sample;
+  if (rows.rows() <= cap) {
+    sample.resize(rows.rows());
+    for (size_t i = 0; i < sample.size(); ++i) sample[i] = i;
+  } else {
+    sample = random_split(rows.rows(), static_cast<double>(cap) / static_cast<double>(rows.rows()),
+                          mix64(seed ^ kBaselineSalt))
+                 .holdout;
+  }
+  return BaselineModel::fit(gather_rows(rows, sample), take(labels, sample), task, num_class, seed);
+}
+
+/// Trains on one side, measures on the other. Both sides are row sources in split order.
+TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
+                     const std::vector<float>& labels, const SplitIndices& split,
+                     const TrainSpec& spec, int num_class, const std::string& model_path,
+                     const TrainOptions& options) {
+  TrainResult result;
+  const Task task = result.task = checked_task(spec, num_class);
+  result.num_class = num_class;
+  Params params = booster_params(spec, task, num_class);
+  const std::string metric =
+      spec.early_stopping.metric.empty() ? default_metric(task) : spec.early_stopping.metric;
+  check_metric_name(task, metric, "train.early_stopping.metric");
+  const bool stopping = spec.early_stopping.rounds > 0;
+  if (stopping && !uses_trees(spec)) {
+    throw ConfigError("train.early_stopping.rounds: early stopping needs a tree booster");
+  }
+  for (const auto* side : {&split.train, &split.holdout}) {
+    for (size_t row : *side) {
+      if (row >= labels.size()) {
+        throw InternalError("train_xgboost: split row {} of {}", row, labels.size());
+      }
+      if (task != Task::kRegression) check_class(labels[row], row, num_class);
+    }
+  }
+  if (split.train.empty() || split.holdout.empty()) {
+    throw InternalError("train_xgboost: an empty side in the split");
+  }
+  if (!options.groups.empty() && options.groups.size() != labels.size()) {
+    throw InternalError("train_xgboost: {} groups for {} rows", options.groups.size(),
+                        labels.size());
+  }
+  result.train_rows = split.train.size();
+  result.holdout_rows = split.holdout.size();
+
+  const std::vector<float> train_labels = take<float>(labels, split.train);
+  const std::vector<float> holdout_labels = take<float>(labels, split.holdout);
+  const std::vector<uint64_t> train_groups =
+      options.groups.empty() ? std::vector<uint64_t>{} : take(options.groups, split.train);
+
+  // With early stopping the validation rows stay in the training matrix with weight 0: one
+  // quantized copy serves both, and the cached predictions score them each round for free.
+  SplitIndices watch;
+  if (stopping) watch = carve_validation(spec, task, train_labels, train_groups);
+  result.validation_rows = watch.holdout.size();
+  add_base_score(params, spec, stopping ? take<float>(train_labels, watch.train) : train_labels);
+  DMatrix train = training_matrix(train_rows, train_labels, params);
+  if (stopping) {
+    std::vector<float> weights(train_labels.size(), 1.0f);
+    for (size_t row : watch.holdout) weights[row] = 0.0f;
+    train.set_weights(weights);
+  }
+  // Without a validation set the curve draws the holdout; it selects nothing, so stays honest.
+  // Dense, not quantized: XGBoost predicts a new tree on it three times faster.
+  std::optional<DMatrix> holdout_matrix;
+  if (!stopping) holdout_matrix.emplace(dense_matrix(holdout_rows, holdout_labels));
+  std::vector<const DMatrix*> cache{&train};
+  if (holdout_matrix) cache.push_back(&*holdout_matrix);
+
+  Booster booster(cache);
+  BoostingPlan plan{task,
+                    num_class,
+                    metric,
+                    spec.rounds,
+                    spec.early_stopping.rounds,
+                    train_labels,
+                    watch.train,
+                    {watch.holdout, holdout_matrix ? &*holdout_matrix : nullptr, holdout_labels},
+                    options.on_round};
+  result.curve = boost_rounds(booster, train, params, spec, plan);
+  // Only the rounds kept are saved, so every reader (Python, Booster, TreeEnsemble) uses them.
+  Booster model = result.curve.best_round < result.curve.rounds_trained
+                      ? booster.slice(result.curve.best_round)
+                      : std::move(booster);
+
+  result.holdout_predictions = model.predict(holdout_rows);
+  result.holdout_metrics =
+      task_metrics(task, num_class, holdout_labels, result.holdout_predictions);
+  if (task != Task::kRegression) {
+    result.confusion = confusion_matrix(
+        holdout_labels, predicted_classes(task, num_class, result.holdout_predictions), num_class);
+  }
+  // Gain is defined for trees only; a linear booster reports no importance.
+  if (uses_trees(spec)) result.importance = model.gain_importance();
+  std::stable_sort(result.importance.begin(), result.importance.end(),
+                   [](const auto& a, const auto& b) {
+                     return a.second != b.second ? a.second > b.second : a.first < b.first;
+                   });
+  model.save_json(model_path);
+
+  result.baseline = fit_baseline(train_rows, train_labels, task, num_class, spec.split.seed);
+  result.baseline_metrics =
+      task_metrics(task, num_class, holdout_labels, result.baseline.predict(holdout_rows));
+
+  if (spec.cv_folds > 0) {
+    result.cv = cross_validate(
+        train, train_labels, fold_assignment(spec, task, train_labels, train_groups), spec.cv_folds,
+        params, result.curve.best_round, task, num_class, options.on_fold);
+  }
+  result.holdout_labels = holdout_labels;
+  return result;
+}
+
 }  // namespace
 
 TrainResult train_xgboost(const FeatureMatrix& features, const std::vector<float>& labels,
@@ -68,96 +256,26 @@ TrainResult train_xgboost(const FeatureMatrix& features, const std::vector<float
   return train_xgboost(features, labels, split, spec, num_class, model_path);
 }
 
-namespace {
-
-std::string param_value(const Params& params, const std::string& name,
-                        const std::string& fallback) {
-  for (auto it = params.rbegin(); it != params.rend(); ++it) {
-    if (it->first == name) return it->second;
-  }
-  return fallback;
-}
-
-/// The training DMatrix: quantized straight from batches for hist, else a dense copy.
-DMatrix training_matrix(const RowSource& rows, const std::vector<float>& labels,
-                        const Params& params) {
-  if (param_value(params, "tree_method", "hist") == "hist") {
-    const int max_bin = std::stoi(param_value(params, "max_bin", "256"));
-    const int nthread = std::stoi(param_value(params, "nthread", "2"));
-    return DMatrix::quantile(rows, labels, max_bin, nthread);
-  }
-  FeatureMatrix dense{rows.names(), rows.rows(), {}};
-  rows.fill(0, rows.rows(), dense.values);
-  return DMatrix(dense, &labels);
-}
-
-/// Trains on one side, measures on the other. Both sides are row sources in split order.
-TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
-                     const std::vector<float>& labels, const SplitIndices& split,
-                     const TrainSpec& spec, int num_class, const std::string& model_path) {
-  TrainResult result;
-  result.task = checked_task(spec, num_class);
-  result.num_class = num_class;
-  const Params params = booster_params(spec, result.task, num_class);
-  for (const auto* side : {&split.train, &split.holdout}) {
-    for (size_t row : *side) {
-      if (row >= labels.size()) {
-        throw InternalError("train_xgboost: split row {} of {}", row, labels.size());
-      }
-      if (result.task != Task::kRegression) check_class(labels[row], row, num_class);
-    }
-  }
-  if (split.train.empty() || split.holdout.empty()) {
-    throw InternalError("train_xgboost: an empty side in the split");
-  }
-  result.train_rows = split.train.size();
-  result.holdout_rows = split.holdout.size();
-
-  const std::vector<float> train_labels = take_labels(labels, split.train);
-  const std::vector<float> holdout_labels = take_labels(labels, split.holdout);
-  const DMatrix train = training_matrix(train_rows, train_labels, params);
-
-  Booster booster({&train});
-  begin_training(booster, params, spec, train);  // round 0
-  for (int round = 1; round < spec.rounds; ++round) booster.update_one_iter(round, train);
-
-  const std::vector<float> predictions = booster.predict(holdout_rows);
-  result.holdout_metrics = task_metrics(result.task, num_class, holdout_labels, predictions);
-  result.baseline_metrics = task_metrics(
-      result.task, num_class, holdout_labels,
-      baseline_predictions(result.task, num_class, train_labels, holdout_labels.size()));
-
-  // Gain is defined for trees only; a linear booster reports no importance.
-  if (uses_trees(spec)) result.importance = booster.gain_importance();
-  std::stable_sort(result.importance.begin(), result.importance.end(),
-                   [](const auto& a, const auto& b) {
-                     return a.second != b.second ? a.second > b.second : a.first < b.first;
-                   });
-  booster.save_json(model_path);
-  return result;
-}
-
-}  // namespace
-
 TrainResult train_xgboost(const FeatureMatrix& features, const std::vector<float>& labels,
                           const SplitIndices& split, const TrainSpec& spec, int num_class,
-                          const std::string& model_path) {
+                          const std::string& model_path, const TrainOptions& options) {
   if (labels.size() != features.rows) {
     throw InternalError("train_xgboost: {} labels for {} rows", labels.size(), features.rows);
   }
   const MatrixRows train(features, split.train, false), holdout(features, split.holdout, false);
-  return train_on(train, holdout, labels, split, spec, num_class, model_path);
+  return train_on(train, holdout, labels, split, spec, num_class, model_path, options);
 }
 
 TrainResult train_xgboost(const Table& features, const std::vector<std::string>& names,
                           const std::vector<float>& labels, const SplitIndices& split,
-                          const TrainSpec& spec, int num_class, const std::string& model_path) {
+                          const TrainSpec& spec, int num_class, const std::string& model_path,
+                          const TrainOptions& options) {
   if (labels.size() != features.num_rows()) {
     throw InternalError("train_xgboost: {} labels for {} rows", labels.size(), features.num_rows());
   }
   const TableRows train = TableRows::select(features, names, split.train);
   const TableRows holdout = TableRows::select(features, names, split.holdout);
-  return train_on(train, holdout, labels, split, spec, num_class, model_path);
+  return train_on(train, holdout, labels, split, spec, num_class, model_path, options);
 }
 
 }  // namespace mlops

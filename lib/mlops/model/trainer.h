@@ -1,11 +1,20 @@
 #pragma once
-// Fits XGBoost round by round on a seeded split and measures the holdout with our own metrics.
+// Fits XGBoost round by round on a seeded split and measures the holdout with our own metrics,
+// next to a baseline fitted on the same training rows; optionally early stopping on a
+// validation set carved from the training side and k-fold cross-validation.
 
+#include <cstdint>
+#include <functional>
 #include <map>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "mlops/config/workflow.h"
+#include "mlops/model/baseline.h"
+#include "mlops/model/boosting.h"
+#include "mlops/model/confusion.h"
+#include "mlops/model/cross_validation.h"
 #include "mlops/model/matrix.h"
 #include "mlops/model/split.h"
 #include "mlops/model/task.h"
@@ -14,24 +23,44 @@ namespace mlops {
 
 struct TrainResult {
   Task task;
-  int num_class = 0;  // classes for multiclass, 2 for binary, 0 for regression
-  size_t train_rows = 0;
+  int num_class = 0;           // classes for multiclass, 2 for binary, 0 for regression
+  size_t train_rows = 0;       // the training side, validation rows included
+  size_t validation_rows = 0;  // carved from it for early stopping (0 without)
   size_t holdout_rows = 0;
-  /// Holdout metrics by stable name. Classification: accuracy, logloss (and auc for binary);
-  /// regression: rmse, mae, r2.
+  /// Holdout metrics by stable name (task_metric_names()).
   std::map<std::string, double> holdout_metrics;
-  /// The same metrics for a trivial baseline on the same split (majority class / class
-  /// priors, or the training mean), so a report can show the lift.
+  /// Classification: holdout counts[actual][predicted].
+  ConfusionMatrix confusion;
+  /// The baseline fitted on the training side, and its holdout metrics (the same names).
+  BaselineModel baseline;
   std::map<std::string, double> baseline_metrics;
+  RoundCurve curve;
+  /// Cross-validation per metric; empty unless spec.cv_folds >= 2.
+  std::map<std::string, FoldMetric> cv;
+  /// The holdout labels and the saved model's predictions (Booster::predict layout), for the
+  /// evaluation summaries.
+  std::vector<float> holdout_labels;
+  std::vector<float> holdout_predictions;
   std::vector<std::pair<std::string, double>> importance;  // gain, descending
 };
 
-/// Splits rows (stratified by class for classification), trains spec.rounds rounds with
+struct TrainOptions {
+  /// For a group split: each row's group hash (indexed like the labels). The validation set
+  /// and the cross-validation folds then keep groups whole.
+  std::span<const uint64_t> groups;
+  /// Called after each round of the final model with the curve so far (a progress bar).
+  std::function<void(const RoundCurve&)> on_round;
+  /// Called after each cross-validation fold with the number of folds done.
+  std::function<void(int)> on_fold;
+};
+
+/// Splits rows (stratified by class for classification), trains up to spec.rounds rounds with
 /// spec.params (seed = spec.split.seed unless params set one; nthread defaults to 2), saves the
-/// model as XGBoost JSON to `model_path` atomically, and returns metrics and importance.
+/// model as XGBoost JSON to `model_path` atomically (only the rounds kept: the best round with
+/// early stopping), and returns metrics, curve, baseline and importance.
 /// `labels`: class index 0..num_class-1 for classification, the target for regression.
-/// Throws ConfigError for a bad parameter (naming train.params.<name>) and ModelError for
-/// other XGBoost failures.
+/// Throws ConfigError for a bad parameter (naming train.params.<name>) or metric and
+/// ModelError for other XGBoost failures.
 TrainResult train_xgboost(const FeatureMatrix& features, const std::vector<float>& labels,
                           const TrainSpec& spec, int num_class, const std::string& model_path);
 
@@ -41,12 +70,13 @@ TrainResult train_xgboost(const FeatureMatrix& features, const std::vector<float
 /// supplies the default seed.
 TrainResult train_xgboost(const FeatureMatrix& features, const std::vector<float>& labels,
                           const SplitIndices& split, const TrainSpec& spec, int num_class,
-                          const std::string& model_path);
+                          const std::string& model_path, const TrainOptions& options = {});
 
 /// The same on the named numeric columns of a table, fed to XGBoost in batches (with the hist
 /// tree method, the default, only XGBoost's quantized copy of the training rows is kept).
 TrainResult train_xgboost(const Table& features, const std::vector<std::string>& names,
                           const std::vector<float>& labels, const SplitIndices& split,
-                          const TrainSpec& spec, int num_class, const std::string& model_path);
+                          const TrainSpec& spec, int num_class, const std::string& model_path,
+                          const TrainOptions& options = {});
 
 }  // namespace mlops

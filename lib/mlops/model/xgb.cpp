@@ -69,6 +69,10 @@ DMatrix::DMatrix(const FeatureMatrix& matrix, const std::vector<float>* labels) 
   }
 }
 
+void DMatrix::set_weights(std::span<const float> weights) {
+  MLOPS_XGB_CHECK(XGDMatrixSetFloatInfo(handle_, "weight", weights.data(), weights.size()));
+}
+
 DMatrix::~DMatrix() {
   if (handle_) XGDMatrixFree(handle_);
 }
@@ -112,6 +116,18 @@ Booster::~Booster() {
 
 void Booster::set_param(const std::string& name, const std::string& value) {
   MLOPS_XGB_CHECK(XGBoosterSetParam(handle_, name.c_str(), value.c_str()));
+}
+
+Booster Booster::slice(int rounds) const {
+  Booster sliced;
+  MLOPS_XGB_CHECK(XGBoosterSlice(handle_, 0, rounds, 1, &sliced.handle_));
+  return sliced;
+}
+
+int Booster::boosted_rounds() const {
+  int rounds = 0;
+  MLOPS_XGB_CHECK(XGBoosterBoostedRounds(handle_, &rounds));
+  return rounds;
 }
 
 void Booster::update_one_iter(int iteration, const DMatrix& train) {

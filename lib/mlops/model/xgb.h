@@ -27,6 +27,8 @@ class DMatrix {
   /// rows' labels in the source's order.
   static DMatrix quantile(const RowSource& rows, std::span<const float> labels, int max_bin,
                           int nthread);
+  /// Per-row weights (0 leaves a row out of training while it stays predictable).
+  void set_weights(std::span<const float> weights);
   DMatrix(DMatrix&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
   ~DMatrix();
   DMatrix(const DMatrix&) = delete;
@@ -50,6 +52,9 @@ class Booster {
   Booster(const Booster&) = delete;
 
   void set_param(const std::string& name, const std::string& value);
+  /// The first `rounds` boosting rounds (every tree of each) as a new booster.
+  Booster slice(int rounds) const;
+  int boosted_rounds() const;
   void update_one_iter(int iteration, const DMatrix& train);
   /// Predictions: rows for binary/regression, rows * num_class for multi:softprob.
   std::vector<float> predict(const DMatrix& data) const;

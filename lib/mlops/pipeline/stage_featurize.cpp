@@ -20,9 +20,13 @@ StageRecord run_featurize_stage(RunContext& run) {
   const std::string& label_name = label.name();
   // Fit on the training side of the split only, so holdout rows never shape the features.
   SplitIndices split = training_split(clean, label, categorical, workflow.train.split);
+  // A group split's groups travel too: train keeps them whole in its validation set and folds.
+  std::vector<uint64_t> groups;
+  if (workflow.train.split.type == "group") groups = split_groups(clean, workflow.train.split);
   Table features = pipeline.fit_transform(std::move(clean), label, split.train);  // clean is spent
   // Train reads the split from here, so it needs neither the time column nor the seed logic.
   features.add_column(split_column(split, features.num_rows()));
+  if (!groups.empty()) features.add_column(group_column(groups));
 
   write_table(features, paths.features());
   pipeline.save(paths.feature_state());

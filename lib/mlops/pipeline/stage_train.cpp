@@ -1,29 +1,27 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <filesystem>
 
 #include "mlops/contracts/profile.h"
 #include "mlops/core/log.h"
+#include "mlops/core/progress.h"
 #include "mlops/core/value_format.h"
+#include "mlops/core/version.h"
 #include "mlops/features/feature_pipeline.h"
 #include "mlops/io/file.h"
 #include "mlops/io/table_file.h"
-#include "mlops/model/matrix.h"
+#include "mlops/model/evaluation.h"
 #include "mlops/model/trainer.h"
+#include "mlops/pipeline/git_revision.h"
 #include "mlops/pipeline/model_registration.h"
 #include "mlops/pipeline/stages.h"
+#include "mlops/pipeline/train_artifacts.h"
 #include "mlops/pipeline/training_split.h"
 
 namespace mlops {
 
 namespace {
-
-nlohmann::json metrics_json(const TrainResult& result) {
-  return {{"holdout", result.holdout_metrics},
-          {"baseline", result.baseline_metrics},
-          {"train_rows", result.train_rows},
-          {"holdout_rows", result.holdout_rows}};
-}
 
 /// Built-in checks on what training produced: both sides of the split non-empty, metrics finite.
 ContractReport check_training(const TrainResult& result) {
@@ -44,6 +42,49 @@ ContractReport check_training(const TrainResult& result) {
   return report;
 }
 
+/// The repository the workflow file is in (the current directory for a bare file name).
+GitRevision workflow_revision(const Workflow& workflow) {
+  if (workflow.path.empty()) return {"", std::nullopt, "no workflow file"};
+  const std::filesystem::path dir = std::filesystem::path(workflow.path).parent_path();
+  return git_revision(dir.empty() ? "." : dir.string());
+}
+
+/// Progress on a terminal: the final model's rounds, then the cross-validation folds.
+TrainOptions progress_options(const TrainSpec& spec, ProgressLine& rounds, ProgressLine& folds) {
+  TrainOptions options;
+  options.on_round = [&rounds, total = spec.rounds](const RoundCurve& curve) {
+    rounds.update(static_cast<size_t>(curve.rounds_trained), static_cast<size_t>(total),
+                  fmt::format("{} train {:.5g}  {} {:.5g}", curve.metric, curve.train.back(),
+                              curve.watched, curve.watched_values.back()));
+  };
+  options.on_fold = [&rounds, &folds, total = spec.cv_folds](int done) {
+    rounds.finish();
+    folds.update(static_cast<size_t>(done), static_cast<size_t>(total), "folds");
+  };
+  return options;
+}
+
+void log_training(const TrainResult& result) {
+  const RoundCurve& curve = result.curve;
+  log_info("train: rounds",
+           {{"kept", curve.best_round},
+            {"trained", curve.rounds_trained},
+            {"stopped_early", curve.stopped_early},
+            {"metric", curve.metric},
+            {curve.watched, curve.watched_values.at(static_cast<size_t>(curve.best_round - 1))}});
+  log_info("train: baseline", {{"model", result.baseline.model()}});
+  for (const auto& [name, value] : result.holdout_metrics) {
+    log_info(fmt::format("train: holdout {}", name),
+             {{"value", value},
+              {"baseline", result.baseline_metrics.count(name) ? result.baseline_metrics.at(name)
+                                                               : std::nan("")}});
+  }
+  for (const auto& [name, fold] : result.cv) {
+    log_info(fmt::format("train: cv {}", name),
+             {{"mean", fold.mean}, {"std", fold.std}, {"folds", fold.folds.size()}});
+  }
+}
+
 }  // namespace
 
 StageRecord run_train_stage(RunContext& run) {
@@ -58,34 +99,58 @@ StageRecord run_train_stage(RunContext& run) {
   // featurize decided the split; reading it back keeps both stages on exactly the same rows.
   const SplitIndices split = split_from_column(features.column(kSplitColumn));
   const int num_class = label.categorical ? static_cast<int>(label.classes.size()) : 0;
+  std::vector<uint64_t> groups;
+  if (const Column* group = features.find(kGroupColumn)) {
+    groups = groups_from_column(*group);
+  } else if (workflow.train.split.type == "group") {
+    log_warn(
+        "train: the features have no groups (featurize ran with another split type); the "
+        "validation set and folds ignore groups: rerun featurize");
+  }
 
   const std::string train_dir = paths.train_dir();
   make_directories(train_dir);
   const std::string model_path = train_dir + "/model.json";
+  ProgressLine round_progress = ProgressLine::on_stderr("train");
+  ProgressLine fold_progress = ProgressLine::on_stderr("cv");
+  TrainOptions options = progress_options(workflow.train, round_progress, fold_progress);
+  options.groups = groups;
   TrainResult result = train_xgboost(features, pipeline.feature_names(), labels, split,
-                                     workflow.train, num_class, model_path);
+                                     workflow.train, num_class, model_path, options);
+  round_progress.finish();
+  fold_progress.finish();
 
   // The model travels with everything needed to score: feature state, schema, metadata.
   pipeline.save(train_dir + "/feature_state.json");
+  result.baseline.save(train_dir + "/baseline.json");
   // What the training rows' features looked like: batch-predict's drift checks compare with it.
   save_profile(profile_columns(features, pipeline.feature_names(), split.train),
                train_dir + "/profile.json");
   nlohmann::json meta{
       {"format", "mlops.model/1"},
+      {"mlops_version", kVersion},
       {"run_id", run.run_id()},
       {"workflow", workflow.name},
       {"objective", workflow.train.objective},
       {"num_class", num_class},
       {"classes", label.classes},
       {"features", pipeline.feature_names()},
+      {"schema", feature_schema_json(features, pipeline.feature_names())},
       {"label", label.column},
-      {"rounds", workflow.train.rounds},
+      {"rounds", result.curve.best_round},
+      {"rounds_trained", result.curve.rounds_trained},
       {"params", workflow.train.params},
       {"config_hash", workflow.config_hash},
-      {"features_hash", run.manifest()["stages"]["featurize"]["outputs"][0].value("hash", "")}};
+      {"data_hash", run.manifest()["stages"]["featurize"]["outputs"][0].value("hash", "")}};
+  add_git_revision(meta, workflow_revision(workflow));
   write_file_atomic(train_dir + "/model_meta.json", meta.dump(2) + "\n");
-  nlohmann::json metrics = metrics_json(result);
+  nlohmann::json metrics = train_metrics_json(result, label.classes);
   write_file_atomic(train_dir + "/metrics.json", metrics.dump(2) + "\n");
+  write_file_atomic(train_dir + "/curve.json", curve_json(result.curve).dump(2) + "\n");
+  const nlohmann::json evaluation =
+      evaluation_summary(result.task, label.classes, result.holdout_labels,
+                         result.holdout_predictions, result.confusion, workflow.train.split.seed);
+  write_file_atomic(train_dir + "/evaluation.json", evaluation.dump(2) + "\n");
   // DVC-style metrics file at the run root: holdout metrics by name.
   write_file_atomic(paths.metrics(), nlohmann::json(result.holdout_metrics).dump(2) + "\n");
   nlohmann::json importance = nlohmann::json::array();
@@ -94,27 +159,28 @@ StageRecord run_train_stage(RunContext& run) {
   }
   write_file_atomic(train_dir + "/importance.json", importance.dump(2) + "\n");
   run.record_metrics(result.holdout_metrics);
-
-  for (const auto& [name, value] : result.holdout_metrics) {
-    log_info(fmt::format("train: holdout {}", name),
-             {{"value", value},
-              {"baseline", result.baseline_metrics.count(name) ? result.baseline_metrics.at(name)
-                                                               : std::nan("")}});
-  }
+  log_training(result);
 
   StageRecord record;
   record.inputs = {paths.features(), paths.feature_state()};
   record.outputs = {model_path,
                     train_dir + "/feature_state.json",
+                    train_dir + "/baseline.json",
                     train_dir + "/profile.json",
                     train_dir + "/model_meta.json",
                     train_dir + "/metrics.json",
+                    train_dir + "/curve.json",
+                    train_dir + "/evaluation.json",
                     train_dir + "/importance.json",
                     paths.metrics()};
   record.rows = result.train_rows + result.holdout_rows;
   record.columns = pipeline.feature_names().size();
   record.details = metrics;
   record.details["importance"] = importance;
+  record.details["curve"] = {{"metric", result.curve.metric},
+                             {"best_round", result.curve.best_round},
+                             {"rounds_trained", result.curve.rounds_trained},
+                             {"stopped_early", result.curve.stopped_early}};
   record.contracts.push_back(check_training(result));
   check_declared_contract(run, Stage::kTrain, features, record);
   // Only a model that passed its contracts becomes a registered version.

@@ -4,12 +4,22 @@
 #include <map>
 
 #include "mlops/core/error.h"
+#include "mlops/core/hash.h"
 #include "mlops/core/suggest.h"
 #include "mlops/core/time.h"
 
 namespace mlops {
 
 namespace {
+
+const Column& split_source(const Table& table, const SplitSpec& spec) {
+  const Column* column = table.find(spec.column);
+  if (!column) {
+    throw ConfigError("train.split.column: no column '{}' in the ingested table{}", spec.column,
+                      did_you_mean(spec.column, table.column_names()));
+  }
+  return *column;
+}
 
 constexpr int64_t kMicrosPerDay = 86'400'000'000;
 
@@ -19,11 +29,7 @@ int64_t floor_day(int64_t micros) {
 
 SplitIndices time_split(const Table& table, const std::vector<size_t>& labeled,
                         const SplitSpec& spec) {
-  const Column* time = table.find(spec.column);
-  if (!time) {
-    throw ConfigError("train.split.column: no column '{}' in the ingested table{}", spec.column,
-                      did_you_mean(spec.column, table.column_names()));
-  }
+  const Column* time = &split_source(table, spec);
   if (time->type() != DType::kTimestamp) {
     throw ConfigError("train.split.column: column '{}' is {}, a time split needs a timestamp",
                       spec.column, dtype_name(time->type()));
@@ -64,7 +70,31 @@ SplitIndices time_split(const Table& table, const std::vector<size_t>& labeled,
   return split;
 }
 
+SplitIndices group_split_of(const Table& table, const std::vector<size_t>& labeled,
+                            const SplitSpec& spec) {
+  const std::vector<uint64_t> all = split_groups(table, spec);
+  std::vector<uint64_t> groups;
+  groups.reserve(labeled.size());
+  for (size_t row : labeled) groups.push_back(all[row]);
+  const SplitIndices local = group_split(groups, spec.holdout, spec.seed);
+  SplitIndices split;
+  for (size_t i : local.train) split.train.push_back(labeled[i]);
+  for (size_t i : local.holdout) split.holdout.push_back(labeled[i]);
+  return split;
+}
+
 }  // namespace
+
+std::vector<uint64_t> split_groups(const Table& table, const SplitSpec& spec) {
+  const Column& column = split_source(table, spec);
+  // A null is not any text value: a key no formatted value can produce.
+  const uint64_t null_group = hash64(std::string_view("\0null", 5));
+  std::vector<uint64_t> groups(column.size());
+  for (size_t row = 0; row < column.size(); ++row) {
+    groups[row] = column.is_null(row) ? null_group : hash64(column.format_value(row));
+  }
+  return groups;
+}
 
 SplitIndices training_split(const Table& table, const Column& label, bool categorical,
                             const SplitSpec& spec) {
@@ -74,6 +104,7 @@ SplitIndices training_split(const Table& table, const Column& label, bool catego
     if (!label.is_null(row)) labeled.push_back(row);
   }
   if (spec.type == "time") return time_split(table, labeled, spec);
+  if (spec.type == "group") return group_split_of(table, labeled, spec);
   std::vector<int> strata;
   if (categorical && spec.stratify) {
     std::map<std::string, int> ids;
@@ -114,6 +145,21 @@ SplitIndices split_from_column(const Column& column) {
     (column.int_at(row) == 0 ? split.train : split.holdout).push_back(row);
   }
   return split;
+}
+
+Column group_column(const std::vector<uint64_t>& groups) {
+  Column column(kGroupColumn, DType::kInt64);
+  column.reserve(groups.size());
+  for (uint64_t group : groups) column.push_int(static_cast<int64_t>(group));
+  return column;
+}
+
+std::vector<uint64_t> groups_from_column(const Column& column) {
+  std::vector<uint64_t> groups(column.size());
+  for (size_t row = 0; row < column.size(); ++row) {
+    groups[row] = static_cast<uint64_t>(column.int_at(row));
+  }
+  return groups;
 }
 
 }  // namespace mlops

@@ -12,10 +12,15 @@ namespace mlops {
 /// random: seeded, stratified by label value for classification when the spec asks for it.
 /// time: rows at or after `holdout_from`, else the last `holdout` fraction of the day range of
 /// `spec.column` (cutoff = first day + floor(days * (1 - holdout))), are held out.
+/// group: the seeded hash of each row's `spec.column` value decides (group_split()).
 /// Indices refer to rows of `table` (which `label` belongs to), ascending. Throws ConfigError
-/// for a missing or non-timestamp time column or an empty side.
+/// for a missing time or group column, a non-timestamp time column or an empty side.
 SplitIndices training_split(const Table& table, const Column& label, bool categorical,
                             const SplitSpec& spec);
+
+/// The group of each row for a group split: XXH3-64 of the `spec.column` value as text (null
+/// is a group of its own). Throws ConfigError for a missing column.
+std::vector<uint64_t> split_groups(const Table& table, const SplitSpec& spec);
 
 /// The column featurize writes next to the features so train uses exactly its split:
 /// 0 = training row, 1 = holdout row, null = unlabeled (in neither side).
@@ -24,5 +29,11 @@ inline constexpr const char* kSplitColumn = "__split";
 Column split_column(const SplitIndices& split, size_t rows);
 /// Reads it back.
 SplitIndices split_from_column(const Column& column);
+
+/// For a group split, the column featurize writes next to it so train can keep groups whole in
+/// its own folds (validation set, cross-validation): each row's group hash as int64.
+inline constexpr const char* kGroupColumn = "__group";
+Column group_column(const std::vector<uint64_t>& groups);
+std::vector<uint64_t> groups_from_column(const Column& column);
 
 }  // namespace mlops

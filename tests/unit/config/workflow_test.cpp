@@ -102,6 +102,39 @@ TEST(ConfigWorkflow, StorePathAndSplitSeedCanBeSet) {
   EXPECT_EQ(build_settings(builtin_defaults(), "prod").store_path, "runs/mlops.db");
 }
 
+TEST(ConfigWorkflow, TrainingOptionsAreRead) {
+  testing::TempDir dir;
+  Workflow w = load_workflow(
+      "name: w\ningest: {source: {path: a.csv}}\n"
+      "train:\n  split: {type: group, column: customer}\n  cv: {folds: 5}\n"
+      "  early_stopping: {rounds: 20, metric: auc, validation: 0.15}\n",
+      dir);
+  EXPECT_EQ(w.train.split.type, "group");
+  EXPECT_EQ(w.train.split.column, "customer");
+  EXPECT_EQ(w.train.cv_folds, 5);
+  EXPECT_EQ(w.train.early_stopping.rounds, 20);
+  EXPECT_EQ(w.train.early_stopping.metric, "auc");
+  EXPECT_DOUBLE_EQ(w.train.early_stopping.validation, 0.15);
+  Workflow defaults = load_workflow("name: w\ningest: {source: {path: a.csv}}\n", dir);
+  EXPECT_EQ(defaults.train.cv_folds, 0);
+  EXPECT_EQ(defaults.train.early_stopping.rounds, 0);
+  EXPECT_DOUBLE_EQ(defaults.train.early_stopping.validation, 0.1);
+}
+
+TEST(ConfigWorkflow, GroupSplitNeedsItsColumn) {
+  testing::TempDir dir;
+  EXPECT_NE(config_error([&] {
+              load_workflow("name: w\ningest: {source: {path: a.csv}}\ntrain: {split: {type: group}}\n",
+                            dir);
+            }).find("key 'train.split.column' is required for a group split"),
+            std::string::npos);
+  EXPECT_NE(config_error([&] {
+              load_workflow("name: w\ningest: {source: {path: a.csv}}\ntrain: {cv: {folds: 101}}\n",
+                            dir);
+            }).find("train.cv.folds"),
+            std::string::npos);
+}
+
 TEST(ConfigWorkflow, ConfigHashChangesWithTheConfigOnly) {
   testing::TempDir dir;
   const std::string a =

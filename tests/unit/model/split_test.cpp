@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -76,6 +77,54 @@ TEST(Split, EitherSideEmptyIsAConfigError) {
   EXPECT_EQ(split_error(3, 0.1), "train.split.holdout: 0.1 of 3 rows holds out no rows");
   EXPECT_EQ(split_error(1, 0.9), "train.split.holdout: 0.9 of 1 rows leaves no rows to train on");
   EXPECT_EQ(split_error(0, 0.5), "train.split.holdout: 0.5 of 0 rows holds out no rows");
+}
+
+TEST(Split, ErrorsNameTheKeyTheyAreGiven) {
+  try {
+    random_split(3, 0.1, 1, std::nullopt, "train.early_stopping.validation");
+    FAIL() << "no error";
+  } catch (const ConfigError& error) {
+    EXPECT_STREQ(error.what(), "train.early_stopping.validation: 0.1 of 3 rows holds out no rows");
+  }
+}
+
+// 40 groups of 5 rows each, rows of a group interleaved through the table.
+std::vector<uint64_t> interleaved_groups() {
+  std::vector<uint64_t> groups;
+  for (uint64_t row = 0; row < 200; ++row) groups.push_back(1000 + row % 40);
+  return groups;
+}
+
+TEST(GroupSplit, NoGroupIsOnBothSides) {
+  const std::vector<uint64_t> groups = interleaved_groups();
+  SplitIndices split = group_split(groups, 0.25, 7);
+  std::set<uint64_t> train, holdout;
+  for (size_t row : split.train) train.insert(groups[row]);
+  for (size_t row : split.holdout) holdout.insert(groups[row]);
+  for (uint64_t group : holdout) EXPECT_EQ(train.count(group), 0u) << group;
+  EXPECT_EQ(train.size() + holdout.size(), 40u);
+  EXPECT_EQ(split.train.size() + split.holdout.size(), 200u);
+  EXPECT_EQ(split.holdout.size() % 5, 0u);  // whole groups only
+  EXPECT_GT(holdout.size(), 4u);            // about a quarter of 40 groups
+  EXPECT_LT(holdout.size(), 17u);
+}
+
+TEST(GroupSplit, SideDependsOnTheGroupAndTheSeedOnly) {
+  const std::vector<uint64_t> groups = interleaved_groups();
+  const SplitIndices a = group_split(groups, 0.3, 7);
+  EXPECT_EQ(group_split(groups, 0.3, 7).holdout, a.holdout);
+  EXPECT_NE(group_split(groups, 0.3, 8).holdout, a.holdout);
+  // The same groups in another order: the same groups are held out.
+  std::vector<uint64_t> reversed(groups.rbegin(), groups.rend());
+  std::set<uint64_t> held, held_reversed;
+  for (size_t row : a.holdout) held.insert(groups[row]);
+  for (size_t row : group_split(reversed, 0.3, 7).holdout) held_reversed.insert(reversed[row]);
+  EXPECT_EQ(held, held_reversed);
+}
+
+TEST(GroupSplit, OneGroupCannotBeSplit) {
+  std::vector<uint64_t> groups(10, 42);
+  EXPECT_THROW(group_split(groups, 0.5, 1), ConfigError);
 }
 
 }  // namespace

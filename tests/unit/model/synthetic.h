@@ -1,6 +1,7 @@
 #pragma once
 // Small deterministic data sets for training tests: feature x0 carries the signal, x1 is noise.
 
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -26,7 +27,7 @@ class Uniform {
   uint64_t state_;
 };
 
-enum class Shape { kBinary, kThreeClasses, kRegression };
+enum class Shape { kBinary, kThreeClasses, kRegression, kBand };
 
 inline Synthetic make_synthetic(Shape shape, size_t rows = 300) {
   Uniform uniform(2024);
@@ -45,6 +46,10 @@ inline Synthetic make_synthetic(Shape shape, size_t rows = 300) {
         data.labels.push_back(signal < 0.3f ? 0.0f : signal < 0.6f ? 1.0f : 2.0f);
         break;
       case Shape::kRegression: data.labels.push_back(10.0f * signal + 0.5f * (noise - 0.5f)); break;
+      // Positive inside a band of the signal: no linear model separates it, trees do.
+      case Shape::kBand:
+        data.labels.push_back(std::fabs(signal - 0.5f) < 0.2f ? 1.0f : 0.0f);
+        break;
     }
   }
   return data;

@@ -56,6 +56,11 @@ TEST(TreeEnsemble, RegressionMatchesXgboost) {
   expect_same_as_xgboost(Shape::kRegression, "reg:squarederror", 0);
 }
 
+TEST(TreeEnsemble, RobustRegressionObjectivesMatchXgboost) {
+  expect_same_as_xgboost(Shape::kRegression, "reg:pseudohubererror", 0);
+  expect_same_as_xgboost(Shape::kRegression, "reg:absoluteerror", 0);
+}
+
 TEST(TreeEnsemble, LeavesModelsItCannotReproduceToXgboost) {
   nlohmann::json model = {{"learner",
                            {{"gradient_booster", {{"name", "gblinear"}}},

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 
 #include "mlops/core/error.h"
 #include "mlops/core/time.h"
@@ -89,6 +90,62 @@ TEST(TrainingSplit, SplitColumnRoundTripsWithUnlabeledRowsInNeitherSide) {
   SplitIndices back = split_from_column(column);
   EXPECT_EQ(back.train, split.train);
   EXPECT_EQ(back.holdout, split.holdout);
+}
+
+// 30 customers with 4 orders each, interleaved; two orders have no customer.
+Table orders() {
+  Table table;
+  Column customer("customer", DType::kString);
+  for (int order = 0; order < 120; ++order) {
+    if (order == 7 || order == 50) {
+      customer.push_null();
+    } else {
+      customer.push_string(fmt::format("c{}", order % 30));
+    }
+  }
+  table.add_column(std::move(customer));
+  return table;
+}
+
+TEST(TrainingSplit, GroupSplitPutsEveryEntityOnOneSide) {
+  const Table table = orders();
+  Column label("y", DType::kInt64);
+  for (int order = 0; order < 120; ++order) label.push_int(order % 2);
+  SplitSpec spec;
+  spec.type = "group";
+  spec.column = "customer";
+  spec.holdout = 0.3;
+  const SplitIndices split = training_split(table, label, true, spec);
+  EXPECT_EQ(split.train.size() + split.holdout.size(), 120u);
+  const Column& customer = table.column("customer");
+  std::set<std::string> train, holdout;
+  for (size_t row : split.train) train.insert(customer.format_value(row));
+  for (size_t row : split.holdout) holdout.insert(customer.format_value(row));
+  for (const auto& entity : holdout) EXPECT_EQ(train.count(entity), 0u) << entity;
+  // Null is a group of its own: both customer-less orders are on the same side.
+  const bool first_held = std::binary_search(split.holdout.begin(), split.holdout.end(), 7);
+  EXPECT_EQ(std::binary_search(split.holdout.begin(), split.holdout.end(), 50), first_held);
+  // The groups travel to train in the __group column, equal per entity.
+  const std::vector<uint64_t> groups = groups_from_column(group_column(split_groups(table, spec)));
+  EXPECT_EQ(groups[0], groups[30]);
+  EXPECT_NE(groups[0], groups[1]);
+  EXPECT_EQ(groups[7], groups[50]);
+}
+
+TEST(TrainingSplit, GroupSplitColumnMustExist) {
+  Column label("y", DType::kInt64);
+  for (int order = 0; order < 120; ++order) label.push_int(order % 2);
+  SplitSpec spec;
+  spec.type = "group";
+  spec.column = "custmer";
+  try {
+    training_split(orders(), label, true, spec);
+    FAIL() << "no error";
+  } catch (const ConfigError& error) {
+    EXPECT_STREQ(error.what(),
+                 "train.split.column: no column 'custmer' in the ingested table (did you mean "
+                 "'customer'?)");
+  }
 }
 
 TEST(TrackingStore, LatestRunIsTheLastStartedOfItsWorkflow) {

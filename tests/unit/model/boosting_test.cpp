@@ -1,0 +1,151 @@
+// The round-by-round loop through train_xgboost: the per-round curve, early stopping on a
+// validation set carved from the training side, and the saved model keeping the best round.
+
+#include "mlops/model/boosting.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "mlops/core/error.h"
+#include "mlops/model/trainer.h"
+#include "mlops/model/tree_ensemble.h"
+#include "mlops/model/xgb.h"
+#include "support/temp_dir.h"
+#include "synthetic.h"
+
+namespace mlops {
+namespace {
+
+using testing::make_synthetic;
+using testing::Shape;
+using testing::TempDir;
+
+TrainSpec stopping_spec(std::string objective, int rounds, int patience) {
+  TrainSpec spec;
+  spec.objective = std::move(objective);
+  spec.rounds = rounds;
+  spec.params = {{"max_depth", "4"}, {"eta", "0.5"}};
+  spec.early_stopping.rounds = patience;
+  return spec;
+}
+
+TEST(Boosting, EarlyStoppingKeepsTheBestRoundAndSavesOnlyItsTrees) {
+  TempDir dir;
+  auto data = make_synthetic(Shape::kBinary, 400);
+  TrainSpec spec = stopping_spec("binary:logistic", 300, 10);
+  TrainResult result = train_xgboost(data.features, data.labels, spec, 2, dir.file("m.json"));
+  const RoundCurve& curve = result.curve;
+  EXPECT_EQ(curve.metric, "logloss");
+  EXPECT_EQ(curve.watched, "validation");
+  EXPECT_TRUE(curve.stopped_early);
+  EXPECT_LT(curve.rounds_trained, 300);
+  EXPECT_EQ(curve.rounds_trained, curve.best_round + 10);  // patience ran out
+  ASSERT_EQ(curve.train.size(), static_cast<size_t>(curve.rounds_trained));
+  ASSERT_EQ(curve.watched_values.size(), curve.train.size());
+  // The best round is the lowest validation log loss (the first of equals).
+  const auto lowest = std::min_element(curve.watched_values.begin(), curve.watched_values.end());
+  EXPECT_EQ(lowest - curve.watched_values.begin() + 1, curve.best_round);
+
+  // The file holds exactly the kept rounds, and every reader scores with those trees.
+  const Booster saved = Booster::load(dir.file("m.json"));
+  EXPECT_EQ(saved.boosted_rounds(), curve.best_round);
+  const MatrixRows rows(data.features);
+  const std::vector<float> by_booster = saved.predict(rows);
+  const std::vector<float> by_trees = TreeEnsemble::load(dir.file("m.json"))->predict(rows);
+  ASSERT_EQ(by_trees.size(), by_booster.size());
+  for (size_t i = 0; i < by_trees.size(); ++i) EXPECT_NEAR(by_trees[i], by_booster[i], 1e-6);
+}
+
+TEST(Boosting, ValidationRowsComeFromTheTrainingSideNeverTheHoldout) {
+  TempDir dir;
+  auto data = make_synthetic(Shape::kBinary, 400);
+  TrainSpec spec = stopping_spec("binary:logistic", 30, 5);
+  spec.early_stopping.validation = 0.25;
+  TrainResult result = train_xgboost(data.features, data.labels, spec, 2, dir.file("m.json"));
+  EXPECT_EQ(result.holdout_rows, 80u);
+  EXPECT_EQ(result.train_rows, 320u);
+  // A quarter of the training side, rounded per class (stratified).
+  EXPECT_NEAR(static_cast<double>(result.validation_rows), 80, 1);
+}
+
+TEST(Boosting, WithoutValidationTheCurveDrawsTheHoldoutAndEndsAtItsMetric) {
+  TempDir dir;
+  auto data = make_synthetic(Shape::kRegression, 300);
+  TrainSpec spec = stopping_spec("reg:squarederror", 40, 0);
+  spec.early_stopping.metric = "mae";
+  TrainResult result = train_xgboost(data.features, data.labels, spec, 0, dir.file("m.json"));
+  const RoundCurve& curve = result.curve;
+  EXPECT_EQ(curve.watched, "holdout");
+  EXPECT_EQ(curve.metric, "mae");
+  EXPECT_EQ(curve.rounds_trained, 40);
+  EXPECT_EQ(curve.best_round, 40);
+  EXPECT_FALSE(curve.stopped_early);
+  EXPECT_EQ(result.validation_rows, 0u);
+  // The curve scores the holdout from its exact values: the last point is the holdout metric.
+  EXPECT_NEAR(curve.watched_values.back(), result.holdout_metrics.at("mae"), 1e-6);
+  EXPECT_LT(curve.train.back(), curve.train.front());
+}
+
+TEST(Boosting, HigherIsBetterMetricsStopOnTheirMaximum) {
+  TempDir dir;
+  auto data = make_synthetic(Shape::kBand, 500);
+  TrainSpec spec = stopping_spec("binary:logistic", 200, 8);
+  spec.early_stopping.metric = "auc";
+  TrainResult result = train_xgboost(data.features, data.labels, spec, 2, dir.file("m.json"));
+  const auto& values = result.curve.watched_values;
+  const auto highest = std::max_element(values.begin(), values.end());
+  EXPECT_EQ(highest - values.begin() + 1, result.curve.best_round);
+}
+
+TEST(Boosting, MetricMustBelongToTheTask) {
+  TempDir dir;
+  auto data = make_synthetic(Shape::kRegression, 100);
+  TrainSpec spec = stopping_spec("reg:squarederror", 10, 3);
+  spec.early_stopping.metric = "auc";
+  try {
+    train_xgboost(data.features, data.labels, spec, 0, dir.file("m.json"));
+    FAIL() << "no error";
+  } catch (const ConfigError& error) {
+    EXPECT_STREQ(error.what(),
+                 "train.early_stopping.metric: 'auc' is not a metric of regression (mae, r2, "
+                 "rmse)");
+  }
+}
+
+TEST(Boosting, GroupedValidationKeepsGroupsWhole) {
+  TempDir dir;
+  auto data = make_synthetic(Shape::kRegression, 200);
+  // Ten groups of 20 rows; groups 0 and 5 are the holdout, eight groups train.
+  std::vector<uint64_t> groups;
+  for (uint64_t row = 0; row < 200; ++row) groups.push_back(row % 10);
+  SplitIndices split;
+  for (size_t row = 0; row < 200; ++row)
+    (row % 5 == 0 ? split.holdout : split.train).push_back(row);
+  TrainOptions options;
+  options.groups = groups;
+  TrainSpec spec = stopping_spec("reg:squarederror", 20, 5);
+  spec.early_stopping.validation = 0.3;
+  TrainResult result =
+      train_xgboost(data.features, data.labels, split, spec, 0, dir.file("m.json"), options);
+  EXPECT_EQ(result.train_rows, 160u);
+  EXPECT_EQ(result.validation_rows % 20, 0u);  // whole groups only
+  EXPECT_GT(result.validation_rows, 0u);
+  EXPECT_LT(result.validation_rows, 160u);
+}
+
+TEST(Boosting, ProgressIsReportedEveryRound) {
+  TempDir dir;
+  auto data = make_synthetic(Shape::kBinary, 100);
+  TrainSpec spec = stopping_spec("binary:logistic", 12, 0);
+  SplitIndices split = random_split(100, 0.2, 1);
+  std::vector<int> seen;
+  TrainOptions options;
+  options.on_round = [&](const RoundCurve& curve) { seen.push_back(curve.rounds_trained); };
+  train_xgboost(data.features, data.labels, split, spec, 2, dir.file("m.json"), options);
+  EXPECT_EQ(seen, (std::vector<int>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}));
+}
+
+}  // namespace
+}  // namespace mlops
