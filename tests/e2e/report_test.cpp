@@ -61,7 +61,7 @@ TEST_F(Report, MarkdownAndJsonGoToStdoutAloneAndMatchTheirFiles) {
   EXPECT_EQ(content, read_json(root / "report" / "report.json"));
   EXPECT_EQ(content["format"], "mlops.report/1");
   EXPECT_EQ(content["run"]["workflow"], "flights");
-  EXPECT_EQ(content["model"]["metrics"].size(), 3u);
+  EXPECT_EQ(content["model"]["metrics"].size(), 5u);  // accuracy, auc, f1, logloss, pr_auc
   EXPECT_EQ(content["data_profile"]["columns"].size(), 5u);
 
   CliResult html = mlops("export-report --workflow " + workflow);
