@@ -178,6 +178,22 @@ TEST_F(RegistryPredict, UnknownVersionNamesWhatExists) {
       << result.err;
 }
 
+TEST_F(RegistryPredict, BaselineScoresWhenTheModelCannotBeRead) {
+  ASSERT_EQ(mlops("run").exit_code, 0);
+  const fs::path model = fs::path(dir_.file("models")) / "flight-registry" / "v1" / "model.json";
+  ASSERT_TRUE(fs::exists(model));
+  fs::remove(model);  // the registry's copy only: the run keeps its own
+  dir_.write("models/flight-registry/v1/model.json", "{\"learner\": truncated");
+  CliResult scored = mlops("batch-predict --input " + dir_.file("jun.csv"));
+  ASSERT_EQ(scored.exit_code, 0) << scored.err;
+  EXPECT_NE(scored.err.find("scoring with its baseline instead"), std::string::npos) << scored.err;
+  const nlohmann::json details = latest_manifest()["stages"]["predict"]["details"];
+  EXPECT_EQ(details["fallback"]["baseline"], "logistic_regression");
+  const auto lines = data_lines(slurp(latest_run() / "predict" / "predictions.csv"));
+  EXPECT_EQ(lines.size(), 3008u);
+  EXPECT_NE(lines.front().find(",v1+baseline,"), std::string::npos) << lines.front();
+}
+
 TEST_F(RegistryPredict, ShardsConcatenateToTheUnshardedOutputAndStreamEveryRow) {
   ASSERT_EQ(mlops("run").exit_code, 0);
   const std::string fixed = " --scored-at '2026-11-22 10:00:00' --input " + dir_.file("jun.csv");

@@ -69,7 +69,13 @@ ScoringModel load_registered_model(const Workflow& workflow, nlohmann::json& det
   log_info(fmt::format("predict: scoring with {} v{} ({})", workflow.registry.model,
                        version.version, workflow.predict.model),
            {{"trained_by_run", version.run_id}});
-  return load_scoring_model(version.artifact_dir, fmt::format("v{}", version.version));
+  ScoringModel model =
+      load_scoring_model(version.artifact_dir, fmt::format("v{}", version.version));
+  if (model.baseline) {
+    details["fallback"] = {{"baseline", model.baseline->model()},
+                           {"reason", model.fallback_reason}};
+  }
+  return model;
 }
 
 int64_t scored_at_micros(const PredictSpec& predict) {

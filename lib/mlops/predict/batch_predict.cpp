@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mlops/core/error.h"
+#include "mlops/core/log.h"
 #include "mlops/io/file.h"
 #include "mlops/model/metrics.h"
 #include "mlops/model/row_source.h"
@@ -18,12 +19,31 @@ ScoringModel load_scoring_model(const std::string& train_dir, const std::string&
   } catch (const nlohmann::json::exception& e) {
     throw ModelError("{}: not a model metadata file: {}", meta_path, e.what());
   }
-  return ScoringModel{FeaturePipeline::load(train_dir + "/feature_state.json"),
-                      Booster::load(train_dir + "/model.json"),
-                      TreeEnsemble::load(train_dir + "/model.json"),
-                      task_for_objective(meta.at("objective").get<std::string>()),
-                      version.empty() ? meta.value("run_id", std::string()) : version,
-                      train_dir};
+  ScoringModel model{FeaturePipeline::load(train_dir + "/feature_state.json"),
+                     std::nullopt,
+                     std::nullopt,
+                     std::nullopt,
+                     "",
+                     task_for_objective(meta.at("objective").get<std::string>()),
+                     version.empty() ? meta.value("run_id", std::string()) : version,
+                     train_dir};
+  try {
+    model.booster.emplace(Booster::load(train_dir + "/model.json"));
+    model.trees = TreeEnsemble::load(train_dir + "/model.json");
+  } catch (const Error& error) {
+    // A model that cannot be read must not stop the scoring a schedule depends on when the
+    // baseline trained beside it can stand in; without one, the error stands.
+    const std::string baseline_path = train_dir + "/baseline.json";
+    if (!path_exists(baseline_path)) throw;
+    model.booster.reset();
+    model.trees.reset();
+    model.baseline.emplace(BaselineModel::load(baseline_path));
+    model.fallback_reason = error.what();
+    model.version += "+baseline";
+    log_warn("predict: the model cannot be used; scoring with its baseline instead",
+             {{"baseline", model.baseline->model()}, {"reason", model.fallback_reason}});
+  }
+  return model;
 }
 
 Table score_table(const Table& input, const ScoringModel& model,
@@ -34,8 +54,9 @@ Table score_table(const Table& input, const ScoringModel& model,
 
   Table features = model.features.transform(input);
   const TableRows feature_rows(features, model.features.feature_names());
-  std::vector<float> raw =
-      model.trees ? model.trees->predict(feature_rows) : model.booster.predict(feature_rows);
+  std::vector<float> raw = model.trees     ? model.trees->predict(feature_rows)
+                           : model.booster ? model.booster->predict(feature_rows)
+                                           : model.baseline->predict(feature_rows);
   const size_t rows = input.num_rows();
 
   const auto& classes = model.features.label().classes;
@@ -47,7 +68,8 @@ Table score_table(const Table& input, const ScoringModel& model,
     Column prediction("prediction", DType::kString);
     Column probability("probability", DType::kFloat64);
     for (size_t row = 0; row < rows; ++row) {
-      prediction.push_string(classes.at(raw[row] >= 0.5f ? 1 : 0));
+      // The same threshold as the accuracy metric: positive above one half.
+      prediction.push_string(classes.at(raw[row] > 0.5f ? 1 : 0));
       probability.push_float(raw[row]);
     }
     out.add_column(std::move(prediction));
