@@ -6,7 +6,6 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
-#include "mlops/core/time.h"
 #include "mlops/pipeline/live_evaluation.h"
 #include "mlops/pipeline/workflow_set.h"
 #include "options.h"
@@ -28,22 +27,11 @@ void evaluate_command(const EvaluateOptions& options) {
   const std::string window = options.window.empty() ? workflow.evaluation.window : options.window;
   const LiveEvaluation result = evaluate_labels(workflow, options.labels, window);
   if (options.format == "json") {
-    nlohmann::json metrics = nlohmann::json::array();
-    for (const auto& metric : result.metrics) {
-      metrics.push_back({{"model_version", metric.model_version},
-                         {"window", metric.window},
-                         {"window_start", metric.window == "all" ? nlohmann::json(nullptr)
-                                                                 : nlohmann::json(format_iso8601(
-                                                                       metric.window_start))},
-                         {"metric", metric.metric},
-                         {"value", metric.value},
-                         {"rows", metric.rows}});
-    }
     nlohmann::json out{{"model", workflow.registry.model},
                        {"labels_read", result.labels_read},
                        {"labels_matched", result.labels_matched},
                        {"joined", result.joined},
-                       {"metrics", metrics}};
+                       {"metrics", live_metrics_json(result.metrics)}};
     fmt::print("{}\n", out.dump(2));
     return;
   }

@@ -271,6 +271,16 @@ TEST_F(RegistryPredict, LabelsJoinedAfterTheFactGiveTheExpectedMetric) {
   EXPECT_NEAR(day["logloss"], log_loss / rows, 1e-6);
   EXPECT_EQ(day, all);
   EXPECT_TRUE(day.count("auc"));
+
+  // The report shows the live metrics over time, from the evaluation store.
+  CliResult report = mlops("export-report --format json");
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  const auto live = nlohmann::json::parse(report.out)["live"];
+  ASSERT_TRUE(live.is_object()) << report.out.substr(0, 500);
+  EXPECT_EQ(live["series"]["accuracy"]["v1"][0]["window_start"], "2026-11-20T00:00:00Z");
+  EXPECT_NEAR(live["series"]["accuracy"]["v1"][0]["value"].get<double>(), day["accuracy"], 1e-12);
+  const std::string html = slurp(latest_run() / "report" / "report.html");
+  EXPECT_NE(html.find("Live accuracy"), std::string::npos);
 }
 
 }  // namespace

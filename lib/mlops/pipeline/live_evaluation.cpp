@@ -168,6 +168,21 @@ LiveEvaluation evaluate_labels(const Workflow& workflow, const std::string& labe
   return result;
 }
 
+nlohmann::json live_metrics_json(const std::vector<LiveMetric>& metrics) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& metric : metrics) {
+    out.push_back({{"model_version", metric.model_version},
+                   {"window", metric.window},
+                   {"window_start", metric.window == "all"
+                                        ? nlohmann::json(nullptr)
+                                        : nlohmann::json(format_iso8601(metric.window_start))},
+                   {"metric", metric.metric},
+                   {"value", metric.value},
+                   {"rows", metric.rows}});
+  }
+  return out;
+}
+
 std::string format_live_metrics(const std::vector<LiveMetric>& metrics) {
   // One line per (version, window, start), metrics side by side.
   std::map<std::tuple<std::string, std::string, int64_t>, std::pair<int64_t, std::string>> lines;

@@ -3,6 +3,7 @@
 // predictions logged in the evaluation store, and turned into live metrics per model version
 // and time window (of scored_at).
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,10 @@ struct LiveEvaluation {
 /// Throws ConfigError without predict.id_columns, DataError naming a missing column.
 LiveEvaluation evaluate_labels(const Workflow& workflow, const std::string& labels_path,
                                const std::string& window);
+
+/// As data: [{model_version, window, window_start (ISO 8601; null for "all"), metric, value,
+/// rows}] (`mlops evaluate --format json` and the report).
+nlohmann::json live_metrics_json(const std::vector<LiveMetric>& metrics);
 
 /// A table for the terminal: version, window start, rows and each metric.
 std::string format_live_metrics(const std::vector<LiveMetric>& metrics);

@@ -343,6 +343,24 @@ json drift_section(const json& drift) {
           {"features", std::move(sorted)}};
 }
 
+/// Live metrics over time: per metric, one series per model version over the windows, and
+/// each version's whole-history value ("all").
+json live_section(const json& live) {
+  if (!live.is_array() || live.empty()) return nullptr;
+  json series = json::object(), overall = json::array();
+  for (const auto& entry : live) {
+    if (entry.value("window", "") == "all") {
+      overall.push_back(entry);
+      continue;
+    }
+    json& points = series[entry.value("metric", "")][entry.value("model_version", "")];
+    points.push_back({{"window_start", entry.value("window_start", json())},
+                      {"value", entry.value("value", json())},
+                      {"rows", entry.value("rows", json())}});
+  }
+  return {{"series", series}, {"overall", overall}};
+}
+
 }  // namespace
 
 bool lower_is_better(const std::string& metric) {
@@ -371,7 +389,8 @@ json build_report_content(const ReportInputs& inputs, const std::string& title) 
           {"evaluation", evaluation_section(inputs.evaluation, metrics)},
           {"importance", importance_section(importance)},
           {"data_profile", data_profile_section(inputs.data_profile)},
-          {"drift", drift_section(inputs.drift)}};
+          {"drift", drift_section(inputs.drift)},
+          {"live", live_section(inputs.live_metrics)}};
 }
 
 }  // namespace mlops

@@ -153,6 +153,7 @@ std::string render_report_html(const json& content) {
       {"Evaluation", report_html::evaluation_section(content["evaluation"])},
       {"Feature importance", report_html::importance_section(content["importance"])},
       {"Drift", report_html::drift_section(content["drift"])},
+      {"Live metrics", report_html::live_section(content["live"])},
       {"Data profile", report_html::data_profile_section(content["data_profile"])},
       {"Stages", stages_section(content["stages"])},
       {"Contracts", contracts_section(content["contracts"])}};

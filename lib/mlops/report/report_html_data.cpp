@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "mlops/core/time.h"
 #include "mlops/report/html.h"
 #include "mlops/report/report_html_sections.h"
 #include "mlops/report/report_text.h"
@@ -109,6 +110,49 @@ std::string drift_section(const json& drift) {
         status_cell(report_value(feature.value("status", json()))),
         percent(feature.value("null_rate", json())),
         percent(feature.value("train_null_rate", json())));
+  }
+  return html + "</table>";
+}
+
+std::string live_section(const json& live) {
+  if (live.is_null()) return "";
+  std::string html =
+      R"(<p class="meta">Labels that arrived after scoring, joined with the logged predictions by <code>mlops evaluate</code>: each metric per model version and time window of scoring.</p>)";
+  // x: days since the first window, so the axis reads in days whatever the dates.
+  std::optional<int64_t> first;
+  for (const auto& [metric, versions] : live["series"].items()) {
+    for (const auto& [version, points] : versions.items()) {
+      for (const auto& point : points) {
+        const auto at = parse_timestamp(point.value("window_start", std::string()));
+        if (at && (!first || *at < *first)) first = *at;
+      }
+    }
+  }
+  for (const auto& [metric, versions] : live["series"].items()) {
+    std::vector<ChartSeries> lines;
+    for (const auto& [version, points] : versions.items()) {
+      ChartSeries line{version, {}};
+      for (const auto& point : points) {
+        const auto at = parse_timestamp(point.value("window_start", std::string()));
+        if (at && point["value"].is_number()) {
+          line.points.emplace_back(static_cast<double>(*at - *first) / 86'400e6,
+                                   point["value"].get<double>());
+        }
+      }
+      if (!line.points.empty()) lines.push_back(std::move(line));
+    }
+    if (!lines.empty()) {
+      html += svg_line_chart(lines, ChartFrame{.title = "Live " + metric,
+                                               .x_label = "days since " + format_timestamp(*first),
+                                               .y_label = metric});
+    }
+  }
+  html += "<table><tr><th>version</th><th>metric</th><th>value, all windows</th><th>rows</th></tr>";
+  for (const auto& entry : live["overall"]) {
+    html += fmt::format(
+        R"(<tr><td>{}</td><td>{}</td><td class="num">{}</td><td class="num">{}</td></tr>)",
+        text(entry.value("model_version", json())), text(entry.value("metric", json())),
+        text(entry.value("value", json())), text(entry.value("rows", json())));
   }
   return html + "</table>";
 }

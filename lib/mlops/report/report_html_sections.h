@@ -18,5 +18,6 @@ std::string evaluation_section(const nlohmann::json& evaluation);
 std::string importance_section(const nlohmann::json& importance);
 std::string data_profile_section(const nlohmann::json& profile);
 std::string drift_section(const nlohmann::json& drift);
+std::string live_section(const nlohmann::json& live);
 
 }  // namespace mlops::report_html

@@ -11,12 +11,15 @@ namespace mlops {
 
 struct ReportInputs {
   nlohmann::json manifest;
-  nlohmann::json data_profile;     // ingest/profile.json
-  nlohmann::json metrics;          // train/metrics.json
-  nlohmann::json curve;            // train/curve.json
-  nlohmann::json evaluation;       // train/evaluation.json
-  nlohmann::json importance;       // train/importance.json
-  nlohmann::json drift;            // predict/drift.json
+  nlohmann::json data_profile;  // ingest/profile.json
+  nlohmann::json metrics;       // train/metrics.json
+  nlohmann::json curve;         // train/curve.json
+  nlohmann::json evaluation;    // train/evaluation.json
+  nlohmann::json importance;    // train/importance.json
+  nlohmann::json drift;         // predict/drift.json
+  /// The model's live metrics from the evaluation store (`mlops evaluate`), across runs:
+  /// [{model_version, window, window_start (ISO 8601, null for "all"), metric, value, rows}].
+  nlohmann::json live_metrics;
   std::vector<std::string> files;  // the files that existed and were read
 };
 

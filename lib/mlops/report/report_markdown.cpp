@@ -126,6 +126,15 @@ std::string render_report_markdown(const json& content) {
   out += "\n### Model\n\n" + model_part(content["model"], content["registry"]);
   out += "\n### Contracts\n\n" + contracts_part(content["contracts"]);
   if (!content["drift"].is_null()) out += "\n### Drift\n\n" + drift_part(content["drift"]);
+  if (!content["live"].is_null()) {
+    out +=
+        "\n### Live metrics (all windows)\n\n| version | metric | value | rows |\n| --- | --- | "
+        "--- | --- |\n";
+    for (const auto& entry : content["live"]["overall"]) {
+      out += fmt::format("| {} | {} | {} | {} |\n", md(entry["model_version"]), md(entry["metric"]),
+                         md(entry["value"]), md(entry["rows"]));
+    }
+  }
   out += "\n### Stages\n\n" + stages_part(content["stages"]);
   return out;
 }
