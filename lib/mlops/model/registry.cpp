@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 
 #include <charconv>
+#include <cmath>
 #include <set>
 
 #include "mlops/core/error.h"
@@ -25,6 +26,14 @@ std::optional<int> parse_version_number(std::string_view text) {
 }
 
 }  // namespace
+
+nlohmann::json metrics_json(const std::map<std::string, double>& metrics) {
+  nlohmann::json json = nlohmann::json::object();
+  for (const auto& [name, value] : metrics) {
+    json[name] = std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
+  }
+  return json;
+}
 
 ModelVersion resolve_model_version(ModelRegistry& registry, const std::string& model,
                                    const std::string& reference) {

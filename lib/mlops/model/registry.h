@@ -64,6 +64,9 @@ class ModelRegistry {
 std::unique_ptr<ModelRegistry> open_sqlite_registry(const std::string& db_path,
                                                     const std::string& models_dir);
 
+/// Metrics as JSON, NaN and infinities as null (JSON has no NaN).
+nlohmann::json metrics_json(const std::map<std::string, double>& metrics);
+
 /// A version by reference: a number ("3"), "v3", or an alias ("champion"). Throws ConfigError
 /// naming the model's versions and aliases when it does not resolve.
 ModelVersion resolve_model_version(ModelRegistry& registry, const std::string& model,

@@ -18,14 +18,6 @@ std::string number_text(const nlohmann::json& value) {
   return value.is_string() ? value.get<std::string>() : value.dump();
 }
 
-nlohmann::json metrics_json(const std::map<std::string, double>& metrics) {
-  nlohmann::json json = nlohmann::json::object();
-  for (const auto& [name, value] : metrics) {
-    json[name] = std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
-  }
-  return json;
-}
-
 std::vector<std::string> aliases_of(const std::map<std::string, int>& aliases, int version) {
   std::vector<std::string> held;
   for (const auto& [alias, number] : aliases) {

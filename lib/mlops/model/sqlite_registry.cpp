@@ -101,14 +101,6 @@ void copy_artifacts(const fs::path& from, const fs::path& to) {
   }
 }
 
-std::string metrics_text(const std::map<std::string, double>& metrics) {
-  nlohmann::json json = nlohmann::json::object();
-  for (const auto& [name, value] : metrics) {
-    json[name] = std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
-  }
-  return json.dump();
-}
-
 class SqliteRegistry final : public ModelRegistry {
  public:
   SqliteRegistry(const std::string& db_path, std::string models_dir)
@@ -151,7 +143,7 @@ class SqliteRegistry final : public ModelRegistry {
         .bind(3, run_id)
         .bind(4, version.created_at)
         .bind(5, version.artifact_dir)
-        .bind(6, metrics_text(metrics))
+        .bind(6, metrics_json(metrics).dump())
         .bind(7, meta.dump())
         .step();
     // A folder left by a crash between rename and commit holds no registered version.

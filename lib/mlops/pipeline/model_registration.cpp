@@ -16,14 +16,6 @@ namespace {
 constexpr const char* kChampion = "champion";
 constexpr const char* kChallenger = "challenger";
 
-nlohmann::json metrics_json(const std::map<std::string, double>& metrics) {
-  nlohmann::json json = nlohmann::json::object();
-  for (const auto& [name, value] : metrics) {
-    json[name] = std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
-  }
-  return json;
-}
-
 }  // namespace
 
 std::unique_ptr<ModelRegistry> open_registry(const Settings& settings) {
