@@ -103,6 +103,7 @@ void setup_models(CLI::App& app) {
   rollback->add_option("--reason", options->reason, "Why (kept in the alias history)");
   rollback->callback([options] {
     auto registry = registry_for(*options);
+    require_model(*registry, options->model);
     const auto aliases = registry->aliases(options->model);
     auto it = aliases.find(options->alias);
     if (it == aliases.end()) {
@@ -142,6 +143,7 @@ void setup_models(CLI::App& app) {
   add_format(*history, *options);
   history->callback([options] {
     auto registry = registry_for(*options);
+    require_model(*registry, options->model);
     const nlohmann::json changes =
         alias_history_json(registry->alias_history(options->model, options->history_alias));
     print(*options, changes, format_history(changes));

@@ -5,6 +5,7 @@
 // computed here from the files.
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <cmath>
 #include <map>
@@ -192,6 +193,64 @@ TEST_F(RegistryPredict, BaselineScoresWhenTheModelCannotBeRead) {
   const auto lines = data_lines(slurp(latest_run() / "predict" / "predictions.csv"));
   EXPECT_EQ(lines.size(), 3008u);
   EXPECT_NE(lines.front().find(",v1+baseline,"), std::string::npos) << lines.front();
+
+  // Labels of the baseline's predictions are evaluated as the version's own.
+  dir_.write("labels.csv", "flight_id,delay\njun-0,40\njun-1,0\njun-2,3\n");
+  CliResult evaluated = mlops("evaluate --labels " + dir_.file("labels.csv") + " --format json");
+  ASSERT_EQ(evaluated.exit_code, 0) << evaluated.err;
+  const auto metrics = nlohmann::json::parse(evaluated.out)["metrics"];
+  ASSERT_FALSE(metrics.empty());
+  EXPECT_EQ(metrics[0]["model_version"], "v1+baseline");
+  EXPECT_EQ(metrics[0]["rows"], 3);
+}
+
+TEST_F(RegistryPredict, EmptyShardsWriteTheHeaderAndWideningRestartsCleanly) {
+  ASSERT_EQ(mlops("run").exit_code, 0);
+  // Two rows and eight shards: most shards are empty and still succeed with the header.
+  const auto june = data_lines(slurp(dir_.file("jun.csv")));
+  const std::string header = "flight_id,date,delay,distance,origin,destination\n";
+  dir_.write("two.csv", header + june[0] + "\n" + june[1] + "\n");
+  size_t rows = 0;
+  for (int shard = 0; shard < 8; ++shard) {
+    const std::string output = dir_.file("two-" + std::to_string(shard) + ".csv");
+    CliResult part = mlops("batch-predict --input " + dir_.file("two.csv") + " --shard " +
+                           std::to_string(shard) + "/8 --output " + output);
+    ASSERT_EQ(part.exit_code, 0) << part.err;
+    const std::string text = slurp(output);
+    EXPECT_EQ(text.substr(0, text.find('\n')),
+              "flight_id,prediction,probability,model_version,scored_at");
+    rows += data_lines(text).size();
+  }
+  EXPECT_EQ(rows, 2u);
+
+  // An undeclared column whose first megabyte holds integers and then a text value: the
+  // reader restarts with the column widened, and every row is scored and logged once.
+  std::string wide = "gate," + header;
+  size_t lines = 0;
+  while (wide.size() < (3u << 20)) {
+    for (const auto& line : june) {
+      wide += (wide.size() < (2u << 20) ? "7," : "B12,") + line + "\n";
+      ++lines;
+    }
+  }
+  dir_.write("wide.csv", wide);
+  CliResult scored = mlops("batch-predict --input " + dir_.file("wide.csv"));
+  ASSERT_EQ(scored.exit_code, 0) << scored.err;
+  EXPECT_NE(scored.err.find("scoring again"), std::string::npos) << scored.err;
+  const nlohmann::json manifest = latest_manifest();
+  EXPECT_EQ(manifest["stages"]["predict"]["rows"], lines);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(dir_.file("runs/mlops.db").c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* count = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM prediction_log WHERE run_id = ?1", -1,
+                               &count, nullptr),
+            SQLITE_OK);
+  const std::string run_id = manifest["run_id"];
+  sqlite3_bind_text(count, 1, run_id.c_str(), -1, SQLITE_TRANSIENT);
+  ASSERT_EQ(sqlite3_step(count), SQLITE_ROW);
+  EXPECT_EQ(static_cast<size_t>(sqlite3_column_int64(count, 0)), lines);  // logged once
+  sqlite3_finalize(count);
+  sqlite3_close(db);
 }
 
 TEST_F(RegistryPredict, ShardsConcatenateToTheUnshardedOutputAndStreamEveryRow) {

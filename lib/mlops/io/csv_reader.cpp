@@ -265,6 +265,10 @@ size_t CsvReader::line_start_at_or_after(size_t offset) {
 }
 
 void CsvReader::seek_to_shard() {
+  if (file_ && total_bytes_ == 0) {
+    throw IoError("{}: reading a shard needs a regular file whose size is known (not a pipe)",
+                  options_.source_name);
+  }
   // The header has been consumed; the window's start is the first data byte.
   const char* base = file_ ? buffer_.data() : memory_.data();
   const size_t data_start = static_cast<size_t>(window_.data() - base);

@@ -37,14 +37,15 @@ GateDecision decide_promotion(const GateSpec& gate, Task task,
                       decision.metric, fmt::join(names, ", "));
   }
   decision.candidate = it->second;
-  if (!std::isfinite(decision.candidate)) {
-    decision.reason = fmt::format("holdout {} is not a number", decision.metric);
-    return decision;
-  }
+  // Without a champion the first version serves, even with a useless metric: scoring needs one.
   if (!champion) {
     decision.promote = true;
     decision.reason = fmt::format("first version: no champion yet (holdout {} {:.6g})",
                                   decision.metric, decision.candidate);
+    return decision;
+  }
+  if (!std::isfinite(decision.candidate)) {
+    decision.reason = fmt::format("holdout {} is not a number", decision.metric);
     return decision;
   }
   auto held = champion->find(decision.metric);

@@ -59,6 +59,13 @@ ModelVersion resolve_model_version(ModelRegistry& registry, const std::string& m
                     known.empty() ? "none" : fmt::format("{}", fmt::join(known, ", ")));
 }
 
+void require_model(ModelRegistry& registry, const std::string& model) {
+  if (!registry.versions(model).empty()) return;
+  const auto models = registry.models();
+  throw ConfigError("no registered model '{}' (registered: {})", model,
+                    models.empty() ? "none" : fmt::format("{}", fmt::join(models, ", ")));
+}
+
 std::optional<int> rollback_target(const std::vector<AliasChange>& history, int current) {
   std::set<int> rolled_back;
   for (const auto& change : history) {

@@ -54,6 +54,12 @@ class ModelRegistry {
   /// ConfigError for an unknown version.
   virtual AliasChange set_alias(const std::string& model, const std::string& alias, int version,
                                 const std::string& action, const std::string& reason) = 0;
+  /// Compare-and-set: points the alias at `version` only if its holder is still `expected` (0:
+  /// no holder), in one transaction; nullopt when another writer got there first.
+  virtual std::optional<AliasChange> set_alias_if(const std::string& model,
+                                                  const std::string& alias, int version,
+                                                  int expected, const std::string& action,
+                                                  const std::string& reason) = 0;
   /// The alias's history (every alias when empty), oldest first.
   virtual std::vector<AliasChange> alias_history(const std::string& model,
                                                  const std::string& alias = "") = 0;
@@ -66,6 +72,9 @@ std::unique_ptr<ModelRegistry> open_sqlite_registry(const std::string& db_path,
 
 /// Metrics as JSON, NaN and infinities as null (JSON has no NaN).
 nlohmann::json metrics_json(const std::map<std::string, double>& metrics);
+
+/// Throws ConfigError naming the registered models unless `model` has a version.
+void require_model(ModelRegistry& registry, const std::string& model);
 
 /// A version by reference: a number ("3"), "v3", or an alias ("champion"). Throws ConfigError
 /// naming the model's versions and aliases when it does not resolve.

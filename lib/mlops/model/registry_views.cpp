@@ -26,13 +26,6 @@ std::vector<std::string> aliases_of(const std::map<std::string, int>& aliases, i
   return held;
 }
 
-void require_model(ModelRegistry& registry, const std::string& model) {
-  if (!registry.versions(model).empty()) return;
-  const auto models = registry.models();
-  throw ConfigError("no registered model '{}' (registered: {})", model,
-                    models.empty() ? "none" : fmt::format("{}", fmt::join(models, ", ")));
-}
-
 /// Pads each column to its widest cell.
 std::string format_rows(const std::vector<std::vector<std::string>>& rows) {
   std::vector<size_t> widths;

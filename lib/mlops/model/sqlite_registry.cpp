@@ -104,7 +104,8 @@ void copy_artifacts(const fs::path& from, const fs::path& to) {
 class SqliteRegistry final : public ModelRegistry {
  public:
   SqliteRegistry(const std::string& db_path, std::string models_dir)
-      : db_(db_path, "model registry"), models_dir_(std::move(models_dir)) {
+      // Absolute, so a store shared between working directories resolves every version.
+      : db_(db_path, "model registry"), models_dir_(fs::absolute(models_dir).string()) {
     db_.exec(kSchema);
   }
 
@@ -193,9 +194,23 @@ class SqliteRegistry final : public ModelRegistry {
 
   AliasChange set_alias(const std::string& model, const std::string& alias, int version,
                         const std::string& action, const std::string& reason) override {
+    return *change_alias(model, alias, version, std::nullopt, action, reason);
+  }
+
+  std::optional<AliasChange> set_alias_if(const std::string& model, const std::string& alias,
+                                          int version, int expected, const std::string& action,
+                                          const std::string& reason) override {
+    return change_alias(model, alias, version, expected, action, reason);
+  }
+
+ private:
+  std::optional<AliasChange> change_alias(const std::string& model, const std::string& alias,
+                                          int version, std::optional<int> expected,
+                                          const std::string& action, const std::string& reason) {
     if (alias.empty() || std::isdigit(static_cast<unsigned char>(alias[0])) ||
         (alias[0] == 'v' && alias.size() > 1 &&
-         std::all_of(alias.begin() + 1, alias.end(), [](char c) { return std::isdigit(c); }))) {
+         std::all_of(alias.begin() + 1, alias.end(),
+                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))) {
       throw ConfigError("alias '{}' is not usable: it must not look like a version number", alias);
     }
     SqliteTransaction transaction(db_);
@@ -210,6 +225,7 @@ class SqliteRegistry final : public ModelRegistry {
     change.alias = alias;
     change.version = version;
     change.previous_version = current.step() ? static_cast<int>(current.integer(0)) : 0;
+    if (expected && *expected != change.previous_version) return std::nullopt;
     change.action = action;
     change.reason = reason;
     change.changed_at = format_iso8601(now_micros());
@@ -239,6 +255,7 @@ class SqliteRegistry final : public ModelRegistry {
     return change;
   }
 
+ public:
   std::vector<AliasChange> alias_history(const std::string& model,
                                          const std::string& alias) override {
     SqliteStatement query(db_,

@@ -32,7 +32,9 @@ struct VersionLabels {
 
 VersionLabels version_labels(ModelRegistry& registry, const std::string& model,
                              const std::string& version) {
-  const ModelVersion found = resolve_model_version(registry, model, version);
+  // Predictions the baseline made stand in for their version ("v3+baseline"): same labels.
+  const ModelVersion found =
+      resolve_model_version(registry, model, version.substr(0, version.find('+')));
   const FeaturePipeline features =
       FeaturePipeline::load(found.artifact_dir + "/feature_state.json");
   nlohmann::json meta = nlohmann::json::parse(read_file(found.artifact_dir + "/model_meta.json"));

@@ -31,29 +31,46 @@ nlohmann::json register_trained_model(const RunContext& run,
   const std::string& model = workflow.registry.model;
   std::unique_ptr<ModelRegistry> registry = open_registry(workflow.settings);
 
-  std::optional<ModelVersion> champion;
-  const auto aliases = registry->aliases(model);
-  if (auto it = aliases.find(kChampion); it != aliases.end()) {
-    champion = registry->find_version(model, it->second);
-  }
   const GateSpec gate{workflow.registry.gate_metric, workflow.registry.gate_min_delta};
   const Task task = task_for_objective(workflow.train.objective);
-  // Decided before registering, so a misnamed gate metric registers nothing.
-  const GateDecision decision = decide_promotion(
-      gate, task, holdout_metrics, champion ? std::optional(champion->metrics) : std::nullopt);
-
+  auto current_champion = [&]() -> std::optional<ModelVersion> {
+    const auto aliases = registry->aliases(model);
+    auto it = aliases.find(kChampion);
+    if (it == aliases.end()) return std::nullopt;
+    return registry->find_version(model, it->second);
+  };
+  auto decide = [&](const std::optional<ModelVersion>& champion) {
+    return decide_promotion(gate, task, holdout_metrics,
+                            champion ? std::optional(champion->metrics) : std::nullopt);
+  };
+  // Decided once before registering, so a misnamed gate metric registers nothing.
+  decide(current_champion());
   const ModelVersion version = registry->register_version(
       model, run.run_id(), run.paths().train_dir(), holdout_metrics, lineage);
-  const char* alias = decision.promote ? kChampion : kChallenger;
-  registry->set_alias(model, alias, version.version, "gate", decision.reason);
+
+  // Compare-and-set on the champion: when another training promoted meanwhile, decide again
+  // against the new champion, so the better of two concurrent versions wins.
+  std::optional<ModelVersion> champion;
+  GateDecision decision;
+  for (;;) {
+    champion = current_champion();
+    decision = decide(champion);
+    if (!decision.promote) {
+      registry->set_alias(model, kChallenger, version.version, "gate", decision.reason);
+      break;
+    }
+    if (registry->set_alias_if(model, kChampion, version.version, champion ? champion->version : 0,
+                               "gate", decision.reason)) {
+      break;
+    }
+  }
   if (decision.promote) {
     log_info(fmt::format("registry: {} v{} promoted to champion", model, version.version),
              {{"reason", decision.reason}});
   } else {
     log_warn(
         fmt::format("registry: {} v{} is the challenger, not promoted", model, version.version),
-        {{"reason", decision.reason},
-         {"champion", fmt::format("v{}", champion ? champion->version : 0)}});
+        {{"reason", decision.reason}});
   }
 
   nlohmann::json held = nlohmann::json::array();

@@ -47,14 +47,12 @@ Table empty_table(const Schema& schema) {
 }
 
 /// Rows [n*K/N, n*(K+1)/N) of a table read whole: contiguous, so shards concatenate in order.
-Table shard_rows(const Table& table, size_t index, size_t count) {
-  if (count <= 1) return table;
-  const size_t rows = table.num_rows();
+std::vector<size_t> shard_rows(size_t rows, size_t index, size_t count) {
   std::vector<size_t> keep;
   for (size_t row = rows * index / count; row < rows * (index + 1) / count; ++row) {
     keep.push_back(row);
   }
-  return table.take(keep);
+  return keep;
 }
 
 /// The registered version predict.model names, loaded for scoring.
@@ -102,15 +100,17 @@ StageRecord run_predict_stage(RunContext& run) {
   record.inputs.push_back(model.dir + "/model.json");
 
   const int64_t scored_at = scored_at_micros(spec);
-  TableWriter writer(paths.predictions());
-  std::vector<BadRecord> bad;
+  // Shards of one run write their own files, so concurrent shard jobs never share one.
+  const std::string suffix =
+      spec.shard_count > 1 ? fmt::format("-{}-of-{}", spec.shard_index, spec.shard_count) : "";
+  const std::string predict_dir = paths.stage_dir(Stage::kPredict);
+  const std::string predictions_path = predict_dir + "/predictions" + suffix + ".csv";
+  const std::string drift_path = predict_dir + "/drift" + suffix + ".json";
+  const std::string quarantine_path = predict_dir + "/quarantine" + suffix + ".jsonl";
   std::optional<Contract> declared;
   if (auto it = workflow.contracts.find("predict"); it != workflow.contracts.end()) {
     declared = load_contract(it->second, "predict");
   }
-  std::optional<DriftAccumulator> drift = take_scored_drift(declared, model.dir);
-  // The report shows every feature's drift, whether or not the contract checks it.
-  std::optional<DriftAccumulator> report_drift = summary_drift(model.dir);
 
   // Every prediction goes to the evaluation store, keyed by the id columns, so labels that
   // arrive later can be joined (`mlops evaluate`).
@@ -121,78 +121,141 @@ StageRecord run_predict_stage(RunContext& run) {
     log_warn("predict: predictions are not logged for evaluation: set predict.id_columns",
              {{"workflow", workflow.name}});
   }
-  const bool need_features = drift || report_drift || evaluation;
 
-  StreamingContract builtin_check("predict"), declared_check("predict");
-  size_t input_rows = 0;
-  auto score = [&](const Table& batch) {
+  // What one pass over the input builds; a restart (a CSV column typed too narrowly by the
+  // first window) starts a fresh one.
+  struct Pass {
+    std::optional<TableWriter> writer;
+    std::optional<Contract> declared;
+    std::optional<DriftAccumulator> drift, report_drift;
+    StreamingContract builtin_check{"predict"}, declared_check{"predict"};
+    std::vector<BadRecord> bad;
+    size_t input_rows = 0;
+  };
+  std::optional<Pass> pass;
+  auto start_pass = [&] {
+    pass.emplace();
+    pass->writer.emplace(predictions_path);
+    pass->declared = declared;
+    pass->drift = take_scored_drift(pass->declared, model.dir);
+    // The report shows every feature's drift, whether or not the contract checks it.
+    pass->report_drift = summary_drift(model.dir);
+    if (evaluation) evaluation->discard_run(workflow.registry.model, run.run_id());
+  };
+  start_pass();
+  const bool need_features = pass->drift || pass->report_drift || evaluation;
+
+  // Scores a batch; with `keep`, only those rows are written (a shard of a table scored whole).
+  auto score = [&](const Table& batch, const std::vector<size_t>* keep = nullptr) {
     Table features;
     Table predictions =
         score_table(batch, model, spec.id_columns, scored_at, need_features ? &features : nullptr);
-    builtin_check.add(builtin_predict_contract(predictions), predictions);
-    if (declared) declared_check.add(*declared, predictions);
-    if (drift) drift->add(features);
-    if (report_drift) report_drift->add(features);
-    if (evaluation) {
-      evaluation->log_predictions(
-          workflow.registry.model, model.version, run.run_id(), scored_at,
-          prediction_log_rows(predictions, features, model.features.feature_names(),
-                              spec.id_columns));
+    if (keep) {
+      predictions = predictions.take(*keep);
+      if (need_features) features = features.take(*keep);
     }
-    writer.write(predictions);
-    input_rows += batch.num_rows();
+    pass->builtin_check.add(builtin_predict_contract(predictions), predictions);
+    if (pass->declared) pass->declared_check.add(*pass->declared, predictions);
+    if (predictions.num_rows() > 0) {
+      if (pass->drift) pass->drift->add(features);
+      if (pass->report_drift) pass->report_drift->add(features);
+      if (evaluation) {
+        evaluation->log_predictions(
+            workflow.registry.model, model.version, run.run_id(), scored_at,
+            prediction_log_rows(predictions, features, model.features.feature_names(),
+                                spec.id_columns));
+      }
+    }
+    pass->writer->write(predictions);
+    pass->input_rows += keep ? keep->size() : batch.num_rows();
   };
 
   SourceSpec source;
   source.path = input_path;
   const std::string format = own_table ? "csv" : resolve_format(source);
   // Trailing-window aggregates need every earlier row of a key: such models score the whole
-  // input at once instead of streaming it.
+  // input at once instead of streaming it (and a shard is cut from the scored rows).
   const bool stream = model.features.row_independent();
-  if ((format == "csv" || format == "tsv") && stream) {
-    ReadOptions options = own_table ? table_read_options(input_path) : ReadOptions();
-    if (!own_table) {
-      options.declared = workflow.ingest.schema;
-      options.null_values = workflow.ingest.null_values;
-      options.delimiter = format == "tsv" ? '\t' : ',';
+  try {
+    if ((format == "csv" || format == "tsv") && stream) {
+      ReadOptions options = own_table ? table_read_options(input_path) : ReadOptions();
+      if (!own_table) {
+        options.declared = workflow.ingest.schema;
+        options.null_values = workflow.ingest.null_values;
+        options.delimiter = format == "tsv" ? '\t' : ',';
+      }
+      options.shard_index = spec.shard_index;
+      options.shard_count = spec.shard_count;
+      for (;;) {
+        try {
+          CsvReader reader(input_path, options, kWindowBytes);
+          Table batch;
+          bool any = false;
+          while (reader.next(batch, pass->bad)) {
+            score(batch);
+            any = true;
+          }
+          if (!any) score(empty_table(reader.schema()));
+          break;
+        } catch (const CsvReader::InferenceMismatch& mismatch) {
+          // A later value did not fit the type inferred from the first window: declare the
+          // column wider and score again from the start (what was written is discarded).
+          log_info(
+              "predict: a column needs a wider type; scoring again",
+              {{"column", mismatch.column}, {"type", std::string(dtype_name(mismatch.widened))}});
+          ColumnDecl wider;
+          wider.name = mismatch.column;
+          wider.type = mismatch.widened;
+          options.declared.push_back(wider);
+          start_pass();
+        }
+      }
+    } else {
+      Table table;
+      if (own_table) {
+        table = read_table(input_path);
+      } else {
+        ReadResult result = read_with_schema(input_path, workflow.ingest);
+        pass->bad = std::move(result.bad);
+        table = std::move(result.table);
+      }
+      if (spec.shard_count > 1) {
+        const std::vector<size_t> keep =
+            shard_rows(table.num_rows(), spec.shard_index, spec.shard_count);
+        score(table, &keep);
+      } else {
+        score(table);
+      }
     }
-    options.shard_index = spec.shard_index;
-    options.shard_count = spec.shard_count;
-    CsvReader reader(input_path, options, kWindowBytes);
-    Table batch;
-    bool any = false;
-    while (reader.next(batch, bad)) {
-      score(batch);
-      any = true;
-    }
-    if (!any) score(empty_table(reader.schema()));
-  } else if (own_table) {
-    score(shard_rows(read_table(input_path), spec.shard_index, spec.shard_count));
-  } else {
-    ReadResult result = read_with_schema(input_path, workflow.ingest);
-    bad = std::move(result.bad);
-    score(shard_rows(result.table, spec.shard_index, spec.shard_count));
+    pass->writer->commit();
+  } catch (...) {
+    // Predictions that were never written must not stay logged.
+    if (evaluation) evaluation->discard_run(workflow.registry.model, run.run_id());
+    throw;
   }
-  writer.commit();
-  record.outputs.push_back(paths.predictions());
+  const TableWriter& writer = *pass->writer;
+  const std::vector<BadRecord>& bad = pass->bad;
+  const size_t input_rows = pass->input_rows;
+  record.outputs.push_back(predictions_path);
   if (!spec.output.empty()) {
-    copy_file_atomic(paths.predictions(), spec.output);
+    copy_file_atomic(predictions_path, spec.output);
     record.outputs.push_back(spec.output);
   }
   if (!own_table || !bad.empty()) {
-    write_quarantine(bad, paths.predict_quarantine());
-    record.outputs.push_back(paths.predict_quarantine());
+    write_quarantine(bad, quarantine_path);
+    record.outputs.push_back(quarantine_path);
   }
   if (!bad.empty()) {
     log_warn("predict: input records sent to quarantine",
-             {{"count", static_cast<uint64_t>(bad.size())}, {"file", paths.predict_quarantine()}});
+             {{"count", static_cast<uint64_t>(bad.size())}, {"file", quarantine_path}});
   }
 
-  if (report_drift) {
+  if (pass->report_drift) {
     write_file_atomic(
-        paths.scored_drift(),
-        drift_summary_json(*report_drift, model.dir + "/profile.json", input_rows).dump(2) + "\n");
-    record.outputs.push_back(paths.scored_drift());
+        drift_path,
+        drift_summary_json(*pass->report_drift, model.dir + "/profile.json", input_rows).dump(2) +
+            "\n");
+    record.outputs.push_back(drift_path);
   }
 
   record.rows = writer.rows();
@@ -202,7 +265,7 @@ StageRecord run_predict_stage(RunContext& run) {
   if (spec.shard_count > 1) {
     record.details["shard"] = fmt::format("{}/{}", spec.shard_index, spec.shard_count);
   }
-  ContractReport builtin = builtin_check.report("built-in predict");
+  ContractReport builtin = pass->builtin_check.report("built-in predict");
   CheckResult count;
   count.check = "row_count";
   count.expected = fmt::format("{} (one per input row)", input_rows);
@@ -210,8 +273,12 @@ StageRecord run_predict_stage(RunContext& run) {
   count.passed = writer.rows() == input_rows;
   builtin.checks.insert(builtin.checks.begin(), std::move(count));
   record.contracts.push_back(std::move(builtin));
-  if (declared) record.contracts.push_back(declared_check.report(declared->name));
-  if (drift) record.contracts.push_back(scored_drift_report(*drift, *declared, input_rows));
+  if (pass->declared) {
+    record.contracts.push_back(pass->declared_check.report(pass->declared->name));
+  }
+  if (pass->drift) {
+    record.contracts.push_back(scored_drift_report(*pass->drift, *pass->declared, input_rows));
+  }
   return record;
 }
 

@@ -52,12 +52,18 @@ Table score_table(const Table& input, const ScoringModel& model,
   Table out;
   for (const auto& name : id_columns) out.add_column(input.column(name));
 
-  Table features = model.features.transform(input);
-  const TableRows feature_rows(features, model.features.feature_names());
-  std::vector<float> raw = model.trees     ? model.trees->predict(feature_rows)
-                           : model.booster ? model.booster->predict(feature_rows)
-                                           : model.baseline->predict(feature_rows);
+  // An empty input (an empty shard) has columns typed from nothing: it gets the output's
+  // columns without going through the transforms.
   const size_t rows = input.num_rows();
+  Table features;
+  std::vector<float> raw;
+  if (rows > 0) {
+    features = model.features.transform(input);
+    const TableRows feature_rows(features, model.features.feature_names());
+    raw = model.trees     ? model.trees->predict(feature_rows)
+          : model.booster ? model.booster->predict(feature_rows)
+                          : model.baseline->predict(feature_rows);
+  }
 
   const auto& classes = model.features.label().classes;
   if (model.task == Task::kRegression) {

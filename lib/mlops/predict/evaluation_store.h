@@ -45,6 +45,9 @@ class EvaluationStore {
   virtual void log_predictions(const std::string& model, const std::string& model_version,
                                const std::string& run_id, int64_t scored_at,
                                const std::vector<LoggedPrediction>& batch) = 0;
+  /// Removes what one run logged (a run that failed or restarts its scoring), so nothing is
+  /// logged twice or for predictions that were never written.
+  virtual void discard_run(const std::string& model, const std::string& run_id) = 0;
   /// Stores labels by row key; a label arriving again for a key replaces the earlier one.
   virtual void add_labels(const std::string& model,
                           const std::vector<std::pair<std::string, std::string>>& key_labels) = 0;

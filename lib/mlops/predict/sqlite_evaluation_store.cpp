@@ -65,6 +65,13 @@ class SqliteEvaluationStore final : public EvaluationStore {
     transaction.commit();
   }
 
+  void discard_run(const std::string& model, const std::string& run_id) override {
+    SqliteStatement(db_, "DELETE FROM prediction_log WHERE model = ?1 AND run_id = ?2")
+        .bind(1, model)
+        .bind(2, run_id)
+        .step();
+  }
+
   void add_labels(const std::string& model,
                   const std::vector<std::pair<std::string, std::string>>& key_labels) override {
     SqliteTransaction transaction(db_);

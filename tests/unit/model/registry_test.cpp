@@ -68,6 +68,18 @@ TEST_F(Registry, AliasesMoveAndTheHistoryIsAppendOnly) {
   EXPECT_EQ(registry_->alias_history("churn").size(), 2u);
 }
 
+TEST_F(Registry, CompareAndSetRefusesWhenTheHolderChanged) {
+  add(0.7);
+  add(0.8);
+  add(0.9);
+  ASSERT_TRUE(registry_->set_alias_if("churn", "champion", 1, 0, "gate", "first"));
+  // Two trainings both saw v1 as champion: the first to write wins, the second must re-decide.
+  ASSERT_TRUE(registry_->set_alias_if("churn", "champion", 3, 1, "gate", "v3 beats v1"));
+  EXPECT_FALSE(registry_->set_alias_if("churn", "champion", 2, 1, "gate", "v2 beats v1"));
+  EXPECT_EQ(registry_->aliases("churn").at("champion"), 3);
+  EXPECT_EQ(registry_->alias_history("churn").size(), 2u);
+}
+
 TEST_F(Registry, ResolvesNumbersAndAliasesAndNamesWhatExists) {
   add(0.7);
   add(0.8);
