@@ -164,6 +164,12 @@ LiveEvaluation evaluate_labels(const Workflow& workflow, const std::string& labe
     for (const auto& [name, value] : group_metrics(labels_of, all, used)) {
       result.metrics.push_back({version, "all", 0, name, value, used});
     }
+    if (used < static_cast<int64_t>(all.size())) {
+      log_warn("evaluate: some labels are not a class (or number) the model knows; skipped",
+               {{"version", version},
+                {"skipped", static_cast<uint64_t>(all.size()) - static_cast<uint64_t>(used)},
+                {"classes", fmt::format("{}", fmt::join(labels_of.classes, ","))}});
+    }
   }
   store->save_live_metrics(model, result.metrics);
   result.labels_matched = store->matched_labels(model);
