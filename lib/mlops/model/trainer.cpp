@@ -208,7 +208,12 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
                       ? booster.slice(result.curve.best_round)
                       : std::move(booster);
 
-  result.holdout_predictions = model.predict(holdout_view);
+  // Without early stopping the model is the booster that cached the holdout's predictions
+  // round by round: reading them back costs no tree walk and gives in-place prediction's
+  // floats. Not for dart, which weights its trees when predicting: its sums round differently.
+  const bool cached = holdout_matrix && param_value(params, "booster", "gbtree") == "gbtree";
+  result.holdout_predictions =
+      cached ? model.predict(*holdout_matrix) : model.predict(holdout_view);
   result.holdout_metrics =
       task_metrics(task, num_class, holdout_labels, result.holdout_predictions);
   if (task != Task::kRegression) {
