@@ -4,8 +4,6 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
-#include <thread>
-#include <vector>
 
 #include "mlops/core/error.h"
 
@@ -26,29 +24,6 @@ double clip(double probability) {
   return std::clamp(probability, kEpsilon, 1.0 - kEpsilon);
 }
 
-constexpr size_t kParallelTerms = 1 << 16;  // fewer terms: a second thread costs more than it saves
-
-/// 0 - term(0) - term(1) - ... in index order, so the bits are a plain loop's. For many terms
-/// (a log loss over every training row, every boosting round) a second thread computes the
-/// second half's terms, the expensive part, while this one works through the first half.
-template <typename Term>
-double negated_sum(size_t n, const Term& term) {
-  double sum = 0;
-  if (n < kParallelTerms) {
-    for (size_t i = 0; i < n; ++i) sum -= term(i);
-    return sum;
-  }
-  const size_t half = n / 2;
-  std::vector<double> second_half(n - half);
-  std::thread helper([&] {
-    for (size_t i = half; i < n; ++i) second_half[i - half] = term(i);
-  });
-  for (size_t i = 0; i < half; ++i) sum -= term(i);
-  helper.join();
-  for (double value : second_half) sum -= value;
-  return sum;
-}
-
 }  // namespace
 
 double accuracy(std::span<const float> labels, std::span<const int> predicted) {
@@ -64,15 +39,20 @@ double accuracy(std::span<const float> labels, std::span<const int> predicted) {
 double binary_log_loss(std::span<const float> labels, std::span<const float> probability) {
   check_sizes(labels.size(), probability.size(), "binary_log_loss");
   if (labels.empty()) return kNaN;
-  const double sum = negated_sum(labels.size(), [&](size_t i) {
+  double sum = 0;
+  for (size_t i = 0; i < labels.size(); ++i) {
     const double p = clip(probability[i]);
     const double y = labels[i];
-    // A 0/1 label zeroes one term exactly, so only the other log is taken; the term is bit for
-    // bit the general formula's.
-    if (y == 1) return std::log(p);
-    if (y == 0) return std::log(1 - p);
-    return y * std::log(p) + (1 - y) * std::log(1 - p);
-  });
+    // A 0/1 label zeroes one term exactly, so only the other log is taken (the loop runs every
+    // boosting round on every training row); the sum is bit for bit the general formula's.
+    if (y == 1) {
+      sum -= std::log(p);
+    } else if (y == 0) {
+      sum -= std::log(1 - p);
+    } else {
+      sum -= y * std::log(p) + (1 - y) * std::log(1 - p);
+    }
+  }
   return sum / static_cast<double>(labels.size());
 }
 
