@@ -325,6 +325,27 @@ TEST(Trainer, TableInputTrainsTheMatrixInputsModelAndIsFreed) {
   EXPECT_EQ(result.baseline_metrics, expected.baseline_metrics);
 }
 
+TEST(Trainer, HoldoutPredictionsAreTheSavedModelsInPlacePredictions) {
+  // gbtree reads them from the booster's cache, dart (which weights trees) predicts in place:
+  // either way they are what scoring the saved model gives, to the bit.
+  auto data = make_synthetic(Shape::kThreeClasses, 400);
+  SplitIndices split;
+  for (size_t row = 0; row < 400; ++row)
+    (row % 4 == 0 ? split.holdout : split.train).push_back(row);
+  const MatrixRows holdout(data.features, split.holdout, false);
+  for (const char* booster : {"gbtree", "dart"}) {
+    TempDir dir;
+    TrainSpec spec = spec_for("multi:softprob");
+    spec.params.emplace_back("booster", booster);
+    spec.params.emplace_back("rate_drop", "0.2");
+    const TrainResult result =
+        train_xgboost(data.features, data.labels, split, spec, 3, dir.file("model.json"));
+    ASSERT_EQ(result.holdout_predictions.size(), split.holdout.size() * 3) << booster;
+    EXPECT_EQ(result.holdout_predictions, Booster::load(dir.file("model.json")).predict(holdout))
+        << booster;
+  }
+}
+
 TEST(Trainer, ObjectiveWithoutProbabilitiesIsRejected) {
   auto data = make_synthetic(Shape::kThreeClasses, 50);
   EXPECT_EQ(train_error(spec_for("multi:softmax"), data, 3),
