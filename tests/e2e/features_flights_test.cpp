@@ -1,7 +1,7 @@
 // The feature language end to end on real flights (tests/fixtures): a label expression, a
 // point-in-time aggregate and target encoding through featurize, validate, train and
-// batch-predict; then June scored against a model trained on January, where the drift check
-// of the scored features fires.
+// batch-predict (with a declared train contract); then June scored against a model trained on
+// January, where the drift check of the scored features fires.
 
 #include <gtest/gtest.h>
 
@@ -41,6 +41,10 @@ contracts:
     columns:
       origin_delay_7d_count: {dtype: int64, min: 0}
       origin_delay_rate: {min: 0, max: 1}
+  train:
+    columns:
+      __split: {min: 0, max: 1}
+    drift: {psi: 0.25, severity: error}
   predict:
     drift: {psi: 0.25, severity: )" +
          severity + R"(}
@@ -88,6 +92,18 @@ TEST_F(FeaturesFlights, LabelExpressionTrainsWithoutItsSourceColumn) {
   ASSERT_NE(classes, nullptr);
   EXPECT_TRUE((*classes)["passed"].get<bool>());
   EXPECT_TRUE(fs::exists(root / "train" / "profile.json"));
+  // The declared train contract sees the whole feature table (training frees it), after the
+  // built-in checks; its drift checks compare with the training rows' profile.
+  const nlohmann::json& train_reports = manifest["stages"]["train"]["contracts"];
+  ASSERT_EQ(train_reports.size(), 2u);
+  EXPECT_EQ(train_reports[0]["contract"], "built-in train");
+  EXPECT_EQ(train_reports[1]["contract"], "contracts.train");
+  const nlohmann::json* split = find_check(manifest["stages"]["train"], "max", "__split");
+  ASSERT_NE(split, nullptr);
+  EXPECT_TRUE((*split)["passed"].get<bool>());
+  const nlohmann::json* hour = find_check(manifest["stages"]["train"], "drift_psi", "date_hour");
+  ASSERT_NE(hour, nullptr);
+  EXPECT_TRUE((*hour)["passed"].get<bool>());
   // Scoring the training month: no drift, and a "true"/"false" prediction per row.
   const nlohmann::json* month =
       find_check(manifest["stages"]["predict"], "drift_psi", "date_month");

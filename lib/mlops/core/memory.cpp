@@ -1,11 +1,20 @@
 #include "mlops/core/memory.h"
 
 #include <sys/resource.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <cstdio>
 #include <cstring>
 
 namespace mlops {
+
+void release_free_memory() {
+#ifdef __GLIBC__
+  malloc_trim(0);
+#endif
+}
 
 void reset_peak_rss() {
   if (FILE* file = std::fopen("/proc/self/clear_refs", "w")) {

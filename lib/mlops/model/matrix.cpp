@@ -6,10 +6,7 @@ namespace mlops {
 
 FeatureMatrix to_feature_matrix(const Table& table, const std::vector<std::string>& names) {
   // TableRows owns the column checks and the float32 conversion; this is its one-batch form.
-  const TableRows rows(table, names);
-  FeatureMatrix matrix{names, rows.rows(), {}};
-  rows.fill(0, rows.rows(), matrix.values);
-  return matrix;
+  return gather_all(TableRows(table, names));
 }
 
 }  // namespace mlops

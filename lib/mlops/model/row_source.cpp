@@ -85,4 +85,10 @@ FeatureMatrix gather_rows(const RowSource& rows, std::span<const size_t> selecti
   return out;
 }
 
+FeatureMatrix gather_all(const RowSource& rows) {
+  FeatureMatrix out{rows.names(), rows.rows(), {}};
+  rows.fill(0, rows.rows(), out.values);
+  return out;
+}
+
 }  // namespace mlops

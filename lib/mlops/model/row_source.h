@@ -65,4 +65,7 @@ class MatrixRows : public RowSource {
 /// rows are filled together.
 FeatureMatrix gather_rows(const RowSource& rows, std::span<const size_t> selection);
 
+/// Every row of `rows` as one matrix.
+FeatureMatrix gather_all(const RowSource& rows);
+
 }  // namespace mlops

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <optional>
 #include <span>
 
@@ -66,13 +67,6 @@ std::string param_value(const Params& params, const std::string& name,
   return fallback;
 }
 
-/// A dense copy of `rows` with their labels.
-DMatrix dense_matrix(const RowSource& rows, const std::vector<float>& labels) {
-  FeatureMatrix dense{rows.names(), rows.rows(), {}};
-  rows.fill(0, rows.rows(), dense.values);
-  return DMatrix(dense, &labels);
-}
-
 /// The training matrix: quantized straight from batches for hist (no dense copy), else dense.
 DMatrix training_matrix(const RowSource& rows, const std::vector<float>& labels,
                         const Params& params) {
@@ -81,7 +75,7 @@ DMatrix training_matrix(const RowSource& rows, const std::vector<float>& labels,
     const int nthread = std::stoi(param_value(params, "nthread", "2"));
     return DMatrix::quantile(rows, labels, max_bin, nthread);
   }
-  return dense_matrix(rows, labels);
+  return DMatrix(gather_all(rows), &labels);
 }
 
 /// One class id per row to stratify by for classification; none for regression.
@@ -116,28 +110,28 @@ std::vector<int> fold_assignment(const TrainSpec& spec, Task task, std::span<con
                           strata_or_none(class_strata(task, labels)));
 }
 
-/// The baseline on (a seeded sample of) the training side.
-BaselineModel fit_baseline(const RowSource& rows, std::span<const float> labels, Task task,
-                           int num_class, uint64_t seed) {
+/// The rows of the training side the baseline is fitted on: a seeded sample when there are
+/// more than its design matrix may hold, else all.
+std::vector<size_t> baseline_sample(const RowSource& rows, uint64_t seed) {
   const size_t cap =
       std::min(kBaselineMaxRows, kBaselineMaxValues / std::max<size_t>(1, rows.cols()));
-  std::vector<size_t> sample;
-  if (rows.rows() <= cap) {
-    sample.resize(rows.rows());
-    for (size_t i = 0; i < sample.size(); ++i) sample[i] = i;
-  } else {
-    sample = random_split(rows.rows(), static_cast<double>(cap) / static_cast<double>(rows.rows()),
-                          mix64(seed ^ kBaselineSalt))
-                 .holdout;
+  if (rows.rows() > cap) {
+    return random_split(rows.rows(), static_cast<double>(cap) / static_cast<double>(rows.rows()),
+                        mix64(seed ^ kBaselineSalt))
+        .holdout;
   }
-  return BaselineModel::fit(gather_rows(rows, sample), take(labels, sample), task, num_class, seed);
+  std::vector<size_t> all(rows.rows());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  return all;
 }
 
-/// Trains on one side, measures on the other. Both sides are row sources in split order.
+/// Trains on one side, measures on the other. Both sides are row sources in split order; they
+/// are read only until the training matrix is built, then `release_rows` (if set) is called so
+/// the caller can free them before the boosting rounds.
 TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
                      const std::vector<float>& labels, const SplitIndices& split,
                      const TrainSpec& spec, int num_class, const std::string& model_path,
-                     const TrainOptions& options) {
+                     const TrainOptions& options, const std::function<void()>& release_rows) {
   TrainResult result;
   const Task task = result.task = checked_task(spec, num_class);
   result.num_class = num_class;
@@ -178,7 +172,14 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
   if (stopping) watch = carve_validation(spec, task, train_labels, train_groups);
   result.validation_rows = watch.holdout.size();
   add_base_score(params, spec, stopping ? take<float>(train_labels, watch.train) : train_labels);
+  // What is read after training is copied first, dense and small next to the training side:
+  // the holdout (scored after training) and the baseline's sample.
+  const FeatureMatrix holdout = gather_all(holdout_rows);
+  const std::vector<size_t> baseline_rows = baseline_sample(train_rows, spec.split.seed);
+  const FeatureMatrix baseline_features = gather_rows(train_rows, baseline_rows);
   DMatrix train = training_matrix(train_rows, train_labels, params);
+  if (release_rows) release_rows();
+  const MatrixRows holdout_view(holdout);
   if (stopping) {
     std::vector<float> weights(train_labels.size(), 1.0f);
     for (size_t row : watch.holdout) weights[row] = 0.0f;
@@ -187,7 +188,7 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
   // Without a validation set the curve draws the holdout; it selects nothing, so stays honest.
   // Dense, not quantized: XGBoost predicts a new tree on it three times faster.
   std::optional<DMatrix> holdout_matrix;
-  if (!stopping) holdout_matrix.emplace(dense_matrix(holdout_rows, holdout_labels));
+  if (!stopping) holdout_matrix.emplace(holdout, &holdout_labels);
   std::vector<const DMatrix*> cache{&train};
   if (holdout_matrix) cache.push_back(&*holdout_matrix);
 
@@ -207,7 +208,12 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
                       ? booster.slice(result.curve.best_round)
                       : std::move(booster);
 
-  result.holdout_predictions = model.predict(holdout_rows);
+  // Without early stopping the model is the booster that cached the holdout's predictions
+  // round by round: reading them back costs no tree walk and gives in-place prediction's
+  // floats. Not for dart, which weights its trees when predicting: its sums round differently.
+  const bool cached = holdout_matrix && param_value(params, "booster", "gbtree") == "gbtree";
+  result.holdout_predictions =
+      cached ? model.predict(*holdout_matrix) : model.predict(holdout_view);
   result.holdout_metrics =
       task_metrics(task, num_class, holdout_labels, result.holdout_predictions);
   if (task != Task::kRegression) {
@@ -222,9 +228,10 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
                    });
   model.save_json(model_path);
 
-  result.baseline = fit_baseline(train_rows, train_labels, task, num_class, spec.split.seed);
+  result.baseline = BaselineModel::fit(baseline_features, take<float>(train_labels, baseline_rows),
+                                       task, num_class, spec.split.seed);
   result.baseline_metrics =
-      task_metrics(task, num_class, holdout_labels, result.baseline.predict(holdout_rows));
+      task_metrics(task, num_class, holdout_labels, result.baseline.predict(holdout_view));
 
   if (spec.cv_folds > 0) {
     result.cv = cross_validate(
@@ -263,10 +270,10 @@ TrainResult train_xgboost(const FeatureMatrix& features, const std::vector<float
     throw InternalError("train_xgboost: {} labels for {} rows", labels.size(), features.rows);
   }
   const MatrixRows train(features, split.train, false), holdout(features, split.holdout, false);
-  return train_on(train, holdout, labels, split, spec, num_class, model_path, options);
+  return train_on(train, holdout, labels, split, spec, num_class, model_path, options, {});
 }
 
-TrainResult train_xgboost(const Table& features, const std::vector<std::string>& names,
+TrainResult train_xgboost(Table&& features, const std::vector<std::string>& names,
                           const std::vector<float>& labels, const SplitIndices& split,
                           const TrainSpec& spec, int num_class, const std::string& model_path,
                           const TrainOptions& options) {
@@ -275,7 +282,10 @@ TrainResult train_xgboost(const Table& features, const std::vector<std::string>&
   }
   const TableRows train = TableRows::select(features, names, split.train);
   const TableRows holdout = TableRows::select(features, names, split.holdout);
-  return train_on(train, holdout, labels, split, spec, num_class, model_path, options);
+  // Freed once XGBoost's quantized copy holds the training rows: the table's 8-byte columns
+  // would otherwise stay resident through every boosting round.
+  return train_on(train, holdout, labels, split, spec, num_class, model_path, options,
+                  [&features] { features = Table(); });
 }
 
 }  // namespace mlops

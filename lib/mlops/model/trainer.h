@@ -72,9 +72,11 @@ TrainResult train_xgboost(const FeatureMatrix& features, const std::vector<float
                           const SplitIndices& split, const TrainSpec& spec, int num_class,
                           const std::string& model_path, const TrainOptions& options = {});
 
-/// The same on the named numeric columns of a table, fed to XGBoost in batches (with the hist
-/// tree method, the default, only XGBoost's quantized copy of the training rows is kept).
-TrainResult train_xgboost(const Table& features, const std::vector<std::string>& names,
+/// The same on the named numeric columns of a table, fed to XGBoost in batches. The table is
+/// consumed: it is freed once XGBoost's copy of the training rows is built (with the hist tree
+/// method, the default, a quantized one), before the boosting rounds; the holdout rows and the
+/// baseline's sample are kept as float copies.
+TrainResult train_xgboost(Table&& features, const std::vector<std::string>& names,
                           const std::vector<float>& labels, const SplitIndices& split,
                           const TrainSpec& spec, int num_class, const std::string& model_path,
                           const TrainOptions& options = {});

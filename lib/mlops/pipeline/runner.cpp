@@ -31,6 +31,7 @@ void execute_stage(RunContext& run, Stage stage) {
   const std::string name(stage_name(stage));
   log_info(fmt::format("{}: start", name),
            {{"run", run.run_id()}, {"workflow", run.workflow().name}});
+  release_free_memory();
   reset_peak_rss();
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] {

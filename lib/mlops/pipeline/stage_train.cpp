@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -91,7 +92,7 @@ StageRecord run_train_stage(RunContext& run) {
   run.require_stage(Stage::kValidate, Stage::kTrain);
   const Workflow& workflow = run.workflow();
   const RunPaths& paths = run.paths();
-  const Table features = read_table(paths.features());
+  Table features = read_table(paths.features());
   const FeaturePipeline pipeline = FeaturePipeline::load(paths.feature_state());
   const LabelInfo& label = pipeline.label();
 
@@ -110,12 +111,28 @@ StageRecord run_train_stage(RunContext& run) {
 
   const std::string train_dir = paths.train_dir();
   make_directories(train_dir);
+  // Training consumes the feature table, so what reads it comes first. The training rows'
+  // profile is batch-predict's drift reference, and a declared contract's drift checks compare
+  // with it; the built-in checks on the result go before the declared ones in the record.
+  save_profile(profile_columns(features, pipeline.feature_names(), split.train),
+               train_dir + "/profile.json");
+  const nlohmann::json schema = feature_schema_json(features, pipeline.feature_names());
+  StageRecord record;
+  check_declared_contract(run, Stage::kTrain, features, record);
+  // Training reads only the feature columns: the label, split and other columns go now.
+  const std::vector<std::string>& names = pipeline.feature_names();
+  for (const std::string& column : features.column_names()) {
+    if (std::find(names.begin(), names.end(), column) == names.end()) {
+      features.remove_column(column);
+    }
+  }
+
   const std::string model_path = train_dir + "/model.json";
   ProgressLine round_progress = ProgressLine::on_stderr("train");
   ProgressLine fold_progress = ProgressLine::on_stderr("cv");
   TrainOptions options = progress_options(workflow.train, round_progress, fold_progress);
   options.groups = groups;
-  TrainResult result = train_xgboost(features, pipeline.feature_names(), labels, split,
+  TrainResult result = train_xgboost(std::move(features), pipeline.feature_names(), labels, split,
                                      workflow.train, num_class, model_path, options);
   round_progress.finish();
   fold_progress.finish();
@@ -123,9 +140,6 @@ StageRecord run_train_stage(RunContext& run) {
   // The model travels with everything needed to score: feature state, schema, metadata.
   pipeline.save(train_dir + "/feature_state.json");
   result.baseline.save(train_dir + "/baseline.json");
-  // What the training rows' features looked like: batch-predict's drift checks compare with it.
-  save_profile(profile_columns(features, pipeline.feature_names(), split.train),
-               train_dir + "/profile.json");
   nlohmann::json meta{
       {"format", "mlops.model/1"},
       {"mlops_version", kVersion},
@@ -135,7 +149,7 @@ StageRecord run_train_stage(RunContext& run) {
       {"num_class", num_class},
       {"classes", label.classes},
       {"features", pipeline.feature_names()},
-      {"schema", feature_schema_json(features, pipeline.feature_names())},
+      {"schema", schema},
       {"label", label.column},
       {"rounds", result.curve.best_round},
       {"rounds_trained", result.curve.rounds_trained},
@@ -161,7 +175,6 @@ StageRecord run_train_stage(RunContext& run) {
   run.record_metrics(result.holdout_metrics);
   log_training(result);
 
-  StageRecord record;
   record.inputs = {paths.features(), paths.feature_state()};
   record.outputs = {model_path,
                     train_dir + "/feature_state.json",
@@ -181,8 +194,7 @@ StageRecord run_train_stage(RunContext& run) {
                              {"best_round", result.curve.best_round},
                              {"rounds_trained", result.curve.rounds_trained},
                              {"stopped_early", result.curve.stopped_early}};
-  record.contracts.push_back(check_training(result));
-  check_declared_contract(run, Stage::kTrain, features, record);
+  record.contracts.insert(record.contracts.begin(), check_training(result));
   // Only a model that passed its contracts becomes a registered version.
   bool passed = true;
   for (const auto& report : record.contracts) passed = passed && report.passed();

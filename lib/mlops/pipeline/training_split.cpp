@@ -140,6 +140,12 @@ Column split_column(const SplitIndices& split, size_t rows) {
 
 SplitIndices split_from_column(const Column& column) {
   SplitIndices split;
+  size_t holdout = 0;  // sized exactly: the training side alone holds millions of indices
+  for (size_t row = 0; row < column.size(); ++row) {
+    holdout += !column.is_null(row) && column.int_at(row) != 0;
+  }
+  split.holdout.reserve(holdout);
+  split.train.reserve(column.size() - column.null_count() - holdout);
   for (size_t row = 0; row < column.size(); ++row) {
     if (column.is_null(row)) continue;
     (column.int_at(row) == 0 ? split.train : split.holdout).push_back(row);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -53,6 +54,19 @@ TEST(Metrics, BinaryLogLossClipsCertainMistakes) {
   std::vector<float> labels{1};
   std::vector<float> probability{0.0f};
   EXPECT_NEAR(binary_log_loss(labels, probability), 34.538776394910684, 1e-9);  // -ln 1e-15
+}
+
+TEST(Metrics, BinaryLogLossOfClassLabelsMatchesTheGeneralFormulaExactly) {
+  // 0/1 labels take one log each; soft labels still get both terms.
+  const std::vector<float> labels{1, 0, 0, 1, 0.25f, 1, 0};
+  const std::vector<float> probability{0.9f, 0.2f, 1e-20f, 1.0f, 0.6f, 0.3333f, 0.7777f};
+  double sum = 0;
+  for (size_t i = 0; i < labels.size(); ++i) {
+    const double p = std::clamp(static_cast<double>(probability[i]), 1e-15, 1 - 1e-15);
+    const double y = labels[i];
+    sum -= y * std::log(p) + (1 - y) * std::log(1 - p);
+  }
+  EXPECT_EQ(binary_log_loss(labels, probability), sum / static_cast<double>(labels.size()));
 }
 
 TEST(Metrics, MulticlassLogLossReadsTheTrueClassColumn) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "mlops/core/error.h"
+#include "mlops/core/table.h"
 #include "mlops/model/evaluate.h"
 #include "mlops/model/split.h"
 #include "mlops/model/xgb.h"
@@ -134,7 +135,8 @@ TEST(Trainer, RegressionStartsAtTheLabelsNotAtHalf) {
   TrainResult result = train_xgboost(data.features, data.labels, spec, 0, dir.file("m.json"));
   EXPECT_LT(result.holdout_metrics.at("mae"), 2.0);  // from 0.5, 20 rounds would end near 6
   const auto model = nlohmann::json::parse(dir.read("m.json"));
-  const double base = std::stod(model["learner"]["learner_model_param"]["base_score"].get<std::string>());
+  const double base =
+      std::stod(model["learner"]["learner_model_param"]["base_score"].get<std::string>());
   EXPECT_GT(base, 1003);  // the training labels' median, about 1005
   EXPECT_LT(base, 1007);
 }
@@ -287,6 +289,61 @@ TEST(Trainer, GivenSplitIsUsedAndRowsOutsideItAreIgnored) {
   EXPECT_EQ(result.train_rows, split.train.size());
   EXPECT_EQ(result.holdout_rows, 24u);
   EXPECT_GT(result.holdout_metrics.at("accuracy"), 0.9);
+}
+
+TEST(Trainer, TableInputTrainsTheMatrixInputsModelAndIsFreed) {
+  // The table overload frees its input once XGBoost holds the training rows, and scores the
+  // holdout and fits the baseline from its own float copies: results must not change.
+  TempDir dir;
+  auto data = make_synthetic(Shape::kBinary, 200);
+  Table table;
+  for (size_t c = 0; c < data.features.names.size(); ++c) {
+    Column column(data.features.names[c], DType::kFloat64);
+    for (size_t row = 0; row < data.features.rows; ++row) {
+      column.push_float(data.features.values[row * data.features.names.size() + c]);
+    }
+    table.add_column(std::move(column));
+  }
+  Column unused("not_a_feature", DType::kInt64);
+  for (size_t row = 0; row < 200; ++row) unused.push_int(1);
+  table.add_column(std::move(unused));
+  SplitIndices split;
+  for (size_t row = 0; row < 200; ++row)
+    (row % 5 == 0 ? split.holdout : split.train).push_back(row);
+  const TrainSpec spec = spec_for("binary:logistic");
+
+  const TrainResult expected =
+      train_xgboost(data.features, data.labels, split, spec, 2, dir.file("matrix.json"));
+  const TrainResult result = train_xgboost(std::move(table), data.features.names, data.labels,
+                                           split, spec, 2, dir.file("table.json"));
+  EXPECT_EQ(table.num_columns(), 0u);  // NOLINT(bugprone-use-after-move): freed, by contract
+  EXPECT_EQ(slurp(dir.file("table.json")), slurp(dir.file("matrix.json")));
+  EXPECT_EQ(result.holdout_predictions, expected.holdout_predictions);
+  EXPECT_EQ(result.holdout_metrics, expected.holdout_metrics);
+  EXPECT_EQ(result.curve.watched_values, expected.curve.watched_values);
+  EXPECT_EQ(result.baseline.to_json(), expected.baseline.to_json());
+  EXPECT_EQ(result.baseline_metrics, expected.baseline_metrics);
+}
+
+TEST(Trainer, HoldoutPredictionsAreTheSavedModelsInPlacePredictions) {
+  // gbtree reads them from the booster's cache, dart (which weights trees) predicts in place:
+  // either way they are what scoring the saved model gives, to the bit.
+  auto data = make_synthetic(Shape::kThreeClasses, 400);
+  SplitIndices split;
+  for (size_t row = 0; row < 400; ++row)
+    (row % 4 == 0 ? split.holdout : split.train).push_back(row);
+  const MatrixRows holdout(data.features, split.holdout, false);
+  for (const char* booster : {"gbtree", "dart"}) {
+    TempDir dir;
+    TrainSpec spec = spec_for("multi:softprob");
+    spec.params.emplace_back("booster", booster);
+    spec.params.emplace_back("rate_drop", "0.2");
+    const TrainResult result =
+        train_xgboost(data.features, data.labels, split, spec, 3, dir.file("model.json"));
+    ASSERT_EQ(result.holdout_predictions.size(), split.holdout.size() * 3) << booster;
+    EXPECT_EQ(result.holdout_predictions, Booster::load(dir.file("model.json")).predict(holdout))
+        << booster;
+  }
 }
 
 TEST(Trainer, ObjectiveWithoutProbabilitiesIsRejected) {
