@@ -33,10 +33,17 @@ RoundCurve boost_rounds(Booster& booster, const DMatrix& train, const Params& pa
   curve.metric = plan.metric;
   curve.watched = plan.watched.rows.empty() ? "holdout" : "validation";
   const size_t width = plan.task == Task::kMulticlass ? static_cast<size_t>(plan.num_class) : 1;
-  const std::vector<float> fitted_labels =
-      plan.fitted_rows.empty()
-          ? std::vector<float>(plan.train_labels.begin(), plan.train_labels.end())
-          : select_rows(plan.train_labels, plan.fitted_rows, 1);
+  // The training line of the curve is drawn on at most kCurveRows of the fitted rows, evenly
+  // strided (deterministic, and spread over the whole table): the metric over millions of rows
+  // every round cost seconds and changed nothing a chart can show.
+  std::vector<size_t> curve_rows;
+  const size_t fitted =
+      plan.fitted_rows.empty() ? plan.train_labels.size() : plan.fitted_rows.size();
+  const size_t stride = (fitted + kCurveRows - 1) / kCurveRows;
+  for (size_t i = 0; i < fitted; i += std::max<size_t>(stride, 1)) {
+    curve_rows.push_back(plan.fitted_rows.empty() ? i : plan.fitted_rows[i]);
+  }
+  const std::vector<float> fitted_labels = select_rows(plan.train_labels, curve_rows, 1);
   const std::vector<float> watched_labels =
       plan.watched.rows.empty()
           ? std::vector<float>(plan.watched.labels.begin(), plan.watched.labels.end())
@@ -55,10 +62,7 @@ RoundCurve boost_rounds(Booster& booster, const DMatrix& train, const Params& pa
     }
     // Predictions on matrices the booster caches cost only the newest trees.
     const std::vector<float> on_train = booster.predict(train);
-    curve.train.push_back(
-        plan.fitted_rows.empty()
-            ? measure(fitted_labels, on_train)
-            : measure(fitted_labels, select_rows(on_train, plan.fitted_rows, width)));
+    curve.train.push_back(measure(fitted_labels, select_rows(on_train, curve_rows, width)));
     const double watched =
         plan.watched.rows.empty()
             ? measure(watched_labels, booster.predict(*plan.watched.matrix))

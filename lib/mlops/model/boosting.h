@@ -36,6 +36,10 @@ struct WatchedSet {
   std::span<const float> labels;
 };
 
+/// Rows the training line of the curve is measured on, at most (an even stride of the fitted
+/// rows).
+inline constexpr size_t kCurveRows = 250'000;
+
 struct BoostingPlan {
   Task task;
   int num_class = 0;
