@@ -253,6 +253,45 @@ TEST_F(RegistryPredict, EmptyShardsWriteTheHeaderAndWideningRestartsCleanly) {
   sqlite3_close(db);
 }
 
+TEST_F(RegistryPredict, BadInputsNameTheKeyOrFileAndExitCode) {
+  ASSERT_EQ(mlops("run").exit_code, 0);
+  const std::string june = " --input " + dir_.file("jun.csv");
+  CliResult time = mlops("batch-predict" + june + " --scored-at yesterday");
+  EXPECT_EQ(time.exit_code, 2);
+  EXPECT_NE(time.err.find("key 'predict.scored_at': 'yesterday' is not a timestamp"),
+            std::string::npos)
+      << time.err;
+
+  CliResult unknown = mlops("models list nosuch");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("no registered model 'nosuch' (registered: flight-registry)"),
+            std::string::npos)
+      << unknown.err;
+  CliResult history = mlops("models history nosuch");
+  EXPECT_EQ(history.exit_code, 2);
+  EXPECT_NE(history.err.find("no registered model 'nosuch'"), std::string::npos) << history.err;
+
+  dir_.write("no-ids.csv", "delay\n40\n");
+  CliResult no_ids = mlops("evaluate --labels " + dir_.file("no-ids.csv"));
+  EXPECT_EQ(no_ids.exit_code, 4);
+  EXPECT_NE(no_ids.err.find("no-ids.csv: column 'flight_id' declared in the schema is missing "
+                            "from the header (columns: delay)"),
+            std::string::npos)
+      << no_ids.err;
+
+  // Without id columns there is nothing to join on.
+  std::string yaml = workflow_yaml(dir_.file("jan.csv"));
+  yaml = yaml.substr(0, yaml.find("predict:"));
+  const std::string unkeyed = dir_.write("unkeyed.yaml", yaml);
+  CliResult unjoinable = run_mlops("evaluate --labels " + dir_.file("no-ids.csv") + " --workflow " +
+                                       unkeyed + " --set runs_dir=" + dir_.file("runs"),
+                                   dir_);
+  EXPECT_EQ(unjoinable.exit_code, 2);
+  EXPECT_NE(unjoinable.err.find("evaluate: predict.id_columns is not set in " + unkeyed),
+            std::string::npos)
+      << unjoinable.err;
+}
+
 TEST_F(RegistryPredict, ShardsConcatenateToTheUnshardedOutputAndStreamEveryRow) {
   ASSERT_EQ(mlops("run").exit_code, 0);
   const std::string fixed = " --scored-at '2026-11-22 10:00:00' --input " + dir_.file("jun.csv");

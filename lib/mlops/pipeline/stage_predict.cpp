@@ -137,9 +137,13 @@ StageRecord run_predict_stage(RunContext& run) {
     pass.emplace();
     pass->writer.emplace(predictions_path);
     pass->declared = declared;
+    // The report shows every feature's drift, whether or not the contract checks it; a
+    // contract drift rule over every feature against the model's profile already measures it.
+    const bool contract_covers_all = pass->declared && pass->declared->drift &&
+                                     pass->declared->drift->columns.empty() &&
+                                     pass->declared->drift->reference.empty();
     pass->drift = take_scored_drift(pass->declared, model.dir);
-    // The report shows every feature's drift, whether or not the contract checks it.
-    pass->report_drift = summary_drift(model.dir);
+    if (!contract_covers_all) pass->report_drift = summary_drift(model.dir);
     if (evaluation) evaluation->discard_run(workflow.registry.model, run.run_id());
   };
   start_pass();
@@ -250,11 +254,13 @@ StageRecord run_predict_stage(RunContext& run) {
              {{"count", static_cast<uint64_t>(bad.size())}, {"file", quarantine_path}});
   }
 
-  if (pass->report_drift) {
+  const DriftAccumulator* summary = pass->report_drift ? &*pass->report_drift
+                                    : pass->drift      ? &*pass->drift
+                                                       : nullptr;
+  if (summary) {
     write_file_atomic(
         drift_path,
-        drift_summary_json(*pass->report_drift, model.dir + "/profile.json", input_rows).dump(2) +
-            "\n");
+        drift_summary_json(*summary, model.dir + "/profile.json", input_rows).dump(2) + "\n");
     record.outputs.push_back(drift_path);
   }
 

@@ -12,7 +12,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::string_view kNamePlaceholder = "{{name}}";
+// Templates spell the project's name as this token (in file text and paths); it is the only
+// substitution, so GitHub's own `${{ ... }}` expressions pass through untouched.
+constexpr std::string_view kProjectNameToken = "{{name}}";
 
 size_t count_entries(const fs::path& dir) {
   size_t entries = 0;
@@ -66,10 +68,10 @@ std::string substitute_name(std::string_view text, std::string_view name) {
   std::string out;
   out.reserve(text.size());
   size_t from = 0;
-  for (size_t at = text.find(kNamePlaceholder); at != std::string_view::npos;
-       at = text.find(kNamePlaceholder, from)) {
+  for (size_t at = text.find(kProjectNameToken); at != std::string_view::npos;
+       at = text.find(kProjectNameToken, from)) {
     out.append(text.substr(from, at - from)).append(name);
-    from = at + kNamePlaceholder.size();
+    from = at + kProjectNameToken.size();
   }
   out.append(text.substr(from));
   return out;

@@ -2,10 +2,13 @@
 // whole file, for any shard count, with true line numbers for bad records.
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "mlops/core/error.h"
 #include "mlops/io/csv_reader.h"
 #include "support/temp_dir.h"
 
@@ -70,6 +73,26 @@ TEST(CsvShard, BadRecordsKeepTheirFileLineNumbers) {
   ASSERT_EQ(bad.size(), 1u);
   EXPECT_EQ(bad[0].line, 82u);  // header is line 1, record 80 is line 82
   EXPECT_EQ(bad[0].value, "oops");
+}
+
+TEST(CsvShard, APipeCannotBeSharded) {
+  testing::TempDir dir;
+  const std::string fifo = dir.file("pipe.csv");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  // A small write fits the pipe's buffer, so the writer finishes whatever the reader does.
+  std::thread writer([&] {
+    std::FILE* out = std::fopen(fifo.c_str(), "w");
+    std::fputs("id\n1\n2\n", out);
+    std::fclose(out);
+  });
+  try {
+    read_ids(fifo, 0, 2);
+    ADD_FAILURE() << "a pipe was sharded";
+  } catch (const IoError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              fifo + ": reading a shard needs a regular file whose size is known (not a pipe)");
+  }
+  writer.join();
 }
 
 }  // namespace

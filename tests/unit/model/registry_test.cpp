@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <functional>
 
 #include "mlops/core/error.h"
 #include "mlops/model/promotion.h"
@@ -97,8 +98,21 @@ TEST_F(Registry, ResolvesNumbersAndAliasesAndNamesWhatExists) {
   }
   EXPECT_THROW(resolve_model_version(*registry_, "other", "champion"), ConfigError);
   EXPECT_THROW(registry_->set_alias("churn", "champion", 7, "promote", ""), ConfigError);
-  EXPECT_THROW(registry_->set_alias("churn", "v3", 1, "promote", ""), ConfigError);
-  EXPECT_THROW(registry_->register_version("../evil", "r", artifacts_, {}, {}), ConfigError);
+  auto message = [](const std::function<void()>& action) {
+    try {
+      action();
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("<no ConfigError>");
+  };
+  EXPECT_EQ(message([&] { registry_->set_alias("churn", "v3", 1, "promote", ""); }),
+            "alias 'v3' is not usable: it must not look like a version number");
+  EXPECT_EQ(message([&] { registry_->register_version("../evil", "r", artifacts_, {}, {}); }),
+            "model name '../evil' is not usable: use letters, digits, '-', '_' and '.' (not "
+            "first)");
+  EXPECT_EQ(message([&] { registry_->set_alias("churn", "champion", 7, "promote", ""); }),
+            "model 'churn' has no version 7");
 }
 
 AliasChange change(int version, int previous, const char* action) {
