@@ -10,7 +10,7 @@ StageRecord run_featurize_stage(RunContext& run) {
   run.require_stage(Stage::kIngest, Stage::kFeaturize);
   const Workflow& workflow = run.workflow();
   const RunPaths& paths = run.paths();
-  Table clean = read_table(paths.clean_table());
+  Table clean = run.take_table(paths.clean_table());
   const size_t clean_rows = clean.num_rows();
 
   const bool categorical = task_for_objective(workflow.train.objective) != Task::kRegression;
@@ -51,6 +51,7 @@ StageRecord run_featurize_stage(RunContext& run) {
   std::erase(builtin.forbidden, label_name);
   record.contracts.push_back(check_contract(builtin, features, "featurize"));
   check_declared_contract(run, Stage::kFeaturize, features, record);
+  run.hand_over(paths.features(), std::move(features));  // validate and train read it next
   return record;
 }
 

@@ -19,7 +19,7 @@ StageRecord run_ingest_stage(RunContext& run) {
   Lake lake(lake_root(workflow));
   IngestOutcome outcome = run_ingest(workflow, lake);
   lake.snapshot(outcome.main_table, paths.clean_table());
-  const Table table = lake.load(outcome.main_table);
+  Table table = lake.load(outcome.main_table);
   const std::vector<BadRecord>& bad = lake.quarantined();
   write_quarantine(bad, paths.quarantine());
   if (!bad.empty()) {
@@ -78,6 +78,10 @@ StageRecord run_ingest_stage(RunContext& run) {
   }
   record.contracts.push_back(std::move(report));
   check_declared_contract(run, Stage::kIngest, table, record);
+  // featurize takes the table as written; a contract that quarantined rows rewrote the file.
+  if (!record.details.contains("contract_quarantined")) {
+    run.hand_over(paths.clean_table(), std::move(table));
+  }
   return record;
 }
 

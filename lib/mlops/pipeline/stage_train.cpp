@@ -92,7 +92,7 @@ StageRecord run_train_stage(RunContext& run) {
   run.require_stage(Stage::kValidate, Stage::kTrain);
   const Workflow& workflow = run.workflow();
   const RunPaths& paths = run.paths();
-  Table features = read_table(paths.features());
+  Table features = run.take_table(paths.features());
   const FeaturePipeline pipeline = FeaturePipeline::load(paths.feature_state());
   const LabelInfo& label = pipeline.label();
 

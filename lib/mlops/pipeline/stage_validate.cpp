@@ -37,7 +37,7 @@ bool copies_label(const Column& feature, const std::vector<float>& label) {
 StageRecord run_validate_stage(RunContext& run) {
   run.require_stage(Stage::kFeaturize, Stage::kValidate);
   const RunPaths& paths = run.paths();
-  const Table features = read_table(paths.features());
+  const Table& features = run.borrow_table(paths.features());  // train takes it next
   const FeaturePipeline pipeline = FeaturePipeline::load(paths.feature_state());
   const LabelInfo& label = pipeline.label();
 
