@@ -50,12 +50,6 @@ void Column::reserve(size_t rows, size_t string_bytes) {
   }
 }
 
-void Column::push_valid() {
-  if ((size_ & 63) == 0) validity_.push_back(0);
-  validity_.back() |= uint64_t{1} << (size_ & 63);
-  ++size_;
-}
-
 void Column::push_null() {
   if ((size_ & 63) == 0) validity_.push_back(0);
   ++size_;
@@ -65,27 +59,6 @@ void Column::push_null() {
     case DType::kString: offsets_.push_back(chars_.size()); break;
     default: ints_.push_back(0); break;
   }
-}
-
-void Column::push_int(int64_t value) {
-  ints_.push_back(value);
-  push_valid();
-}
-
-void Column::push_float(double value) {
-  floats_.push_back(value);
-  push_valid();
-}
-
-void Column::push_bool(bool value) {
-  ints_.push_back(value ? 1 : 0);
-  push_valid();
-}
-
-void Column::push_string(std::string_view value) {
-  chars_.append(value);
-  offsets_.push_back(chars_.size());
-  push_valid();
 }
 
 double Column::numeric_at(size_t row) const {

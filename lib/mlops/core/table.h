@@ -40,10 +40,24 @@ class Column {
   /// Bytes of text held by a string column.
   size_t string_bytes() const { return chars_.size(); }
   void push_null();
-  void push_int(int64_t value);  // int64 and timestamp columns
-  void push_float(double value);
-  void push_bool(bool value);
-  void push_string(std::string_view value);
+  // Inline: readers and transforms call these once per value.
+  void push_int(int64_t value) {  // int64 and timestamp columns
+    ints_.push_back(value);
+    push_valid();
+  }
+  void push_float(double value) {
+    floats_.push_back(value);
+    push_valid();
+  }
+  void push_bool(bool value) {
+    ints_.push_back(value ? 1 : 0);
+    push_valid();
+  }
+  void push_string(std::string_view value) {
+    chars_.append(value);
+    offsets_.push_back(chars_.size());
+    push_valid();
+  }
 
   int64_t int_at(size_t row) const { return ints_[row]; }
   double float_at(size_t row) const { return floats_[row]; }
@@ -70,7 +84,11 @@ class Column {
   void widen_to_float();
 
  private:
-  void push_valid();
+  void push_valid() {
+    if ((size_ & 63) == 0) validity_.push_back(0);
+    validity_.back() |= uint64_t{1} << (size_ & 63);
+    ++size_;
+  }
 
   std::string name_;
   DType type_;

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "mlops/core/error.h"
+#include "mlops/features/key_table.h"
 #include "mlops/features/transform_params.h"
 
 namespace mlops {
@@ -54,22 +55,26 @@ void CategoryCodesTransform::apply(Table& table) const {
     Column out(output_for(name, output_), DType::kInt64);
     out.reserve(input.size());
     size_t next_row = 0;
+    // Each distinct key is resolved once; rows then cost one KeyTable lookup.
+    constexpr int64_t kNullCode = -1;
+    KeyTable<int64_t> codes;
+    auto resolve = [&](std::string_view key) {
+      auto it = lookup.find(key);
+      if (it != lookup.end()) return it->second;
+      // Beyond the top k but seen in training: always "other". Never seen: as declared.
+      const bool was_seen = seen != seen_.end() && seen->second.count(key);
+      if (was_seen || unseen_ == "other") return other;
+      if (unseen_ == "null") return kNullCode;
+      throw_unseen("category_codes", name, key);
+    };
     for_each_category(input, [&](size_t row, std::string_view key) {
       for (; next_row < row; ++next_row) out.push_null();
       ++next_row;
-      auto it = lookup.find(key);
-      if (it != lookup.end()) {
-        out.push_int(it->second);
-        return;
-      }
-      // Beyond the top k but seen in training: always "other". Never seen: as declared.
-      const bool was_seen = seen != seen_.end() && seen->second.count(key);
-      if (was_seen || unseen_ == "other") {
-        out.push_int(other);
-      } else if (unseen_ == "null") {
+      const int64_t code = codes.find_or_insert(key, [&] { return resolve(key); });
+      if (code == kNullCode) {
         out.push_null();
       } else {
-        throw_unseen("category_codes", name, key);
+        out.push_int(code);
       }
     });
     for (; next_row < input.size(); ++next_row) out.push_null();

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "mlops/features/key_table.h"
+
 namespace mlops {
 
 std::string category_key(const Column& column, size_t row) {
@@ -10,16 +12,11 @@ std::string category_key(const Column& column, size_t row) {
 
 std::vector<std::pair<std::string, size_t>> count_categories(const Column& column,
                                                              std::span<const size_t> rows) {
-  StringMap<size_t> counts;
+  KeyTable<size_t> counts;
   for_each_category(column, rows, [&](size_t, std::string_view key) {
-    auto it = counts.find(key);
-    if (it == counts.end()) {
-      counts.emplace(std::string(key), 1);
-    } else {
-      ++it->second;
-    }
+    ++counts.find_or_insert(key, [] { return size_t{0}; });
   });
-  std::vector<std::pair<std::string, size_t>> sorted(counts.begin(), counts.end());
+  std::vector<std::pair<std::string, size_t>> sorted = std::move(counts.entries());
   std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
     return a.second != b.second ? a.second > b.second : a.first < b.first;
   });

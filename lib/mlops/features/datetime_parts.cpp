@@ -1,6 +1,7 @@
 #include "mlops/features/datetime_parts.h"
 
 #include <algorithm>
+#include <climits>
 
 #include "mlops/core/error.h"
 #include "mlops/core/suggest.h"
@@ -91,13 +92,26 @@ void DatetimePartsTransform::apply(Table& table) const {
       outputs.emplace_back(name + "_" + part, DType::kInt64);
       outputs.back().reserve(input.size());
     }
+    // Rows come in runs of one day (tables are often sorted by time): the calendar date is
+    // computed once per run, the time of day for every row.
+    constexpr int64_t kMicrosPerDay = 86'400'000'000;
+    int64_t cached_day = INT64_MIN;
+    CivilTime civil{};
     for (size_t row = 0; row < input.size(); ++row) {
       if (input.is_null(row)) {
         for (auto& out : outputs) out.push_null();
         continue;
       }
       const int64_t micros = input.int_at(row);
-      const CivilTime civil = civil_from_micros(micros);
+      const int64_t day = floor_div(micros, kMicrosPerDay);
+      if (day != cached_day) {
+        civil = civil_from_micros(day * kMicrosPerDay);
+        cached_day = day;
+      }
+      const int64_t second_of_day = (micros - day * kMicrosPerDay) / 1'000'000;
+      civil.hour = static_cast<unsigned>(second_of_day / 3600);
+      civil.minute = static_cast<unsigned>(second_of_day % 3600 / 60);
+      civil.second = static_cast<unsigned>(second_of_day % 60);
       for (size_t i = 0; i < part_ids_.size(); ++i) {
         outputs[i].push_int(part_value(civil, micros, part_ids_[i]));
       }
