@@ -1,6 +1,6 @@
 // CSV output, formatted column type by column type without temporary strings, and in parallel
-// blocks of rows for files: threads format consecutive blocks, the main thread writes them in
-// order, so memory stays at a few blocks whatever the table size.
+// blocks of rows for files: threads format a round of consecutive blocks while the main thread
+// writes the previous round in order, so memory stays at a few blocks whatever the table size.
 
 #include <fmt/compile.h>
 #include <fmt/format.h>
@@ -161,28 +161,46 @@ void CsvWriter::write(const Table& table) {
   } else if (table.schema() != schema_) {
     throw InternalError("CsvWriter: a batch's columns differ from the first batch's");
   }
-  AtomicFile& file = file_;
   const char delimiter = delimiter_;
   const size_t rows = table.num_rows();
   rows_ += rows;
+  if (rows <= kRowsPerBlock) {  // one block: no threads
+    std::string block;
+    append_rows(block, table, 0, rows, delimiter);
+    file_.write(block);
+    return;
+  }
+  // Rounds of one block per thread. Threads format round k while this thread writes round
+  // k - 1, so the kernel's copy into the page cache overlaps the formatting.
   const size_t threads = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
-  std::vector<std::string> blocks(threads);
-  for (size_t start = 0; start < rows; start += threads * kRowsPerBlock) {
+  std::vector<std::string> blocks[2] = {std::vector<std::string>(threads),
+                                        std::vector<std::string>(threads)};
+  auto write_round = [&](std::vector<std::string>& round) {
+    for (std::string& block : round) {
+      file_.write(block);
+      block.clear();
+    }
+  };
+  size_t round = 0;
+  for (size_t start = 0; start < rows; start += threads * kRowsPerBlock, ++round) {
+    std::vector<std::string>& current = blocks[round % 2];
     std::vector<std::thread> pool;
-    for (size_t t = 1; t < threads; ++t) {
+    for (size_t t = 0; t < threads; ++t) {
       const size_t begin = std::min(rows, start + t * kRowsPerBlock);
       const size_t end = std::min(rows, begin + kRowsPerBlock);
       if (begin == end) break;
-      pool.emplace_back([&, t, begin, end] {
-        blocks[t].clear();
-        append_rows(blocks[t], table, begin, end, delimiter);
-      });
+      pool.emplace_back(
+          [&, t, begin, end] { append_rows(current[t], table, begin, end, delimiter); });
     }
-    blocks[0].clear();
-    append_rows(blocks[0], table, start, std::min(rows, start + kRowsPerBlock), delimiter);
+    try {
+      if (round > 0) write_round(blocks[(round - 1) % 2]);
+    } catch (...) {
+      for (auto& thread : pool) thread.join();
+      throw;
+    }
     for (auto& thread : pool) thread.join();
-    for (size_t t = 0; t <= pool.size(); ++t) file.write(blocks[t]);
   }
+  write_round(blocks[(round - 1) % 2]);
 }
 
 }  // namespace mlops
