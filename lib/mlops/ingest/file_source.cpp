@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 
 #include "mlops/core/error.h"
@@ -28,6 +29,16 @@ ReadResult parse(std::string_view text, const std::string& format, ReadOptions o
   if (format == "json" || format == "jsonl") return read_json(text, options);
   options.delimiter = format == "tsv" ? '\t' : ',';
   return read_csv(text, options);
+}
+
+bool is_compressed(const std::string& path) {
+  char head[4] = {};
+  size_t read = 0;
+  if (std::FILE* file = std::fopen(path.c_str(), "rb")) {
+    read = std::fread(head, 1, sizeof head, file);
+    std::fclose(file);
+  }
+  return detect_compression(std::string_view(head, read)) != Compression::kNone;
 }
 
 struct FileStamp {
@@ -70,6 +81,11 @@ ReadResult read_with_schema(const std::string& path, const IngestSpec& spec) {
   source.path = path;
   const std::string format = resolve_format(source);
   if (!path_exists(path)) throw IoError("{}: no such file", path);
+  if ((format == "csv" || format == "tsv") && !is_compressed(path)) {
+    // Streamed from the file in windows: the whole text is never held in memory.
+    options.delimiter = format == "tsv" ? '\t' : ',';
+    return read_csv_file(path, options);
+  }
   return parse(read_file_decompressed(path), format, options);
 }
 
