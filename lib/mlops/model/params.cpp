@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "mlops/core/error.h"
+#include "mlops/model/xgb_api.h"
 #include "mlops/model/xgb_error.h"
 
 namespace mlops {
@@ -29,14 +30,16 @@ bool has_any(const Params& params, const std::array<std::string_view, 2>& names)
 // round 0, stopping at the first failure, whose message it returns.
 std::optional<std::string> attempt(Booster& booster, const Params& params, const DMatrix& train) {
   for (const auto& [name, value] : params) {
-    if (XGBoosterSetParam(booster.handle(), name.c_str(), value.c_str()) != 0) {
+    if (xgb().XGBoosterSetParam(booster.handle(), name.c_str(), value.c_str()) != 0) {
       return xgb_last_error();
     }
   }
   bst_ulong length = 0;
   const char* config = nullptr;
-  if (XGBoosterSaveJsonConfig(booster.handle(), &length, &config) != 0) return xgb_last_error();
-  if (XGBoosterUpdateOneIter(booster.handle(), 0, train.handle()) != 0) return xgb_last_error();
+  if (xgb().XGBoosterSaveJsonConfig(booster.handle(), &length, &config) != 0)
+    return xgb_last_error();
+  if (xgb().XGBoosterUpdateOneIter(booster.handle(), 0, train.handle()) != 0)
+    return xgb_last_error();
   return std::nullopt;
 }
 
