@@ -32,6 +32,19 @@ class SharedLibrary {
   void* handle_ = nullptr;
 };
 
+/// A function table (`Table`) filled by `bind(library, table)` from `soname`, opened as
+/// SharedLibrary opens it (and throwing what it throws). Callers keep the result in a
+/// function-local static, so the library is opened once, on first use; after a throw the
+/// static stays unset and the next call tries again.
+template <typename Table, typename Bind>
+Table load_function_table(const std::string& soname, const std::string& needed_for,
+                          const std::string& package, Bind bind) {
+  const SharedLibrary library(soname, needed_for, package);
+  Table table;
+  bind(library, table);
+  return table;
+}
+
 }  // namespace mlops
 
 // A function table over a C API holds one pointer per function, named and typed like the
@@ -40,5 +53,6 @@ class SharedLibrary {
 
 /// A member of a function table: a pointer of the C function's own type.
 #define MLOPS_FUNCTION_POINTER(name) decltype(&::name) name = nullptr;
-/// Binds the member `name` of `table` from `library` (both in scope where it expands).
+/// Binds the member `name` of `table` from `library` (both in scope where it expands: the
+/// parameters of load_function_table's `bind`).
 #define MLOPS_BIND_FUNCTION(name) library.bind(table.name, #name);

@@ -3,13 +3,11 @@
 namespace mlops {
 
 const KafkaApi& kafka() {
-  // A throw leaves the static uninitialized, so a later call tries again.
-  static const KafkaApi api = [] {
-    const SharedLibrary library("librdkafka.so.1", "the kafka source", "librdkafka1");
-    KafkaApi table;
-    MLOPS_KAFKA_FUNCTIONS(MLOPS_BIND_FUNCTION)
-    return table;
-  }();
+  static const KafkaApi api =
+      load_function_table<KafkaApi>("librdkafka.so.1", "the kafka source", "librdkafka1",
+                                    [](const SharedLibrary& library, KafkaApi& table) {
+                                      MLOPS_KAFKA_FUNCTIONS(MLOPS_BIND_FUNCTION)
+                                    });
   return api;
 }
 

@@ -16,17 +16,19 @@ struct MathApi {
 };
 
 TEST(SharedLibrary, BindsFunctionsWithTheirDeclaredTypes) {
-  const SharedLibrary library("libm.so.6", "this test", "libc6");
-  MathApi table;
-  MLOPS_BIND_FUNCTION(cos)
-  MLOPS_BIND_FUNCTION(hypot)
-  EXPECT_EQ(table.cos(0.0), 1.0);
-  EXPECT_EQ(table.hypot(3.0, 4.0), 5.0);
+  const MathApi math = load_function_table<MathApi>(
+      "libm.so.6", "this test", "libc6", [](const SharedLibrary& library, MathApi& table) {
+        MLOPS_BIND_FUNCTION(cos)
+        MLOPS_BIND_FUNCTION(hypot)
+      });
+  EXPECT_EQ(math.cos(0.0), 1.0);
+  EXPECT_EQ(math.hypot(3.0, 4.0), 5.0);
 }
 
 TEST(SharedLibrary, MissingLibraryIsAConfigErrorNamingItsPackage) {
   try {
-    SharedLibrary("libmlops-absent.so.7", "the absent source", "libmlops-absent7");
+    load_function_table<MathApi>("libmlops-absent.so.7", "the absent source", "libmlops-absent7",
+                                 [](const SharedLibrary&, MathApi&) {});
     FAIL() << "expected ConfigError";
   } catch (const ConfigError& error) {
     EXPECT_EQ(error.exit_code(), ExitCode::kUsage);
