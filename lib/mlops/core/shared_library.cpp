@@ -13,7 +13,7 @@ SharedLibrary::SharedLibrary(const std::string& soname, const std::string& neede
   // them by accident; RTLD_NOW reports a broken installation here rather than mid-run.
   handle_ = ::dlopen(soname.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle_) {
-    throw ConfigError("cannot load {}, which {} needs (install the Debian package {}): {}", soname,
+    throw ConfigError("cannot load {} (needed for {}; install the Debian package {}): {}", soname,
                       needed_for, package, ::dlerror());
   }
 }

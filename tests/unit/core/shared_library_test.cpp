@@ -33,7 +33,7 @@ TEST(SharedLibrary, MissingLibraryIsAConfigErrorNamingItsPackage) {
   } catch (const ConfigError& error) {
     EXPECT_EQ(error.exit_code(), ExitCode::kUsage);
     EXPECT_STREQ(error.what(),
-                 "cannot load libmlops-absent.so.7, which the absent source needs (install the "
+                 "cannot load libmlops-absent.so.7 (needed for the absent source; install the "
                  "Debian package libmlops-absent7): libmlops-absent.so.7: cannot open shared "
                  "object file: No such file or directory");
   }
