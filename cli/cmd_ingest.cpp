@@ -41,7 +41,7 @@ void setup_ingest(CLI::App& app) {
       "Read what is new from the workflow's sources (files, HTTP APIs, SQLite, Kafka) into the "
       "lake's raw, clean and quarantine layers, then write the run's clean table (starts a new "
       "run)");
-  command->footer(source_options_help());
+  command->footer(source_options_help);  // built only when the help is shown
 }
 
 }  // namespace mlops::cli

@@ -1,22 +1,15 @@
 #include "mlops/ingest/http_client.h"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <cctype>
 #include <chrono>
-#include <mutex>
 
 #include "mlops/core/error.h"
+#include "mlops/ingest/curl_api.h"
 
 namespace mlops {
 
 namespace {
-
-void global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -51,47 +44,47 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
 class CurlClient : public HttpClient {
  public:
   CurlClient() {
-    global_init();
-    curl_ = curl_easy_init();
+    curl_ = curl().curl_easy_init();
     if (!curl_) throw InternalError("libcurl: curl_easy_init failed");
   }
-  ~CurlClient() override { curl_easy_cleanup(curl_); }
+  ~CurlClient() override { curl().curl_easy_cleanup(curl_); }
 
   HttpResponse get(const HttpRequest& request) override {
+    const CurlApi& api = curl();
     HttpResponse response;
-    curl_easy_reset(curl_);  // keeps the connection cache, clears the options
+    api.curl_easy_reset(curl_);  // keeps the connection cache, clears the options
     curl_slist* headers = nullptr;
     for (const auto& [name, value] : request.headers) {
-      headers = curl_slist_append(headers, (name + ": " + value).c_str());
+      headers = api.curl_slist_append(headers, (name + ": " + value).c_str());
     }
     char error[CURL_ERROR_SIZE] = {0};
-    curl_easy_setopt(curl_, CURLOPT_URL, request.url.c_str());
-    curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl_, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl_, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl_, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(curl_, CURLOPT_MAXREDIRS, 5L);
-    curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl_, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(curl_, CURLOPT_USERAGENT, "mlops-ingest");
-    curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT_MS,
-                     static_cast<long>(request.connect_timeout * 1000));
-    curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout * 1000));
-    curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, error);
-    curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &response);
-    curl_easy_setopt(curl_, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(curl_, CURLOPT_HEADERDATA, &response);
+    api.curl_easy_setopt(curl_, CURLOPT_URL, request.url.c_str());
+    api.curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers);
+    api.curl_easy_setopt(curl_, CURLOPT_PROTOCOLS_STR, "http,https");
+    api.curl_easy_setopt(curl_, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    api.curl_easy_setopt(curl_, CURLOPT_FOLLOWLOCATION, 1L);
+    api.curl_easy_setopt(curl_, CURLOPT_MAXREDIRS, 5L);
+    api.curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
+    api.curl_easy_setopt(curl_, CURLOPT_ACCEPT_ENCODING, "");
+    api.curl_easy_setopt(curl_, CURLOPT_USERAGENT, "mlops-ingest");
+    api.curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT_MS,
+                         static_cast<long>(request.connect_timeout * 1000));
+    api.curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout * 1000));
+    api.curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, error);
+    api.curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, on_body);
+    api.curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &response);
+    api.curl_easy_setopt(curl_, CURLOPT_HEADERFUNCTION, on_header);
+    api.curl_easy_setopt(curl_, CURLOPT_HEADERDATA, &response);
     const auto start = std::chrono::steady_clock::now();
-    const CURLcode code = curl_easy_perform(curl_);
+    const CURLcode code = api.curl_easy_perform(curl_);
     response.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    curl_slist_free_all(headers);
-    curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &response.status);
+    api.curl_slist_free_all(headers);
+    api.curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &response.status);
     char* effective = nullptr;
-    curl_easy_getinfo(curl_, CURLINFO_EFFECTIVE_URL, &effective);
+    api.curl_easy_getinfo(curl_, CURLINFO_EFFECTIVE_URL, &effective);
     response.url = effective ? effective : request.url;
-    if (code != CURLE_OK) response.error = error[0] ? error : curl_easy_strerror(code);
+    if (code != CURLE_OK) response.error = error[0] ? error : api.curl_easy_strerror(code);
     return response;
   }
 
@@ -122,54 +115,54 @@ std::unique_ptr<HttpClient> make_curl_client() {
 
 std::string with_query_param(const std::string& url, const std::string& name,
                              const std::string& value) {
-  global_init();
-  CURLU* handle = curl_url();
-  if (curl_url_set(handle, CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
-    curl_url_cleanup(handle);
+  const CurlApi& api = curl();
+  CURLU* handle = api.curl_url();
+  if (api.curl_url_set(handle, CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
+    api.curl_url_cleanup(handle);
     throw ConfigError("'{}' is not a valid URL", url);
   }
   // Drop a parameter of that name first, so page=2 replaces page=1 instead of following it.
   char* query = nullptr;
   std::string kept;
-  if (curl_url_get(handle, CURLUPART_QUERY, &query, 0) == CURLUE_OK && query) {
+  if (api.curl_url_get(handle, CURLUPART_QUERY, &query, 0) == CURLUE_OK && query) {
     std::string_view rest(query);
     while (!rest.empty()) {
       const size_t amp = rest.find('&');
       std::string_view item = rest.substr(0, amp);
       const std::string_view key = item.substr(0, item.find('='));
       char* decoded =
-          curl_easy_unescape(nullptr, key.data(), static_cast<int>(key.size()), nullptr);
+          api.curl_easy_unescape(nullptr, key.data(), static_cast<int>(key.size()), nullptr);
       if (decoded && name != decoded) {
         if (!kept.empty()) kept += '&';
         kept.append(item);
       }
-      curl_free(decoded);
+      api.curl_free(decoded);
       rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
     }
   }
-  curl_free(query);
-  curl_url_set(handle, CURLUPART_QUERY, kept.empty() ? nullptr : kept.c_str(), 0);
+  api.curl_free(query);
+  api.curl_url_set(handle, CURLUPART_QUERY, kept.empty() ? nullptr : kept.c_str(), 0);
   const std::string pair = name + "=" + value;
-  curl_url_set(handle, CURLUPART_QUERY, pair.c_str(), CURLU_APPENDQUERY | CURLU_URLENCODE);
+  api.curl_url_set(handle, CURLUPART_QUERY, pair.c_str(), CURLU_APPENDQUERY | CURLU_URLENCODE);
   char* out = nullptr;
-  curl_url_get(handle, CURLUPART_URL, &out, 0);
+  api.curl_url_get(handle, CURLUPART_URL, &out, 0);
   std::string result = out ? out : url;
-  curl_free(out);
-  curl_url_cleanup(handle);
+  api.curl_free(out);
+  api.curl_url_cleanup(handle);
   return result;
 }
 
 std::string resolve_url(const std::string& base, const std::string& reference) {
-  global_init();
-  CURLU* handle = curl_url();
-  curl_url_set(handle, CURLUPART_URL, base.c_str(), 0);
+  const CurlApi& api = curl();
+  CURLU* handle = api.curl_url();
+  api.curl_url_set(handle, CURLUPART_URL, base.c_str(), 0);
   // Setting a URL on a handle that holds one resolves it relative to the one held.
-  const CURLUcode code = curl_url_set(handle, CURLUPART_URL, reference.c_str(), 0);
+  const CURLUcode code = api.curl_url_set(handle, CURLUPART_URL, reference.c_str(), 0);
   char* out = nullptr;
-  if (code == CURLUE_OK) curl_url_get(handle, CURLUPART_URL, &out, 0);
+  if (code == CURLUE_OK) api.curl_url_get(handle, CURLUPART_URL, &out, 0);
   std::string result = out ? out : reference;
-  curl_free(out);
-  curl_url_cleanup(handle);
+  api.curl_free(out);
+  api.curl_url_cleanup(handle);
   return result;
 }
 

@@ -1,7 +1,5 @@
 #include "mlops/ingest/kafka_source.h"
 
-#include <librdkafka/rdkafka.h>
-
 #include <chrono>
 #include <cstring>
 #include <map>
@@ -9,6 +7,7 @@
 
 #include "mlops/core/error.h"
 #include "mlops/core/log.h"
+#include "mlops/ingest/kafka_api.h"
 
 namespace mlops {
 
@@ -28,23 +27,23 @@ struct ConsumerState {
 };
 
 struct DestroyHandle {
-  void operator()(rd_kafka_t* handle) const { rd_kafka_destroy(handle); }
+  void operator()(rd_kafka_t* handle) const { kafka().rd_kafka_destroy(handle); }
 };
 struct DestroyList {
   void operator()(rd_kafka_topic_partition_list_t* list) const {
-    rd_kafka_topic_partition_list_destroy(list);
+    kafka().rd_kafka_topic_partition_list_destroy(list);
   }
 };
 struct DestroyMessage {
-  void operator()(rd_kafka_message_t* message) const { rd_kafka_message_destroy(message); }
+  void operator()(rd_kafka_message_t* message) const { kafka().rd_kafka_message_destroy(message); }
 };
 using PartitionList = std::unique_ptr<rd_kafka_topic_partition_list_t, DestroyList>;
 
 void set_property(rd_kafka_conf_t* conf, const std::string& name, const std::string& value) {
   char error[512];
-  if (rd_kafka_conf_set(conf, name.c_str(), value.c_str(), error, sizeof error) !=
+  if (kafka().rd_kafka_conf_set(conf, name.c_str(), value.c_str(), error, sizeof error) !=
       RD_KAFKA_CONF_OK) {
-    rd_kafka_conf_destroy(conf);
+    kafka().rd_kafka_conf_destroy(conf);
     throw ConfigError("ingest.source.options.{}: {}", name, error);
   }
 }
@@ -65,7 +64,8 @@ void on_rebalance(rd_kafka_t* handle, rd_kafka_resp_err_t error,
                   rd_kafka_topic_partition_list_t* partitions, void* opaque) {
   auto& state = *static_cast<ConsumerState*>(opaque);
   const Offsets& next = state.next;
-  const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(handle), "COOPERATIVE") == 0;
+  const bool cooperative =
+      std::strcmp(kafka().rd_kafka_rebalance_protocol(handle), "COOPERATIVE") == 0;
   if (error == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
     for (int i = 0; i < partitions->cnt; ++i) {
       rd_kafka_topic_partition_t& partition = partitions->elems[i];
@@ -75,10 +75,10 @@ void on_rebalance(rd_kafka_t* handle, rd_kafka_resp_err_t error,
       if (offset != topic->second.end()) partition.offset = offset->second;
     }
     if (cooperative) {
-      rd_kafka_error_t* failure = rd_kafka_incremental_assign(handle, partitions);
-      if (failure) rd_kafka_error_destroy(failure);
+      rd_kafka_error_t* failure = kafka().rd_kafka_incremental_assign(handle, partitions);
+      if (failure) kafka().rd_kafka_error_destroy(failure);
     } else {
-      rd_kafka_assign(handle, partitions);
+      kafka().rd_kafka_assign(handle, partitions);
     }
     state.assigned = true;
     state.ever_assigned = true;
@@ -87,10 +87,10 @@ void on_rebalance(rd_kafka_t* handle, rd_kafka_resp_err_t error,
   } else {
     state.assigned = false;  // until the group hands the partitions out again
     if (cooperative) {
-      rd_kafka_error_t* failure = rd_kafka_incremental_unassign(handle, partitions);
-      if (failure) rd_kafka_error_destroy(failure);
+      rd_kafka_error_t* failure = kafka().rd_kafka_incremental_unassign(handle, partitions);
+      if (failure) kafka().rd_kafka_error_destroy(failure);
     } else {
-      rd_kafka_assign(handle, nullptr);
+      kafka().rd_kafka_assign(handle, nullptr);
     }
   }
 }
@@ -148,12 +148,13 @@ KafkaSourceConfig parse_kafka_config(const SourceOptions& options, const std::st
 
 void run_kafka_source(SourceContext& context) {
   const KafkaSourceConfig config = parse_kafka_config(context.options, context.workflow.name);
+  const KafkaApi& api = kafka();
   const SourceSpec& spec = context.spec;
   ConsumerState state;
   state.next = offsets_from(context.lake.position(spec.name));
   Offsets& next = state.next;
 
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  rd_kafka_conf_t* conf = api.rd_kafka_conf_new();
   set_property(conf, "bootstrap.servers", config.brokers);
   set_property(conf, "group.id", config.group);
   set_property(conf, "client.id", "mlops-" + spec.name);
@@ -162,27 +163,27 @@ void run_kafka_source(SourceContext& context) {
   // Topics created during a run are noticed within this time (librdkafka's default is 5 min).
   set_property(conf, "topic.metadata.refresh.interval.ms", "5000");
   for (const auto& [name, value] : config.properties) set_property(conf, name, value);
-  rd_kafka_conf_set_log_cb(conf, on_log);
-  rd_kafka_conf_set_rebalance_cb(conf, on_rebalance);
-  rd_kafka_conf_set_opaque(conf, &state);
+  api.rd_kafka_conf_set_log_cb(conf, on_log);
+  api.rd_kafka_conf_set_rebalance_cb(conf, on_rebalance);
+  api.rd_kafka_conf_set_opaque(conf, &state);
   char error[512];
   std::unique_ptr<rd_kafka_t, DestroyHandle> consumer(
-      rd_kafka_new(RD_KAFKA_CONSUMER, conf, error, sizeof error));
+      api.rd_kafka_new(RD_KAFKA_CONSUMER, conf, error, sizeof error));
   if (!consumer) throw ConfigError("kafka source '{}': {}", spec.name, error);
-  rd_kafka_poll_set_consumer(consumer.get());
+  api.rd_kafka_poll_set_consumer(consumer.get());
 
   PartitionList subscription(
-      rd_kafka_topic_partition_list_new(static_cast<int>(config.topics.size()) + 1));
+      api.rd_kafka_topic_partition_list_new(static_cast<int>(config.topics.size()) + 1));
   for (const auto& topic : config.topics) {
-    rd_kafka_topic_partition_list_add(subscription.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
+    api.rd_kafka_topic_partition_list_add(subscription.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
   }
   if (!config.pattern.empty()) {
-    rd_kafka_topic_partition_list_add(subscription.get(), config.pattern.c_str(),
-                                      RD_KAFKA_PARTITION_UA);
+    api.rd_kafka_topic_partition_list_add(subscription.get(), config.pattern.c_str(),
+                                          RD_KAFKA_PARTITION_UA);
   }
-  if (rd_kafka_resp_err_t failed = rd_kafka_subscribe(consumer.get(), subscription.get())) {
+  if (rd_kafka_resp_err_t failed = api.rd_kafka_subscribe(consumer.get(), subscription.get())) {
     throw ConfigError("kafka source '{}': cannot subscribe: {}", spec.name,
-                      rd_kafka_err2str(failed));
+                      api.rd_kafka_err2str(failed));
   }
   for (const auto& topic : config.topics) context.report.inputs.push_back("kafka:" + topic);
   if (!config.pattern.empty()) context.report.inputs.push_back("kafka:" + config.pattern);
@@ -205,15 +206,16 @@ void run_kafka_source(SourceContext& context) {
     pending.clear();
     pending_count = 0;
     // ... then the group's offsets, for lag monitoring and other consumers of the group.
-    PartitionList offsets(rd_kafka_topic_partition_list_new(0));
+    PartitionList offsets(api.rd_kafka_topic_partition_list_new(0));
     for (const auto& [topic, partitions] : next) {
       for (const auto& [partition, offset] : partitions) {
-        rd_kafka_topic_partition_list_add(offsets.get(), topic.c_str(), partition)->offset = offset;
+        api.rd_kafka_topic_partition_list_add(offsets.get(), topic.c_str(), partition)->offset =
+            offset;
       }
     }
-    if (rd_kafka_resp_err_t failed = rd_kafka_commit(consumer.get(), offsets.get(), 0)) {
+    if (rd_kafka_resp_err_t failed = api.rd_kafka_commit(consumer.get(), offsets.get(), 0)) {
       log_warn("ingest: kafka offsets not committed to the group (the lake has them)",
-               {{"source", spec.name}, {"error", rd_kafka_err2str(failed)}});
+               {{"source", spec.name}, {"error", api.rd_kafka_err2str(failed)}});
     }
   };
 
@@ -229,7 +231,7 @@ void run_kafka_source(SourceContext& context) {
   constexpr double kJoinGrace = 30;
   while (config.max_messages == 0 || static_cast<int64_t>(received) < config.max_messages) {
     std::unique_ptr<rd_kafka_message_t, DestroyMessage> message(
-        rd_kafka_consumer_poll(consumer.get(), 100));
+        api.rd_kafka_consumer_poll(consumer.get(), 100));
     if (!message) {
       if (pending_count > 0 && seconds_since(last_message) > 0.5) commit();  // a lull: flush
       if (!state.assigned) {
@@ -244,9 +246,9 @@ void run_kafka_source(SourceContext& context) {
     }
     if (message->err) {
       if (message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) continue;
-      const std::string what = rd_kafka_message_errstr(message.get());
+      const std::string what = api.rd_kafka_message_errstr(message.get());
       char fatal[512];
-      if (rd_kafka_fatal_error(consumer.get(), fatal, sizeof fatal)) {
+      if (api.rd_kafka_fatal_error(consumer.get(), fatal, sizeof fatal)) {
         throw NetworkError("kafka source '{}': {}", spec.name, fatal);
       }
       if (message->err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN ||
@@ -258,7 +260,7 @@ void run_kafka_source(SourceContext& context) {
       continue;
     }
     last_message = Clock::now();
-    const std::string topic = rd_kafka_topic_name(message->rkt);
+    const std::string topic = api.rd_kafka_topic_name(message->rkt);
     const std::string body(static_cast<const char*>(message->payload), message->len);
     Json meta{{"kind", "kafka"},
               {"topic", topic},
@@ -268,7 +270,7 @@ void run_kafka_source(SourceContext& context) {
       meta["key"] = std::string(static_cast<const char*>(message->key), message->key_len);
     }
     rd_kafka_timestamp_type_t type;
-    const int64_t timestamp = rd_kafka_message_timestamp(message.get(), &type);
+    const int64_t timestamp = api.rd_kafka_message_timestamp(message.get(), &type);
     if (timestamp >= 0) meta["timestamp_ms"] = timestamp;
     raw.append(body, std::move(meta));
     Pending& messages = pending[topic];
@@ -283,7 +285,7 @@ void run_kafka_source(SourceContext& context) {
     if (static_cast<int64_t>(pending_count) >= config.batch_size) commit();
   }
   commit();
-  rd_kafka_consumer_close(consumer.get());
+  api.rd_kafka_consumer_close(consumer.get());
   if (!state.ever_assigned) {
     log_warn("ingest: kafka group gave this consumer no partitions in time",
              {{"source", spec.name}, {"group", config.group}});

@@ -1,13 +1,12 @@
 #include "mlops/ingest/retry.h"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <cmath>
 #include <string>
 
 #include "mlops/core/time.h"
 #include "mlops/core/value_parse.h"
+#include "mlops/ingest/curl_api.h"
 
 namespace mlops {
 
@@ -26,7 +25,7 @@ std::optional<double> parse_retry_after(std::string_view value, int64_t now_micr
   }
   // An HTTP-date ("Wed, 21 Oct 2015 07:28:00 GMT"); curl_getdate reads every RFC 9110 form.
   const std::string text(value);
-  const time_t at = curl_getdate(text.c_str(), nullptr);
+  const time_t at = curl().curl_getdate(text.c_str(), nullptr);
   if (at < 0) return std::nullopt;
   return std::max(0.0, static_cast<double>(at) - static_cast<double>(now_micros) / 1e6);
 }

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "mlops/core/error.h"
+#include "mlops/model/xgb_api.h"
 #include "mlops/model/xgb_error.h"
 
 namespace mlops {
@@ -28,15 +29,16 @@ bool has_any(const Params& params, const std::array<std::string_view, 2>& names)
 // Sets the params, configures (XGBoosterSaveJsonConfig runs Learner::Configure) and trains
 // round 0, stopping at the first failure, whose message it returns.
 std::optional<std::string> attempt(Booster& booster, const Params& params, const DMatrix& train) {
+  const XgbApi& api = xgb();
   for (const auto& [name, value] : params) {
-    if (XGBoosterSetParam(booster.handle(), name.c_str(), value.c_str()) != 0) {
+    if (api.XGBoosterSetParam(booster.handle(), name.c_str(), value.c_str()) != 0) {
       return xgb_last_error();
     }
   }
   bst_ulong length = 0;
   const char* config = nullptr;
-  if (XGBoosterSaveJsonConfig(booster.handle(), &length, &config) != 0) return xgb_last_error();
-  if (XGBoosterUpdateOneIter(booster.handle(), 0, train.handle()) != 0) return xgb_last_error();
+  if (api.XGBoosterSaveJsonConfig(booster.handle(), &length, &config) != 0) return xgb_last_error();
+  if (api.XGBoosterUpdateOneIter(booster.handle(), 0, train.handle()) != 0) return xgb_last_error();
   return std::nullopt;
 }
 

@@ -64,7 +64,7 @@ DMatrix::DMatrix(const FeatureMatrix& matrix, const std::vector<float>* labels) 
     for (const auto& name : matrix.names) names.push_back(name.c_str());
     MLOPS_XGB_CHECK(XGDMatrixSetStrFeatureInfo(handle_, "feature_name", names.data(), columns));
   } catch (...) {
-    XGDMatrixFree(handle_);  // the destructor does not run for a half-built object
+    xgb().XGDMatrixFree(handle_);  // the destructor does not run for a half-built object
     throw;
   }
 }
@@ -74,7 +74,7 @@ void DMatrix::set_weights(std::span<const float> weights) {
 }
 
 DMatrix::~DMatrix() {
-  if (handle_) XGDMatrixFree(handle_);
+  if (handle_) xgb().XGDMatrixFree(handle_);
 }
 
 Booster::Booster(const std::vector<const DMatrix*>& cache) {
@@ -96,7 +96,7 @@ Booster::Booster(const std::vector<const DMatrix*>& cache) {
     MLOPS_XGB_CHECK(
         XGBoosterSetStrFeatureInfo(handle_, "feature_name", pointers.data(), pointers.size()));
   } catch (...) {
-    XGBoosterFree(handle_);  // the destructor does not run for a half-built object
+    xgb().XGBoosterFree(handle_);  // the destructor does not run for a half-built object
     throw;
   }
 }
@@ -104,14 +104,14 @@ Booster::Booster(const std::vector<const DMatrix*>& cache) {
 Booster Booster::load(const std::string& path) {
   Booster booster;
   MLOPS_XGB_CHECK(XGBoosterCreate(nullptr, 0, &booster.handle_));
-  if (XGBoosterLoadModel(booster.handle_, path.c_str()) != 0) {
+  if (xgb().XGBoosterLoadModel(booster.handle_, path.c_str()) != 0) {
     throw ModelError("cannot load model '{}': {}", path, xgb_last_error());
   }
   return booster;
 }
 
 Booster::~Booster() {
-  if (handle_) XGBoosterFree(handle_);
+  if (handle_) xgb().XGBoosterFree(handle_);
 }
 
 void Booster::set_param(const std::string& name, const std::string& value) {

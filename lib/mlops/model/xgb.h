@@ -1,8 +1,7 @@
 #pragma once
-// RAII over the XGBoost C API. Every call goes through MLOPS_XGB_CHECK, which throws ModelError
-// with XGBGetLastError(); results are copied out before the next call.
-
-#include <xgboost/c_api.h>
+// RAII over the XGBoost C API (xgb_api.h: libxgboost is opened on first use). Every call goes
+// through MLOPS_XGB_CHECK, which throws ModelError with XGBGetLastError(); results are copied
+// out before the next call.
 
 #include <span>
 #include <string>
@@ -11,12 +10,15 @@
 
 #include "mlops/model/matrix.h"
 #include "mlops/model/row_source.h"
+#include "mlops/model/xgb_api.h"
 
 namespace mlops {
 
 /// Throws ModelError("xgboost: <what>: <XGBGetLastError()>") when `status` is non-zero.
 void xgb_check(int status, const char* what);
-#define MLOPS_XGB_CHECK(call) ::mlops::xgb_check((call), #call)
+/// Calls the XGBoost function `call` names through xgb() and checks its status:
+/// MLOPS_XGB_CHECK(XGBoosterFree(handle)).
+#define MLOPS_XGB_CHECK(call) ::mlops::xgb_check((::mlops::xgb().call), #call)
 
 class DMatrix {
  public:

@@ -39,10 +39,10 @@ struct BatchIterator {
     const size_t begin = self->next_row, end = std::min(total, begin + kBatchRows);
     self->rows->fill(begin, end, self->values);
     self->interface = array_interface(self->values, end - begin, self->rows->cols());
-    if (XGProxyDMatrixSetDataDense(self->proxy, self->interface.c_str()) != 0) return -1;
+    if (xgb().XGProxyDMatrixSetDataDense(self->proxy, self->interface.c_str()) != 0) return -1;
     if (!self->labels.empty() &&
-        XGDMatrixSetFloatInfo(self->proxy, "label", self->labels.data() + begin, end - begin) !=
-            0) {
+        xgb().XGDMatrixSetFloatInfo(self->proxy, "label", self->labels.data() + begin,
+                                    end - begin) != 0) {
       return -1;
     }
     self->next_row = end;
@@ -64,10 +64,10 @@ DMatrix DMatrix::quantile(const RowSource& rows, std::span<const float> labels, 
   DMatrix matrix;
   const std::string config =
       fmt::format(R"({{"missing":NaN,"nthread":{},"max_bin":{}}})", nthread, max_bin);
-  const int status =
-      XGQuantileDMatrixCreateFromCallback(&iterator, iterator.proxy, nullptr, &BatchIterator::reset,
-                                          &BatchIterator::next, config.c_str(), &matrix.handle_);
-  XGDMatrixFree(iterator.proxy);
+  const int status = xgb().XGQuantileDMatrixCreateFromCallback(
+      &iterator, iterator.proxy, nullptr, &BatchIterator::reset, &BatchIterator::next,
+      config.c_str(), &matrix.handle_);
+  xgb().XGDMatrixFree(iterator.proxy);
   xgb_check(status, "XGQuantileDMatrixCreateFromCallback");
   std::vector<const char*> names;
   for (const auto& name : rows.names()) names.push_back(name.c_str());

@@ -1,13 +1,13 @@
 #include "mlops/model/xgb_error.h"
 
-#include <xgboost/c_api.h>
-
 #include <string_view>
+
+#include "mlops/model/xgb_api.h"
 
 namespace mlops {
 
 std::string xgb_last_error() {
-  std::string_view message = XGBGetLastError();
+  std::string_view message = xgb().XGBGetLastError();
   if (message.starts_with('[')) {
     // "[14:01:43] ./src/gbm/gbm.cc:24: Unknown gbm type foo"
     if (auto source = message.find(": "); source != std::string_view::npos) {

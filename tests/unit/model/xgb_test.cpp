@@ -79,7 +79,7 @@ TEST(Xgb, LoadErrorNamesThePath) {
 TEST(Xgb, CheckThrowsWithFunctionNameAndXgboostMessage) {
   EXPECT_NO_THROW(xgb_check(0, "XGBoosterFree(handle)"));
   BoosterHandle handle = nullptr;
-  ASSERT_EQ(XGBoosterCreate(nullptr, 0, &handle), 0);
+  ASSERT_EQ(xgb().XGBoosterCreate(nullptr, 0, &handle), 0);
   try {
     MLOPS_XGB_CHECK(XGBoosterLoadModel(handle, "/nonexistent/model.json"));
     FAIL() << "expected ModelError";
@@ -88,7 +88,7 @@ TEST(Xgb, CheckThrowsWithFunctionNameAndXgboostMessage) {
                  "xgboost: XGBoosterLoadModel: Opening /nonexistent/model.json failed: No such "
                  "file or directory");
   }
-  XGBoosterFree(handle);
+  xgb().XGBoosterFree(handle);
 }
 
 TEST(Xgb, GainImportanceUsesFeatureNames) {
