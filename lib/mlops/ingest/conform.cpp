@@ -47,9 +47,20 @@ Conformed conform_batch(const Table& batch, CleanTableState& state, bool skip_nu
   }
   std::sort(out.rejected.begin(), out.rejected.end(),
             [](const Rejection& a, const Rejection& b) { return a.row < b.row; });
+  std::vector<size_t> good_rows;
+  if (!out.rejected.empty()) {
+    for (size_t row = 0; row < rows; ++row) {
+      if (!bad[row]) good_rows.push_back(row);
+    }
+  }
   for (size_t c : kept_columns) {
     const Column& column = batch.columns()[c];
-    Column typed(column.name(), state.find(column.name())->type);
+    const DType type = state.find(column.name())->type;
+    if (column.type() == type) {  // the usual case: whole buffers copied, not value by value
+      out.rows.add_column(out.rejected.empty() ? column : column.take(good_rows));
+      continue;
+    }
+    Column typed(column.name(), type);
     typed.reserve(rows - out.rejected.size());
     for (size_t row = 0; row < rows; ++row) {
       if (!bad[row]) push_converted(typed, column, row);
