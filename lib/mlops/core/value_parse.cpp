@@ -11,7 +11,10 @@ namespace mlops {
 std::optional<int64_t> parse_int64(std::string_view text) {
   const char* begin = text.data();
   const char* end = begin + text.size();
-  if (begin != end && *begin == '+') ++begin;
+  if (begin != end && *begin == '+') {
+    ++begin;
+    if (begin != end && *begin == '-') return std::nullopt;  // "+-5" is not a number
+  }
   int64_t value = 0;
   auto [ptr, ec] = std::from_chars(begin, end, value);
   if (ec != std::errc() || ptr != end || begin == end) return std::nullopt;

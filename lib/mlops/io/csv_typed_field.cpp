@@ -46,7 +46,7 @@ bool FieldParser::parse(DType type, std::string_view text, ParsedField& out) {
   out.null = false;
   switch (type) {
     case DType::kInt64: {
-      auto value = parse_int64(text);
+      auto value = parse_int64_fast(text);
       if (!value) return false;
       out.integer = *value;
       return true;
