@@ -72,7 +72,24 @@ std::string resolve_format(const SourceSpec& source) {
       source.path);
 }
 
+std::optional<ReadOptions> csv_read_options(const std::string& path, const IngestSpec& spec) {
+  SourceSpec source = spec.source;
+  source.path = path;
+  const std::string format = resolve_format(source);
+  if ((format != "csv" && format != "tsv") || !path_exists(path) || is_compressed(path)) {
+    return std::nullopt;
+  }
+  ReadOptions options;
+  options.source_name = path;
+  options.declared = spec.schema;
+  options.null_values = spec.null_values;
+  options.delimiter = format == "tsv" ? '\t' : ',';
+  return options;
+}
+
 ReadResult read_with_schema(const std::string& path, const IngestSpec& spec) {
+  // Streamed from the file in windows when it can be: the whole text is never held in memory.
+  if (auto options = csv_read_options(path, spec)) return read_csv_file(path, *options);
   ReadOptions options;
   options.source_name = path;
   options.declared = spec.schema;
@@ -81,11 +98,6 @@ ReadResult read_with_schema(const std::string& path, const IngestSpec& spec) {
   source.path = path;
   const std::string format = resolve_format(source);
   if (!path_exists(path)) throw IoError("{}: no such file", path);
-  if ((format == "csv" || format == "tsv") && !is_compressed(path)) {
-    // Streamed from the file in windows: the whole text is never held in memory.
-    options.delimiter = format == "tsv" ? '\t' : ',';
-    return read_csv_file(path, options);
-  }
   return parse(read_file_decompressed(path), format, options);
 }
 

@@ -23,6 +23,18 @@ constexpr size_t kMaxExamples = 5;
 
 }  // namespace
 
+bool checks_per_batch(const Contract& contract) {
+  for (const ColumnRule& rule : contract.columns) {
+    if (rule.unique || rule.max_null_fraction || rule.mean.min || rule.mean.max ||
+        rule.stddev.min || rule.stddev.max) {
+      return false;
+    }
+  }
+  return contract.primary_key.empty() && contract.expressions.empty() && !contract.freshness &&
+         !contract.drift && !contract.shape_rows && !contract.shape_columns &&
+         contract.policy == RowPolicy::kFail;
+}
+
 void StreamingContract::add(const Contract& contract, const Table& batch) {
   // Row bounds hold for the whole stream, not per batch: checked in report().
   min_rows_ = contract.min_rows;
@@ -43,6 +55,8 @@ void StreamingContract::add(const Contract& contract, const Table& batch) {
       CheckResult& into = folded_.checks[i];
       const CheckResult& from = report.checks[i];
       into.passed = into.passed && from.passed;
+      into.failing_rows += from.failing_rows;
+      into.quarantined += from.quarantined;
       auto a = leading_count(into.observed), b = leading_count(from.observed);
       if (a && b && a->second == b->second) {
         into.observed = fmt::format("{}{}", a->first + b->first, a->second);

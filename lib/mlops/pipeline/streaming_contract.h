@@ -10,6 +10,12 @@
 
 namespace mlops {
 
+/// True when every check of `contract` folds exactly over batches: column facts (presence,
+/// type) and counts of violating rows. Uniqueness, null fractions, means and deviations,
+/// primary keys, expressions, freshness, drift, an exact row or column count and the
+/// quarantine policy need the whole table.
+bool checks_per_batch(const Contract& contract);
+
 class StreamingContract {
  public:
   explicit StreamingContract(std::string stage) : stage_(std::move(stage)) {}

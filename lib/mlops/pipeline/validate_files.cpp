@@ -7,8 +7,10 @@
 #include "mlops/contracts/infer.h"
 #include "mlops/contracts/profile.h"
 #include "mlops/ingest/file_source.h"
+#include "mlops/io/csv_reader.h"
 #include "mlops/io/file.h"
 #include "mlops/io/table_file.h"
+#include "mlops/pipeline/streaming_contract.h"
 
 namespace mlops {
 
@@ -16,6 +18,38 @@ namespace {
 
 bool is_json_path(const std::string& path) {
   return path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0;
+}
+
+/// The report of a contract whose checks fold over batches, read from a plain CSV or TSV file
+/// batch by batch (memory: one window, whatever the file size); nullopt for other files and
+/// contracts, which are checked on the whole table.
+std::optional<ContractReport> check_in_batches(const Contract& contract, const std::string& path,
+                                               size_t window_bytes) {
+  if (!checks_per_batch(contract) || path_exists(schema_sidecar_path(path))) return std::nullopt;
+  std::optional<ReadOptions> options = csv_read_options(path, IngestSpec{});
+  if (!options) return std::nullopt;
+  for (;;) {
+    try {
+      CsvReader reader(path, *options, window_bytes);
+      StreamingContract streamed("validate");
+      Table batch;
+      std::vector<BadRecord> bad;  // like read_data_file: records of the wrong shape are skipped
+      bool any = false;
+      while (reader.next(batch, bad)) {
+        streamed.add(contract, batch);
+        bad.clear();
+        any = true;
+      }
+      if (!any) {
+        Table empty;
+        for (const auto& field : reader.schema()) empty.add_column(Column(field.name, field.type));
+        streamed.add(contract, empty);
+      }
+      return streamed.report(contract.name);
+    } catch (const CsvReader::InferenceMismatch& mismatch) {
+      options->declared.push_back({mismatch.column, mismatch.widened, {}});
+    }
+  }
 }
 
 }  // namespace
@@ -28,7 +62,8 @@ Table read_data_file(const std::string& path) {
 }
 
 std::vector<ContractReport> validate_files(const std::string& contract_path,
-                                           const std::vector<std::string>& files) {
+                                           const std::vector<std::string>& files,
+                                           size_t window_bytes) {
   const Contract contract = load_contract_file(contract_path);
   CheckOptions options;
   std::optional<Profile> reference;
@@ -45,7 +80,10 @@ std::vector<ContractReport> validate_files(const std::string& contract_path,
   }
   std::vector<ContractReport> reports;
   for (const auto& file : files) {
-    ContractReport report = check_contract(contract, read_data_file(file), "validate", options);
+    std::optional<ContractReport> streamed = check_in_batches(contract, file, window_bytes);
+    ContractReport report =
+        streamed ? std::move(*streamed)
+                 : check_contract(contract, read_data_file(file), "validate", options);
     report.contract = contract_path;
     report.stage = file;
     reports.push_back(std::move(report));

@@ -14,9 +14,12 @@ namespace mlops {
 Table read_data_file(const std::string& path);
 /// Reads each file and checks it against the contract. A drift section's `reference` may be a
 /// profile JSON or a data file (profiled on the fly). Throws IoError / DataError for unreadable
-/// files, ConfigError for a bad contract.
+/// files, ConfigError for a bad contract. A plain CSV / TSV file checked against a contract
+/// whose checks fold over batches (checks_per_batch) is read in windows of `window_bytes` and
+/// never held whole: the same report in a fraction of the memory.
 std::vector<ContractReport> validate_files(const std::string& contract_path,
-                                           const std::vector<std::string>& files);
+                                           const std::vector<std::string>& files,
+                                           size_t window_bytes = 16 << 20);
 /// A readable summary: one line per file, then one line per failed check and the number of
 /// quarantined rows.
 std::string summarize(const std::vector<ContractReport>& reports);
