@@ -12,7 +12,7 @@ namespace mlops {
 
 namespace {
 
-constexpr size_t kBlockRows = 64;  // rows scored together against one tree at a time
+constexpr size_t kBlockRows = 256;  // rows scored together against one tree at a time
 
 float parse_float(const nlohmann::json& value) {
   return value.is_string() ? std::stof(value.get<std::string>()) : value.get<float>();
@@ -30,7 +30,6 @@ std::optional<TreeEnsemble> TreeEnsemble::from_json(const nlohmann::json& model)
     const std::string objective = learner.at("objective").at("name").get<std::string>();
     TreeEnsemble ensemble;
     ensemble.forest_ = HeapForest(std::stoul(params.at("num_feature").get<std::string>()));
-    if (cpu_has_avx2()) ensemble.kernel_ = Kernel::kAvx2;
     const size_t num_class = std::stoul(params.at("num_class").get<std::string>());
     if (params.contains("num_target") && params.at("num_target").get<std::string>() != "1")
       return std::nullopt;
@@ -91,20 +90,10 @@ std::optional<TreeEnsemble> TreeEnsemble::load(const std::string& path) {
   }
 }
 
-bool TreeEnsemble::use_kernel(Kernel kernel) {
-  if (kernel == Kernel::kAvx2 && !cpu_has_avx2()) return false;
-  kernel_ = kernel;
-  return true;
-}
-
 void TreeEnsemble::score_block(const float* values, size_t rows, float* wide, float* out) const {
   for (size_t i = 0; i < rows * num_groups_; ++i) out[i] = base_margin_;
   forest_.widen(values, rows, wide);
-  if (kernel_ == Kernel::kAvx2) {
-    walk_forest_avx2(forest_, wide, rows, num_groups_, out);
-  } else {
-    walk_forest_scalar(forest_, wide, rows, num_groups_, out);
-  }
+  walk_forest(forest_, wide, rows, num_groups_, out);
   for (size_t r = 0; r < rows; ++r) apply_transform(out + r * num_groups_);
 }
 

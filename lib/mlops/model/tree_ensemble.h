@@ -1,7 +1,7 @@
 #pragma once
 // A compiled copy of a saved XGBoost tree model for scoring: the trees as heaps without child
-// pointers (tree_layout.h), rows scored in blocks against every tree on all cores, 16 rows per
-// tree walk with AVX2 where the CPU has it (tree_walk.h). It reproduces XGBoost's arithmetic
+// pointers (tree_layout.h), rows scored in blocks against every tree on all cores, 16 rows
+// walking each tree together (tree_walk.h). It reproduces XGBoost's arithmetic
 // (float32 sums in tree order from the base margin, then the objective's transform). Models it
 // cannot reproduce (categorical splits, dart, gblinear, vector leaves, other objectives) or
 // lay out (trees deeper than 12 levels) are left to XGBoost.
@@ -27,14 +27,6 @@ class TreeEnsemble {
   std::vector<float> predict(const RowSource& rows, unsigned threads = 2) const;
   size_t num_features() const { return forest_.num_features(); }
 
-  /// The tree walks predict() can use; both give the same bits.
-  enum class Kernel { kScalar, kAvx2 };
-  /// The walk predict() uses: AVX2 when the CPU has it, else scalar.
-  Kernel kernel() const { return kernel_; }
-  /// Uses `kernel` from now on (tests compare them). Returns false, keeping the current one,
-  /// when this CPU cannot run it.
-  bool use_kernel(Kernel kernel);
-
  private:
   enum class Transform { kIdentity, kSigmoid, kSoftmax, kExp };
 
@@ -44,7 +36,6 @@ class TreeEnsemble {
   void apply_transform(float* row) const;
 
   HeapForest forest_{0};
-  Kernel kernel_ = Kernel::kScalar;
   size_t num_groups_ = 1;
   float base_margin_ = 0;
   Transform transform_ = Transform::kIdentity;

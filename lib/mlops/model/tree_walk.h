@@ -1,7 +1,7 @@
 #pragma once
-// The loops that score widened rows against a HeapForest. Both add each tree's leaf to its
-// row's output in tree order, one float32 addition per tree as XGBoost does, so they return
-// the same bits; the AVX2 one walks 8 rows per vector and needs a CPU that has AVX2.
+// The loop that scores widened rows against a HeapForest: each tree's leaf added to its row's
+// output in tree order, one float32 addition per tree as XGBoost does, so the sums have the
+// same bits as XGBoost's.
 
 #include <cstddef>
 
@@ -9,17 +9,11 @@
 
 namespace mlops {
 
-/// Adds every tree's leaf for each of `rows` widened rows (forest.row_width() floats each) to
-/// out[row * num_groups + the tree's group]. Several rows walk each tree together, each in
-/// its own registers, so their loads overlap instead of waiting on each other.
-void walk_forest_scalar(const HeapForest& forest, const float* wide_rows, size_t rows,
-                        size_t num_groups, float* out);
-
-/// The same sums with AVX2 gathers, 8 rows per vector. Call only when cpu_has_avx2().
-void walk_forest_avx2(const HeapForest& forest, const float* wide_rows, size_t rows,
-                      size_t num_groups, float* out);
-
-/// Whether this CPU runs walk_forest_avx2.
-bool cpu_has_avx2();
+/// Adds every tree's leaf for each of `rows` widened rows (HeapForest::widen's groups) to
+/// out[row * num_groups + the tree's group]. A group's 16 rows walk each tree together, each
+/// in its own register, so their chains of dependent loads overlap instead of waiting on each
+/// other.
+void walk_forest(const HeapForest& forest, const float* wide_rows, size_t rows, size_t num_groups,
+                 float* out);
 
 }  // namespace mlops

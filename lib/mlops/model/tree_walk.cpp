@@ -28,8 +28,8 @@ inline void walk_group(const HeapNode* tree, uint32_t depth, const float* group,
 
 }  // namespace
 
-void walk_forest_scalar(const HeapForest& forest, const float* wide_rows, size_t rows,
-                        size_t num_groups, float* out) {
+void walk_forest(const HeapForest& forest, const float* wide_rows, size_t rows, size_t num_groups,
+                 float* out) {
   const size_t group_size = kRows * forest.row_width();
   float leaves[kRows];
   for (size_t t = 0; t < forest.num_trees(); ++t) {
