@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <bit>
-#include <cstdint>
 #include <cmath>
+#include <cstdint>
 
 #include "mlops/contracts/check_context.h"
 
@@ -99,9 +99,9 @@ void DriftAccumulator::add_column(ColumnState& state, const Column& column) cons
       if (!slot.used || slot.bits != bits) {
         slot.bits = bits;
         slot.used = true;
-        slot.bin = static_cast<uint32_t>(
-            std::upper_bound(profile.edges.begin(), profile.edges.end(), x) -
-            profile.edges.begin());
+        slot.bin =
+            static_cast<uint32_t>(std::upper_bound(profile.edges.begin(), profile.edges.end(), x) -
+                                  profile.edges.begin());
         slot.point = static_cast<uint32_t>(
             std::lower_bound(profile.cdf.begin(), profile.cdf.end(), x,
                              [](const auto& p, double v) { return p.first < v; }) -

@@ -66,8 +66,8 @@ std::optional<TreeEnsemble> TreeEnsemble::from_json(const nlohmann::json& model)
       const auto feature = tree.at("split_indices").get<std::vector<uint32_t>>();
       const auto condition = tree.at("split_conditions").get<std::vector<float>>();
       const auto default_left = tree.at("default_left").get<std::vector<uint8_t>>();
-      const SavedTree saved{left, right, feature, condition, default_left,
-                            info.at(t).get<uint32_t>()};
+      const SavedTree saved{left,      right,        feature,
+                            condition, default_left, info.at(t).get<uint32_t>()};
       try {
         if (!ensemble.forest_.add(saved)) return std::nullopt;  // too deep, or a -inf split
       } catch (const ModelError& e) {
@@ -105,9 +105,9 @@ void TreeEnsemble::apply_transform(float* row) const {
     case Transform::kSoftmax: {
       float largest = row[0];
       for (size_t g = 1; g < num_groups_; ++g) largest = std::max(largest, row[g]);
-      float sum = 0;
+      double sum = 0;  // XGBoost's Softmax sums in double and divides by it as a float
       for (size_t g = 0; g < num_groups_; ++g) sum += row[g] = std::exp(row[g] - largest);
-      for (size_t g = 0; g < num_groups_; ++g) row[g] /= sum;
+      for (size_t g = 0; g < num_groups_; ++g) row[g] /= static_cast<float>(sum);
       break;
     }
   }
@@ -115,8 +115,7 @@ void TreeEnsemble::apply_transform(float* row) const {
 
 std::vector<float> TreeEnsemble::predict(const RowSource& rows, unsigned threads) const {
   if (rows.cols() != num_features()) {
-    throw ModelError("the model expects {} features, the data has {}", num_features(),
-                     rows.cols());
+    throw ModelError("the model expects {} features, the data has {}", num_features(), rows.cols());
   }
   const size_t total = rows.rows();
   std::vector<float> out(total * num_groups_);

@@ -1,7 +1,7 @@
+#include "mlops/model/tree_walk.h"
+
 #include <algorithm>
 #include <cstdint>
-
-#include "mlops/model/tree_walk.h"
 
 namespace mlops {
 
