@@ -90,7 +90,7 @@ std::optional<TreeEnsemble> TreeEnsemble::load(const std::string& path) {
   }
 }
 
-void TreeEnsemble::score_block(const float* values, size_t rows, float* wide, float* out) const {
+void TreeEnsemble::score_block(const float* values, size_t rows, uint32_t* wide, float* out) const {
   for (size_t i = 0; i < rows * num_groups_; ++i) out[i] = base_margin_;
   forest_.widen(values, rows, wide);
   walk_forest(forest_, wide, rows, num_groups_, out);
@@ -122,7 +122,7 @@ std::vector<float> TreeEnsemble::predict(const RowSource& rows, unsigned threads
   threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(total / 4096 + 1)));
   auto work = [&](size_t begin, size_t end) {
     std::vector<float> values;
-    std::vector<float> wide(forest_.widened_size(kBlockRows));
+    std::vector<uint32_t> wide(forest_.widened_size(kBlockRows));
     for (size_t block = begin; block < end; block += 4096) {
       const size_t block_end = std::min(end, block + 4096);
       rows.fill(block, block_end, values);

@@ -32,7 +32,7 @@ class TreeEnsemble {
 
   // Scores `rows` rows of num_features() floats into out (num_groups_ per row); `wide` holds
   // their widened copy while it works.
-  void score_block(const float* values, size_t rows, float* wide, float* out) const;
+  void score_block(const float* values, size_t rows, uint32_t* wide, float* out) const;
   void apply_transform(float* row) const;
 
   HeapForest forest_{0};

@@ -46,15 +46,18 @@ float reference_leaf(const TreeBuilder& tree, const float* x) {
   return tree.condition[at];
 }
 
-/// Scores `rows` rows of `width` values through the heap layout and the walk.
+/// Scores rows of num_features() values through the heap layout and the walk, with the
+/// native step and the portable one, which must agree to the bit.
 std::vector<float> walk(const HeapForest& forest, const std::vector<float>& values,
                         size_t num_groups = 1) {
   const size_t rows = values.size() / forest.num_features();
-  std::vector<float> wide(forest.widened_size(rows));
+  std::vector<uint32_t> wide(forest.widened_size(rows));
   forest.widen(values.data(), rows, wide.data());
-  std::vector<float> out(rows * num_groups, 0.0f);
-  walk_forest(forest, wide.data(), rows, num_groups, out.data());
-  return out;
+  std::vector<float> native(rows * num_groups, 0.0f), portable = native;
+  walk_forest(forest, wide.data(), rows, num_groups, native.data(), WalkStep::kNative);
+  walk_forest(forest, wide.data(), rows, num_groups, portable.data(), WalkStep::kPortable);
+  EXPECT_EQ(native, portable);
+  return native;
 }
 
 /// Rows with values in [0, 1) and every fifth value missing.
@@ -80,6 +83,21 @@ TEST(HeapForest, DepthOneTreeRoutesValuesAndMissingOnesByTheDefault) {
   // right, so the row's sum is -1 + 2.
   const std::vector<float> values = {0, 0.25f, 0, 0.5f, 0, 0.75f, 0, -kInf, 0, kInf, 0, kNaN};
   EXPECT_EQ(walk(forest, values), (std::vector<float>{-2.0f, 4.0f, 4.0f, -2.0f, 4.0f, 1.0f}));
+}
+
+TEST(HeapForest, SignedZeroesAreEqualOnBothSidesOfTheCompare) {
+  HeapForest forest(1);
+  for (const float threshold : {0.0f, -0.0f}) {
+    TreeBuilder tree;
+    tree.split(1, 2, 0, threshold, true);
+    tree.leaf(1.0f);
+    tree.leaf(10.0f);
+    ASSERT_TRUE(forest.add(tree.saved()));
+  }
+  const float denormal = std::numeric_limits<float>::denorm_min();
+  // -0 and +0 are not below either threshold; -denormal is below both.
+  EXPECT_EQ(walk(forest, {-0.0f, 0.0f, -denormal, denormal}),
+            (std::vector<float>{20.0f, 20.0f, 2.0f, 20.0f}));
 }
 
 TEST(HeapForest, SingleLeafTreeTakesNoStep) {
@@ -206,19 +224,32 @@ TEST(HeapForest, RejectsMalformedTrees) {
 TEST(HeapForest, WidensRowsIntoValueMajorGroupsWithMissingAsInfinities) {
   HeapForest forest(2);
   const std::vector<float> values = {1, kNaN, 3, 4, 5, 6};  // 3 rows
-  std::vector<float> wide(forest.widened_size(3));
+  std::vector<uint32_t> wide(forest.widened_size(3));
   ASSERT_EQ(wide.size(), HeapForest::kGroupRows * 4);
   forest.widen(values.data(), 3, wide.data());
   const size_t g = HeapForest::kGroupRows;
   // Slot 0: feature 0, missing as -inf; slot 1: feature 1; slots 2-3 the same, missing as +inf.
-  EXPECT_EQ(wide[0 * g + 0], 1.0f);
-  EXPECT_EQ(wide[1 * g + 0], -kInf);
-  EXPECT_EQ(wide[3 * g + 0], kInf);
-  EXPECT_EQ(wide[2 * g + 1], 3.0f);
-  EXPECT_EQ(wide[3 * g + 2], 6.0f);
+  EXPECT_EQ(wide[0 * g + 0], order_key(1.0f));
+  EXPECT_EQ(wide[1 * g + 0], order_key(-kInf));
+  EXPECT_EQ(wide[3 * g + 0], order_key(kInf));
+  EXPECT_EQ(wide[2 * g + 1], order_key(3.0f));
+  EXPECT_EQ(wide[3 * g + 2], order_key(6.0f));
   // The padding rows repeat the group's first row.
-  EXPECT_EQ(wide[0 * g + 15], 1.0f);
-  EXPECT_EQ(wide[3 * g + 15], kInf);
+  EXPECT_EQ(wide[0 * g + 15], order_key(1.0f));
+  EXPECT_EQ(wide[3 * g + 15], order_key(kInf));
+}
+
+TEST(HeapForest, OrderKeysSortAsTheFloatsDo) {
+  const float denormal = std::numeric_limits<float>::denorm_min();
+  const std::vector<float> sorted = {-kInf,    -3e38f, -1.5f, -denormal, 0.0f,
+                                     denormal, 1e-30f, 1.0f,  3e38f,     kInf};
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    for (size_t j = 0; j < sorted.size(); ++j) {
+      EXPECT_EQ(order_key(sorted[i]) < order_key(sorted[j]), i < j)
+          << sorted[i] << " " << sorted[j];
+    }
+  }
+  EXPECT_EQ(order_key(-0.0f), order_key(0.0f));  // -0 < +0 is false for floats too
 }
 
 }  // namespace
