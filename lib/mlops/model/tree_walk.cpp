@@ -32,9 +32,15 @@ inline uint32_t step(uint32_t at, const uint32_t& key, uint32_t threshold) {
 template <bool kPortable>
 inline void walk_group(const HeapNode* tree, uint32_t depth, const uint32_t* group, float* leaves) {
   uint32_t at[kRows];
+  if (depth == 0) {
+    for (size_t r = 0; r < kRows; ++r) leaves[r] = std::bit_cast<float>(tree[1].value);
+    return;
+  }
+  // Every row starts at the root: its split is loaded once.
+  const HeapNode root = tree[1];
 #pragma GCC unroll 16
-  for (size_t r = 0; r < kRows; ++r) at[r] = 1;
-  for (uint32_t level = 0; level < depth; ++level) {
+  for (size_t r = 0; r < kRows; ++r) at[r] = step<kPortable>(1, group[root.slot + r], root.value);
+  for (uint32_t level = 1; level < depth; ++level) {
 #pragma GCC unroll 16
     for (size_t r = 0; r < kRows; ++r) {
       const HeapNode node = tree[at[r]];
