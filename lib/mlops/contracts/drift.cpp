@@ -91,6 +91,9 @@ void DriftAccumulator::add_column(ColumnState& state, const Column& column) cons
     };
     std::vector<Cached> cache(1024);
     const bool floats = column.type() == DType::kFloat64;
+    // Summed in locals (same order, same bits): through `state` each row would store and
+    // reload them.
+    double shifted_sum = state.shifted_sum, shifted_squares = state.shifted_squares;
     for (size_t row = 0; row < column.size(); ++row) {
       if (column.is_null(row)) continue;
       const double x = floats ? column.floats()[row] : static_cast<double>(column.ints()[row]);
@@ -110,9 +113,11 @@ void DriftAccumulator::add_column(ColumnState& state, const Column& column) cons
       ++state.bins[slot.bin];
       if (slot.point < profile.cdf.size()) ++state.at_or_below[slot.point];
       const double shifted = x - profile.mean;
-      state.shifted_sum += shifted;
-      state.shifted_squares += shifted * shifted;
+      shifted_sum += shifted;
+      shifted_squares += shifted * shifted;
     }
+    state.shifted_sum = shifted_sum;
+    state.shifted_squares = shifted_squares;
     return;
   }
   for (size_t row = 0; row < column.size(); ++row) {
