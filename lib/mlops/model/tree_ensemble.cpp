@@ -6,12 +6,13 @@
 
 #include "mlops/core/error.h"
 #include "mlops/io/file.h"
+#include "mlops/model/tree_walk.h"
 
 namespace mlops {
 
 namespace {
 
-constexpr size_t kBlockRows = 64;  // rows scored together against one tree at a time
+constexpr size_t kBlockRows = 256;  // rows scored together against one tree at a time
 
 float parse_float(const nlohmann::json& value) {
   return value.is_string() ? std::stof(value.get<std::string>()) : value.get<float>();
@@ -28,7 +29,7 @@ std::optional<TreeEnsemble> TreeEnsemble::from_json(const nlohmann::json& model)
     const auto& params = learner.at("learner_model_param");
     const std::string objective = learner.at("objective").at("name").get<std::string>();
     TreeEnsemble ensemble;
-    ensemble.num_features_ = std::stoul(params.at("num_feature").get<std::string>());
+    ensemble.forest_ = HeapForest(std::stoul(params.at("num_feature").get<std::string>()));
     const size_t num_class = std::stoul(params.at("num_class").get<std::string>());
     if (params.contains("num_target") && params.at("num_target").get<std::string>() != "1")
       return std::nullopt;
@@ -60,43 +61,18 @@ std::optional<TreeEnsemble> TreeEnsemble::from_json(const nlohmann::json& model)
       for (const auto& type : tree.at("split_type")) {
         if (type.get<int>() != 0) return std::nullopt;  // categorical split
       }
-      const auto& left = tree.at("left_children");
-      const auto& right = tree.at("right_children");
-      const auto& feature = tree.at("split_indices");
-      const auto& condition = tree.at("split_conditions");
-      const auto& default_left = tree.at("default_left");
-      const uint32_t base = static_cast<uint32_t>(ensemble.nodes_.size());
-      ensemble.roots_.push_back(base);
-      ensemble.groups_.push_back(info.at(t).get<uint32_t>());
-      for (size_t n = 0; n < left.size(); ++n) {
-        const int32_t l = left[n].get<int32_t>();
-        Node node{};
-        const int32_t self = static_cast<int32_t>(base + n);
-        node.left = l < 0 ? self : static_cast<int32_t>(base) + l;
-        node.right = l < 0 ? self : static_cast<int32_t>(base) + right[n].get<int32_t>();
-        node.feature = l < 0 ? 0 : feature[n].get<uint32_t>();
-        node.default_left = default_left[n].get<uint32_t>();
-        node.value = condition[n].get<float>();
-        if (l >= 0 && node.feature >= ensemble.num_features_) {
-          throw ModelError("tree {} splits on feature {} of {}", t, node.feature,
-                           ensemble.num_features_);
-        }
-        ensemble.nodes_.push_back(node);
+      const auto left = tree.at("left_children").get<std::vector<int32_t>>();
+      const auto right = tree.at("right_children").get<std::vector<int32_t>>();
+      const auto feature = tree.at("split_indices").get<std::vector<uint32_t>>();
+      const auto condition = tree.at("split_conditions").get<std::vector<float>>();
+      const auto default_left = tree.at("default_left").get<std::vector<uint8_t>>();
+      const SavedTree saved{left,      right,        feature,
+                            condition, default_left, info.at(t).get<uint32_t>()};
+      try {
+        if (!ensemble.forest_.add(saved)) return std::nullopt;  // too deep, or a -inf split
+      } catch (const ModelError& e) {
+        throw ModelError("tree {}: {}", t, e.what());
       }
-      // Depth by walking parents-first: children always come after their parent in XGBoost.
-      std::vector<uint32_t> depth(left.size(), 0);
-      uint32_t deepest = 0;
-      for (size_t n = 0; n < left.size(); ++n) {
-        const int32_t l = left[n].get<int32_t>();
-        if (l < 0) continue;
-        const int32_t r = right[n].get<int32_t>();
-        if (static_cast<size_t>(l) >= left.size() || static_cast<size_t>(r) >= left.size()) {
-          throw ModelError("tree {} node {} has a child out of range", t, n);
-        }
-        depth[l] = depth[r] = depth[n] + 1;
-        deepest = std::max(deepest, depth[n] + 1);
-      }
-      ensemble.depths_.push_back(deepest);
     }
     return ensemble;
   } catch (const nlohmann::json::exception& e) {
@@ -114,60 +90,46 @@ std::optional<TreeEnsemble> TreeEnsemble::load(const std::string& path) {
   }
 }
 
-void TreeEnsemble::score_block(const float* values, size_t rows, float* out) const {
-  // Each row takes exactly `depth` steps per tree, with no test for reaching a leaf: a leaf's
-  // self-loops make the extra steps harmless. (Walking 8 rows together was 12% slower.)
-  const size_t width = num_features_;
-  const Node* nodes = nodes_.data();
+void TreeEnsemble::score_block(const float* values, size_t rows, uint32_t* wide, float* out) const {
   for (size_t i = 0; i < rows * num_groups_; ++i) out[i] = base_margin_;
-  for (size_t t = 0; t < roots_.size(); ++t) {
-    const uint32_t root = roots_[t], depth = depths_[t];
-    const size_t group = groups_[t];
-    for (size_t r = 0; r < rows; ++r) {
-      const float* x = values + r * width;
-      uint32_t at = root;
-      for (uint32_t level = 0; level < depth; ++level) {
-        const Node& node = nodes[at];
-        const float v = x[node.feature];
-        const bool go_left = v < node.value || (std::isnan(v) && node.default_left);
-        at = static_cast<uint32_t>(go_left ? node.left : node.right);
-      }
-      out[r * num_groups_ + group] += nodes[at].value;
-    }
-  }
-  for (size_t r = 0; r < rows; ++r) {
-    float* row = out + r * num_groups_;
-    switch (transform_) {
-      case Transform::kIdentity: break;
-      case Transform::kSigmoid: row[0] = 1.0f / (1.0f + std::exp(-row[0])); break;
-      case Transform::kExp: row[0] = std::exp(row[0]); break;
-      case Transform::kSoftmax: {
-        float largest = row[0];
-        for (size_t g = 1; g < num_groups_; ++g) largest = std::max(largest, row[g]);
-        float sum = 0;
-        for (size_t g = 0; g < num_groups_; ++g) sum += row[g] = std::exp(row[g] - largest);
-        for (size_t g = 0; g < num_groups_; ++g) row[g] /= sum;
-        break;
-      }
+  forest_.widen(values, rows, wide);
+  walk_forest(forest_, wide, rows, num_groups_, out);
+  for (size_t r = 0; r < rows; ++r) apply_transform(out + r * num_groups_);
+}
+
+void TreeEnsemble::apply_transform(float* row) const {
+  switch (transform_) {
+    case Transform::kIdentity: break;
+    case Transform::kSigmoid: row[0] = 1.0f / (1.0f + std::exp(-row[0])); break;
+    case Transform::kExp: row[0] = std::exp(row[0]); break;
+    case Transform::kSoftmax: {
+      float largest = row[0];
+      for (size_t g = 1; g < num_groups_; ++g) largest = std::max(largest, row[g]);
+      double sum = 0;  // XGBoost's Softmax sums in double and divides by it as a float
+      for (size_t g = 0; g < num_groups_; ++g) sum += row[g] = std::exp(row[g] - largest);
+      for (size_t g = 0; g < num_groups_; ++g) row[g] /= static_cast<float>(sum);
+      break;
     }
   }
 }
 
 std::vector<float> TreeEnsemble::predict(const RowSource& rows, unsigned threads) const {
-  if (rows.cols() != num_features_) {
-    throw ModelError("the model expects {} features, the data has {}", num_features_, rows.cols());
+  if (rows.cols() != num_features()) {
+    throw ModelError("the model expects {} features, the data has {}", num_features(), rows.cols());
   }
   const size_t total = rows.rows();
   std::vector<float> out(total * num_groups_);
   threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(total / 4096 + 1)));
   auto work = [&](size_t begin, size_t end) {
     std::vector<float> values;
+    std::vector<uint32_t> wide(forest_.widened_size(kBlockRows));
     for (size_t block = begin; block < end; block += 4096) {
       const size_t block_end = std::min(end, block + 4096);
       rows.fill(block, block_end, values);
       for (size_t r = block; r < block_end; r += kBlockRows) {
         const size_t n = std::min(kBlockRows, block_end - r);
-        score_block(values.data() + (r - block) * num_features_, n, out.data() + r * num_groups_);
+        score_block(values.data() + (r - block) * num_features(), n, wide.data(),
+                    out.data() + r * num_groups_);
       }
     }
   };
