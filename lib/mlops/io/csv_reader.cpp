@@ -216,6 +216,9 @@ bool CsvReader::fill_window() {
     window_ = memory_.substr(begin, memory_pos_ - begin);
     return !window_.empty();
   }
+  // The new buffer starts where the unparsed text does: advance the file offset of its start.
+  buffer_offset_ +=
+      window_.empty() ? buffer_.size() : static_cast<size_t>(window_.data() - buffer_.data());
   std::string next;
   const size_t want = std::min(window_bytes_, file_remaining_);
   next.reserve(window_.size() + want);
@@ -271,7 +274,8 @@ void CsvReader::seek_to_shard() {
   }
   // The header has been consumed; the window's start is the first data byte.
   const char* base = file_ ? buffer_.data() : memory_.data();
-  const size_t data_start = static_cast<size_t>(window_.data() - base);
+  const size_t data_start =
+      (file_ ? buffer_offset_ : 0) + static_cast<size_t>(window_.data() - base);
   const size_t k = options_.shard_index, n = options_.shard_count;
   auto boundary = [&](size_t index) {
     if (index == 0) return data_start;
@@ -294,6 +298,7 @@ void CsvReader::seek_to_shard() {
     }
     std::fseek(file_, static_cast<long>(begin), SEEK_SET);
     buffer_.clear();
+    buffer_offset_ = begin;
     window_ = std::string_view();
     file_remaining_ = end - begin;
     eof_ = file_remaining_ == 0;

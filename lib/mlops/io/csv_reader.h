@@ -58,12 +58,13 @@ class CsvReader {
 
   ReadOptions options_;
   std::FILE* file_ = nullptr;
-  std::string_view memory_;  // in-memory input, when not reading a file
+  std::string_view memory_;           // in-memory input, when not reading a file
   size_t file_remaining_ = SIZE_MAX;  // bytes left to read from the file (a shard's end)
   size_t memory_pos_ = 0;
   size_t window_bytes_;
-  std::string buffer_;       // window storage when reading a file
-  std::string_view window_;  // unparsed text: whole records from the start
+  std::string buffer_;        // window storage when reading a file
+  size_t buffer_offset_ = 0;  // file offset of buffer_[0]
+  std::string_view window_;   // unparsed text: whole records from the start
   bool eof_ = false;
   size_t line_ = 1;  // line number of the next unparsed byte
   size_t records_ = 0;
