@@ -5,7 +5,9 @@
 
 #include <chrono>
 #include <cstdio>
+#include <exception>
 #include <filesystem>
+#include <thread>
 
 #include "mlops/core/error.h"
 #include "mlops/core/hash.h"
@@ -140,12 +142,32 @@ void run_file_source(SourceContext& context) {
       log_warn("ingest: file changed since it was ingested; its records are read again",
                {{"file", path}, {"ingested_at", seen->value("ingested_at", "")}});
     }
-    context.lake.raw(spec.name).add_file(bytes, std::filesystem::path(path).filename().string(),
-                                         {{"kind", "file"}, {"path", path}});
-    const std::string text = decompress(std::move(bytes), path);
+    // The raw copy is written by a second thread while this one parses (both only read
+    // `bytes`); it is on disk before the batch commits, and a failure of either stops the run.
+    std::exception_ptr raw_error;
+    std::thread raw_writer([&] {
+      try {
+        context.lake.raw(spec.name).add_file(bytes, std::filesystem::path(path).filename().string(),
+                                             {{"kind", "file"}, {"path", path}});
+      } catch (...) {
+        raw_error = std::current_exception();
+      }
+    });
+    struct JoinOnExit {
+      std::thread& thread;
+      ~JoinOnExit() {
+        if (thread.joinable()) thread.join();
+      }
+    } join_on_exit{raw_writer};
+    const bool compressed =
+        detect_compression(std::string_view(bytes).substr(0, 4)) != Compression::kNone;
+    const std::string decompressed = compressed ? decompress(bytes, path) : std::string();
+    const std::string_view text = compressed ? std::string_view(decompressed) : bytes;
     SourceSpec named = spec;
     named.path = path;
     ReadResult result = parse(text, resolve_format(named), context.read_options(path));
+    raw_writer.join();
+    if (raw_error) std::rethrow_exception(raw_error);
     const double read_seconds = seconds_since(start);
     const uint64_t rows = result.table.num_rows() + result.bad.size();
     const double megabytes = static_cast<double>(text.size()) / 1e6;
