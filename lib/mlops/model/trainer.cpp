@@ -12,6 +12,7 @@
 #include "mlops/model/params.h"
 #include "mlops/model/row_source.h"
 #include "mlops/model/splitmix.h"
+#include "mlops/model/tree_ensemble.h"
 #include "mlops/model/xgb.h"
 
 namespace mlops {
@@ -65,6 +66,19 @@ std::string param_value(const Params& params, const std::string& name,
     if (it->first == name) return it->second;
   }
   return fallback;
+}
+
+bool uses_gbtree(const Params& params) {
+  return param_value(params, "booster", "gbtree") == "gbtree";
+}
+
+/// The model's predictions of `rows`: from its compiled trees when they reproduce it (several
+/// times faster than XGBoost's in-place prediction, the same values), else from XGBoost.
+std::vector<float> predict_rows(const Booster& model, const RowSource& rows) {
+  if (const auto trees = TreeEnsemble::from_json(nlohmann::json::parse(model.to_json()))) {
+    return trees->predict(rows);
+  }
+  return model.predict(rows);
 }
 
 /// The training matrix: quantized straight from batches for hist (no dense copy), else dense.
@@ -177,6 +191,12 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
   const FeatureMatrix holdout = gather_all(holdout_rows);
   const std::vector<size_t> baseline_rows = baseline_sample(train_rows, spec.split.seed);
   const FeatureMatrix baseline_features = gather_rows(train_rows, baseline_rows);
+  // Without early stopping the curve can be measured after training, from the trees: it then
+  // needs the features of the rows its training line is drawn on.
+  const FeatureMatrix curve_features =
+      stopping || !uses_gbtree(params)
+          ? FeatureMatrix{}
+          : gather_rows(train_rows, curve_rows(train_labels.size(), watch.train));
   DMatrix train = training_matrix(train_rows, train_labels, params);
   if (release_rows) release_rows();
   const MatrixRows holdout_view(holdout);
@@ -185,14 +205,8 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
     for (size_t row : watch.holdout) weights[row] = 0.0f;
     train.set_weights(weights);
   }
-  // Without a validation set the curve draws the holdout; it selects nothing, so stays honest.
-  // Dense, not quantized: XGBoost predicts a new tree on it three times faster.
-  std::optional<DMatrix> holdout_matrix;
-  if (!stopping) holdout_matrix.emplace(holdout, &holdout_labels);
-  std::vector<const DMatrix*> cache{&train};
-  if (holdout_matrix) cache.push_back(&*holdout_matrix);
 
-  Booster booster(cache);
+  Booster booster({&train});
   BoostingPlan plan{task,
                     num_class,
                     metric,
@@ -200,20 +214,21 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
                     spec.early_stopping.rounds,
                     train_labels,
                     watch.train,
-                    {watch.holdout, holdout_matrix ? &*holdout_matrix : nullptr, holdout_labels},
+                    // Without a validation set the curve draws the holdout; it selects nothing,
+                    // so stays honest.
+                    {watch.holdout, &holdout, holdout_labels},
+                    curve_features.rows > 0 ? &curve_features : nullptr,
+                    options.on_boosted,
                     options.on_round};
-  result.curve = boost_rounds(booster, train, params, spec, plan);
+  Boosted boosted = boost_rounds(booster, train, params, spec, plan);
+  result.curve = std::move(boosted.curve);
   // Only the rounds kept are saved, so every reader (Python, Booster, TreeEnsemble) uses them.
   Booster model = result.curve.best_round < result.curve.rounds_trained
                       ? booster.slice(result.curve.best_round)
                       : std::move(booster);
-
-  // Without early stopping the model is the booster that cached the holdout's predictions
-  // round by round: reading them back costs no tree walk and gives in-place prediction's
-  // floats. Not for dart, which weights its trees when predicting: its sums round differently.
-  const bool cached = holdout_matrix && param_value(params, "booster", "gbtree") == "gbtree";
-  result.holdout_predictions =
-      cached ? model.predict(*holdout_matrix) : model.predict(holdout_view);
+  result.holdout_predictions = boosted.holdout_predictions.empty()
+                                   ? predict_rows(model, holdout_view)
+                                   : std::move(boosted.holdout_predictions);
   result.holdout_metrics =
       task_metrics(task, num_class, holdout_labels, result.holdout_predictions);
   if (task != Task::kRegression) {

@@ -1,0 +1,149 @@
+#include "mlops/model/round_scorer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "mlops/core/error.h"
+
+namespace mlops {
+
+namespace {
+
+float parse_float(const nlohmann::json& value) {
+  return value.is_string() ? std::stof(value.get<std::string>()) : value.get<float>();
+}
+
+// A copy of `model` without its trees, whose trees will score leaf values alone: the identity
+// objective from a base of 0, so 0 + leaf is the leaf exactly.
+nlohmann::json leaf_value_skeleton(const nlohmann::json& model) {
+  nlohmann::json skeleton = model;
+  auto& learner = skeleton.at("learner");
+  learner.at("objective") = {{"name", "reg:squarederror"}};
+  learner.at("learner_model_param").at("base_score") = "0";
+  auto& trees = learner.at("gradient_booster").at("model");
+  trees.at("trees") = nlohmann::json::array();
+  trees.at("tree_info") = nlohmann::json::array();
+  return skeleton;
+}
+
+}  // namespace
+
+std::optional<RoundScorer> RoundScorer::from_json(const nlohmann::json& model) {
+  try {
+    const auto& learner = model.at("learner");
+    const auto& booster = learner.at("gradient_booster");
+    if (booster.at("name") != "gbtree") return std::nullopt;
+    RoundScorer scorer;
+    const auto& params = learner.at("learner_model_param");
+    scorer.width_ = std::max<size_t>(1, std::stoul(params.at("num_class").get<std::string>()));
+    // XGBoost stores base_score in output space and starts every margin at its inverse link
+    // (ProbToMargin), computed in float.
+    const float base_score = parse_float(params.at("base_score"));
+    const std::string objective = learner.at("objective").at("name").get<std::string>();
+    if (objective == "binary:logistic" || objective == "reg:logistic") {
+      scorer.transform_ = Transform::kSigmoid;
+      scorer.base_margin_ = -std::log(1.0f / base_score - 1.0f);
+    } else if (objective == "multi:softprob") {
+      scorer.transform_ = Transform::kSoftmax;
+      scorer.base_margin_ = base_score;
+    } else if (objective == "reg:squarederror" || objective == "reg:pseudohubererror" ||
+               objective == "reg:absoluteerror" || objective == "reg:squaredlogerror") {
+      scorer.base_margin_ = base_score;
+    } else if (objective == "count:poisson" || objective == "reg:gamma" ||
+               objective == "reg:tweedie") {
+      scorer.transform_ = Transform::kExp;
+      scorer.base_margin_ = std::log(base_score);
+    } else {
+      return std::nullopt;
+    }
+
+    const auto& trees = booster.at("model").at("trees");
+    const auto& groups = booster.at("model").at("tree_info");
+    const size_t parallel = std::stoul(
+        booster.at("model").at("gbtree_model_param").at("num_parallel_tree").get<std::string>());
+    const size_t per_round = scorer.width_ * std::max<size_t>(1, parallel);
+    if (trees.size() != groups.size() || trees.size() % per_round != 0) {
+      throw ModelError("{} trees, {} tree groups, {} trees per round", trees.size(), groups.size(),
+                       per_round);
+    }
+    const nlohmann::json skeleton = leaf_value_skeleton(model);
+    // A step takes a round's trees in order until one repeats a group: each group's trees are
+    // still added in their order, and adding 0 for the other groups changes nothing.
+    std::optional<nlohmann::json> step;
+    std::vector<bool> used(scorer.width_, false);
+    auto close_step = [&]() -> bool {
+      if (!step) return true;
+      std::optional<TreeEnsemble> compiled = TreeEnsemble::from_json(*step);
+      if (!compiled) return false;
+      scorer.steps_.push_back(std::move(*compiled));
+      step.reset();
+      std::fill(used.begin(), used.end(), false);
+      return true;
+    };
+    for (size_t t = 0; t < trees.size(); ++t) {
+      const size_t group = groups.at(t).get<size_t>();
+      if (group >= scorer.width_) throw ModelError("tree {} is in group {}", t, group);
+      if (used[group] && !close_step()) return std::nullopt;
+      if (!step) step = skeleton;
+      auto& part = step->at("learner").at("gradient_booster").at("model");
+      part.at("trees").push_back(trees.at(t));
+      part.at("tree_info").push_back(group);
+      used[group] = true;
+      if ((t + 1) % per_round == 0) {
+        if (!close_step()) return std::nullopt;
+        scorer.round_ends_.push_back(scorer.steps_.size());
+      }
+    }
+    return scorer;
+  } catch (const nlohmann::json::exception& e) {
+    throw ModelError("not an XGBoost JSON model: {}", e.what());
+  } catch (const std::logic_error& e) {  // stoul / stof on a malformed number
+    throw ModelError("not an XGBoost JSON model: {}", e.what());
+  }
+}
+
+std::vector<float> RoundScorer::base_margins(size_t rows) const {
+  return std::vector<float>(rows * width_, base_margin_);
+}
+
+void RoundScorer::add_round(int round, const RowSource& rows, std::vector<float>& margins,
+                            unsigned threads) const {
+  if (round < 0 || round >= rounds()) {
+    throw InternalError("RoundScorer: round {} of {}", round, rounds());
+  }
+  if (margins.size() != rows.rows() * width_) {
+    throw InternalError("RoundScorer: {} margins for {} rows x {}", margins.size(), rows.rows(),
+                        width_);
+  }
+  const auto r = static_cast<size_t>(round);
+  for (size_t s = r == 0 ? 0 : round_ends_[r - 1]; s < round_ends_[r]; ++s) {
+    const std::vector<float> leaves = steps_[s].predict(rows, threads);
+    for (size_t i = 0; i < margins.size(); ++i) margins[i] += leaves[i];
+  }
+}
+
+void RoundScorer::transform(std::span<float> margins) const {
+  switch (transform_) {
+    case Transform::kIdentity: return;
+    case Transform::kSigmoid:
+      for (float& x : margins) x = 1.0f / (1.0f + std::exp(-x));
+      return;
+    case Transform::kExp:
+      for (float& x : margins) x = std::exp(x);
+      return;
+    case Transform::kSoftmax:
+      // XGBoost's Softmax: exponentials shifted by the row's largest margin, summed in double.
+      for (size_t row = 0; row < margins.size(); row += width_) {
+        float* values = margins.data() + row;
+        float largest = values[0];
+        for (size_t g = 1; g < width_; ++g) largest = std::fmax(values[g], largest);
+        double sum = 0;
+        for (size_t g = 0; g < width_; ++g) sum += values[g] = std::exp(values[g] - largest);
+        for (size_t g = 0; g < width_; ++g) values[g] /= static_cast<float>(sum);
+      }
+      return;
+  }
+}
+
+}  // namespace mlops
