@@ -72,19 +72,26 @@ bool uses_gbtree(const Params& params) {
   return param_value(params, "booster", "gbtree") == "gbtree";
 }
 
-/// The model's predictions of `rows`: from its compiled trees when they reproduce it (several
-/// times faster than XGBoost's in-place prediction, the same values), else from XGBoost.
-std::vector<float> predict_rows(const Booster& model, const RowSource& rows) {
+/// The model's predictions of the `holdout` rows: from its compiled trees when they reproduce
+/// it (several times faster than XGBoost's in-place prediction, the same values), else from
+/// XGBoost: in place, or through a DMatrix for gblinear, which cannot predict in place.
+std::vector<float> predict_holdout(const Booster& model, const FeatureMatrix& holdout,
+                                   const Params& params) {
+  const MatrixRows rows(holdout);
   if (const auto trees = TreeEnsemble::from_json(nlohmann::json::parse(model.to_json()))) {
     return trees->predict(rows);
   }
+  if (param_value(params, "booster", "gbtree") == "gblinear")
+    return model.predict(DMatrix(holdout));
   return model.predict(rows);
 }
 
-/// The training matrix: quantized straight from batches for hist (no dense copy), else dense.
+/// The training matrix: quantized straight from batches for trees grown by hist (no dense
+/// copy), else dense (gblinear needs the values themselves).
 DMatrix training_matrix(const RowSource& rows, const std::vector<float>& labels,
                         const Params& params) {
-  if (param_value(params, "tree_method", "hist") == "hist") {
+  if (param_value(params, "tree_method", "hist") == "hist" &&
+      param_value(params, "booster", "gbtree") != "gblinear") {
     const int max_bin = std::stoi(param_value(params, "max_bin", "256"));
     const int nthread = std::stoi(param_value(params, "nthread", "2"));
     return DMatrix::quantile(rows, labels, max_bin, nthread);
@@ -227,7 +234,7 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
                       ? booster.slice(result.curve.best_round)
                       : std::move(booster);
   result.holdout_predictions = boosted.holdout_predictions.empty()
-                                   ? predict_rows(model, holdout_view)
+                                   ? predict_holdout(model, holdout, params)
                                    : std::move(boosted.holdout_predictions);
   result.holdout_metrics =
       task_metrics(task, num_class, holdout_labels, result.holdout_predictions);
