@@ -137,9 +137,8 @@ std::vector<size_t> baseline_sample(const RowSource& rows, uint64_t seed) {
   const size_t cap =
       std::min(kBaselineMaxRows, kBaselineMaxValues / std::max<size_t>(1, rows.cols()));
   if (rows.rows() > cap) {
-    return random_split(rows.rows(), static_cast<double>(cap) / static_cast<double>(rows.rows()),
-                        mix64(seed ^ kBaselineSalt))
-        .holdout;
+    return random_sample(rows.rows(), static_cast<double>(cap) / static_cast<double>(rows.rows()),
+                         mix64(seed ^ kBaselineSalt), "baseline sample");
   }
   std::vector<size_t> all(rows.rows());
   for (size_t i = 0; i < all.size(); ++i) all[i] = i;
