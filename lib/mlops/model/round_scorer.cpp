@@ -123,6 +123,13 @@ void RoundScorer::add_round(int round, const RowSource& rows, std::vector<float>
   }
 }
 
+std::vector<float> RoundScorer::predict(const RowSource& rows, unsigned threads) const {
+  std::vector<float> margins = base_margins(rows.rows());
+  for (int round = 0; round < rounds(); ++round) add_round(round, rows, margins, threads);
+  transform(margins);
+  return margins;
+}
+
 void RoundScorer::transform(std::span<float> margins) const {
   switch (transform_) {
     case Transform::kIdentity: return;

@@ -31,6 +31,8 @@ class RoundScorer {
                  unsigned threads = 2) const;
   /// Turns margins into predictions in place (Booster::predict's values and layout).
   void transform(std::span<float> margins) const;
+  /// The whole model's predictions of `rows`: every round added, then transformed.
+  std::vector<float> predict(const RowSource& rows, unsigned threads = 2) const;
 
  private:
   enum class Transform { kIdentity, kSigmoid, kSoftmax, kExp };

@@ -10,9 +10,9 @@
 #include "mlops/model/evaluate.h"
 #include "mlops/model/folds.h"
 #include "mlops/model/params.h"
+#include "mlops/model/round_scorer.h"
 #include "mlops/model/row_source.h"
 #include "mlops/model/splitmix.h"
-#include "mlops/model/tree_ensemble.h"
 #include "mlops/model/xgb.h"
 
 namespace mlops {
@@ -73,16 +73,18 @@ bool uses_gbtree(const Params& params) {
 }
 
 /// The model's predictions of the `holdout` rows: from its compiled trees when they reproduce
-/// it (several times faster than XGBoost's in-place prediction, the same values), else from
-/// XGBoost: in place, or through a DMatrix for gblinear, which cannot predict in place.
+/// it (RoundScorer: XGBoost's arithmetic to the bit, softmax included, and several times
+/// faster than its in-place prediction), else from XGBoost: in place, or through a DMatrix for
+/// gblinear, which cannot predict in place.
 std::vector<float> predict_holdout(const Booster& model, const FeatureMatrix& holdout,
                                    const Params& params) {
   const MatrixRows rows(holdout);
-  if (const auto trees = TreeEnsemble::from_json(nlohmann::json::parse(model.to_json()))) {
+  if (const auto trees = RoundScorer::from_json(nlohmann::json::parse(model.to_json()))) {
     return trees->predict(rows);
   }
-  if (param_value(params, "booster", "gbtree") == "gblinear")
+  if (param_value(params, "booster", "gbtree") == "gblinear") {
     return model.predict(DMatrix(holdout));
+  }
   return model.predict(rows);
 }
 

@@ -59,6 +59,19 @@ TEST(Boosting, EarlyStoppingKeepsTheBestRoundAndSavesOnlyItsTrees) {
   for (size_t i = 0; i < by_trees.size(); ++i) EXPECT_NEAR(by_trees[i], by_booster[i], 1e-6);
 }
 
+TEST(Boosting, HoldoutPredictionsOfTheSlicedModelAreXgboostsToTheBit) {
+  TempDir dir;
+  auto data = make_synthetic(Shape::kThreeClasses, 400);
+  const SplitIndices split = random_split(400, 0.25, 3);
+  TrainSpec spec = stopping_spec("multi:softprob", 200, 5);
+  TrainResult result =
+      train_xgboost(data.features, data.labels, split, spec, 3, dir.file("m.json"));
+  ASSERT_LT(result.curve.best_round, result.curve.rounds_trained);  // the model was sliced
+  const std::vector<float> expected =
+      Booster::load(dir.file("m.json")).predict(MatrixRows(data.features, split.holdout, false));
+  EXPECT_EQ(result.holdout_predictions, expected);
+}
+
 TEST(Boosting, ValidationRowsComeFromTheTrainingSideNeverTheHoldout) {
   TempDir dir;
   auto data = make_synthetic(Shape::kBinary, 400);
