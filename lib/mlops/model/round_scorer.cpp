@@ -14,16 +14,27 @@ float parse_float(const nlohmann::json& value) {
   return value.is_string() ? std::stof(value.get<std::string>()) : value.get<float>();
 }
 
-// A copy of `model` without its trees, whose trees will score leaf values alone: the identity
-// objective from a base of 0, so 0 + leaf is the leaf exactly.
+// A copy of `model` without its trees (copied member by member: a whole copy would double the
+// parsed model's memory), whose trees will score leaf values alone: the identity objective
+// from a base of 0, so 0 + leaf is the leaf exactly.
 nlohmann::json leaf_value_skeleton(const nlohmann::json& model) {
-  nlohmann::json skeleton = model;
-  auto& learner = skeleton.at("learner");
-  learner.at("objective") = {{"name", "reg:squarederror"}};
-  learner.at("learner_model_param").at("base_score") = "0";
-  auto& trees = learner.at("gradient_booster").at("model");
-  trees.at("trees") = nlohmann::json::array();
-  trees.at("tree_info") = nlohmann::json::array();
+  auto copy_except = [](const nlohmann::json& object, const std::string& left_out) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [key, value] : object.items()) {
+      if (key != left_out) out[key] = value;
+    }
+    return out;
+  };
+  nlohmann::json skeleton = copy_except(model, "learner");
+  const auto& learner = model.at("learner");
+  auto& out = skeleton["learner"] = copy_except(learner, "gradient_booster");
+  out["gradient_booster"] = copy_except(learner.at("gradient_booster"), "model");
+  auto& trees = out["gradient_booster"]["model"] =
+      copy_except(learner.at("gradient_booster").at("model"), "trees");
+  trees["trees"] = nlohmann::json::array();
+  trees["tree_info"] = nlohmann::json::array();
+  out.at("objective") = {{"name", "reg:squarederror"}};
+  out.at("learner_model_param").at("base_score") = "0";
   return skeleton;
 }
 
