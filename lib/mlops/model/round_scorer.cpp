@@ -48,26 +48,12 @@ std::optional<RoundScorer> RoundScorer::from_json(const nlohmann::json& model) {
     RoundScorer scorer;
     const auto& params = learner.at("learner_model_param");
     scorer.width_ = std::max<size_t>(1, std::stoul(params.at("num_class").get<std::string>()));
-    // XGBoost stores base_score in output space and starts every margin at its inverse link
-    // (ProbToMargin), computed in float.
-    const float base_score = parse_float(params.at("base_score"));
+    // XGBoost stores base_score in output space and starts every margin at its inverse link.
     const std::string objective = learner.at("objective").at("name").get<std::string>();
-    if (objective == "binary:logistic" || objective == "reg:logistic") {
-      scorer.transform_ = Transform::kSigmoid;
-      scorer.base_margin_ = -std::log(1.0f / base_score - 1.0f);
-    } else if (objective == "multi:softprob") {
-      scorer.transform_ = Transform::kSoftmax;
-      scorer.base_margin_ = base_score;
-    } else if (objective == "reg:squarederror" || objective == "reg:pseudohubererror" ||
-               objective == "reg:absoluteerror" || objective == "reg:squaredlogerror") {
-      scorer.base_margin_ = base_score;
-    } else if (objective == "count:poisson" || objective == "reg:gamma" ||
-               objective == "reg:tweedie") {
-      scorer.transform_ = Transform::kExp;
-      scorer.base_margin_ = std::log(base_score);
-    } else {
-      return std::nullopt;
-    }
+    const std::optional<ObjectiveOutput> output =
+        ObjectiveOutput::of(objective, parse_float(params.at("base_score")));
+    if (!output) return std::nullopt;
+    scorer.output_ = *output;
 
     const auto& trees = booster.at("model").at("trees");
     const auto& groups = booster.at("model").at("tree_info");
@@ -115,7 +101,7 @@ std::optional<RoundScorer> RoundScorer::from_json(const nlohmann::json& model) {
 }
 
 std::vector<float> RoundScorer::base_margins(size_t rows) const {
-  return std::vector<float>(rows * width_, base_margin_);
+  return std::vector<float>(rows * width_, output_->base_margin());
 }
 
 void RoundScorer::add_round(int round, const RowSource& rows, std::vector<float>& margins,
@@ -142,26 +128,7 @@ std::vector<float> RoundScorer::predict(const RowSource& rows, unsigned threads)
 }
 
 void RoundScorer::transform(std::span<float> margins) const {
-  switch (transform_) {
-    case Transform::kIdentity: return;
-    case Transform::kSigmoid:
-      for (float& x : margins) x = 1.0f / (1.0f + std::exp(-x));
-      return;
-    case Transform::kExp:
-      for (float& x : margins) x = std::exp(x);
-      return;
-    case Transform::kSoftmax:
-      // XGBoost's Softmax: exponentials shifted by the row's largest margin, summed in double.
-      for (size_t row = 0; row < margins.size(); row += width_) {
-        float* values = margins.data() + row;
-        float largest = values[0];
-        for (size_t g = 1; g < width_; ++g) largest = std::fmax(values[g], largest);
-        double sum = 0;
-        for (size_t g = 0; g < width_; ++g) sum += values[g] = std::exp(values[g] - largest);
-        for (size_t g = 0; g < width_; ++g) values[g] /= static_cast<float>(sum);
-      }
-      return;
-  }
+  output_->transform(margins, width_);
 }
 
 }  // namespace mlops

@@ -9,6 +9,7 @@
 #include <span>
 #include <vector>
 
+#include "mlops/model/objective_output.h"
 #include "mlops/model/row_source.h"
 #include "mlops/model/tree_ensemble.h"
 
@@ -35,15 +36,12 @@ class RoundScorer {
   std::vector<float> predict(const RowSource& rows, unsigned threads = 2) const;
 
  private:
-  enum class Transform { kIdentity, kSigmoid, kSoftmax, kExp };
-
   // Each step holds at most one tree per output group, compiled to return its leaf values
   // alone (identity objective, base 0), so adding a step's output adds each tree in order.
   std::vector<TreeEnsemble> steps_;
   std::vector<size_t> round_ends_;  // steps_[round_ends_[r - 1], round_ends_[r]) form round r
   size_t width_ = 1;
-  float base_margin_ = 0;
-  Transform transform_ = Transform::kIdentity;
+  std::optional<ObjectiveOutput> output_;  // set by from_json
 };
 
 }  // namespace mlops
