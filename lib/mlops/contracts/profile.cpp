@@ -18,27 +18,6 @@ constexpr size_t kBins = 10;
 constexpr size_t kTopCategories = 50;
 constexpr size_t kSample = 200'000;  // values the quantile points are chosen from
 
-// std::lower_bound and std::upper_bound over a short sorted array, without branches: each value
-// of a column is placed twice, and the branchy searches mispredicted on every other step.
-// NaN lands where the std versions put it (first for lower, end for upper).
-size_t lower_index(const std::vector<double>& sorted, double v) {
-  if (sorted.empty()) return 0;
-  const double* base = sorted.data();
-  for (size_t len = sorted.size(); len > 1; len -= len / 2) {
-    base = base[len / 2 - 1] < v ? base + len / 2 : base;
-  }
-  return static_cast<size_t>(base - sorted.data()) + (*base < v);
-}
-
-size_t upper_index(const std::vector<double>& sorted, double v) {
-  if (sorted.empty()) return 0;
-  const double* base = sorted.data();
-  for (size_t len = sorted.size(); len > 1; len -= len / 2) {
-    base = !(v < base[len / 2 - 1]) ? base + len / 2 : base;
-  }
-  return static_cast<size_t>(base - sorted.data()) + !(v < *base);
-}
-
 /// The value at fraction q of sorted values (nearest rank).
 double at_fraction(const std::vector<double>& sorted, double q) {
   const size_t index =
@@ -81,9 +60,9 @@ void profile_numbers(ColumnProfile& profile, const std::vector<double>& values) 
   profile.edges.push_back(std::nextafter(profile.max, INFINITY));
   std::vector<size_t> at_or_below(points.size(), 0), bins(profile.edges.size() + 1, 0);
   for (double v : values) {
-    const size_t point = lower_index(points, v);
+    const size_t point = std::lower_bound(points.begin(), points.end(), v) - points.begin();
     if (point < points.size()) ++at_or_below[point];
-    ++bins[upper_index(profile.edges, v)];
+    ++bins[std::upper_bound(profile.edges.begin(), profile.edges.end(), v) - profile.edges.begin()];
   }
   const double n = static_cast<double>(values.size());
   size_t cumulative = 0;
