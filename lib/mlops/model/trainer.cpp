@@ -201,10 +201,11 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
   const FeatureMatrix baseline_features = gather_rows(train_rows, baseline_rows);
   // Without early stopping the curve can be measured after training, from the trees: it then
   // needs the features of the rows its training line is drawn on.
+  const bool curve_after =
+      !stopping && uses_gbtree(params) && train_labels.size() > options.curve_after_rows;
   const FeatureMatrix curve_features =
-      stopping || !uses_gbtree(params)
-          ? FeatureMatrix{}
-          : gather_rows(train_rows, curve_rows(train_labels.size(), watch.train));
+      curve_after ? gather_rows(train_rows, curve_rows(train_labels.size(), watch.train))
+                  : FeatureMatrix{};
   DMatrix train = training_matrix(train_rows, train_labels, params);
   if (release_rows) release_rows();
   const MatrixRows holdout_view(holdout);
@@ -225,7 +226,7 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
                     // Without a validation set the curve draws the holdout; it selects nothing,
                     // so stays honest.
                     {watch.holdout, &holdout, holdout_labels},
-                    curve_features.rows > 0 ? &curve_features : nullptr,
+                    curve_after ? &curve_features : nullptr,
                     options.on_boosted,
                     options.on_round};
   Boosted boosted = boost_rounds(booster, train, params, spec, plan);

@@ -158,6 +158,7 @@ TEST(Boosting, ProgressIsReportedEveryRound) {
     TrainSpec spec = stopping_spec("binary:logistic", 12, patience);
     std::vector<int> boosted, measured;
     TrainOptions options;
+    options.curve_after_rows = 0;
     options.on_boosted = [&](int rounds) { boosted.push_back(rounds); };
     options.on_round = [&](const RoundCurve& curve) {
       measured.push_back(curve.rounds_trained);
@@ -174,14 +175,16 @@ TEST(Boosting, ProgressIsReportedEveryRound) {
 /// XGBoost's own predictions by the model cut to that round, on the holdout and on the
 /// training rows (all of them at this size): the same values, to the last bit.
 void expect_curve_of_each_rounds_model(Shape shape, const std::string& objective, int num_class,
-                                       const std::string& metric) {
+                                       const std::string& metric, size_t after_rows = 0) {
   TempDir dir;
   auto data = make_synthetic(shape, 400);
   TrainSpec spec = stopping_spec(objective, 20, 0);
   spec.early_stopping.metric = metric;
   const SplitIndices split = random_split(400, 0.25, 7);
-  TrainResult result =
-      train_xgboost(data.features, data.labels, split, spec, num_class, dir.file("m.json"));
+  TrainOptions options;
+  options.curve_after_rows = after_rows;
+  TrainResult result = train_xgboost(data.features, data.labels, split, spec, num_class,
+                                     dir.file("m.json"), options);
   const RoundCurve& curve = result.curve;
   ASSERT_EQ(curve.rounds_trained, 20);
   ASSERT_EQ(curve.train.size(), 20u);
@@ -214,6 +217,13 @@ TEST(Boosting, CurveMeasuredAfterTrainingIsEachRoundsModelsMetric) {
   expect_curve_of_each_rounds_model(Shape::kBand, "binary:logistic", 2, "auc");
   expect_curve_of_each_rounds_model(Shape::kThreeClasses, "multi:softprob", 3, "logloss");
   expect_curve_of_each_rounds_model(Shape::kRegression, "reg:squarederror", 0, "rmse");
+}
+
+TEST(Boosting, SmallTablesMeasureTheCurveEachRoundWithTheSameValues) {
+  // 300 training rows, under the default threshold: the loop reads XGBoost's cache.
+  expect_curve_of_each_rounds_model(Shape::kBinary, "binary:logistic", 2, "logloss", kCurveRows);
+  expect_curve_of_each_rounds_model(Shape::kThreeClasses, "multi:softprob", 3, "logloss",
+                                    kCurveRows);
 }
 
 TEST(Boosting, ModelsTheTreesCannotReproduceAreMeasuredEachRound) {
