@@ -60,6 +60,7 @@ Boosted measure_each_round(Booster& booster, const DMatrix& train, CurveMeasure&
   const size_t width = plan.task == Task::kMulticlass ? static_cast<size_t>(plan.num_class) : 1;
   std::optional<DMatrix> holdout;
   if (plan.watched.rows.empty()) holdout.emplace(*plan.watched.holdout);
+  std::vector<float> holdout_predictions;
   const bool higher = higher_is_better(plan.metric);
   int best = 0;
   for (int round = 0; round < plan.rounds; ++round) {
@@ -69,8 +70,9 @@ Boosted measure_each_round(Booster& booster, const DMatrix& train, CurveMeasure&
     }
     // Predictions on matrices the booster caches cost only the newest trees.
     const std::vector<float> on_train = booster.predict(train);
+    if (holdout) holdout_predictions = booster.predict(*holdout);
     const double watched =
-        holdout ? m.measure(m.watched_labels, booster.predict(*holdout))
+        holdout ? m.measure(m.watched_labels, holdout_predictions)
                 : m.measure(m.watched_labels, select_rows(on_train, plan.watched.rows, width));
     m.record(m.measure(m.train_labels, select_rows(on_train, m.train_rows, width)), watched);
     if (round == 0 || improves(watched, curve.watched_values[static_cast<size_t>(best)], higher)) {
@@ -82,7 +84,7 @@ Boosted measure_each_round(Booster& booster, const DMatrix& train, CurveMeasure&
     }
   }
   curve.best_round = plan.stopping_rounds > 0 ? best + 1 : curve.rounds_trained;
-  return {std::move(curve), {}};
+  return {std::move(curve), std::move(holdout_predictions)};
 }
 
 /// The curve of the trained model from its compiled trees: one pass of each round's trees over

@@ -69,7 +69,8 @@ struct BoostingPlan {
 struct Boosted {
   RoundCurve curve;
   /// The trained model's holdout predictions when measuring the curve computed them (else
-  /// empty): Booster::predict's values and layout.
+  /// empty): from the compiled trees, or XGBoost's cached predictions of the last round (for
+  /// dart these round differently from a fresh prediction).
   std::vector<float> holdout_predictions;
 };
 

@@ -235,9 +235,11 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
   Booster model = result.curve.best_round < result.curve.rounds_trained
                       ? booster.slice(result.curve.best_round)
                       : std::move(booster);
-  result.holdout_predictions = boosted.holdout_predictions.empty()
-                                   ? predict_holdout(model, holdout, params)
-                                   : std::move(boosted.holdout_predictions);
+  // The curve's last holdout predictions are the model's (gbtree: dart's cached sums round
+  // differently); else the holdout is scored now.
+  result.holdout_predictions = !boosted.holdout_predictions.empty() && uses_gbtree(params)
+                                   ? std::move(boosted.holdout_predictions)
+                                   : predict_holdout(model, holdout, params);
   result.holdout_metrics =
       task_metrics(task, num_class, holdout_labels, result.holdout_predictions);
   if (task != Task::kRegression) {
