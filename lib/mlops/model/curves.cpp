@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <numeric>
 
 #include "mlops/core/error.h"
+#include "mlops/model/score_order.h"
 
 namespace mlops {
 
@@ -24,10 +24,8 @@ Sweep sweep(std::span<const float> labels, std::span<const float> scores) {
   if (labels.size() != scores.size()) {
     throw InternalError("curve: {} labels but {} scores", labels.size(), scores.size());
   }
-  std::vector<size_t> order(scores.size());
-  std::iota(order.begin(), order.end(), size_t{0});
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return scores[a] > scores[b]; });
+  std::vector<size_t> order = ascending_order(scores);
+  std::reverse(order.begin(), order.end());  // descending; ties only ever count together
   Sweep out;
   double tp = 0, fp = 0;
   for (size_t k = 0; k < order.size(); ++k) {

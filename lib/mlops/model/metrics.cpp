@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <numeric>
 
 #include "mlops/core/error.h"
+#include "mlops/model/score_order.h"
 
 namespace mlops {
 
@@ -76,9 +76,7 @@ double multiclass_log_loss(std::span<const float> labels, std::span<const float>
 
 double roc_auc(std::span<const float> labels, std::span<const float> scores) {
   check_sizes(labels.size(), scores.size(), "roc_auc");
-  std::vector<size_t> order(scores.size());
-  std::iota(order.begin(), order.end(), size_t{0});
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return scores[a] < scores[b]; });
+  const std::vector<size_t> order = ascending_order(scores);
   // Mann-Whitney U: the positives' rank sum, tied scores sharing their average rank.
   double positive_rank_sum = 0;
   size_t positives = 0;

@@ -11,11 +11,22 @@ namespace mlops {
 
 namespace {
 
-// Shuffles `rows` (Fisher-Yates) and moves the first round(fraction * size) into holdout, the
-// rest into train.
-void split_group(std::vector<size_t> rows, double fraction, SplitMix64& rng, SplitIndices& out) {
+// Shuffles `rows` (Fisher-Yates); the first round(fraction * size), returned, are held out.
+size_t shuffle_for_split(std::vector<size_t>& rows, double fraction, SplitMix64& rng) {
   for (size_t i = rows.size(); i > 1; --i) std::swap(rows[i - 1], rows[rng.below(i)]);
-  auto held = static_cast<size_t>(std::llround(fraction * static_cast<double>(rows.size())));
+  return static_cast<size_t>(std::llround(fraction * static_cast<double>(rows.size())));
+}
+
+std::vector<size_t> all_rows(size_t rows) {
+  std::vector<size_t> all(rows);
+  for (size_t row = 0; row < rows; ++row) all[row] = row;
+  return all;
+}
+
+// Moves the first round(fraction * size) of the shuffled `rows` into holdout, the rest into
+// train.
+void split_group(std::vector<size_t> rows, double fraction, SplitMix64& rng, SplitIndices& out) {
+  const size_t held = shuffle_for_split(rows, fraction, rng);
   out.holdout.insert(out.holdout.end(), rows.begin(), rows.begin() + held);
   out.train.insert(out.train.end(), rows.begin() + held, rows.end());
 }
@@ -44,9 +55,7 @@ SplitIndices random_split(size_t rows, double holdout_fraction, uint64_t seed,
     for (auto& [klass, members] : groups)
       split_group(std::move(members), holdout_fraction, rng, out);
   } else {
-    std::vector<size_t> all(rows);
-    for (size_t row = 0; row < rows; ++row) all[row] = row;
-    split_group(std::move(all), holdout_fraction, rng, out);
+    split_group(all_rows(rows), holdout_fraction, rng, out);
   }
   if (out.holdout.empty()) {
     throw ConfigError("{}: {} of {} rows holds out no rows", key, holdout_fraction, rows);
@@ -57,6 +66,19 @@ SplitIndices random_split(size_t rows, double holdout_fraction, uint64_t seed,
   std::sort(out.train.begin(), out.train.end());
   std::sort(out.holdout.begin(), out.holdout.end());
   return out;
+}
+
+std::vector<size_t> random_sample(size_t rows, double fraction, uint64_t seed,
+                                  std::string_view key) {
+  check_fraction(fraction, key);
+  SplitMix64 rng(seed);
+  std::vector<size_t> shuffled = all_rows(rows);
+  const size_t held = shuffle_for_split(shuffled, fraction, rng);
+  if (held == 0) throw ConfigError("{}: {} of {} rows samples no rows", key, fraction, rows);
+  std::vector<size_t> sample(shuffled.begin(),
+                             shuffled.begin() + static_cast<std::ptrdiff_t>(held));
+  std::sort(sample.begin(), sample.end());
+  return sample;
 }
 
 SplitIndices group_split(std::span<const uint64_t> groups, double holdout_fraction, uint64_t seed,

@@ -22,6 +22,12 @@ SplitIndices random_split(size_t rows, double holdout_fraction, uint64_t seed,
                           std::optional<std::span<const int>> strata = std::nullopt,
                           std::string_view key = "train.split.holdout");
 
+/// The holdout side of random_split(rows, fraction, seed) without strata, alone: the same
+/// rows, without building and sorting the training side (a small sample of a large table).
+/// Throws ConfigError naming `key` when fraction is not in (0, 1) or the sample is empty.
+std::vector<size_t> random_sample(size_t rows, double fraction, uint64_t seed,
+                                  std::string_view key);
+
 /// Group split: each row carries its group's hash (e.g. of a customer id), and the seeded hash
 /// alone decides the side, so no group is on both sides. About `fraction` of the groups are held
 /// out (not of the rows). Throws ConfigError naming `key` when fraction is not in (0, 1) or a

@@ -10,6 +10,7 @@
 #include "mlops/model/evaluate.h"
 #include "mlops/model/folds.h"
 #include "mlops/model/params.h"
+#include "mlops/model/round_scorer.h"
 #include "mlops/model/row_source.h"
 #include "mlops/model/splitmix.h"
 #include "mlops/model/xgb.h"
@@ -67,10 +68,32 @@ std::string param_value(const Params& params, const std::string& name,
   return fallback;
 }
 
-/// The training matrix: quantized straight from batches for hist (no dense copy), else dense.
+bool uses_gbtree(const Params& params) {
+  return param_value(params, "booster", "gbtree") == "gbtree";
+}
+
+/// The model's predictions of the `holdout` rows: from its compiled trees when they reproduce
+/// it (RoundScorer: XGBoost's arithmetic to the bit, softmax included, and several times
+/// faster than its in-place prediction), else from XGBoost: in place, or through a DMatrix for
+/// gblinear, which cannot predict in place.
+std::vector<float> predict_holdout(const Booster& model, const FeatureMatrix& holdout,
+                                   const Params& params) {
+  const MatrixRows rows(holdout);
+  if (const auto trees = RoundScorer::from_json(nlohmann::json::parse(model.to_json()))) {
+    return trees->predict(rows);
+  }
+  if (param_value(params, "booster", "gbtree") == "gblinear") {
+    return model.predict(DMatrix(holdout));
+  }
+  return model.predict(rows);
+}
+
+/// The training matrix: quantized straight from batches for trees grown by hist (no dense
+/// copy), else dense (gblinear needs the values themselves).
 DMatrix training_matrix(const RowSource& rows, const std::vector<float>& labels,
                         const Params& params) {
-  if (param_value(params, "tree_method", "hist") == "hist") {
+  if (param_value(params, "tree_method", "hist") == "hist" &&
+      param_value(params, "booster", "gbtree") != "gblinear") {
     const int max_bin = std::stoi(param_value(params, "max_bin", "256"));
     const int nthread = std::stoi(param_value(params, "nthread", "2"));
     return DMatrix::quantile(rows, labels, max_bin, nthread);
@@ -116,9 +139,8 @@ std::vector<size_t> baseline_sample(const RowSource& rows, uint64_t seed) {
   const size_t cap =
       std::min(kBaselineMaxRows, kBaselineMaxValues / std::max<size_t>(1, rows.cols()));
   if (rows.rows() > cap) {
-    return random_split(rows.rows(), static_cast<double>(cap) / static_cast<double>(rows.rows()),
-                        mix64(seed ^ kBaselineSalt))
-        .holdout;
+    return random_sample(rows.rows(), static_cast<double>(cap) / static_cast<double>(rows.rows()),
+                         mix64(seed ^ kBaselineSalt), "baseline sample");
   }
   std::vector<size_t> all(rows.rows());
   for (size_t i = 0; i < all.size(); ++i) all[i] = i;
@@ -177,6 +199,13 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
   const FeatureMatrix holdout = gather_all(holdout_rows);
   const std::vector<size_t> baseline_rows = baseline_sample(train_rows, spec.split.seed);
   const FeatureMatrix baseline_features = gather_rows(train_rows, baseline_rows);
+  // Without early stopping the curve can be measured after training, from the trees: it then
+  // needs the features of the rows its training line is drawn on.
+  const bool curve_after =
+      !stopping && uses_gbtree(params) && train_labels.size() > options.curve_after_rows;
+  const FeatureMatrix curve_features =
+      curve_after ? gather_rows(train_rows, curve_rows(train_labels.size(), watch.train))
+                  : FeatureMatrix{};
   DMatrix train = training_matrix(train_rows, train_labels, params);
   if (release_rows) release_rows();
   const MatrixRows holdout_view(holdout);
@@ -185,14 +214,8 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
     for (size_t row : watch.holdout) weights[row] = 0.0f;
     train.set_weights(weights);
   }
-  // Without a validation set the curve draws the holdout; it selects nothing, so stays honest.
-  // Dense, not quantized: XGBoost predicts a new tree on it three times faster.
-  std::optional<DMatrix> holdout_matrix;
-  if (!stopping) holdout_matrix.emplace(holdout, &holdout_labels);
-  std::vector<const DMatrix*> cache{&train};
-  if (holdout_matrix) cache.push_back(&*holdout_matrix);
 
-  Booster booster(cache);
+  Booster booster({&train});
   BoostingPlan plan{task,
                     num_class,
                     metric,
@@ -200,20 +223,23 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
                     spec.early_stopping.rounds,
                     train_labels,
                     watch.train,
-                    {watch.holdout, holdout_matrix ? &*holdout_matrix : nullptr, holdout_labels},
+                    // Without a validation set the curve draws the holdout; it selects nothing,
+                    // so stays honest.
+                    {watch.holdout, &holdout, holdout_labels},
+                    curve_after ? &curve_features : nullptr,
+                    options.on_boosted,
                     options.on_round};
-  result.curve = boost_rounds(booster, train, params, spec, plan);
+  Boosted boosted = boost_rounds(booster, train, params, spec, plan);
+  result.curve = std::move(boosted.curve);
   // Only the rounds kept are saved, so every reader (Python, Booster, TreeEnsemble) uses them.
   Booster model = result.curve.best_round < result.curve.rounds_trained
                       ? booster.slice(result.curve.best_round)
                       : std::move(booster);
-
-  // Without early stopping the model is the booster that cached the holdout's predictions
-  // round by round: reading them back costs no tree walk and gives in-place prediction's
-  // floats. Not for dart, which weights its trees when predicting: its sums round differently.
-  const bool cached = holdout_matrix && param_value(params, "booster", "gbtree") == "gbtree";
-  result.holdout_predictions =
-      cached ? model.predict(*holdout_matrix) : model.predict(holdout_view);
+  // The curve's last holdout predictions are the model's (gbtree: dart's cached sums round
+  // differently); else the holdout is scored now.
+  result.holdout_predictions = !boosted.holdout_predictions.empty() && uses_gbtree(params)
+                                   ? std::move(boosted.holdout_predictions)
+                                   : predict_holdout(model, holdout, params);
   result.holdout_metrics =
       task_metrics(task, num_class, holdout_labels, result.holdout_predictions);
   if (task != Task::kRegression) {

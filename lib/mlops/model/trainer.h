@@ -48,8 +48,16 @@ struct TrainOptions {
   /// For a group split: each row's group hash (indexed like the labels). The validation set
   /// and the cross-validation folds then keep groups whole.
   std::span<const uint64_t> groups;
-  /// Called after each round of the final model with the curve so far (a progress bar).
+  /// Called after each boosting round of the final model with the rounds trained so far.
+  std::function<void(int)> on_boosted;
+  /// Called with the final model's curve so far each time a round's values are measured: as
+  /// the round ends with early stopping, else once training is done, round after round.
   std::function<void(const RoundCurve&)> on_round;
+  /// Without early stopping the curve is measured after training, from the trees, when the
+  /// training side has more rows than this. Below it the curve's training rows are every
+  /// row, whose predictions the booster's cache holds each round almost for free. (Tests
+  /// lower it to reach the other path on small data.)
+  size_t curve_after_rows = kCurveRows;
   /// Called after each cross-validation fold with the number of folds done.
   std::function<void(int)> on_fold;
 };

@@ -170,6 +170,13 @@ void Booster::save_json(const std::string& path) const {
   }
 }
 
+std::string Booster::to_json() const {
+  bst_ulong length = 0;
+  const char* buffer = nullptr;
+  MLOPS_XGB_CHECK(XGBoosterSaveModelToBuffer(handle_, R"({"format":"json"})", &length, &buffer));
+  return std::string(buffer, length);  // XGBoost reuses the buffer next call
+}
+
 std::vector<std::pair<std::string, double>> Booster::gain_importance() const {
   bst_ulong count = 0;
   const char** names = nullptr;

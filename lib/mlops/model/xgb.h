@@ -64,6 +64,8 @@ class Booster {
   std::vector<float> predict(const RowSource& rows, int nthread = 2) const;
   /// Saves as XGBoost JSON (the format the Python package loads) to `path`, atomically.
   void save_json(const std::string& path) const;
+  /// The model as XGBoost JSON text, what save_json writes.
+  std::string to_json() const;
   /// Gain importance per feature name, features never split on omitted.
   std::vector<std::pair<std::string, double>> gain_importance() const;
   BoosterHandle handle() const { return handle_; }

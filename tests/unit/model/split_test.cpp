@@ -6,6 +6,7 @@
 #include <cmath>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "mlops/core/error.h"
@@ -33,6 +34,21 @@ TEST(Split, SameSeedGivesSameSplit) {
 TEST(Split, IsTheSameOnEveryPlatform) {
   // Pinned: splitmix64 and Fisher-Yates are ours, so this must never change.
   EXPECT_EQ(random_split(10, 0.3, 42).holdout, (std::vector<size_t>{0, 5, 9}));
+}
+
+TEST(Split, SampleIsTheHoldoutSideAlone) {
+  for (const auto& [rows, fraction, seed] :
+       {std::tuple{10ul, 0.3, 42ul}, {1000ul, 0.07, 3ul}, {200'000ul, 0.01, 99ul}}) {
+    EXPECT_EQ(random_sample(rows, fraction, seed, "sample"),
+              random_split(rows, fraction, seed).holdout)
+        << rows << " rows";
+  }
+  try {
+    random_sample(10, 0.01, 1, "baseline sample");
+    FAIL() << "no error";
+  } catch (const ConfigError& error) {
+    EXPECT_STREQ(error.what(), "baseline sample: 0.01 of 10 rows samples no rows");
+  }
 }
 
 TEST(Split, SidesAreAscendingDisjointAndCoverEveryRow) {

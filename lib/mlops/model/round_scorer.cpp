@@ -1,0 +1,134 @@
+#include "mlops/model/round_scorer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "mlops/core/error.h"
+
+namespace mlops {
+
+namespace {
+
+float parse_float(const nlohmann::json& value) {
+  return value.is_string() ? std::stof(value.get<std::string>()) : value.get<float>();
+}
+
+// A copy of `model` without its trees (copied member by member: a whole copy would double the
+// parsed model's memory), whose trees will score leaf values alone: the identity objective
+// from a base of 0, so 0 + leaf is the leaf exactly.
+nlohmann::json leaf_value_skeleton(const nlohmann::json& model) {
+  auto copy_except = [](const nlohmann::json& object, const std::string& left_out) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [key, value] : object.items()) {
+      if (key != left_out) out[key] = value;
+    }
+    return out;
+  };
+  nlohmann::json skeleton = copy_except(model, "learner");
+  const auto& learner = model.at("learner");
+  auto& out = skeleton["learner"] = copy_except(learner, "gradient_booster");
+  out["gradient_booster"] = copy_except(learner.at("gradient_booster"), "model");
+  auto& trees = out["gradient_booster"]["model"] =
+      copy_except(learner.at("gradient_booster").at("model"), "trees");
+  trees["trees"] = nlohmann::json::array();
+  trees["tree_info"] = nlohmann::json::array();
+  out.at("objective") = {{"name", "reg:squarederror"}};
+  out.at("learner_model_param").at("base_score") = "0";
+  return skeleton;
+}
+
+}  // namespace
+
+std::optional<RoundScorer> RoundScorer::from_json(const nlohmann::json& model) {
+  try {
+    const auto& learner = model.at("learner");
+    const auto& booster = learner.at("gradient_booster");
+    if (booster.at("name") != "gbtree") return std::nullopt;
+    RoundScorer scorer;
+    const auto& params = learner.at("learner_model_param");
+    scorer.width_ = std::max<size_t>(1, std::stoul(params.at("num_class").get<std::string>()));
+    // XGBoost stores base_score in output space and starts every margin at its inverse link.
+    const std::string objective = learner.at("objective").at("name").get<std::string>();
+    const std::optional<ObjectiveOutput> output =
+        ObjectiveOutput::of(objective, parse_float(params.at("base_score")));
+    if (!output) return std::nullopt;
+    scorer.output_ = *output;
+
+    const auto& trees = booster.at("model").at("trees");
+    const auto& groups = booster.at("model").at("tree_info");
+    const size_t parallel = std::stoul(
+        booster.at("model").at("gbtree_model_param").at("num_parallel_tree").get<std::string>());
+    const size_t per_round = scorer.width_ * std::max<size_t>(1, parallel);
+    if (trees.size() != groups.size() || trees.size() % per_round != 0) {
+      throw ModelError("{} trees, {} tree groups, {} trees per round", trees.size(), groups.size(),
+                       per_round);
+    }
+    const nlohmann::json skeleton = leaf_value_skeleton(model);
+    // A step takes a round's trees in order until one repeats a group: each group's trees are
+    // still added in their order, and adding 0 for the other groups changes nothing.
+    std::optional<nlohmann::json> step;
+    std::vector<bool> used(scorer.width_, false);
+    auto close_step = [&]() -> bool {
+      if (!step) return true;
+      std::optional<TreeEnsemble> compiled = TreeEnsemble::from_json(*step);
+      if (!compiled) return false;
+      scorer.steps_.push_back(std::move(*compiled));
+      step.reset();
+      std::fill(used.begin(), used.end(), false);
+      return true;
+    };
+    for (size_t t = 0; t < trees.size(); ++t) {
+      const size_t group = groups.at(t).get<size_t>();
+      if (group >= scorer.width_) throw ModelError("tree {} is in group {}", t, group);
+      if (used[group] && !close_step()) return std::nullopt;
+      if (!step) step = skeleton;
+      auto& part = step->at("learner").at("gradient_booster").at("model");
+      part.at("trees").push_back(trees.at(t));
+      part.at("tree_info").push_back(group);
+      used[group] = true;
+      if ((t + 1) % per_round == 0) {
+        if (!close_step()) return std::nullopt;
+        scorer.round_ends_.push_back(scorer.steps_.size());
+      }
+    }
+    return scorer;
+  } catch (const nlohmann::json::exception& e) {
+    throw ModelError("not an XGBoost JSON model: {}", e.what());
+  } catch (const std::logic_error& e) {  // stoul / stof on a malformed number
+    throw ModelError("not an XGBoost JSON model: {}", e.what());
+  }
+}
+
+std::vector<float> RoundScorer::base_margins(size_t rows) const {
+  return std::vector<float>(rows * width_, output_->base_margin());
+}
+
+void RoundScorer::add_round(int round, const RowSource& rows, std::vector<float>& margins,
+                            unsigned threads) const {
+  if (round < 0 || round >= rounds()) {
+    throw InternalError("RoundScorer: round {} of {}", round, rounds());
+  }
+  if (margins.size() != rows.rows() * width_) {
+    throw InternalError("RoundScorer: {} margins for {} rows x {}", margins.size(), rows.rows(),
+                        width_);
+  }
+  const auto r = static_cast<size_t>(round);
+  for (size_t s = r == 0 ? 0 : round_ends_[r - 1]; s < round_ends_[r]; ++s) {
+    const std::vector<float> leaves = steps_[s].predict(rows, threads);
+    for (size_t i = 0; i < margins.size(); ++i) margins[i] += leaves[i];
+  }
+}
+
+std::vector<float> RoundScorer::predict(const RowSource& rows, unsigned threads) const {
+  std::vector<float> margins = base_margins(rows.rows());
+  for (int round = 0; round < rounds(); ++round) add_round(round, rows, margins, threads);
+  transform(margins);
+  return margins;
+}
+
+void RoundScorer::transform(std::span<float> margins) const {
+  output_->transform(margins, width_);
+}
+
+}  // namespace mlops
