@@ -19,6 +19,7 @@
   X(XGBoosterPredictFromDense)   \
   X(XGBoosterSaveJsonConfig)     \
   X(XGBoosterSaveModel)          \
+  X(XGBoosterSaveModelToBuffer)  \
   X(XGBoosterSetParam)           \
   X(XGBoosterSetStrFeatureInfo)  \
   X(XGBoosterSlice)              \
