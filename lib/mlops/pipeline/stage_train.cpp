@@ -58,6 +58,10 @@ TrainOptions progress_options(const TrainSpec& spec, ProgressLine& rounds, Progr
                   fmt::format("{} train {:.5g}  {} {:.5g}", curve.metric, curve.train.back(),
                               curve.watched, curve.watched_values.back()));
   };
+  // Without early stopping the curve is measured after training: until then, only rounds.
+  options.on_boosted = [&rounds, total = spec.rounds](int done) {
+    rounds.update(static_cast<size_t>(done), static_cast<size_t>(total), "boosting");
+  };
   options.on_fold = [&rounds, &folds, total = spec.cv_folds](int done) {
     rounds.finish();
     folds.update(static_cast<size_t>(done), static_cast<size_t>(total), "folds");
