@@ -220,7 +220,11 @@ bool CsvReader::fill_window() {
   buffer_offset_ +=
       window_.empty() ? buffer_.size() : static_cast<size_t>(window_.data() - buffer_.data());
   std::string next;
-  const size_t want = std::min(window_bytes_, file_remaining_);
+  size_t want = std::min(window_bytes_, file_remaining_);
+  // A small file gets a small buffer (zero-filling 16 MB costs a 300-row file milliseconds);
+  // one byte more than the file has left, so that the short read finds its end.
+  const size_t buffered_end = buffer_offset_ + window_.size();
+  if (total_bytes_ > buffered_end) want = std::min(want, total_bytes_ - buffered_end + 1);
   next.reserve(window_.size() + want);
   next.append(window_);
   const size_t old = next.size();
