@@ -1,12 +1,10 @@
 #include "mlops/contracts/profile.h"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
-#include <exception>
-#include <thread>
 
 #include "mlops/core/error.h"
+#include "mlops/core/parallel.h"
 #include "mlops/io/file.h"
 
 namespace mlops {
@@ -102,22 +100,8 @@ void profile_categories(ColumnProfile& profile, const Column& column,
 std::vector<ColumnProfile> profile_each(const std::vector<const Column*>& columns,
                                         std::optional<std::span<const size_t>> rows) {
   std::vector<ColumnProfile> profiles(columns.size());
-  std::array<std::exception_ptr, 2> errors;
-  auto work = [&](size_t first) {
-    try {
-      for (size_t i = first; i < columns.size(); i += 2) {
-        profiles[i] = profile_column(*columns[i], rows);
-      }
-    } catch (...) {
-      errors[first] = std::current_exception();
-    }
-  };
-  std::thread helper(work, 1);
-  work(0);
-  helper.join();
-  for (const auto& error : errors) {
-    if (error) std::rethrow_exception(error);
-  }
+  for_each_on_two_threads(columns.size(),
+                          [&](size_t i) { profiles[i] = profile_column(*columns[i], rows); });
   return profiles;
 }
 

@@ -97,6 +97,8 @@ Boosted measure_from_trees(const RoundScorer& scorer, CurveMeasure& m) {
     throw InternalError("boost_rounds: {} curve rows but {} rows of features", m.train_rows.size(),
                         train_rows.rows());
   }
+  const TreeEnsemble::WideRows train_wide = scorer.widen(train_rows);
+  const TreeEnsemble::WideRows holdout_wide = scorer.widen(holdout_rows);
   std::vector<float> train_margins = scorer.base_margins(train_rows.rows());
   std::vector<float> holdout_margins = scorer.base_margins(holdout_rows.rows());
   struct Measured {
@@ -111,8 +113,8 @@ Boosted measure_from_trees(const RoundScorer& scorer, CurveMeasure& m) {
     boosted.holdout_predictions = std::move(measured.holdout);
   };
   for (int round = 0; round < scorer.rounds(); ++round) {
-    scorer.add_round(round, train_rows, train_margins);
-    scorer.add_round(round, holdout_rows, holdout_margins);
+    scorer.add_round(round, train_wide, train_margins);
+    scorer.add_round(round, holdout_wide, holdout_margins);
     if (pending.valid()) collect();
     pending = std::async(std::launch::async,
                          [&scorer, &m, train = train_margins, holdout = holdout_margins]() mutable {

@@ -104,25 +104,30 @@ std::vector<float> RoundScorer::base_margins(size_t rows) const {
   return std::vector<float>(rows * width_, output_->base_margin());
 }
 
-void RoundScorer::add_round(int round, const RowSource& rows, std::vector<float>& margins,
-                            unsigned threads) const {
+TreeEnsemble::WideRows RoundScorer::widen(const RowSource& rows) const {
+  if (steps_.empty()) return {};
+  return steps_.front().widen(rows);  // the layout depends on the features alone
+}
+
+void RoundScorer::add_round(int round, const TreeEnsemble::WideRows& rows,
+                            std::vector<float>& margins, unsigned threads) const {
   if (round < 0 || round >= rounds()) {
     throw InternalError("RoundScorer: round {} of {}", round, rounds());
   }
-  if (margins.size() != rows.rows() * width_) {
-    throw InternalError("RoundScorer: {} margins for {} rows x {}", margins.size(), rows.rows(),
+  if (margins.size() != rows.rows * width_) {
+    throw InternalError("RoundScorer: {} margins for {} rows x {}", margins.size(), rows.rows,
                         width_);
   }
   const auto r = static_cast<size_t>(round);
   for (size_t s = r == 0 ? 0 : round_ends_[r - 1]; s < round_ends_[r]; ++s) {
-    const std::vector<float> leaves = steps_[s].predict(rows, threads);
-    for (size_t i = 0; i < margins.size(); ++i) margins[i] += leaves[i];
+    steps_[s].add_leaves(rows, margins, threads);
   }
 }
 
 std::vector<float> RoundScorer::predict(const RowSource& rows, unsigned threads) const {
   std::vector<float> margins = base_margins(rows.rows());
-  for (int round = 0; round < rounds(); ++round) add_round(round, rows, margins, threads);
+  const TreeEnsemble::WideRows wide = widen(rows);
+  for (int round = 0; round < rounds(); ++round) add_round(round, wide, margins, threads);
   transform(margins);
   return margins;
 }

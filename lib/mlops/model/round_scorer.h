@@ -27,8 +27,10 @@ class RoundScorer {
   size_t width() const { return width_; }
   /// Every row's margins before the first round: the base margin.
   std::vector<float> base_margins(size_t rows) const;
+  /// The rows widened once for every round's trees.
+  TreeEnsemble::WideRows widen(const RowSource& rows) const;
   /// Adds the trees of `round` (0-based) to `margins` (rows x width, row-major), in tree order.
-  void add_round(int round, const RowSource& rows, std::vector<float>& margins,
+  void add_round(int round, const TreeEnsemble::WideRows& rows, std::vector<float>& margins,
                  unsigned threads = 2) const;
   /// Turns margins into predictions in place (Booster::predict's values and layout).
   void transform(std::span<float> margins) const;

@@ -113,6 +113,47 @@ void TreeEnsemble::apply_transform(float* row) const {
   }
 }
 
+TreeEnsemble::WideRows TreeEnsemble::widen(const RowSource& rows) const {
+  if (rows.cols() != num_features()) {
+    throw ModelError("the model expects {} features, the data has {}", num_features(), rows.cols());
+  }
+  WideRows wide;
+  wide.rows = rows.rows();
+  wide.keys.resize(forest_.widened_size(wide.rows));
+  std::vector<float> values;
+  for (size_t block = 0; block < wide.rows; block += 4096) {  // a multiple of the group size
+    const size_t block_end = std::min(wide.rows, block + 4096);
+    rows.fill(block, block_end, values);
+    forest_.widen(values.data(), block_end - block, wide.keys.data() + forest_.widened_size(block));
+  }
+  return wide;
+}
+
+void TreeEnsemble::add_leaves(const WideRows& rows, std::span<float> margins,
+                              unsigned threads) const {
+  if (margins.size() != rows.rows * num_groups_) {
+    throw InternalError("TreeEnsemble: {} margins for {} rows x {}", margins.size(), rows.rows,
+                        num_groups_);
+  }
+  constexpr size_t kGroup = HeapForest::kGroupRows;
+  const size_t groups = (rows.rows + kGroup - 1) / kGroup;
+  threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(groups / 256 + 1)));
+  auto walk = [&](size_t begin, size_t end) {  // rows, begin a multiple of the group size
+    if (begin < end) {
+      walk_forest(forest_, rows.keys.data() + forest_.widened_size(begin), end - begin, num_groups_,
+                  margins.data() + begin * num_groups_);
+    }
+  };
+  const size_t per_thread = (groups + threads - 1) / threads * kGroup;
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) {
+    const size_t begin = std::min(rows.rows, t * per_thread);
+    pool.emplace_back(walk, begin, std::min(rows.rows, begin + per_thread));
+  }
+  walk(0, std::min(rows.rows, per_thread));  // walk_forest does not throw
+  for (auto& thread : pool) thread.join();
+}
+
 std::vector<float> TreeEnsemble::predict(const RowSource& rows, unsigned threads) const {
   if (rows.cols() != num_features()) {
     throw ModelError("the model expects {} features, the data has {}", num_features(), rows.cols());

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,18 @@ class TreeEnsemble {
   /// Same layout as Booster::predict: one value per row, or num_class per row (multi:softprob).
   std::vector<float> predict(const RowSource& rows, unsigned threads = 2) const;
   size_t num_features() const { return forest_.num_features(); }
+
+  /// Rows in the layout the trees walk (HeapForest::widen), made once when the same rows are
+  /// scored by many ensembles of the same features: RoundScorer adds one round's trees at a
+  /// time, and widening the rows again for each round cost more than walking the trees.
+  struct WideRows {
+    std::vector<uint32_t> keys;
+    size_t rows = 0;
+  };
+  WideRows widen(const RowSource& rows) const;
+  /// Adds each tree's leaf value for every row to margins (rows x groups, row-major), in tree
+  /// order: no base margin, no transform.
+  void add_leaves(const WideRows& rows, std::span<float> margins, unsigned threads = 2) const;
 
  private:
   enum class Transform { kIdentity, kSigmoid, kSoftmax, kExp };

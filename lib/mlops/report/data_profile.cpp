@@ -4,10 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <exception>
 #include <string_view>
-#include <thread>
 #include <vector>
+
+#include "mlops/core/parallel.h"
 
 namespace mlops {
 
@@ -186,29 +186,11 @@ nlohmann::json profile_data_column(const Column& column) {
 }
 
 nlohmann::json profile_data(const Table& table) {
-  // Columns are independent: a second thread profiles every other one (ingest's 3M rows:
-  // about 0.25 s of one core otherwise).
+  // Columns are independent (ingest's 3M rows: about 0.25 s of one core otherwise).
   const auto& source = table.columns();
   std::vector<nlohmann::json> profiles(source.size());
-  auto profile_every_other = [&](size_t first) {
-    for (size_t c = first; c < source.size(); c += 2) profiles[c] = profile_data_column(source[c]);
-  };
-  std::exception_ptr error;
-  std::thread helper([&] {
-    try {
-      profile_every_other(1);
-    } catch (...) {
-      error = std::current_exception();
-    }
-  });
-  try {
-    profile_every_other(0);
-  } catch (...) {
-    helper.join();
-    throw;
-  }
-  helper.join();
-  if (error) std::rethrow_exception(error);
+  for_each_on_two_threads(source.size(),
+                          [&](size_t c) { profiles[c] = profile_data_column(source[c]); });
   nlohmann::json columns = nlohmann::json::array();
   for (auto& profile : profiles) columns.push_back(std::move(profile));
   return {{"format", "mlops.data_profile/1"}, {"rows", table.num_rows()}, {"columns", columns}};

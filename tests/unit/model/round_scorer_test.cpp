@@ -45,8 +45,9 @@ void expect_every_round_as_xgboost(Shape shape, const std::string& objective, in
   ASSERT_TRUE(scorer.has_value());
   ASSERT_EQ(scorer->rounds(), 15);
   std::vector<float> margins = scorer->base_margins(rows.rows());
+  const TreeEnsemble::WideRows wide = scorer->widen(rows);
   for (int round = 0; round < scorer->rounds(); ++round) {
-    scorer->add_round(round, rows, margins);
+    scorer->add_round(round, wide, margins);
     std::vector<float> predictions = margins;
     scorer->transform(predictions);
     const std::vector<float> expected = booster.slice(round + 1).predict(rows);
