@@ -102,28 +102,37 @@ Boosted measure_from_trees(const RoundScorer& scorer, CurveMeasure& m) {
   std::vector<float> train_margins = scorer.base_margins(train_rows.rows());
   std::vector<float> holdout_margins = scorer.base_margins(holdout_rows.rows());
   struct Measured {
-    double train, watched;
-    std::vector<float> holdout;  // predictions
+    std::vector<std::pair<double, double>> values;  // train, watched, one pair per round
+    std::vector<float> holdout;                     // the last round's predictions
   };
   Boosted boosted;
   std::future<Measured> pending;
   auto collect = [&] {
     Measured measured = pending.get();
-    m.record(measured.train, measured.watched);
+    for (const auto& [train, watched] : measured.values) m.record(train, watched);
     boosted.holdout_predictions = std::move(measured.holdout);
   };
-  for (int round = 0; round < scorer.rounds(); ++round) {
-    scorer.add_round(round, train_wide, train_margins);
-    scorer.add_round(round, holdout_wide, holdout_margins);
+  // Rounds in passes of 8: each pass walks its rounds' trees over the rows block by block,
+  // keeping a block in cache, and the pass's metrics run on a second thread during the next.
+  constexpr int kRoundsPerPass = 8;
+  for (int first = 0; first < scorer.rounds(); first += kRoundsPerPass) {
+    const int last = std::min(scorer.rounds(), first + kRoundsPerPass);
+    std::vector<std::vector<float>> train_after, holdout_after;
+    scorer.add_rounds(first, last, train_wide, train_margins, train_after);
+    scorer.add_rounds(first, last, holdout_wide, holdout_margins, holdout_after);
     if (pending.valid()) collect();
-    pending = std::async(std::launch::async,
-                         [&scorer, &m, train = train_margins, holdout = holdout_margins]() mutable {
-                           scorer.transform(train);
-                           scorer.transform(holdout);
-                           const double on_train = m.measure(m.train_labels, train);
-                           const double on_holdout = m.measure(m.watched_labels, holdout);
-                           return Measured{on_train, on_holdout, std::move(holdout)};
-                         });
+    pending = std::async(std::launch::async, [&scorer, &m, train = std::move(train_after),
+                                              holdout = std::move(holdout_after)]() mutable {
+      Measured measured;
+      for (size_t k = 0; k < train.size(); ++k) {
+        scorer.transform(train[k]);
+        scorer.transform(holdout[k]);
+        measured.values.emplace_back(m.measure(m.train_labels, train[k]),
+                                     m.measure(m.watched_labels, holdout[k]));
+      }
+      measured.holdout = std::move(holdout.back());
+      return measured;
+    });
   }
   collect();
   m.curve.best_round = m.curve.rounds_trained;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <thread>
 
 #include "mlops/core/error.h"
 
@@ -122,6 +123,45 @@ void RoundScorer::add_round(int round, const TreeEnsemble::WideRows& rows,
   for (size_t s = r == 0 ? 0 : round_ends_[r - 1]; s < round_ends_[r]; ++s) {
     steps_[s].add_leaves(rows, margins, threads);
   }
+}
+
+void RoundScorer::add_rounds(int first, int last, const TreeEnsemble::WideRows& rows,
+                             std::vector<float>& margins, std::vector<std::vector<float>>& after,
+                             unsigned threads) const {
+  if (first < 0 || last > rounds() || first >= last || margins.size() != rows.rows * width_) {
+    throw InternalError("RoundScorer: rounds [{}, {}) of {} for {} margins of {} rows", first, last,
+                        rounds(), margins.size(), rows.rows);
+  }
+  after.resize(static_cast<size_t>(last - first));
+  for (auto& values : after) values.resize(margins.size());
+  // Blocks of 1024 rows: 128 KB of widened keys for 8 features, which stay in L2 while every
+  // round's trees walk them (one pass per round streamed the 48 MB of 750k rows each time).
+  constexpr size_t kBlock = 1024;
+  const size_t blocks = (rows.rows + kBlock - 1) / kBlock;
+  auto work = [&](size_t first_block, size_t last_block) {
+    for (size_t block = first_block; block < last_block; ++block) {
+      const size_t begin = block * kBlock, end = std::min(rows.rows, begin + kBlock);
+      for (int round = first; round < last; ++round) {
+        const auto r = static_cast<size_t>(round);
+        for (size_t s = r == 0 ? 0 : round_ends_[r - 1]; s < round_ends_[r]; ++s) {
+          steps_[s].add_leaves(rows, begin, end, margins);
+        }
+        std::copy(margins.begin() + static_cast<std::ptrdiff_t>(begin * width_),
+                  margins.begin() + static_cast<std::ptrdiff_t>(end * width_),
+                  after[static_cast<size_t>(round - first)].begin() +
+                      static_cast<std::ptrdiff_t>(begin * width_));
+      }
+    }
+  };
+  threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(blocks)));
+  const size_t per_thread = (blocks + threads - 1) / threads;
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) {
+    pool.emplace_back(work, std::min(blocks, t * per_thread),
+                      std::min(blocks, (t + 1) * per_thread));
+  }
+  work(0, std::min(blocks, per_thread));  // walk_forest does not throw
+  for (auto& thread : pool) thread.join();
 }
 
 std::vector<float> RoundScorer::predict(const RowSource& rows, unsigned threads) const {

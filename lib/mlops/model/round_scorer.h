@@ -32,6 +32,12 @@ class RoundScorer {
   /// Adds the trees of `round` (0-based) to `margins` (rows x width, row-major), in tree order.
   void add_round(int round, const TreeEnsemble::WideRows& rows, std::vector<float>& margins,
                  unsigned threads = 2) const;
+  /// add_round for rounds [first, last) in one pass over the rows: each block of rows stays in
+  /// cache while those rounds' trees walk it. `after[k]` receives the margins after round
+  /// first + k; `margins` ends as the margins after round last - 1.
+  void add_rounds(int first, int last, const TreeEnsemble::WideRows& rows,
+                  std::vector<float>& margins, std::vector<std::vector<float>>& after,
+                  unsigned threads = 2) const;
   /// Turns margins into predictions in place (Booster::predict's values and layout).
   void transform(std::span<float> margins) const;
   /// The whole model's predictions of `rows`: every round added, then transformed.

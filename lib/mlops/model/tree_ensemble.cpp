@@ -138,12 +138,7 @@ void TreeEnsemble::add_leaves(const WideRows& rows, std::span<float> margins,
   constexpr size_t kGroup = HeapForest::kGroupRows;
   const size_t groups = (rows.rows + kGroup - 1) / kGroup;
   threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(groups / 256 + 1)));
-  auto walk = [&](size_t begin, size_t end) {  // rows, begin a multiple of the group size
-    if (begin < end) {
-      walk_forest(forest_, rows.keys.data() + forest_.widened_size(begin), end - begin, num_groups_,
-                  margins.data() + begin * num_groups_);
-    }
-  };
+  auto walk = [&](size_t begin, size_t end) { add_leaves(rows, begin, end, margins); };
   const size_t per_thread = (groups + threads - 1) / threads * kGroup;
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < threads; ++t) {
@@ -152,6 +147,14 @@ void TreeEnsemble::add_leaves(const WideRows& rows, std::span<float> margins,
   }
   walk(0, std::min(rows.rows, per_thread));  // walk_forest does not throw
   for (auto& thread : pool) thread.join();
+}
+
+void TreeEnsemble::add_leaves(const WideRows& rows, size_t begin, size_t end,
+                              std::span<float> margins) const {
+  if (begin < end) {
+    walk_forest(forest_, rows.keys.data() + forest_.widened_size(begin), end - begin, num_groups_,
+                margins.data() + begin * num_groups_);
+  }
 }
 
 std::vector<float> TreeEnsemble::predict(const RowSource& rows, unsigned threads) const {

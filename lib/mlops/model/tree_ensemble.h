@@ -39,6 +39,9 @@ class TreeEnsemble {
   /// Adds each tree's leaf value for every row to margins (rows x groups, row-major), in tree
   /// order: no base margin, no transform.
   void add_leaves(const WideRows& rows, std::span<float> margins, unsigned threads = 2) const;
+  /// add_leaves for rows [begin, end) only, on this thread; `begin` is a multiple of
+  /// HeapForest::kGroupRows and `margins` covers every row.
+  void add_leaves(const WideRows& rows, size_t begin, size_t end, std::span<float> margins) const;
 
  private:
   enum class Transform { kIdentity, kSigmoid, kSoftmax, kExp };

@@ -46,14 +46,41 @@ void expect_every_round_as_xgboost(Shape shape, const std::string& objective, in
   ASSERT_EQ(scorer->rounds(), 15);
   std::vector<float> margins = scorer->base_margins(rows.rows());
   const TreeEnsemble::WideRows wide = scorer->widen(rows);
+  std::vector<std::vector<float>> by_round;
   for (int round = 0; round < scorer->rounds(); ++round) {
     scorer->add_round(round, wide, margins);
+    by_round.push_back(margins);
     std::vector<float> predictions = margins;
     scorer->transform(predictions);
     const std::vector<float> expected = booster.slice(round + 1).predict(rows);
     ASSERT_EQ(predictions.size(), expected.size());
     for (size_t i = 0; i < expected.size(); ++i) {
       ASSERT_EQ(predictions[i], expected[i]) << "round " << round + 1 << ", value " << i;
+    }
+  }
+  // Passes of several rounds over blocks of rows (the rows repeated 11 times: 3300 rows, four
+  // blocks on two threads) give the same margins after every round.
+  FeatureMatrix many = scoring;
+  for (int copy = 0; copy < 10; ++copy) {
+    many.values.insert(many.values.end(), scoring.values.begin(), scoring.values.end());
+  }
+  many.rows = scoring.rows * 11;
+  const MatrixRows many_rows(many);
+  const TreeEnsemble::WideRows many_wide = scorer->widen(many_rows);
+  std::vector<float> passed = scorer->base_margins(many_rows.rows());
+  for (int first = 0; first < scorer->rounds(); first += 4) {
+    const int last = std::min(scorer->rounds(), first + 4);
+    std::vector<std::vector<float>> after;
+    scorer->add_rounds(first, last, many_wide, passed, after);
+    ASSERT_EQ(after.size(), static_cast<size_t>(last - first));
+    for (int round = first; round < last; ++round) {
+      const std::vector<float>& expected = by_round[static_cast<size_t>(round)];
+      const std::vector<float>& got = after[static_cast<size_t>(round - first)];
+      ASSERT_EQ(got.size(), expected.size() * 11);
+      for (size_t i = 0; i < got.size(); ++i) {
+        ASSERT_EQ(got[i], expected[i % expected.size()])
+            << "round " << round + 1 << ", value " << i;
+      }
     }
   }
 }
