@@ -2,6 +2,7 @@
 // Categories of a column by their text, without a string per row: string columns are read in
 // place, other types through one reused buffer.
 
+#include <charconv>
 #include <functional>
 #include <span>
 #include <string>
@@ -35,6 +36,12 @@ void for_each_category(const Column& column, size_t count, RowAt row_at, Fn fn) 
     if (column.is_null(row)) continue;
     if (column.type() == DType::kString) {
       fn(row, column.string_at(row));
+    } else if (column.type() == DType::kBool) {  // format_value's text, without a string
+      fn(row, std::string_view(column.bool_at(row) ? "true" : "false"));
+    } else if (column.type() == DType::kInt64) {
+      char digits[24];
+      const auto end = std::to_chars(digits, digits + sizeof digits, column.int_at(row)).ptr;
+      fn(row, std::string_view(digits, static_cast<size_t>(end - digits)));
     } else {
       buffer = column.format_value(row);
       fn(row, std::string_view(buffer));

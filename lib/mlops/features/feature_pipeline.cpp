@@ -7,6 +7,7 @@
 #include "mlops/core/error.h"
 #include "mlops/core/suggest.h"
 #include "mlops/features/categories.h"
+#include "mlops/features/key_table.h"
 #include "mlops/io/file.h"
 
 namespace mlops {
@@ -58,12 +59,12 @@ Table FeaturePipeline::with_label(Table work, std::optional<Column>& label) cons
 Table FeaturePipeline::fit_transform(Table table, const Column& label,
                                      std::span<const size_t> rows) {
   if (label_.categorical) {
-    StringMap<bool> seen;
+    KeyTable<bool> seen;
     for_each_category(label, rows, [&](size_t, std::string_view key) {
-      if (seen.find(key) == seen.end()) seen.emplace(std::string(key), true);
+      seen.find_or_insert(key, [] { return true; });
     });
     label_.classes.clear();
-    for (const auto& [name, unused] : seen) label_.classes.push_back(name);
+    for (const auto& [name, unused] : seen.entries()) label_.classes.push_back(name);
     std::sort(label_.classes.begin(), label_.classes.end());
   } else if (!label.is_numeric()) {
     throw DataError(
@@ -136,9 +137,13 @@ std::vector<float> FeaturePipeline::encode_label(const Column& label) const {
     for (size_t i = 0; i < label_.classes.size(); ++i) {
       index.emplace(label_.classes[i], static_cast<float>(i));
     }
+    // Each distinct text is looked up once; rows then cost one KeyTable probe.
+    KeyTable<float> codes;
     for_each_category(label, [&](size_t row, std::string_view key) {
-      auto it = index.find(key);
-      if (it != index.end()) encoded[row] = it->second;
+      encoded[row] = codes.find_or_insert(key, [&] {
+        auto it = index.find(key);
+        return it != index.end() ? it->second : std::nanf("");
+      });
     });
     return encoded;
   }
