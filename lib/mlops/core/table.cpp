@@ -226,6 +226,12 @@ Schema Table::schema() const {
   return schema;
 }
 
+Table Table::empty(const Schema& schema) {
+  Table table;
+  for (const auto& field : schema) table.add_column(Column(field.name, field.type));
+  return table;
+}
+
 Table Table::take(std::span<const size_t> rows) const {
   Table out;
   for (const auto& column : columns_) out.add_column(column.take(rows));

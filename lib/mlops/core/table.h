@@ -133,6 +133,8 @@ class Table {
   Schema schema() const;
   /// A new table holding the given rows of every column.
   Table take(std::span<const size_t> rows) const;
+  /// A table of no rows with the schema's columns (a header-only input, an empty shard).
+  static Table empty(const Schema& schema);
 
  private:
   std::vector<Column> columns_;

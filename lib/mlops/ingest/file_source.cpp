@@ -74,17 +74,31 @@ std::string resolve_format(const SourceSpec& source) {
       source.path);
 }
 
-std::optional<ReadOptions> csv_read_options(const std::string& path, const IngestSpec& spec) {
-  SourceSpec source = spec.source;
-  source.path = path;
-  const std::string format = resolve_format(source);
-  if ((format != "csv" && format != "tsv") || !path_exists(path) || is_compressed(path)) {
-    return std::nullopt;
-  }
+namespace {
+
+/// read_with_schema's options for `path`, whatever its format.
+ReadOptions schema_read_options(const std::string& path, const IngestSpec& spec) {
   ReadOptions options;
   options.source_name = path;
   options.declared = spec.schema;
   options.null_values = spec.null_values;
+  return options;
+}
+
+std::string format_of(const std::string& path, const IngestSpec& spec) {
+  SourceSpec source = spec.source;
+  source.path = path;
+  return resolve_format(source);
+}
+
+}  // namespace
+
+std::optional<ReadOptions> csv_read_options(const std::string& path, const IngestSpec& spec) {
+  const std::string format = format_of(path, spec);
+  if ((format != "csv" && format != "tsv") || !path_exists(path) || is_compressed(path)) {
+    return std::nullopt;
+  }
+  ReadOptions options = schema_read_options(path, spec);
   options.delimiter = format == "tsv" ? '\t' : ',';
   return options;
 }
@@ -92,15 +106,9 @@ std::optional<ReadOptions> csv_read_options(const std::string& path, const Inges
 ReadResult read_with_schema(const std::string& path, const IngestSpec& spec) {
   // Streamed from the file in windows when it can be: the whole text is never held in memory.
   if (auto options = csv_read_options(path, spec)) return read_csv_file(path, *options);
-  ReadOptions options;
-  options.source_name = path;
-  options.declared = spec.schema;
-  options.null_values = spec.null_values;
-  SourceSpec source = spec.source;
-  source.path = path;
-  const std::string format = resolve_format(source);
+  const std::string format = format_of(path, spec);
   if (!path_exists(path)) throw IoError("{}: no such file", path);
-  return parse(read_file_decompressed(path), format, options);
+  return parse(read_file_decompressed(path), format, schema_read_options(path, spec));
 }
 
 std::vector<std::string> expand_source_path(const std::string& pattern) {

@@ -44,10 +44,7 @@ ReadResult read_all(ReadOptions options, MakeReader make_reader) {
           result.table.mutable_column(c).append(batch.columns()[c]);
         }
       }
-      if (first) {  // header only: empty columns of the right types
-        for (const auto& field : reader.schema())
-          result.table.add_column(Column(field.name, field.type));
-      }
+      if (first) result.table = Table::empty(reader.schema());  // header only
       return result;
     } catch (const CsvReader::InferenceMismatch& mismatch) {
       options.declared.push_back({mismatch.column, mismatch.widened, {}});

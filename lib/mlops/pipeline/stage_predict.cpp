@@ -40,12 +40,6 @@ Contract builtin_predict_contract(const Table& predictions) {
   return contract;
 }
 
-Table empty_table(const Schema& schema) {
-  Table table;
-  for (const auto& field : schema) table.add_column(Column(field.name, field.type));
-  return table;
-}
-
 /// Rows [n*K/N, n*(K+1)/N) of a table read whole: contiguous, so shards concatenate in order.
 std::vector<size_t> shard_rows(size_t rows, size_t index, size_t count) {
   std::vector<size_t> keep;
@@ -199,7 +193,7 @@ StageRecord run_predict_stage(RunContext& run) {
             score(batch);
             any = true;
           }
-          if (!any) score(empty_table(reader.schema()));
+          if (!any) score(Table::empty(reader.schema()));
           break;
         } catch (const CsvReader::InferenceMismatch& mismatch) {
           // A later value did not fit the type inferred from the first window: declare the

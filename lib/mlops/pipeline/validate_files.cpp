@@ -40,11 +40,7 @@ std::optional<ContractReport> check_in_batches(const Contract& contract, const s
         bad.clear();
         any = true;
       }
-      if (!any) {
-        Table empty;
-        for (const auto& field : reader.schema()) empty.add_column(Column(field.name, field.type));
-        streamed.add(contract, empty);
-      }
+      if (!any) streamed.add(contract, Table::empty(reader.schema()));
       return streamed.report(contract.name);
     } catch (const CsvReader::InferenceMismatch& mismatch) {
       options->declared.push_back({mismatch.column, mismatch.widened, {}});
