@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <map>
 #include <sstream>
 
@@ -313,6 +314,13 @@ TEST_F(RegistryPredict, ShardsConcatenateToTheUnshardedOutputAndStreamEveryRow) 
     concatenated.insert(concatenated.end(), lines.begin(), lines.end());
   }
   EXPECT_EQ(concatenated, expected);
+
+  // A gzip-compressed copy of the input is decompressed, not parsed as bytes.
+  ASSERT_EQ(std::system(("gzip -k " + dir_.file("jun.csv")).c_str()), 0);
+  const std::string gz = " --scored-at '2026-11-22 10:00:00' --input " + dir_.file("jun.csv.gz");
+  CliResult compressed = mlops("batch-predict" + gz + " --output " + dir_.file("gz.csv"));
+  ASSERT_EQ(compressed.exit_code, 0) << compressed.err;
+  EXPECT_EQ(data_lines(slurp(dir_.file("gz.csv"))), expected);
 
   CliResult bad = mlops("batch-predict --shard 3/3 --input " + dir_.file("jun.csv"));
   EXPECT_EQ(bad.exit_code, 2);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "mlops/core/error.h"
+#include "mlops/model/evaluate.h"
 
 namespace mlops {
 
@@ -17,11 +18,6 @@ std::string default_gate_metric(Task task) {
     case Task::kRegression: return "rmse";
   }
   return "rmse";
-}
-
-bool higher_is_better(const std::string& metric) {
-  return metric == "accuracy" || metric == "auc" || metric == "pr_auc" || metric == "f1" ||
-         metric == "r2";
 }
 
 GateDecision decide_promotion(const GateSpec& gate, Task task,

@@ -26,8 +26,6 @@ struct GateDecision {
 /// The metric the gate compares when the workflow names none: auc (binary), logloss
 /// (multiclass), rmse (regression).
 std::string default_gate_metric(Task task);
-/// True for metrics where larger is better (accuracy, auc, pr_auc, f1, r2).
-bool higher_is_better(const std::string& metric);
 
 /// Decides promotion. Throws ConfigError when the candidate lacks the metric (naming the
 /// metrics it has). A champion without the metric (trained before it existed) is replaced.

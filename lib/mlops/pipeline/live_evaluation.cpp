@@ -13,6 +13,7 @@
 #include "mlops/core/error.h"
 #include "mlops/core/log.h"
 #include "mlops/core/time.h"
+#include "mlops/expr/duration.h"
 #include "mlops/features/feature_pipeline.h"
 #include "mlops/ingest/file_source.h"
 #include "mlops/io/file.h"
@@ -77,15 +78,6 @@ std::map<std::string, double> group_metrics(const VersionLabels& version,
 
 }  // namespace
 
-int64_t window_micros(const std::string& window) {
-  constexpr int64_t kHour = 3'600'000'000;
-  if (window == "1h") return kHour;
-  if (window == "1d") return 24 * kHour;
-  if (window == "7d") return 7 * 24 * kHour;
-  if (window == "30d") return 30 * 24 * kHour;
-  throw ConfigError("evaluation window '{}' is not one of 1h, 1d, 7d, 30d", window);
-}
-
 LiveEvaluation evaluate_labels(const Workflow& workflow, const std::string& labels_path,
                                const std::string& window) {
   const std::vector<std::string>& ids = workflow.predict.id_columns;
@@ -95,7 +87,9 @@ LiveEvaluation evaluate_labels(const Workflow& workflow, const std::string& labe
         "those columns",
         workflow.path);
   }
-  const int64_t window_length = window_micros(window);
+  // The config schema and the CLI accept only 1h, 1d, 7d and 30d.
+  const std::optional<int64_t> window_length = parse_duration(window);
+  if (!window_length) throw ConfigError("evaluation window '{}' is not a duration", window);
   const std::string& model = workflow.registry.model;
   std::unique_ptr<ModelRegistry> registry = open_registry(workflow.settings);
   // Any version's feature state knows how to compute the label from raw columns.
@@ -148,7 +142,7 @@ LiveEvaluation evaluate_labels(const Workflow& workflow, const std::string& labe
   // Group by version, and by window of scored_at; "all" is each version's whole history.
   std::map<std::string, std::map<int64_t, std::vector<const LabelledPrediction*>>> groups;
   for (const auto& row : labelled) {
-    groups[row.model_version][row.scored_at / window_length * window_length].push_back(&row);
+    groups[row.model_version][row.scored_at / *window_length * *window_length].push_back(&row);
   }
   for (const auto& [version, windows] : groups) {
     const VersionLabels labels_of = version_labels(*registry, model, version);

@@ -33,7 +33,4 @@ nlohmann::json live_metrics_json(const std::vector<LiveMetric>& metrics);
 /// A table for the terminal: version, window start, rows and each metric.
 std::string format_live_metrics(const std::vector<LiveMetric>& metrics);
 
-/// Window length in microseconds for 1h, 1d, 7d, 30d; throws ConfigError otherwise.
-int64_t window_micros(const std::string& window);
-
 }  // namespace mlops

@@ -30,11 +30,6 @@ struct RunPaths {
   std::string feature_state() const { return stage_dir(Stage::kFeaturize) + "/feature_state.json"; }
   std::string validation() const { return stage_dir(Stage::kValidate) + "/contracts.json"; }
   std::string train_dir() const { return stage_dir(Stage::kTrain); }
-  std::string predictions() const { return stage_dir(Stage::kPredict) + "/predictions.csv"; }
-  std::string scored_drift() const { return stage_dir(Stage::kPredict) + "/drift.json"; }
-  std::string predict_quarantine() const {
-    return stage_dir(Stage::kPredict) + "/quarantine.jsonl";
-  }
   std::string report() const { return stage_dir(Stage::kReport) + "/report.html"; }
   std::string report_markdown() const { return stage_dir(Stage::kReport) + "/report.md"; }
   std::string report_json() const { return stage_dir(Stage::kReport) + "/report.json"; }

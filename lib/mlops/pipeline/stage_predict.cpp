@@ -168,20 +168,15 @@ StageRecord run_predict_stage(RunContext& run) {
     pass->input_rows += keep ? keep->size() : batch.num_rows();
   };
 
-  SourceSpec source;
-  source.path = input_path;
-  const std::string format = own_table ? "csv" : resolve_format(source);
+  // A plain CSV / TSV is streamed in windows; compressed and JSON inputs are read whole.
+  std::optional<ReadOptions> csv_options =
+      own_table ? table_read_options(input_path) : csv_read_options(input_path, workflow.ingest);
   // Trailing-window aggregates need every earlier row of a key: such models score the whole
   // input at once instead of streaming it (and a shard is cut from the scored rows).
   const bool stream = model.features.row_independent();
   try {
-    if ((format == "csv" || format == "tsv") && stream) {
-      ReadOptions options = own_table ? table_read_options(input_path) : ReadOptions();
-      if (!own_table) {
-        options.declared = workflow.ingest.schema;
-        options.null_values = workflow.ingest.null_values;
-        options.delimiter = format == "tsv" ? '\t' : ',';
-      }
+    if (csv_options && stream) {
+      ReadOptions& options = *csv_options;
       options.shard_index = spec.shard_index;
       options.shard_count = spec.shard_count;
       for (;;) {

@@ -20,6 +20,7 @@ CREATE TABLE IF NOT EXISTS prediction_log (
   features_hash TEXT NOT NULL, prediction TEXT, score REAL, probabilities BLOB,
   scored_at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS prediction_log_by_key ON prediction_log (model, row_key);
+CREATE INDEX IF NOT EXISTS prediction_log_by_run ON prediction_log (model, run_id);
 CREATE TABLE IF NOT EXISTS labels (
   model TEXT NOT NULL, row_key TEXT NOT NULL, label TEXT NOT NULL, received_at TEXT NOT NULL,
   PRIMARY KEY (model, row_key));

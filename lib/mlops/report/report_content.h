@@ -19,11 +19,12 @@ inline constexpr size_t kReportProfileColumns = 200;
 inline constexpr size_t kReportImportance = 25;
 
 /// {"format": "mlops.report/1", "title", "run", "stages", "contracts", "model", "registry",
-/// "curve", "evaluation", "importance", "data_profile", "drift"}; a section whose input is
+/// "curve", "evaluation", "importance", "data_profile", "drift", "live"}; a section whose input is
 /// absent is null. Tolerates inputs of unexpected shape by leaving out what does not fit.
 nlohmann::json build_report_content(const ReportInputs& inputs, const std::string& title);
 
-/// True for metrics where smaller is better (logloss, rmse, mae, ...).
+/// True for metrics where smaller is better (logloss, rmse, mae, ...). report/ does not
+/// depend on model/, whose evaluate.h has the same list the other way round.
 bool lower_is_better(const std::string& metric);
 
 }  // namespace mlops
