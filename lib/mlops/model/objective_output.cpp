@@ -1,6 +1,7 @@
 #include "mlops/model/objective_output.h"
 
 #include <cmath>
+#include <string>
 
 namespace mlops {
 
@@ -17,6 +18,14 @@ std::optional<ObjectiveOutput> ObjectiveOutput::of(std::string_view objective, f
     return ObjectiveOutput(Transform::kExp, std::log(base_score));
   }
   return std::nullopt;
+}
+
+std::optional<ObjectiveOutput> ObjectiveOutput::of_learner(const nlohmann::json& learner) {
+  // XGBoost stores base_score in output space, as a string in its JSON model.
+  const nlohmann::json& base_score = learner.at("learner_model_param").at("base_score");
+  return of(
+      learner.at("objective").at("name").get<std::string>(),
+      base_score.is_string() ? std::stof(base_score.get<std::string>()) : base_score.get<float>());
 }
 
 void ObjectiveOutput::transform(std::span<float> margins, size_t width) const {

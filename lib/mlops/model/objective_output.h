@@ -4,6 +4,7 @@
 // margins become predictions (PredTransform: sigmoid, softmax with its exponentials summed in
 // double, exp, or nothing). Compiled scorers use it to give XGBoost's values to the bit.
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -14,6 +15,9 @@ class ObjectiveOutput {
  public:
   /// The objective's output, or nullopt for one this does not reproduce (survival, ranking).
   static std::optional<ObjectiveOutput> of(std::string_view objective, float base_score);
+  /// The same from a saved model's `learner` (its objective and base_score). Throws
+  /// nlohmann::json and std::logic_error exceptions for a malformed learner.
+  static std::optional<ObjectiveOutput> of_learner(const nlohmann::json& learner);
 
   /// Every row's margin before the first tree.
   float base_margin() const { return base_margin_; }

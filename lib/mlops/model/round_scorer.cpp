@@ -11,13 +11,9 @@ namespace mlops {
 
 namespace {
 
-float parse_float(const nlohmann::json& value) {
-  return value.is_string() ? std::stof(value.get<std::string>()) : value.get<float>();
-}
-
 // A copy of `model` without its trees (copied member by member: a whole copy would double the
-// parsed model's memory), whose trees will score leaf values alone: the identity objective
-// from a base of 0, so 0 + leaf is the leaf exactly.
+// parsed model's memory). Steps only add their trees' leaf values (TreeEnsemble::add_leaves),
+// so the objective and base score they keep do not matter.
 nlohmann::json leaf_value_skeleton(const nlohmann::json& model) {
   auto copy_except = [](const nlohmann::json& object, const std::string& left_out) {
     nlohmann::json out = nlohmann::json::object();
@@ -34,8 +30,6 @@ nlohmann::json leaf_value_skeleton(const nlohmann::json& model) {
       copy_except(learner.at("gradient_booster").at("model"), "trees");
   trees["trees"] = nlohmann::json::array();
   trees["tree_info"] = nlohmann::json::array();
-  out.at("objective") = {{"name", "reg:squarederror"}};
-  out.at("learner_model_param").at("base_score") = "0";
   return skeleton;
 }
 
@@ -49,10 +43,7 @@ std::optional<RoundScorer> RoundScorer::from_json(const nlohmann::json& model) {
     RoundScorer scorer;
     const auto& params = learner.at("learner_model_param");
     scorer.width_ = std::max<size_t>(1, std::stoul(params.at("num_class").get<std::string>()));
-    // XGBoost stores base_score in output space and starts every margin at its inverse link.
-    const std::string objective = learner.at("objective").at("name").get<std::string>();
-    const std::optional<ObjectiveOutput> output =
-        ObjectiveOutput::of(objective, parse_float(params.at("base_score")));
+    const std::optional<ObjectiveOutput> output = ObjectiveOutput::of_learner(learner);
     if (!output) return std::nullopt;
     scorer.output_ = *output;
 
@@ -110,21 +101,6 @@ TreeEnsemble::WideRows RoundScorer::widen(const RowSource& rows) const {
   return steps_.front().widen(rows);  // the layout depends on the features alone
 }
 
-void RoundScorer::add_round(int round, const TreeEnsemble::WideRows& rows,
-                            std::vector<float>& margins, unsigned threads) const {
-  if (round < 0 || round >= rounds()) {
-    throw InternalError("RoundScorer: round {} of {}", round, rounds());
-  }
-  if (margins.size() != rows.rows * width_) {
-    throw InternalError("RoundScorer: {} margins for {} rows x {}", margins.size(), rows.rows,
-                        width_);
-  }
-  const auto r = static_cast<size_t>(round);
-  for (size_t s = r == 0 ? 0 : round_ends_[r - 1]; s < round_ends_[r]; ++s) {
-    steps_[s].add_leaves(rows, margins, threads);
-  }
-}
-
 void RoundScorer::add_rounds(int first, int last, const TreeEnsemble::WideRows& rows,
                              std::vector<float>& margins, std::vector<std::vector<float>>& after,
                              unsigned threads) const {
@@ -162,14 +138,6 @@ void RoundScorer::add_rounds(int first, int last, const TreeEnsemble::WideRows& 
   }
   work(0, std::min(blocks, per_thread));  // walk_forest does not throw
   for (auto& thread : pool) thread.join();
-}
-
-std::vector<float> RoundScorer::predict(const RowSource& rows, unsigned threads) const {
-  std::vector<float> margins = base_margins(rows.rows());
-  const TreeEnsemble::WideRows wide = widen(rows);
-  for (int round = 0; round < rounds(); ++round) add_round(round, wide, margins, threads);
-  transform(margins);
-  return margins;
 }
 
 void RoundScorer::transform(std::span<float> margins) const {

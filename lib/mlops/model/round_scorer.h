@@ -23,25 +23,19 @@ class RoundScorer {
   static std::optional<RoundScorer> from_json(const nlohmann::json& model);
 
   int rounds() const { return static_cast<int>(round_ends_.size()); }
-  /// Values per row: num_class for multi:softprob, else 1.
-  size_t width() const { return width_; }
   /// Every row's margins before the first round: the base margin.
   std::vector<float> base_margins(size_t rows) const;
   /// The rows widened once for every round's trees.
   TreeEnsemble::WideRows widen(const RowSource& rows) const;
-  /// Adds the trees of `round` (0-based) to `margins` (rows x width, row-major), in tree order.
-  void add_round(int round, const TreeEnsemble::WideRows& rows, std::vector<float>& margins,
-                 unsigned threads = 2) const;
-  /// add_round for rounds [first, last) in one pass over the rows: each block of rows stays in
-  /// cache while those rounds' trees walk it. `after[k]` receives the margins after round
-  /// first + k; `margins` ends as the margins after round last - 1.
+  /// Adds the trees of rounds [first, last) (0-based) to `margins` (rows x groups, row-major)
+  /// in tree order, in one pass over the rows: each block of rows stays in cache while those
+  /// rounds' trees walk it. `after[k]` receives the margins after round first + k; `margins`
+  /// ends as the margins after round last - 1.
   void add_rounds(int first, int last, const TreeEnsemble::WideRows& rows,
                   std::vector<float>& margins, std::vector<std::vector<float>>& after,
                   unsigned threads = 2) const;
   /// Turns margins into predictions in place (Booster::predict's values and layout).
   void transform(std::span<float> margins) const;
-  /// The whole model's predictions of `rows`: every round added, then transformed.
-  std::vector<float> predict(const RowSource& rows, unsigned threads = 2) const;
 
  private:
   // Each step holds at most one tree per output group, compiled to return its leaf values

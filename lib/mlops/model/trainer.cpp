@@ -10,9 +10,9 @@
 #include "mlops/model/evaluate.h"
 #include "mlops/model/folds.h"
 #include "mlops/model/params.h"
-#include "mlops/model/round_scorer.h"
 #include "mlops/model/row_source.h"
 #include "mlops/model/splitmix.h"
+#include "mlops/model/tree_ensemble.h"
 #include "mlops/model/xgb.h"
 
 namespace mlops {
@@ -72,14 +72,23 @@ bool uses_gbtree(const Params& params) {
   return param_value(params, "booster", "gbtree") == "gbtree";
 }
 
+/// Trees the compiled layout always takes: grown depth-wise to at most HeapForest::kMaxDepth
+/// levels. Lossguide growth or max_depth 0 can go deeper in any round, so their curve stays
+/// in the boosting loop.
+bool depth_bounded(const Params& params) {
+  const int depth = std::stoi(param_value(params, "max_depth", "6"));
+  return param_value(params, "grow_policy", "depthwise") == "depthwise" && depth > 0 &&
+         depth <= static_cast<int>(HeapForest::kMaxDepth);
+}
+
 /// The model's predictions of the `holdout` rows: from its compiled trees when they reproduce
-/// it (RoundScorer: XGBoost's arithmetic to the bit, softmax included, and several times
+/// it (TreeEnsemble: XGBoost's arithmetic to the bit, softmax included, and several times
 /// faster than its in-place prediction), else from XGBoost: in place, or through a DMatrix for
 /// gblinear, which cannot predict in place.
 std::vector<float> predict_holdout(const Booster& model, const FeatureMatrix& holdout,
                                    const Params& params) {
   const MatrixRows rows(holdout);
-  if (const auto trees = RoundScorer::from_json(nlohmann::json::parse(model.to_json()))) {
+  if (const auto trees = TreeEnsemble::from_json(nlohmann::json::parse(model.to_json()))) {
     return trees->predict(rows);
   }
   if (param_value(params, "booster", "gbtree") == "gblinear") {
@@ -201,8 +210,8 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
   const FeatureMatrix baseline_features = gather_rows(train_rows, baseline_rows);
   // Without early stopping the curve can be measured after training, from the trees: it then
   // needs the features of the rows its training line is drawn on.
-  const bool curve_after =
-      !stopping && uses_gbtree(params) && train_labels.size() > options.curve_after_rows;
+  const bool curve_after = !stopping && uses_gbtree(params) && depth_bounded(params) &&
+                           train_labels.size() > options.curve_after_rows;
   const FeatureMatrix curve_features =
       curve_after ? gather_rows(train_rows, curve_rows(train_labels.size(), watch.train))
                   : FeatureMatrix{};

@@ -14,10 +14,6 @@ namespace {
 
 constexpr size_t kBlockRows = 256;  // rows scored together against one tree at a time
 
-float parse_float(const nlohmann::json& value) {
-  return value.is_string() ? std::stof(value.get<std::string>()) : value.get<float>();
-}
-
 }  // namespace
 
 std::optional<TreeEnsemble> TreeEnsemble::from_json(const nlohmann::json& model) {
@@ -27,31 +23,15 @@ std::optional<TreeEnsemble> TreeEnsemble::from_json(const nlohmann::json& model)
     if (booster.at("name") != "gbtree")
       return std::nullopt;  // dart weights trees, gblinear has none
     const auto& params = learner.at("learner_model_param");
-    const std::string objective = learner.at("objective").at("name").get<std::string>();
     TreeEnsemble ensemble;
     ensemble.forest_ = HeapForest(std::stoul(params.at("num_feature").get<std::string>()));
     const size_t num_class = std::stoul(params.at("num_class").get<std::string>());
     if (params.contains("num_target") && params.at("num_target").get<std::string>() != "1")
       return std::nullopt;
     ensemble.num_groups_ = std::max<size_t>(1, num_class);
-    const float base_score = parse_float(params.at("base_score"));
-    // base_score is stored in output space; XGBoost adds its margin (ProbToMargin) to the sum.
-    if (objective == "binary:logistic" || objective == "reg:logistic") {
-      ensemble.transform_ = Transform::kSigmoid;
-      ensemble.base_margin_ = -std::log(1.0f / base_score - 1.0f);
-    } else if (objective == "multi:softprob") {
-      ensemble.transform_ = Transform::kSoftmax;
-      ensemble.base_margin_ = base_score;
-    } else if (objective == "reg:squarederror" || objective == "reg:pseudohubererror" ||
-               objective == "reg:absoluteerror" || objective == "reg:squaredlogerror") {
-      ensemble.base_margin_ = base_score;
-    } else if (objective == "count:poisson" || objective == "reg:gamma" ||
-               objective == "reg:tweedie") {
-      ensemble.transform_ = Transform::kExp;
-      ensemble.base_margin_ = std::log(base_score);
-    } else {
-      return std::nullopt;
-    }
+    const std::optional<ObjectiveOutput> output = ObjectiveOutput::of_learner(learner);
+    if (!output) return std::nullopt;
+    ensemble.output_ = *output;
     const auto& trees = booster.at("model").at("trees");
     const auto& info = booster.at("model").at("tree_info");
     for (size_t t = 0; t < trees.size(); ++t) {
@@ -91,26 +71,10 @@ std::optional<TreeEnsemble> TreeEnsemble::load(const std::string& path) {
 }
 
 void TreeEnsemble::score_block(const float* values, size_t rows, uint32_t* wide, float* out) const {
-  for (size_t i = 0; i < rows * num_groups_; ++i) out[i] = base_margin_;
+  for (size_t i = 0; i < rows * num_groups_; ++i) out[i] = output_->base_margin();
   forest_.widen(values, rows, wide);
   walk_forest(forest_, wide, rows, num_groups_, out);
-  for (size_t r = 0; r < rows; ++r) apply_transform(out + r * num_groups_);
-}
-
-void TreeEnsemble::apply_transform(float* row) const {
-  switch (transform_) {
-    case Transform::kIdentity: break;
-    case Transform::kSigmoid: row[0] = 1.0f / (1.0f + std::exp(-row[0])); break;
-    case Transform::kExp: row[0] = std::exp(row[0]); break;
-    case Transform::kSoftmax: {
-      float largest = row[0];
-      for (size_t g = 1; g < num_groups_; ++g) largest = std::max(largest, row[g]);
-      double sum = 0;  // XGBoost's Softmax sums in double and divides by it as a float
-      for (size_t g = 0; g < num_groups_; ++g) sum += row[g] = std::exp(row[g] - largest);
-      for (size_t g = 0; g < num_groups_; ++g) row[g] /= static_cast<float>(sum);
-      break;
-    }
-  }
+  output_->transform({out, rows * num_groups_}, num_groups_);
 }
 
 TreeEnsemble::WideRows TreeEnsemble::widen(const RowSource& rows) const {
@@ -127,26 +91,6 @@ TreeEnsemble::WideRows TreeEnsemble::widen(const RowSource& rows) const {
     forest_.widen(values.data(), block_end - block, wide.keys.data() + forest_.widened_size(block));
   }
   return wide;
-}
-
-void TreeEnsemble::add_leaves(const WideRows& rows, std::span<float> margins,
-                              unsigned threads) const {
-  if (margins.size() != rows.rows * num_groups_) {
-    throw InternalError("TreeEnsemble: {} margins for {} rows x {}", margins.size(), rows.rows,
-                        num_groups_);
-  }
-  constexpr size_t kGroup = HeapForest::kGroupRows;
-  const size_t groups = (rows.rows + kGroup - 1) / kGroup;
-  threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(groups / 256 + 1)));
-  auto walk = [&](size_t begin, size_t end) { add_leaves(rows, begin, end, margins); };
-  const size_t per_thread = (groups + threads - 1) / threads * kGroup;
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) {
-    const size_t begin = std::min(rows.rows, t * per_thread);
-    pool.emplace_back(walk, begin, std::min(rows.rows, begin + per_thread));
-  }
-  walk(0, std::min(rows.rows, per_thread));  // walk_forest does not throw
-  for (auto& thread : pool) thread.join();
 }
 
 void TreeEnsemble::add_leaves(const WideRows& rows, size_t begin, size_t end,

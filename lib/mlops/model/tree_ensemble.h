@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "mlops/model/objective_output.h"
 #include "mlops/model/row_source.h"
 #include "mlops/model/tree_layout.h"
 
@@ -36,25 +37,19 @@ class TreeEnsemble {
     size_t rows = 0;
   };
   WideRows widen(const RowSource& rows) const;
-  /// Adds each tree's leaf value for every row to margins (rows x groups, row-major), in tree
-  /// order: no base margin, no transform.
-  void add_leaves(const WideRows& rows, std::span<float> margins, unsigned threads = 2) const;
-  /// add_leaves for rows [begin, end) only, on this thread; `begin` is a multiple of
-  /// HeapForest::kGroupRows and `margins` covers every row.
+  /// Adds each tree's leaf value for rows [begin, end) to margins (every row x groups,
+  /// row-major), in tree order: no base margin, no transform. `begin` is a multiple of
+  /// HeapForest::kGroupRows.
   void add_leaves(const WideRows& rows, size_t begin, size_t end, std::span<float> margins) const;
 
  private:
-  enum class Transform { kIdentity, kSigmoid, kSoftmax, kExp };
-
   // Scores `rows` rows of num_features() floats into out (num_groups_ per row); `wide` holds
   // their widened copy while it works.
   void score_block(const float* values, size_t rows, uint32_t* wide, float* out) const;
-  void apply_transform(float* row) const;
 
   HeapForest forest_{0};
   size_t num_groups_ = 1;
-  float base_margin_ = 0;
-  Transform transform_ = Transform::kIdentity;
+  std::optional<ObjectiveOutput> output_;  // set by from_json
 };
 
 }  // namespace mlops

@@ -48,8 +48,10 @@ void expect_every_round_as_xgboost(Shape shape, const std::string& objective, in
   const TreeEnsemble::WideRows wide = scorer->widen(rows);
   std::vector<std::vector<float>> by_round;
   for (int round = 0; round < scorer->rounds(); ++round) {
-    scorer->add_round(round, wide, margins);
+    std::vector<std::vector<float>> after;
+    scorer->add_rounds(round, round + 1, wide, margins, after);  // one round per pass
     by_round.push_back(margins);
+    ASSERT_EQ(after.at(0), margins);
     std::vector<float> predictions = margins;
     scorer->transform(predictions);
     const std::vector<float> expected = booster.slice(round + 1).predict(rows);
