@@ -268,6 +268,13 @@ TEST_F(RegistryPredict, BadInputsNameTheKeyOrFileAndExitCode) {
   EXPECT_NE(unknown.err.find("no registered model 'nosuch' (registered: flight-registry)"),
             std::string::npos)
       << unknown.err;
+  // Showing a version of an unknown model lists the registered ones too.
+  CliResult shown = mlops("models show nosuch 1");
+  EXPECT_EQ(shown.exit_code, 2);
+  EXPECT_NE(shown.err.find("no registered model 'nosuch' (registered: flight-registry): train it "
+                           "first"),
+            std::string::npos)
+      << shown.err;
   CliResult history = mlops("models history nosuch");
   EXPECT_EQ(history.exit_code, 2);
   EXPECT_NE(history.err.find("no registered model 'nosuch'"), std::string::npos) << history.err;

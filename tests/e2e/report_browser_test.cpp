@@ -1,7 +1,7 @@
 // The HTML report in a real browser: headless Chromium renders the report of the flights
 // fixture run to a screenshot and dumps the DOM it built. Built as its own test binary with
 // the ctest label `browser` (ctest -L browser); skipped when Chromium is not installed
-// (scripts/install-deps tries to install Debian's `chromium`).
+// (scripts/test runs `scripts/install-deps --browser`, which tries to install Debian's `chromium`).
 
 #include <gtest/gtest.h>
 
@@ -56,7 +56,7 @@ std::string text_of(const std::string& dom) {
 TEST(ReportBrowser, ChromiumRendersTheReportWithItsMetricsAndChecks) {
   const std::string chromium = find_chromium();
   if (chromium.empty()) {
-    GTEST_SKIP() << "chromium is not installed (scripts/install-deps installs Debian's "
+    GTEST_SKIP() << "chromium is not installed (scripts/install-deps --browser installs Debian's "
                     "`chromium` when it can); the browser check of the report is skipped";
   }
   TempDir dir;

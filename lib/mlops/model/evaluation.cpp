@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include "mlops/model/curves.h"
 #include "mlops/model/split.h"
@@ -13,12 +14,11 @@ namespace {
 nlohmann::json regression_summary(std::span<const float> labels, std::span<const float> predictions,
                                   uint64_t seed) {
   std::vector<size_t> sample(labels.size());
-  for (size_t i = 0; i < sample.size(); ++i) sample[i] = i;
+  std::iota(sample.begin(), sample.end(), size_t{0});
   if (labels.size() > kScatterPoints) {
-    sample =
-        random_split(labels.size(),
-                     static_cast<double>(kScatterPoints) / static_cast<double>(labels.size()), seed)
-            .holdout;
+    sample = random_sample(labels.size(),
+                           static_cast<double>(kScatterPoints) / static_cast<double>(labels.size()),
+                           seed, "evaluation sample");
   }
   std::vector<float> actual, predicted;
   for (size_t row : sample) {

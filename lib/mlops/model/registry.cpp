@@ -45,12 +45,8 @@ ModelVersion resolve_model_version(ModelRegistry& registry, const std::string& m
   if (number) {
     if (auto found = registry.find_version(model, *number)) return *found;
   }
+  require_model(registry, model);
   const std::vector<ModelVersion> versions = registry.versions(model);
-  if (versions.empty()) {
-    throw ConfigError(
-        "model '{}' has no registered versions: train it first (`mlops train` or `mlops run`)",
-        model);
-  }
   std::vector<std::string> known;
   for (const auto& [alias, version] : aliases)
     known.push_back(fmt::format("{}=v{}", alias, version));
@@ -62,8 +58,9 @@ ModelVersion resolve_model_version(ModelRegistry& registry, const std::string& m
 void require_model(ModelRegistry& registry, const std::string& model) {
   if (!registry.versions(model).empty()) return;
   const auto models = registry.models();
-  throw ConfigError("no registered model '{}' (registered: {})", model,
-                    models.empty() ? "none" : fmt::format("{}", fmt::join(models, ", ")));
+  throw ConfigError(
+      "no registered model '{}' (registered: {}): train it first (`mlops train` or `mlops run`)",
+      model, models.empty() ? "none" : fmt::format("{}", fmt::join(models, ", ")));
 }
 
 std::optional<int> rollback_target(const std::vector<AliasChange>& history, int current) {

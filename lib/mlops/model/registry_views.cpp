@@ -49,7 +49,6 @@ std::string format_rows(const std::vector<std::vector<std::string>>& rows) {
 
 nlohmann::json list_versions(ModelRegistry& registry, const std::string& model) {
   std::vector<std::string> models = model.empty() ? registry.models() : std::vector{model};
-  if (!model.empty()) require_model(registry, model);
   nlohmann::json list = nlohmann::json::array();
   for (const auto& name : models) {
     const auto aliases = registry.aliases(name);
@@ -62,6 +61,7 @@ nlohmann::json list_versions(ModelRegistry& registry, const std::string& model) 
                       {"metrics", metrics_json(version.metrics)}});
     }
   }
+  if (!model.empty() && list.empty()) require_model(registry, model);  // names what exists
   return list;
 }
 

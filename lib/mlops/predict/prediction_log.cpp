@@ -1,9 +1,9 @@
 #include "mlops/predict/prediction_log.h"
 
-#include <xxhash.h>
-
 #include <cmath>
 #include <limits>
+
+#include "mlops/core/hash.h"
 
 namespace mlops {
 
@@ -53,7 +53,8 @@ std::vector<LoggedPrediction> prediction_log_rows(const Table& predictions, cons
       values[c] =
           column.is_null(row) ? std::numeric_limits<double>::quiet_NaN() : column.numeric_at(row);
     }
-    entry.features_hash = XXH3_64bits(values.data(), values.size() * sizeof(double));
+    entry.features_hash = hash64(std::string_view(reinterpret_cast<const char*>(values.data()),
+                                                  values.size() * sizeof(double)));
   }
   return log;
 }
