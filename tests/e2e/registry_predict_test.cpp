@@ -286,6 +286,12 @@ TEST_F(RegistryPredict, BadInputsNameTheKeyOrFileAndExitCode) {
                             "from the header (columns: delay)"),
             std::string::npos)
       << no_ids.err;
+  dir_.write("ragged.csv", "flight_id,delay\njun-0,40\njun-1,0,7\n");
+  CliResult ragged = mlops("evaluate --labels " + dir_.file("ragged.csv"));
+  EXPECT_EQ(ragged.exit_code, 4);
+  EXPECT_NE(ragged.err.find("ragged.csv:3: expected 2 fields, found 3 (1 bad records)"),
+            std::string::npos)
+      << ragged.err;
 
   // Without id columns there is nothing to join on.
   std::string yaml = workflow_yaml(dir_.file("jan.csv"));
