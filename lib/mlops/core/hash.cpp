@@ -27,28 +27,43 @@ uint64_t hash64(std::string_view bytes) {
   return XXH3_64bits(bytes.data(), bytes.size());
 }
 
+struct StreamingHash::State {
+  XXH3_state_t* xxh = XXH3_createState();
+  ~State() { XXH3_freeState(xxh); }
+};
+
+StreamingHash::StreamingHash() : state_(std::make_unique<State>()) {
+  XXH3_128bits_reset(state_->xxh);
+}
+
+StreamingHash::~StreamingHash() = default;
+
+void StreamingHash::update(std::string_view bytes) {
+  XXH3_128bits_update(state_->xxh, bytes.data(), bytes.size());
+}
+
+std::string StreamingHash::hex() const {
+  return to_hex(XXH3_128bits_digest(state_->xxh));
+}
+
 std::string hash_file(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw IoError("{}: cannot open: {}", path, std::strerror(errno));
-  XXH3_state_t* state = XXH3_createState();
-  XXH3_128bits_reset(state);
+  StreamingHash hash;
   std::vector<char> buffer(1 << 20);
   for (;;) {
     ssize_t n = ::read(fd, buffer.data(), buffer.size());
     if (n < 0) {
       if (errno == EINTR) continue;
       int saved = errno;
-      XXH3_freeState(state);
       ::close(fd);
       throw IoError("{}: read failed: {}", path, std::strerror(saved));
     }
     if (n == 0) break;
-    XXH3_128bits_update(state, buffer.data(), static_cast<size_t>(n));
+    hash.update(std::string_view(buffer.data(), static_cast<size_t>(n)));
   }
   ::close(fd);
-  std::string hex = to_hex(XXH3_128bits_digest(state));
-  XXH3_freeState(state);
-  return hex;
+  return hash.hex();
 }
 
 }  // namespace mlops

@@ -10,12 +10,12 @@
 #include <thread>
 
 #include "mlops/core/error.h"
-#include "mlops/core/hash.h"
 #include "mlops/core/log.h"
 #include "mlops/core/time.h"
 #include "mlops/io/csv.h"
 #include "mlops/io/decompress.h"
 #include "mlops/io/file.h"
+#include "mlops/io/file_hash_memo.h"
 #include "mlops/io/json.h"
 
 namespace mlops {
@@ -143,8 +143,8 @@ void run_file_source(SourceContext& context) {
       continue;  // ingested before and untouched since
     }
     const auto start = std::chrono::steady_clock::now();
-    std::string bytes = read_file(path);
-    const std::string checksum = hash_bytes(bytes);
+    std::string checksum;
+    std::string bytes = read_file_hashed(path, checksum);
     if (seen && seen->value("checksum", "") == checksum) continue;  // touched, same content
     if (seen) {
       log_warn("ingest: file changed since it was ingested; its records are read again",
@@ -156,7 +156,7 @@ void run_file_source(SourceContext& context) {
     std::thread raw_writer([&] {
       try {
         context.lake.raw(spec.name).add_file(bytes, std::filesystem::path(path).filename().string(),
-                                             {{"kind", "file"}, {"path", path}});
+                                             {{"kind", "file"}, {"path", path}}, checksum);
       } catch (...) {
         raw_error = std::current_exception();
       }

@@ -44,9 +44,9 @@ void RawLayer::append(std::string_view body, nlohmann::json meta) {
 }
 
 std::string RawLayer::add_file(std::string_view bytes, const std::string& file_name,
-                               nlohmann::json meta) {
+                               nlohmann::json meta, std::string checksum) {
   open_partition();
-  const std::string checksum = hash_bytes(bytes);
+  if (checksum.empty()) checksum = hash_bytes(bytes);
   // The checksum in the name keeps two versions of one file apart.
   const std::string copy =
       fmt::format("{}/{}/files/{}-{}", source_dir_, partition_, checksum.substr(0, 12), file_name);

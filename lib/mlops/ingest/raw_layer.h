@@ -23,8 +23,10 @@ class RawLayer {
   /// Durable after sync(). Throws IoError.
   void append(std::string_view body, nlohmann::json meta);
   /// Stores a copy of a whole file received (its bytes as read) and its index line; the copy
-  /// is durable when this returns. Returns the copy's path. Throws IoError.
-  std::string add_file(std::string_view bytes, const std::string& file_name, nlohmann::json meta);
+  /// is durable when this returns. Returns the copy's path. `checksum`: hash_bytes(bytes)
+  /// when the caller has it already. Throws IoError.
+  std::string add_file(std::string_view bytes, const std::string& file_name, nlohmann::json meta,
+                       std::string checksum = "");
   /// Makes every append durable (bodies first, then the index that points into them).
   void sync();
   /// Bodies and files recorded by this object.

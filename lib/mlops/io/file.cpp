@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "mlops/core/error.h"
+#include "mlops/io/file_hash_memo.h"
 
 namespace mlops {
 namespace {
@@ -102,6 +103,7 @@ AtomicFile::~AtomicFile() {
 
 void AtomicFile::write(std::string_view bytes) {
   if (committed_) throw InternalError("write to '{}' after commit", path_);
+  hash_.update(bytes);
   if (buffer_.size() + bytes.size() > kWriteBufferSize) flush();
   if (bytes.size() >= kWriteBufferSize) {
     if (!write_all(fd_, bytes.data(), bytes.size())) {
@@ -132,6 +134,7 @@ void AtomicFile::commit() {
   }
   committed_ = true;
   sync_directory(parent_directory(path_));
+  remember_file_hash(path_, hash_.hex());
 }
 
 void write_file_atomic(const std::string& path, std::string_view contents) {
@@ -150,9 +153,12 @@ void copy_file_atomic(const std::string& from, const std::string& to) {
   // Clean parts are immutable and outputs are only ever replaced by rename, so a hard link is
   // a safe copy that costs no I/O; across file systems it falls back to copying.
   std::filesystem::remove(temp, error);
+  // The link changes the inode's change time: carry a remembered hash over to the new stamp.
+  const auto hash = remembered_file_hash(from);
   if (::link(from.c_str(), temp.c_str()) == 0) {
     std::filesystem::rename(temp, to, error);
     if (error) throw IoError("cannot rename '{}' to '{}': {}", temp, to, error.message());
+    if (hash) remember_file_hash(to, *hash);
     return;
   }
   std::filesystem::copy_file(from, temp, std::filesystem::copy_options::overwrite_existing, error);

@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "mlops/core/hash.h"
+
 namespace mlops {
 
 /// The file's bytes; throws IoError naming the path.
@@ -25,7 +27,8 @@ class AtomicFile {
   AtomicFile& operator=(const AtomicFile&) = delete;
 
   void write(std::string_view bytes);
-  /// Flushes, fsyncs and renames over the destination; throws IoError.
+  /// Flushes, fsyncs and renames over the destination, and remembers the contents' hash for
+  /// hash_file_memo (hashed as written: no second read); throws IoError.
   void commit();
   const std::string& path() const { return path_; }
 
@@ -36,6 +39,7 @@ class AtomicFile {
   std::string temp_path_;
   int fd_ = -1;
   std::string buffer_;
+  StreamingHash hash_;
   bool committed_ = false;
 };
 

@@ -6,10 +6,10 @@
 #include <random>
 
 #include "mlops/core/error.h"
-#include "mlops/core/hash.h"
 #include "mlops/core/time.h"
 #include "mlops/core/version.h"
 #include "mlops/io/file.h"
+#include "mlops/io/file_hash_memo.h"
 #include "mlops/io/table_file.h"
 #include "mlops/pipeline/tracking_store.h"
 
@@ -26,7 +26,7 @@ std::string new_run_id(const std::string& workflow_name) {
 
 nlohmann::json file_entry(const std::string& path) {
   nlohmann::json entry{{"path", path}};
-  if (path_exists(path)) entry["hash"] = "xxh128:" + hash_file(path);
+  if (path_exists(path)) entry["hash"] = "xxh128:" + hash_file_memo(path);
   return entry;
 }
 
