@@ -331,10 +331,11 @@ std::vector<std::string> Lake::tables_of(const std::string& source) const {
 Table Lake::load(const std::string& table) {
   if (auto cached = single_part_.find(table); cached != single_part_.end()) {
     auto it = checkpoint_.tables.find(table);
-    if (it != checkpoint_.tables.end() && it->second.parts.size() == 1 &&
-        cached->second.schema().size() == it->second.fields.size()) {
-      return cached->second;
-    }
+    const bool current = it != checkpoint_.tables.end() && it->second.parts.size() == 1 &&
+                         cached->second.schema().size() == it->second.fields.size();
+    Table rows = std::move(cached->second);
+    single_part_.erase(cached);
+    if (current) return rows;
   }
   Table out;
   auto it = checkpoint_.tables.find(table);

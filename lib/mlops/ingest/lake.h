@@ -62,6 +62,8 @@ class Lake {
   /// and snapshots are one file. A table with one part or none is left as it is.
   void compact(const std::string& table);
   /// The whole clean table; columns in order of first appearance. An unknown table is empty.
+  /// A table this lake wrote as its only part is handed out once without a copy (it can be
+  /// 100+ MB); later calls read the part again.
   Table load(const std::string& table);
   /// Writes the whole table to `path` with its schema sidecar (io/table_file.h layout),
   /// atomically, copying the part's files when there is a single part.

@@ -109,9 +109,25 @@ void AtomicFile::write(std::string_view bytes) {
     if (!write_all(fd_, bytes.data(), bytes.size())) {
       throw IoError("cannot write '{}': {}", temp_path_, errno_text());
     }
+    start_writeback(bytes.size());
     return;
   }
   buffer_.append(bytes);
+}
+
+void AtomicFile::start_writeback(size_t bytes_written) {
+  written_ += bytes_written;
+#ifdef __linux__
+  // Hands what is written so far to the disk in the background, so that commit's fsync of a
+  // 100 MB file waits for the last few megabytes instead of all of them (~50 ms here). Best
+  // effort: fsync still decides durability.
+  constexpr size_t kWritebackBytes = size_t{8} << 20;
+  if (written_ - writeback_from_ >= kWritebackBytes) {
+    ::sync_file_range(fd_, static_cast<off_t>(writeback_from_),
+                      static_cast<off_t>(written_ - writeback_from_), SYNC_FILE_RANGE_WRITE);
+    writeback_from_ = written_;
+  }
+#endif
 }
 
 void AtomicFile::flush() {
@@ -119,6 +135,7 @@ void AtomicFile::flush() {
   if (!write_all(fd_, buffer_.data(), buffer_.size())) {
     throw IoError("cannot write '{}': {}", temp_path_, errno_text());
   }
+  start_writeback(buffer_.size());
   buffer_.clear();
 }
 

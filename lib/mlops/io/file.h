@@ -34,12 +34,15 @@ class AtomicFile {
 
  private:
   void flush();
+  void start_writeback(size_t bytes_written);
 
   std::string path_;
   std::string temp_path_;
   int fd_ = -1;
   std::string buffer_;
   StreamingHash hash_;
+  size_t written_ = 0;         // bytes written to the temp file
+  size_t writeback_from_ = 0;  // where writeback has not been started yet
   bool committed_ = false;
 };
 
