@@ -1,7 +1,10 @@
 // The column and table checks added to the contract language: a passing and a failing case
 // each, with the exact message `describe_failure` prints.
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 #include "mlops/contracts/check.h"
 #include "mlops/core/error.h"
@@ -194,6 +197,61 @@ TEST(ContractRules, QuarantinePolicySetsViolatingRowsAsideAndPasses) {
 TEST(ContractRules, UnknownTableKeySuggestsTheClosest) {
   EXPECT_EQ(config_error("forbiden: [x]"),
             "contract.yaml:1:1: unknown contract key 'forbiden' (did you mean 'forbidden'?)");
+}
+
+}  // namespace
+}  // namespace mlops
+
+namespace mlops {
+namespace {
+
+/// failing_rows of the `check` on column `x` of `table` under `yaml` (a columns: x: {...} map).
+size_t failing(const Table& table, const std::string& rule, const std::string& check) {
+  const ContractReport report =
+      check_contract(contract_from("columns:\n  x: " + rule + "\n"), table, "validate");
+  for (const auto& result : report.checks) {
+    if (result.check == check) return result.failing_rows;
+  }
+  ADD_FAILURE() << "no " << check << " check";
+  return 0;
+}
+
+// Range checks first scan the raw values for "no row can fail"; the row-by-row check decides
+// otherwise. Both must agree at the bounds, for integers, floats and timestamps, with nulls
+// whose slots hold values outside the range.
+TEST(RangeChecks, AgreeWithTheRowByRowComparisonAtTheBounds) {
+  Table ints;
+  Column x("x", DType::kInt64);
+  x.push_null();  // its slot holds a value below every bound used here
+  for (int64_t v : {5, 10, -3}) x.push_int(v);
+  ints.add_column(std::move(x));
+  EXPECT_EQ(failing(ints, "{min: -3}", "min"), 0u);
+  EXPECT_EQ(failing(ints, "{min: -2.5}", "min"), 1u);
+  EXPECT_EQ(failing(ints, "{min: -3.5}", "min"), 0u);
+  EXPECT_EQ(failing(ints, "{max: 10}", "max"), 0u);
+  EXPECT_EQ(failing(ints, "{max: 9.5}", "max"), 1u);
+  EXPECT_EQ(failing(ints, "{max: 4.99}", "max"), 2u);
+  EXPECT_EQ(failing(ints, "{min: -1e300}", "min"), 0u);  // beyond the exact range: row by row
+  EXPECT_EQ(failing(ints, "{max: 1e300}", "max"), 0u);
+  EXPECT_EQ(failing(ints, "{min: 1e300}", "min"), 3u);
+
+  Table floats;
+  Column f("x", DType::kFloat64);
+  f.push_null();
+  for (double v : {0.5, std::nan(""), 2.25}) f.push_float(v);
+  floats.add_column(std::move(f));
+  EXPECT_EQ(failing(floats, "{min: 0.5, max: 2.25}", "min"), 0u);
+  EXPECT_EQ(failing(floats, "{min: 0.5, max: 2.25}", "max"), 0u);
+  EXPECT_EQ(failing(floats, "{min: 0.6}", "min"), 1u);
+  EXPECT_EQ(failing(floats, "{max: 2.2}", "max"), 1u);
+
+  Table times;
+  Column t("x", DType::kTimestamp);
+  t.push_int(*parse_timestamp("2012-01-02"));
+  times.add_column(std::move(t));
+  const auto micros = static_cast<double>(*parse_timestamp("2012-01-02"));
+  EXPECT_EQ(failing(times, fmt::format("{{min: {}}}", micros), "min"), 0u);
+  EXPECT_EQ(failing(times, fmt::format("{{min: {}}}", micros + 1), "min"), 1u);
 }
 
 }  // namespace
