@@ -106,9 +106,9 @@ void FeaturePipeline::fit(const Table& training) {
   fit_transform(training, label_column(training), rows);
 }
 
-Table FeaturePipeline::transform(const Table& input) const {
+Table FeaturePipeline::transform(Table input) const {
   std::optional<Column> label;
-  Table work = with_label(input, label);
+  Table work = with_label(std::move(input), label);
   for (const auto& transform : transforms_) transform->apply(work);
   Table out;
   for (const auto& name : feature_names_) {
@@ -117,7 +117,7 @@ Table FeaturePipeline::transform(const Table& input) const {
       throw DataError("featurize: feature column '{}' is missing from the input{}", name,
                       did_you_mean(name, work.column_names()));
     }
-    out.add_column(*column);
+    out.add_column(work.release_column(name));
   }
   if (label) out.add_column(std::move(*label));
   return out;

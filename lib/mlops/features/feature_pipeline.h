@@ -50,7 +50,7 @@ class FeaturePipeline {
   /// Applies the fitted transforms and returns the feature columns in fitted order, followed by
   /// the label column when `input` has it (or, for a label expression, has its source
   /// columns). Throws DataError naming a missing feature column.
-  Table transform(const Table& input) const;
+  Table transform(Table input) const;
 
   /// False when some transform needs the whole input at once (a window aggregate looks at
   /// earlier rows): scoring must then not split the input into batches.

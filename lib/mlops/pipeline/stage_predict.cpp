@@ -144,10 +144,11 @@ StageRecord run_predict_stage(RunContext& run) {
   const bool need_features = pass->drift || pass->report_drift || evaluation;
 
   // Scores a batch; with `keep`, only those rows are written (a shard of a table scored whole).
-  auto score = [&](const Table& batch, const std::vector<size_t>* keep = nullptr) {
+  auto score = [&](Table batch, const std::vector<size_t>* keep = nullptr) {
     Table features;
-    Table predictions =
-        score_table(batch, model, spec.id_columns, scored_at, need_features ? &features : nullptr);
+    const size_t batch_rows = batch.num_rows();
+    Table predictions = score_table(std::move(batch), model, spec.id_columns, scored_at,
+                                    need_features ? &features : nullptr);
     if (keep) {
       predictions = predictions.take(*keep);
       if (need_features) features = features.take(*keep);
@@ -165,7 +166,7 @@ StageRecord run_predict_stage(RunContext& run) {
       }
     }
     pass->writer->write(predictions);
-    pass->input_rows += keep ? keep->size() : batch.num_rows();
+    pass->input_rows += keep ? keep->size() : batch_rows;
   };
 
   // A plain CSV / TSV is streamed in windows; compressed and JSON inputs are read whole.
@@ -185,7 +186,7 @@ StageRecord run_predict_stage(RunContext& run) {
           Table batch;
           bool any = false;
           while (reader.next(batch, pass->bad)) {
-            score(batch);
+            score(std::move(batch));
             any = true;
           }
           if (!any) score(Table::empty(reader.schema()));
@@ -215,9 +216,9 @@ StageRecord run_predict_stage(RunContext& run) {
       if (spec.shard_count > 1) {
         const std::vector<size_t> keep =
             shard_rows(table.num_rows(), spec.shard_index, spec.shard_count);
-        score(table, &keep);
+        score(std::move(table), &keep);
       } else {
-        score(table);
+        score(std::move(table));
       }
     }
     pass->writer->commit();

@@ -46,7 +46,7 @@ ScoringModel load_scoring_model(const std::string& train_dir, const std::string&
   return model;
 }
 
-Table score_table(const Table& input, const ScoringModel& model,
+Table score_table(Table input, const ScoringModel& model,
                   const std::vector<std::string>& id_columns, int64_t scored_at_micros,
                   Table* features_out) {
   Table out;
@@ -58,7 +58,7 @@ Table score_table(const Table& input, const ScoringModel& model,
   Table features;
   std::vector<float> raw;
   if (rows > 0) {
-    features = model.features.transform(input);
+    features = model.features.transform(std::move(input));  // consumed: no copy
     const TableRows feature_rows(features, model.features.feature_names());
     raw = model.trees     ? model.trees->predict(feature_rows)
           : model.booster ? model.booster->predict(feature_rows)

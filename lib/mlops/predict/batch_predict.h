@@ -40,7 +40,7 @@ ScoringModel load_scoring_model(const std::string& model_dir, const std::string&
 /// `probability_<class>` (multiclass), `model_version` and `scored_at`.
 /// `features_out`, when given, receives the transformed features (for drift checks), so they
 /// are computed once. Throws DataError naming a missing id or feature column.
-Table score_table(const Table& input, const ScoringModel& model,
+Table score_table(Table input, const ScoringModel& model,
                   const std::vector<std::string>& id_columns, int64_t scored_at_micros,
                   Table* features_out = nullptr);
 
