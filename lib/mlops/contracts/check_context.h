@@ -34,11 +34,12 @@ inline CheckResult make_check(std::string check, std::string column, Severity se
 
 /// Runs a row-level check: `fails(row)` says whether a row violates it and `show(row)` gives
 /// the offending value. Keeps five examples and the count; under quarantine, every failing row
-/// is set aside and the check passes. `observed` is "<count> <observed_what>".
+/// is set aside and the check passes. `observed` is "<count> <observed_what>". With
+/// `any_can_fail` false (known from a column's counts) no row is looked at.
 template <typename Fails, typename Show>
 void row_check(CheckContext& context, CheckResult result, const std::string& observed_what,
-               Fails fails, Show show) {
-  const size_t rows = context.table.num_rows();
+               Fails fails, Show show, bool any_can_fail = true) {
+  const size_t rows = any_can_fail ? context.table.num_rows() : 0;
   size_t count = 0;
   for (size_t row = 0; row < rows; ++row) {
     if (!fails(row)) continue;
