@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <deque>
@@ -30,6 +31,29 @@ using io_detail::RecordParser;
 
 constexpr size_t kSampleBytes = 1 << 20;       // text used to infer undeclared types
 constexpr size_t kMinParallelBytes = 1 << 20;  // below this one thread is faster
+constexpr size_t kPartBytes = 4 << 20;         // parts of a window handed to threads
+
+unsigned parse_threads() {
+  return std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
+}
+
+/// Quote-free text cut at line ends into parts of about kPartBytes, at least one per thread
+/// (one part when the text is small).
+std::vector<std::string_view> cut_at_lines(std::string_view text) {
+  const size_t count = text.size() < kMinParallelBytes
+                           ? 1
+                           : std::max<size_t>(parse_threads(), text.size() / kPartBytes);
+  std::vector<std::string_view> parts;
+  size_t from = 0;
+  for (size_t k = 1; k < count; ++k) {
+    const size_t cut = text.find('\n', text.size() * k / count);
+    if (cut == std::string_view::npos || cut < from) continue;
+    parts.push_back(text.substr(from, cut + 1 - from));
+    from = cut + 1;
+  }
+  parts.push_back(text.substr(from));
+  return parts;
+}
 
 /// Where the last complete record of `text` ends (after its newline), tracking quotes;
 /// 0 when no record is complete.
@@ -81,6 +105,13 @@ struct CsvReader::Part {
   std::vector<BadRecord> bad;
   size_t records = 0;  // good and bad
   size_t bytes = 0;    // of input text
+};
+
+struct CsvReader::ParsedText {
+  Part part;
+  size_t lines = 0;
+  bool found_quote = false;  // plain text only: typing stopped at a quote
+  std::exception_ptr error;
 };
 
 struct CsvReader::Impl {
@@ -138,12 +169,11 @@ CsvReader::~CsvReader() {
   if (mapped_) ::munmap(const_cast<char*>(memory_.data()), total_bytes_);
 }
 
-void CsvReader::release_parsed() {
+void CsvReader::release_parsed(size_t parsed) {
   // Parsed bytes are never read again; dropping their pages keeps a mapped file's resident
-  // memory at about a window (the page cache keeps them).
-  if (!mapped_) return;
+  // memory at about two windows (the page cache keeps them).
   const auto page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
-  const size_t parsed = static_cast<size_t>(window_.data() - memory_.data()) / page * page;
+  parsed = parsed / page * page;
   if (parsed <= released_) return;
   ::madvise(const_cast<char*>(memory_.data()) + released_, parsed - released_, MADV_DONTNEED);
   released_ = parsed;
@@ -376,6 +406,7 @@ bool CsvReader::next(Table& batch, std::vector<BadRecord>& bad) {
     }
     if (parts.empty()) return false;
     for (auto& part : parts) impl.ready.push_back(std::move(part));
+    const auto parsed = static_cast<size_t>(window_.data() - memory_.data());
     // Parse the next window while the caller checks, scores or appends these parts.
     if (!eof_ || !window_.empty()) {
       impl.prefetch = std::thread([this] {
@@ -386,6 +417,7 @@ bool CsvReader::next(Table& batch, std::vector<BadRecord>& bad) {
         }
       });
     }
+    if (mapped_) release_parsed(parsed);
   }
   Part& part = impl.ready.front();
   batch = std::move(part.table);
@@ -397,75 +429,92 @@ bool CsvReader::next(Table& batch, std::vector<BadRecord>& bad) {
   return true;
 }
 
+size_t CsvReader::whole_records_end(bool quoted) {
+  auto records_end = [&] {
+    if (quoted) return complete_records_end(window_);
+    const size_t newline = window_.rfind('\n');
+    return newline == std::string_view::npos ? 0 : newline + 1;
+  };
+  size_t end = records_end();
+  while (end == 0 && !eof_) {
+    window_bytes_ *= 2;  // one record longer than the window
+    fill_window();
+    end = records_end();
+  }
+  if (eof_ && end < window_.size()) end = window_.size();  // last record without a newline
+  return end;
+}
+
 std::vector<CsvReader::Part> CsvReader::parse_window() {
   // Top the window up to a full window (it may hold a partial record from the last batch).
   if (!eof_ && window_.size() < window_bytes_) fill_window();
   if (window_.empty()) return {};
-  size_t end = complete_records_end(window_);
-  while (end == 0 && !eof_) {
-    window_bytes_ *= 2;  // one record longer than the window
-    fill_window();
-    end = complete_records_end(window_);
-  }
-  if (eof_ && end < window_.size()) end = window_.size();  // last record without a newline
-  const std::string_view text = window_.substr(0, end);
-  const bool quoted = text.find('"') != std::string_view::npos;
-
-  // Split quote-free text at newlines, one part per thread.
-  const unsigned threads = quoted || text.size() < kMinParallelBytes
-                               ? 1
-                               : std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
-  std::vector<std::string_view> texts;
-  size_t from = 0;
-  for (unsigned t = 1; t < threads; ++t) {
-    size_t cut = text.find('\n', text.size() * t / threads);
-    if (cut == std::string_view::npos || cut < from) continue;
-    texts.push_back(text.substr(from, cut + 1 - from));
-    from = cut + 1;
-  }
-  texts.push_back(text.substr(from));
-
-  const io_detail::RecordPlan& plan = impl_->plan;
-  std::vector<Part> parts(texts.size());
-  std::vector<size_t> lines(texts.size(), 0);
-  std::vector<std::exception_ptr> errors(texts.size());
-  auto work = [&](size_t i) {
-    try {
-      RecordParser parser(plan);
-      parser.reserve(estimate_lines(texts[i]), texts[i].size());
-      if (quoted) {
-        io_detail::parse_quoted(texts[i], options_.delimiter, parser, lines[i]);
-      } else {
-        io_detail::parse_plain(texts[i], options_.delimiter, parser, lines[i]);
-      }
-      parts[i].table = parser.finish();
-      parts[i].bad = std::move(parser.bad());
-      parts[i].records = parser.records();
-      parts[i].bytes = texts[i].size();
-    } catch (...) {
-      errors[i] = std::current_exception();
+  // Most text holds no quote: then every line is a record, any line end a safe cut, and the
+  // parts are typed on all cores. The splitter stops at a quote, and a window with one is typed
+  // again by the exact scanner, on one thread.
+  size_t end = whole_records_end(false);
+  std::vector<ParsedText> parsed = parse_texts(cut_at_lines(window_.substr(0, end)), false);
+  for (const auto& text : parsed) {
+    if (text.error) break;  // thrown before any quote: stands
+    if (text.found_quote) {
+      end = whole_records_end(true);
+      parsed = parse_texts({window_.substr(0, end)}, true);
+      break;
     }
-  };
-  std::vector<std::thread> pool;
-  for (size_t i = 1; i < texts.size(); ++i) pool.emplace_back(work, i);
-  work(0);
-  for (auto& thread : pool) thread.join();
-  for (auto& error : errors) {
-    if (error) std::rethrow_exception(error);
+  }
+  for (auto& text : parsed) {
+    if (text.error) std::rethrow_exception(text.error);
   }
 
   // Line numbers and record indices from the start of the input.
-  for (size_t i = 0; i < parts.size(); ++i) {
-    for (auto& entry : parts[i].bad) {
+  std::vector<Part> parts;
+  for (auto& text : parsed) {
+    for (auto& entry : text.part.bad) {
       entry.line += line_ - 1;
       entry.record += records_;
     }
-    line_ += lines[i];
-    records_ += parts[i].records;
+    line_ += text.lines;
+    records_ += text.part.records;
+    parts.push_back(std::move(text.part));
   }
   window_.remove_prefix(end);
-  release_parsed();
   return parts;
+}
+
+std::vector<CsvReader::ParsedText> CsvReader::parse_texts(std::vector<std::string_view> texts,
+                                                          bool quoted) {
+  std::vector<ParsedText> parsed(texts.size());
+  auto parse = [&](size_t i) {
+    ParsedText& out = parsed[i];
+    try {
+      RecordParser parser(impl_->plan);
+      parser.reserve(estimate_lines(texts[i]), texts[i].size());
+      if (quoted) {
+        io_detail::parse_quoted(texts[i], options_.delimiter, parser, out.lines);
+      } else if (!io_detail::parse_plain(texts[i], options_.delimiter, parser, out.lines)) {
+        out.found_quote = true;
+        return;
+      }
+      out.part.table = parser.finish();
+      out.part.bad = std::move(parser.bad());
+      out.part.records = parser.records();
+      out.part.bytes = texts[i].size();
+    } catch (...) {
+      out.error = std::current_exception();
+    }
+  };
+  // Threads take the next part as they finish one, so a thread slowed by other work (the
+  // caller checking the previous window, another process) holds up less.
+  const size_t workers = std::min<size_t>(texts.size(), parse_threads());
+  std::atomic<size_t> next_text{0};
+  auto work = [&] {
+    for (size_t i = next_text++; i < texts.size(); i = next_text++) parse(i);
+  };
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < workers; ++t) pool.emplace_back(work);
+  work();
+  for (auto& thread : pool) thread.join();
+  return parsed;
 }
 
 }  // namespace mlops

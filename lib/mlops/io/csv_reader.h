@@ -53,12 +53,20 @@ class CsvReader {
 
  private:
   struct Part;
+  /// A part as typed, before its lines are numbered from the start of the input.
+  struct ParsedText;
   void start();
   /// Reads and types the next window, as parts in input order; empty at the end of input. Runs
   /// on the prefetch thread while the caller has batches of the window before.
   std::vector<Part> parse_window();
+  /// Where the window's whole records end, counting quotes or not; grows the window while it
+  /// holds no whole record.
+  size_t whole_records_end(bool quoted);
+  /// Types each text on the threads; a plain text that holds a quote comes back marked.
+  std::vector<ParsedText> parse_texts(std::vector<std::string_view> texts, bool quoted);
   bool fill_window();
-  void release_parsed();
+  /// Gives back the pages of a mapped file's first `parsed` bytes.
+  void release_parsed(size_t parsed);
   void read_header();
   void seek_to_shard();
   size_t line_start_at_or_after(size_t offset);

@@ -51,7 +51,7 @@ void RecordParser::add(const std::string_view* fields, size_t num_fields, size_t
     switch (plan_.types[c]) {
       case DType::kInt64: {
         int64_t value = 0;
-        if ((parsed = parse_int64_field(text, value))) column.push_int(value);
+        if ((parsed = parse_int64_field(text, value, readable_end_))) column.push_int(value);
         break;
       }
       case DType::kFloat64: {
@@ -124,12 +124,17 @@ void RecordParser::throw_mismatch(size_t c, std::string_view text) const {
   throw CsvReader::InferenceMismatch{(*plan_.names)[c], widened};
 }
 
-void parse_plain(std::string_view text, char delimiter, RecordParser& parser, size_t& lines) {
-  std::vector<std::string_view> fields(parser.width() + 1);
-  LineSplitter splitter(text, delimiter, fields);
+bool parse_plain(std::string_view text, char delimiter, RecordParser& parser, size_t& lines) {
+  std::vector<std::string_view> fields(parser.width());
+  LineSplitter splitter(text, delimiter);
+  parser.set_readable_end(text.data() + text.size());
   SplitLine line;
-  while (splitter.next(line)) parser.add(fields.data(), line.num_fields, line.line, line.raw);
+  while (splitter.next(line, fields)) {
+    parser.add(fields.data(), line.num_fields, line.line, line.raw);
+  }
+  parser.set_readable_end(nullptr);
   lines = splitter.lines();
+  return !splitter.found_quote();
 }
 
 void parse_quoted(std::string_view text, char delimiter, RecordParser& parser, size_t& lines) {

@@ -41,6 +41,10 @@ class RecordParser {
   /// The good records as a table; call once, after the last add.
   Table finish();
 
+  /// Fields passed to add() lie in a buffer readable up to `end` (null: unknown), which lets
+  /// short integers be read a word at a time.
+  void set_readable_end(const char* end) { readable_end_ = end; }
+
   size_t width() const { return columns_.size(); }
   /// Records added so far, good and bad.
   size_t records() const { return records_; }
@@ -58,6 +62,7 @@ class RecordParser {
   const RecordPlan& plan_;
   NullValues nulls_;
   bool any_allowed_ = false;
+  const char* readable_end_ = nullptr;
   std::vector<Column> columns_;
   std::vector<TimestampParser> timestamps_;  // per column: each keeps its own cached day
   std::vector<size_t> partial_rows_;         // rows of records rejected midway, ascending
@@ -66,8 +71,9 @@ class RecordParser {
 };
 
 /// Types quote-free text of whole lines (every line is one record); `lines` gets the number of
-/// lines in the text, blank ones included.
-void parse_plain(std::string_view text, char delimiter, RecordParser& parser, size_t& lines);
+/// lines in the text, blank ones included. Returns false, with the parser's records incomplete,
+/// when the text holds a quote: then it needs parse_quoted.
+bool parse_plain(std::string_view text, char delimiter, RecordParser& parser, size_t& lines);
 /// Types text that may hold quoted fields (the exact, single-threaded scanner).
 void parse_quoted(std::string_view text, char delimiter, RecordParser& parser, size_t& lines);
 
