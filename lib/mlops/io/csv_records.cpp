@@ -11,10 +11,16 @@
 
 namespace mlops::io_detail {
 
-RecordParser::RecordParser(const RecordPlan& plan)
+RecordParser::RecordParser(const RecordPlan& plan, std::vector<Column> reuse)
     : plan_(plan), nulls_(plan.options->null_values) {
   for (size_t c = 0; c < plan.types.size(); ++c) {
-    columns_.emplace_back((*plan.names)[c], plan.types[c]);
+    const Column empty((*plan.names)[c], plan.types[c]);
+    if (c < reuse.size()) {
+      reuse[c] = empty;  // a copy assignment: the values go, the buffers' capacity stays
+      columns_.push_back(std::move(reuse[c]));
+    } else {
+      columns_.push_back(empty);
+    }
     any_allowed_ = any_allowed_ || plan.allowed[c] != nullptr;
   }
   timestamps_.resize(columns_.size());

@@ -29,7 +29,9 @@ struct RecordPlan {
 /// are relative to the part; the reader fixes them up.
 class RecordParser {
  public:
-  explicit RecordParser(const RecordPlan& plan);
+  /// Appends to `reuse` when given (columns of an earlier batch of the same schema, emptied
+  /// here but keeping their memory), else to new columns.
+  explicit RecordParser(const RecordPlan& plan, std::vector<Column> reuse = {});
 
   /// Sizes the columns for `rows` records taken from `bytes` bytes of text.
   void reserve(size_t rows, size_t bytes);

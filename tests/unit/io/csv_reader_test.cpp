@@ -237,6 +237,29 @@ TEST(CsvReader, StoppingEarlyWhileTheNextWindowIsParsedIsSafe) {
   }  // destroyed with a window being parsed
 }
 
+TEST(CsvReader, BatchesTheCallerChangedAreRefilledClean) {
+  // The columns of a finished batch are emptied and refilled by a later part: whatever the
+  // caller did to them must not show in later batches.
+  testing::TempDir dir;
+  const Expected expected = generate(2 << 20, 300, 5);
+  const std::string path = dir.write("data.csv", expected.text);
+  CsvReader reader(path, declared_options(), 64 << 10);
+  Read read;
+  Table batch;
+  while (reader.next(batch, read.bad)) {
+    ASSERT_EQ(batch.column_names(), (std::vector<std::string>{"id", "value", "kind"}));
+    for (size_t row = 0; row < batch.num_rows(); ++row) {
+      read.ids.push_back(batch.column("id").int_at(row));
+      EXPECT_FALSE(batch.column("kind").is_null(row));
+    }
+    batch.mutable_column(0).rename("renamed");
+    batch.mutable_column(0).push_int(-5);
+    batch.mutable_column(2).push_null();
+  }
+  EXPECT_EQ(read.ids, expected.ids);
+  expect_same_bad(read.bad, expected.bad);
+}
+
 TEST(CsvReader, HeaderWhoseQuotesFoolTheCountIsScannedWhole) {
   // The quote in x"y is text, and the one opening the second field makes the header span two
   // lines; counting quotes ends the header after its first line (the scanner would find the
