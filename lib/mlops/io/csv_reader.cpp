@@ -435,7 +435,7 @@ bool CsvReader::next(Table& batch, std::vector<BadRecord>& bad) {
     }
     if (parts.empty()) return false;
     for (auto& part : parts) impl.ready.push_back(std::move(part));
-    const auto parsed = static_cast<size_t>(window_.data() - memory_.data());
+    const size_t parsed = mapped_ ? static_cast<size_t>(window_.data() - memory_.data()) : 0;
     // Parse the next window while the caller checks, scores or appends these parts.
     if (!eof_ || !window_.empty()) {
       impl.prefetch = std::thread([this] {
