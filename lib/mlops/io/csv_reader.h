@@ -20,7 +20,8 @@ namespace mlops {
 class CsvReader {
  public:
   /// Reads a file; throws IoError naming it. `window_bytes` bounds the memory of one batch's
-  /// input text.
+  /// input text. A regular file is mapped (it must not shrink while it is read: that would
+  /// end the process with SIGBUS), anything else is read through a buffer.
   CsvReader(const std::string& path, ReadOptions options, size_t window_bytes = 16 << 20);
   /// Reads text held in memory (which must outlive the reader).
   CsvReader(std::string_view text, ReadOptions options);
@@ -33,9 +34,11 @@ class CsvReader {
   const Schema& schema() const { return schema_; }
 
   /// The next batch of records, in input order: good ones in `batch` (columns per schema()),
-  /// others appended to `bad`. Returns false at the end of input. Throws InferenceMismatch when
-  /// an undeclared column holds a value its inferred type cannot hold (possibly a window ahead
-  /// of the batch it returns, which is no matter: the read starts over).
+  /// others appended to `bad`. Returns false at the end of input. The columns `batch` holds
+  /// when called (the last batch) are emptied and reused for a later one. Throws
+  /// InferenceMismatch when an undeclared column holds a value its inferred type cannot hold
+  /// (possibly a window ahead of the batch it returns, which is no matter: the read starts
+  /// over).
   bool next(Table& batch, std::vector<BadRecord>& bad);
 
   /// An undeclared column whose inferred type proved too narrow after some batches were read;
