@@ -26,6 +26,18 @@ std::string shown(const Column& column, size_t row) {
   return column.is_null(row) ? "null" : column.format_value(row);
 }
 
+/// Calls `visit` with a function from row to the numeric column's value as a double, read
+/// through its typed buffer (numeric_at() chooses by type on every call). Nulls read as NaN
+/// (float64) or 0.
+template <typename Visit>
+void with_numeric_values(const Column& column, Visit visit) {
+  if (column.type() == DType::kFloat64) {
+    visit([values = column.floats()](size_t row) { return values[row]; });
+  } else {
+    visit([values = column.ints()](size_t row) { return static_cast<double>(values[row]); });
+  }
+}
+
 std::string bounds_text(const Bounds& bounds) {
   if (bounds.min && bounds.max) {
     return fmt::format("{}..{}", format_double(*bounds.min), format_double(*bounds.max));
@@ -100,6 +112,7 @@ void check_column(CheckContext& context, const ColumnRule& rule, const Column& c
     report.checks.push_back(std::move(result));
   }
   if (rule.nullable && !*rule.nullable) {
+    // The column counts its nulls: without any, no row needs a look.
     row_check(
         context, make("not_null", "no nulls"), "nulls",
         [&](size_t row) { return column.is_null(row); }, show, column.null_count() == 0);
@@ -119,17 +132,25 @@ void check_column(CheckContext& context, const ColumnRule& rule, const Column& c
     result.passed = false;
     report.checks.push_back(std::move(result));
   } else {
+    // The bound is compared first: most values are within it, and the null test follows only
+    // for those that are not.
     if (rule.min) {
-      row_check(
-          context, make("min", fmt::format(">= {}", format_double(*rule.min))), "values below",
-          [&](size_t row) { return !column.is_null(row) && column.numeric_at(row) < *rule.min; },
-          show, !maybe_outside(column, *rule.min, true));
+      with_numeric_values(column, [&](auto value) {
+        const double min = *rule.min;
+        row_check(
+            context, make("min", fmt::format(">= {}", format_double(min))), "values below",
+            [&](size_t row) { return value(row) < min && !column.is_null(row); }, show,
+            !maybe_outside(column, min, true));
+      });
     }
     if (rule.max) {
-      row_check(
-          context, make("max", fmt::format("<= {}", format_double(*rule.max))), "values above",
-          [&](size_t row) { return !column.is_null(row) && column.numeric_at(row) > *rule.max; },
-          show, !maybe_outside(column, *rule.max, false));
+      with_numeric_values(column, [&](auto value) {
+        const double max = *rule.max;
+        row_check(
+            context, make("max", fmt::format("<= {}", format_double(max))), "values above",
+            [&](size_t row) { return value(row) > max && !column.is_null(row); }, show,
+            !maybe_outside(column, max, false));
+      });
     }
     if (column.is_numeric()) moments(context, rule, column);
   }

@@ -2,156 +2,59 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <deque>
 #include <exception>
+#include <iterator>
+#include <mutex>
 #include <thread>
 #include <unordered_set>
+#include <utility>
 
 #include "mlops/core/error.h"
 #include "mlops/core/suggest.h"
+#include "mlops/io/csv_records.h"
 #include "mlops/io/csv_scan.h"
-#include "mlops/io/csv_typed_field.h"
 #include "mlops/io/typing.h"
 
 namespace mlops {
 
 namespace {
 
-using io_detail::FieldParser;
-using io_detail::ParsedField;
+using io_detail::RecordParser;
 
 constexpr size_t kSampleBytes = 1 << 20;       // text used to infer undeclared types
 constexpr size_t kMinParallelBytes = 1 << 20;  // below this one thread is faster
+constexpr size_t kPartBytes = 4 << 20;         // parts of a window handed to threads
+constexpr size_t kMaxSpareBatches = 4;         // batches' columns kept for reuse
 
-/// What every part of a window needs to turn fields into typed values; read-only while parsing.
-struct Plan {
-  const std::vector<std::string>* names;
-  std::vector<DType> types;
-  std::vector<bool> declared;
-  std::vector<std::unique_ptr<io_detail::DeclaredCheck>> allowed;  // declared with values only
-  const ReadOptions* options;
-};
-
-/// Types the records of one part of a window into its own columns.
-class RecordParser {
- public:
-  explicit RecordParser(const Plan& plan) : plan_(plan), nulls_(plan.options->null_values) {
-    for (size_t c = 0; c < plan.types.size(); ++c)
-      columns.emplace_back((*plan.names)[c], plan.types[c]);
-    values_.resize(plan.types.size());
-  }
-
-  void reserve(size_t rows) {
-    for (auto& column : columns) column.reserve(rows);
-  }
-
-  /// Adds one record; `line` and `record` are relative to the part, fixed up by the caller.
-  void add(const std::string_view* fields, size_t num_fields, size_t line, std::string_view raw) {
-    const size_t record = records++;
-    const size_t expected = plan_.types.size();
-    if (num_fields != expected) {
-      reject(line, record, "", "",
-             fmt::format("expected {} fields, found {}", expected, num_fields), raw);
-      return;
-    }
-    for (size_t c = 0; c < expected; ++c) {
-      std::string_view text = fields[c];
-      ParsedField& value = values_[c];
-      if (nulls_.contains(text)) {
-        value.null = true;
-        continue;
-      }
-      if (!parser_.parse(plan_.types[c], text, value)) {
-        if (!plan_.declared[c]) throw_mismatch(c, text);
-        reject(line, record, (*plan_.names)[c], text, io_detail::cannot_parse(text, plan_.types[c]),
-               raw);
-        return;
-      }
-      if (plan_.allowed[c]) {
-        if (auto reason = plan_.allowed[c]->reject(text)) {
-          reject(line, record, (*plan_.names)[c], text, std::move(*reason), raw);
-          return;
-        }
-      }
-    }
-    for (size_t c = 0; c < expected; ++c) io_detail::push_parsed(columns[c], values_[c]);
-  }
-
-  void reject_raw(size_t line, std::string reason, std::string_view raw) {
-    reject(line, records++, "", "", std::move(reason), raw);
-  }
-
-  std::vector<Column> columns;
-  std::vector<BadRecord> bad;
-  size_t records = 0;
-
- private:
-  void reject(size_t line, size_t record, std::string column, std::string_view value,
-              std::string reason, std::string_view raw) {
-    bad.push_back({plan_.options->source_name, line, record, std::move(column), std::string(value),
-                   std::move(reason), std::string(raw)});
-  }
-
-  [[noreturn]] void throw_mismatch(size_t c, std::string_view text) {
-    DType widened = plan_.types[c] == DType::kInt64 && io_detail::parses_as(DType::kFloat64, text)
-                        ? DType::kFloat64
-                        : DType::kString;
-    throw CsvReader::InferenceMismatch{(*plan_.names)[c], widened};
-  }
-
-  const Plan& plan_;
-  io_detail::NullValues nulls_;
-  FieldParser parser_;
-  std::vector<ParsedField> values_;
-};
-
-/// Parses quote-free text of whole lines: every line is one record.
-void parse_plain(std::string_view text, char delimiter, RecordParser& parser, size_t& lines) {
-  std::vector<std::string_view> fields(parser.columns.size() + 1);
-  const char* p = text.data();
-  const char* end = p + text.size();
-  size_t line = 0;
-  while (p < end) {
-    const char* eol = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
-    if (!eol) eol = end;
-    const char* content_end = eol > p && eol[-1] == '\r' ? eol - 1 : eol;
-    ++line;
-    if (content_end != p) {
-      size_t n = 0;
-      const char* field = p;
-      for (const char* q = p;; ++q) {
-        if (q == content_end || *q == delimiter) {
-          if (n < fields.size())
-            fields[n] = std::string_view(field, static_cast<size_t>(q - field));
-          ++n;
-          if (q == content_end) break;
-          field = q + 1;
-        }
-      }
-      parser.add(fields.data(), n, line, std::string_view(p, static_cast<size_t>(content_end - p)));
-    }
-    p = eol + 1;
-  }
-  lines = line;
+unsigned parse_threads() {
+  return std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
 }
 
-/// Parses text that may hold quoted fields (the exact, single-threaded scanner).
-void parse_quoted(std::string_view text, char delimiter, RecordParser& parser, size_t& lines) {
-  io_detail::CsvScan scan(text, delimiter);
-  std::vector<std::string_view> fields;
-  for (const auto& record : scan.records()) {
-    if (record.unterminated) {
-      parser.reject_raw(record.line, "unterminated quoted field", scan.raw(record));
-      continue;
-    }
-    fields.resize(record.num_fields);
-    for (size_t i = 0; i < record.num_fields; ++i) fields[i] = scan.field(record, i);
-    parser.add(fields.data(), fields.size(), record.line, scan.raw(record));
+/// Quote-free text cut at line ends into parts of about kPartBytes, at least one per thread
+/// (one part when the text is small).
+std::vector<std::string_view> cut_at_lines(std::string_view text) {
+  const size_t count = text.size() < kMinParallelBytes
+                           ? 1
+                           : std::max<size_t>(parse_threads(), text.size() / kPartBytes);
+  std::vector<std::string_view> parts;
+  size_t from = 0;
+  for (size_t k = 1; k < count; ++k) {
+    const size_t cut = text.find('\n', text.size() * k / count);
+    if (cut == std::string_view::npos || cut < from) continue;
+    parts.push_back(text.substr(from, cut + 1 - from));
+    from = cut + 1;
   }
-  lines = static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+  parts.push_back(text.substr(from));
+  return parts;
 }
 
 /// Where the last complete record of `text` ends (after its newline), tracking quotes;
@@ -173,10 +76,79 @@ size_t complete_records_end(std::string_view text) {
   return end;
 }
 
+/// Where the first record of `text` ends (after its newline), counting quotes as
+/// complete_records_end does; 0 when it does not end within `text`.
+size_t first_record_end(std::string_view text) {
+  bool quoted = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '"')
+      quoted = !quoted;
+    else if (text[i] == '\n' && !quoted)
+      return i + 1;
+  }
+  return 0;
+}
+
+/// About how many lines `text` holds, a little more rather than less, from the lines of its
+/// first 64 KB (counting them all would be one more pass over the text).
+size_t estimate_lines(std::string_view text) {
+  const std::string_view head = text.substr(0, 64 << 10);
+  const auto lines = static_cast<size_t>(std::count(head.begin(), head.end(), '\n')) + 1;
+  if (head.size() == text.size()) return lines;
+  return static_cast<size_t>(static_cast<double>(lines) * 1.1 *
+                             (static_cast<double>(text.size()) / static_cast<double>(head.size())));
+}
+
 }  // namespace
 
+/// One part of a parsed window, handed out by next() as a batch.
+struct CsvReader::Part {
+  Table table;
+  std::vector<BadRecord> bad;
+  size_t records = 0;  // good and bad
+  size_t bytes = 0;    // of input text
+};
+
+struct CsvReader::ParsedText {
+  Part part;
+  size_t lines = 0;
+  bool found_quote = false;  // plain text only: typing stopped at a quote
+  std::exception_ptr error;
+};
+
 struct CsvReader::Impl {
-  Plan plan;
+  io_detail::RecordPlan plan;
+  std::deque<Part> ready;  // parsed parts not handed out yet, in input order
+  // The window after them, parsed on this thread while the caller works on the ready parts.
+  std::thread prefetch;
+  std::vector<Part> prefetched;
+  std::exception_ptr prefetch_error;
+  // The columns of batches the caller is done with, refilled by later parts: their memory is
+  // paged in already (fresh memory costs a page fault per 4 KB, which was a sixth of the read).
+  std::mutex spare_mutex;
+  std::vector<std::vector<Column>> spare;
+
+  /// Keeps the columns of a batch of this reader's schema for reuse (a few batches' worth).
+  void recycle(Table& batch) {
+    if (batch.num_columns() != plan.types.size()) return;
+    for (size_t c = 0; c < batch.num_columns(); ++c) {
+      if (batch.columns()[c].type() != plan.types[c]) return;
+    }
+    std::vector<Column> columns;
+    for (size_t c = 0; c < batch.num_columns(); ++c) {
+      columns.push_back(std::move(batch.mutable_column(c)));
+    }
+    const std::lock_guard lock(spare_mutex);
+    if (spare.size() < kMaxSpareBatches) spare.push_back(std::move(columns));
+  }
+  /// Columns to refill, or none.
+  std::vector<Column> take_spare() {
+    const std::lock_guard lock(spare_mutex);
+    if (spare.empty()) return {};
+    std::vector<Column> columns = std::move(spare.back());
+    spare.pop_back();
+    return columns;
+  }
 };
 
 CsvReader::CsvReader(const std::string& path, ReadOptions options, size_t window_bytes)
@@ -186,6 +158,25 @@ CsvReader::CsvReader(const std::string& path, ReadOptions options, size_t window
   }
   file_ = std::fopen(path.c_str(), "rb");
   if (!file_) throw IoError("{}: cannot open: {}", path, std::strerror(errno));
+  // A regular file is mapped and read like text in memory: no copy into a buffer per window,
+  // and the pages a window parsed are given back as the next one starts (release_parsed).
+  // Pipes and anything mmap refuses are read through the FILE.
+  struct stat info {};
+  if (::fstat(::fileno(file_), &info) == 0 && S_ISREG(info.st_mode) && info.st_size > 0) {
+    const auto size = static_cast<size_t>(info.st_size);
+    void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, ::fileno(file_), 0);
+    if (map != MAP_FAILED) {
+      ::madvise(map, size, MADV_SEQUENTIAL);
+      std::fclose(file_);
+      file_ = nullptr;
+      memory_ = std::string_view(static_cast<const char*>(map), size);
+      mapped_ = true;
+      window_ = memory_.substr(0, 0);
+      total_bytes_ = size;
+      start();
+      return;
+    }
+  }
   if (std::fseek(file_, 0, SEEK_END) == 0) {
     total_bytes_ = static_cast<size_t>(std::max(0L, std::ftell(file_)));
     std::fseek(file_, 0, SEEK_SET);
@@ -201,7 +192,19 @@ CsvReader::CsvReader(std::string_view text, ReadOptions options)
 }
 
 CsvReader::~CsvReader() {
+  if (impl_ && impl_->prefetch.joinable()) impl_->prefetch.join();
   if (file_) std::fclose(file_);
+  if (mapped_) ::munmap(const_cast<char*>(memory_.data()), total_bytes_);
+}
+
+void CsvReader::release_parsed(size_t parsed) {
+  // Parsed bytes are never read again; dropping their pages keeps a mapped file's resident
+  // memory at about two windows (the page cache keeps them).
+  const auto page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  parsed = parsed / page * page;
+  if (parsed <= released_) return;
+  ::madvise(const_cast<char*>(memory_.data()) + released_, parsed - released_, MADV_DONTNEED);
+  released_ = parsed;
 }
 
 bool CsvReader::fill_window() {
@@ -248,6 +251,7 @@ void CsvReader::start() {
   if (window_.substr(0, 3) == "\xEF\xBB\xBF") window_.remove_prefix(3);
   read_header();
   if (options_.shard_count > 1) seek_to_shard();
+  records_delivered_ = records_;
   infer_types();
 }
 
@@ -328,24 +332,31 @@ void CsvReader::read_header() {
     window_.remove_prefix(window_.front() == '\n' ? 1 : 2);
     ++line_;
   }
-  size_t end = complete_records_end(window_);
+  // The header is the first record: scan only its text, not the whole window.
+  size_t end = first_record_end(window_);
   while (end == 0 && !eof_) {
     window_bytes_ *= 2;  // a header longer than the window: grow it
     fill_window();
-    end = complete_records_end(window_);
+    end = first_record_end(window_);
   }
   if (end == 0) end = window_.size();
-  // The header is the first record of that text.
-  const std::string_view head = window_.substr(0, end);
-  io_detail::CsvScan scan(head, options_.delimiter);
-  if (scan.records().empty())
+  std::string_view head = window_.substr(0, end);
+  auto scan = std::make_unique<io_detail::CsvScan>(head, options_.delimiter);
+  // A quote inside an unquoted field can end the count above too early (the scanner keeps such
+  // a quote as text): then the header is the first record of every complete record.
+  if (!scan->records().empty() && scan->records().front().unterminated &&
+      complete_records_end(window_) > end) {
+    head = window_.substr(0, complete_records_end(window_));
+    scan = std::make_unique<io_detail::CsvScan>(head, options_.delimiter);
+  }
+  if (scan->records().empty())
     throw DataError("{}: the input is empty (a header row is expected)", source);
-  const auto& header = scan.records().front();
+  const auto& header = scan->records().front();
   if (header.unterminated)
     throw DataError("{}:{}: unterminated quoted field in the header", source, line_);
   std::unordered_set<std::string> seen;
   for (size_t i = 0; i < header.num_fields; ++i) {
-    std::string_view name = scan.field(header, i);
+    std::string_view name = scan->field(header, i);
     // pandas writes its index under an empty name; give such a column a usable one.
     names_.push_back(name.empty() ? "unnamed_" + std::to_string(i) : std::string(name));
     if (!seen.insert(names_.back()).second) {
@@ -395,7 +406,7 @@ void CsvReader::infer_types() {
       }
     }
   }
-  Plan& plan = impl_->plan;
+  io_detail::RecordPlan& plan = impl_->plan;
   plan.names = &names_;
   plan.options = &options_;
   for (size_t c = 0; c < names_.size(); ++c) {
@@ -410,84 +421,130 @@ void CsvReader::infer_types() {
 }
 
 bool CsvReader::next(Table& batch, std::vector<BadRecord>& bad) {
+  Impl& impl = *impl_;
+  impl.recycle(batch);
   batch = Table();
-  // Top the window up to a full window (it may hold a partial record from the last batch).
-  if (!eof_ && window_.size() < window_bytes_) fill_window();
-  if (window_.empty()) return false;
-  size_t end = complete_records_end(window_);
+  if (impl.ready.empty()) {
+    std::vector<Part> parts;
+    if (impl.prefetch.joinable()) {
+      impl.prefetch.join();
+      if (impl.prefetch_error) std::rethrow_exception(std::exchange(impl.prefetch_error, nullptr));
+      parts = std::move(impl.prefetched);
+    } else {
+      parts = parse_window();
+    }
+    if (parts.empty()) return false;
+    for (auto& part : parts) impl.ready.push_back(std::move(part));
+    const size_t parsed = mapped_ ? static_cast<size_t>(window_.data() - memory_.data()) : 0;
+    // Parse the next window while the caller checks, scores or appends these parts.
+    if (!eof_ || !window_.empty()) {
+      impl.prefetch = std::thread([this] {
+        try {
+          impl_->prefetched = parse_window();
+        } catch (...) {
+          impl_->prefetch_error = std::current_exception();
+        }
+      });
+    }
+    if (mapped_) release_parsed(parsed);
+  }
+  Part& part = impl.ready.front();
+  batch = std::move(part.table);
+  bad.insert(bad.end(), std::make_move_iterator(part.bad.begin()),
+             std::make_move_iterator(part.bad.end()));
+  records_delivered_ += part.records;
+  consumed_total_ += part.bytes;
+  impl.ready.pop_front();
+  return true;
+}
+
+size_t CsvReader::whole_records_end(bool quoted) {
+  auto records_end = [&] {
+    if (quoted) return complete_records_end(window_);
+    const size_t newline = window_.rfind('\n');
+    return newline == std::string_view::npos ? 0 : newline + 1;
+  };
+  size_t end = records_end();
   while (end == 0 && !eof_) {
     window_bytes_ *= 2;  // one record longer than the window
     fill_window();
-    end = complete_records_end(window_);
+    end = records_end();
   }
   if (eof_ && end < window_.size()) end = window_.size();  // last record without a newline
-  const std::string_view text = window_.substr(0, end);
-  const bool quoted = text.find('"') != std::string_view::npos;
+  return end;
+}
 
-  // Split quote-free text at newlines, one part per thread.
-  const unsigned threads = quoted || text.size() < kMinParallelBytes
-                               ? 1
-                               : std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
-  std::vector<std::string_view> parts;
-  size_t from = 0;
-  for (unsigned t = 1; t < threads; ++t) {
-    size_t cut = text.find('\n', text.size() * t / threads);
-    if (cut == std::string_view::npos || cut < from) continue;
-    parts.push_back(text.substr(from, cut + 1 - from));
-    from = cut + 1;
+std::vector<CsvReader::Part> CsvReader::parse_window() {
+  // Another window of input after what is left (a partial record from the last window); not
+  // after the header, which leaves the first window nearly whole.
+  if (!eof_ && window_.size() < window_bytes_ / 2) fill_window();
+  if (window_.empty()) return {};
+  // Most text holds no quote: then every line is a record, any line end a safe cut, and the
+  // parts are typed on all cores. The splitter stops at a quote, and a window with one is typed
+  // again by the exact scanner, on one thread.
+  size_t end = whole_records_end(false);
+  std::vector<ParsedText> parsed = parse_texts(cut_at_lines(window_.substr(0, end)), false);
+  for (const auto& text : parsed) {
+    if (text.error) break;  // thrown before any quote: stands
+    if (text.found_quote) {
+      end = whole_records_end(true);
+      parsed = parse_texts({window_.substr(0, end)}, true);
+      break;
+    }
   }
-  parts.push_back(text.substr(from));
+  for (auto& text : parsed) {
+    if (text.error) std::rethrow_exception(text.error);
+  }
 
-  const Plan& plan = impl_->plan;
-  std::vector<std::unique_ptr<RecordParser>> parsers;
-  std::vector<size_t> lines(parts.size(), 0);
-  std::vector<std::exception_ptr> errors(parts.size());
-  for (size_t i = 0; i < parts.size(); ++i) parsers.push_back(std::make_unique<RecordParser>(plan));
-  auto work = [&](size_t i) {
+  // Line numbers and record indices from the start of the input.
+  std::vector<Part> parts;
+  for (auto& text : parsed) {
+    for (auto& entry : text.part.bad) {
+      entry.line += line_ - 1;
+      entry.record += records_;
+    }
+    line_ += text.lines;
+    records_ += text.part.records;
+    parts.push_back(std::move(text.part));
+  }
+  window_.remove_prefix(end);
+  return parts;
+}
+
+std::vector<CsvReader::ParsedText> CsvReader::parse_texts(std::vector<std::string_view> texts,
+                                                          bool quoted) {
+  std::vector<ParsedText> parsed(texts.size());
+  auto parse = [&](size_t i) {
+    ParsedText& out = parsed[i];
     try {
-      parsers[i]->reserve(static_cast<size_t>(std::count(parts[i].begin(), parts[i].end(), '\n')) +
-                          1);
+      RecordParser parser(impl_->plan, impl_->take_spare());
+      parser.reserve(estimate_lines(texts[i]), texts[i].size());
       if (quoted) {
-        parse_quoted(parts[i], options_.delimiter, *parsers[i], lines[i]);
-      } else {
-        parse_plain(parts[i], options_.delimiter, *parsers[i], lines[i]);
+        io_detail::parse_quoted(texts[i], options_.delimiter, parser, out.lines);
+      } else if (!io_detail::parse_plain(texts[i], options_.delimiter, parser, out.lines)) {
+        out.found_quote = true;
+        return;
       }
+      out.part.table = parser.finish();
+      out.part.bad = std::move(parser.bad());
+      out.part.records = parser.records();
+      out.part.bytes = texts[i].size();
     } catch (...) {
-      errors[i] = std::current_exception();
+      out.error = std::current_exception();
     }
   };
+  // Threads take the next part as they finish one, so a thread slowed by other work (the
+  // caller checking the previous window, another process) holds up less.
+  const size_t workers = std::min<size_t>(texts.size(), parse_threads());
+  std::atomic<size_t> next_text{0};
+  auto work = [&] {
+    for (size_t i = next_text++; i < texts.size(); i = next_text++) parse(i);
+  };
   std::vector<std::thread> pool;
-  for (size_t i = 1; i < parts.size(); ++i) pool.emplace_back(work, i);
-  work(0);
+  for (size_t t = 1; t < workers; ++t) pool.emplace_back(work);
+  work();
   for (auto& thread : pool) thread.join();
-  for (auto& error : errors) {
-    if (error) std::rethrow_exception(error);
-  }
-
-  // Merge the parts in order, fixing up line numbers and record indices.
-  for (size_t c = 0; c < names_.size(); ++c) {
-    Column merged = std::move(parsers[0]->columns[c]);
-    for (size_t i = 1; i < parsers.size(); ++i) {
-      merged.append(parsers[i]->columns[c]);
-      parsers[i]->columns[c].clear();
-    }
-    batch.add_column(std::move(merged));
-  }
-  size_t line = line_, record = records_;
-  for (size_t i = 0; i < parsers.size(); ++i) {
-    for (auto& entry : parsers[i]->bad) {
-      entry.line += line - 1;
-      entry.record += record;
-      bad.push_back(std::move(entry));
-    }
-    line += lines[i];
-    record += parsers[i]->records;
-  }
-  line_ = line;
-  records_ = record;
-  consumed_total_ += end;
-  window_.remove_prefix(end);
-  return true;
+  return parsed;
 }
 
 }  // namespace mlops

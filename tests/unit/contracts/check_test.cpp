@@ -100,6 +100,30 @@ TEST(Contract, MinAndMaxIgnoreNullsAndShowOffendingValues) {
             "1 values above (rows 2: 9000)");
 }
 
+TEST(Contract, MinAndMaxReadIntegerColumnsAndSkipTheirNulls) {
+  // A null int64 is stored as 0, below the minimum: it must not count.
+  Table table;
+  Column distance("distance", DType::kInt64), delay("delay", DType::kInt64);
+  for (int64_t value : {5, 0, 7000, 12}) {
+    value == 0 ? distance.push_null() : distance.push_int(value);
+    delay.push_int(value - 1);
+  }
+  table.add_column(std::move(distance));
+  table.add_column(std::move(delay));
+  ContractReport report = check_contract(
+      contract_from("columns: {distance: {min: 1, max: 6000}, delay: {nullable: false, min: 0}}"),
+      table, "ingest");
+  EXPECT_TRUE(find_check(report, "min", "distance").passed);
+  EXPECT_EQ(describe_failure(report, find_check(report, "max", "distance")),
+            "stage ingest: check max on column 'distance' failed: expected <= 6000, observed 1 "
+            "values above (rows 2: 7000)");
+  EXPECT_TRUE(find_check(report, "not_null", "delay").passed);
+  EXPECT_EQ(find_check(report, "not_null", "delay").observed, "0 nulls");
+  EXPECT_EQ(describe_failure(report, find_check(report, "min", "delay")),
+            "stage ingest: check min on column 'delay' failed: expected >= 0, observed 1 values "
+            "below (rows 1: -1)");
+}
+
 TEST(Contract, AllowedValues) {
   ContractReport report = check_contract(contract_from("columns: {Sex: {values: [MALE, FEMALE]}}"),
                                          penguins(), "ingest");
