@@ -1,6 +1,6 @@
 #pragma once
 // Table rows as CSV text, written straight into a byte buffer sized by an upper bound per
-// column: each column's type and null handling are resolved once per table, not per value.
+// column; each column's type, storage and nulls are looked up once per table.
 
 #include <cstddef>
 #include <cstdint>
