@@ -2,10 +2,11 @@
 // Writing a table as CSV batch by batch (streaming outputs), atomically: the file appears at
 // its path only on commit().
 
-#include <optional>
 #include <string>
+#include <vector>
 
 #include "mlops/core/table.h"
+#include "mlops/io/csv_format.h"
 #include "mlops/io/file.h"
 
 namespace mlops {
@@ -28,6 +29,7 @@ class CsvWriter {
   Schema schema_;
   bool header_written_ = false;
   size_t rows_ = 0;
+  std::vector<TextBuffer> buffers_;  // formatted blocks, reused from batch to batch
 };
 
 }  // namespace mlops
