@@ -25,7 +25,7 @@ namespace mlops {
 
 namespace {
 
-constexpr size_t kWindowBytes = 8 << 20;
+constexpr size_t kWindowBytes = 4 << 20;  // one part per core; 8 MB held 30 MB more, no faster
 
 /// Built-in: no missing prediction, probabilities in [0, 1] (the row count is checked once
 /// the stream ends).
