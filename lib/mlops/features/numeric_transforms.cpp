@@ -34,7 +34,7 @@ Log1pTransform::Log1pTransform(const ConfigNode& spec) {
 void Log1pTransform::apply(Table& table) const {
   for (const auto& name : columns_) {
     const Column& input = numeric_input(table, name, "log1p");
-    Column out = map_to_float(input, [](double x) { return x > -1 ? std::log1p(x) : NAN; });
+    Column out = map_to_float_memo(input, [](double x) { return x > -1 ? std::log1p(x) : NAN; });
     out.rename(output_for(name, output_));
     table.set_column(std::move(out));
   }

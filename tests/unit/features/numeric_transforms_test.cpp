@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
+#include <cmath>
+
+#include "mlops/features/column_stats.h"
 #include "transform_test_support.h"
 
 namespace mlops::testing {
@@ -130,3 +134,43 @@ TEST(FittedState, RoundTripsThroughJson) {
 
 }  // namespace
 }  // namespace mlops::testing
+
+namespace mlops {
+namespace {
+
+// The memo keeps each value's result in a small direct-mapped cache: values that share a slot
+// evict each other, repeats hit, and nulls and NaN results stay null. Bit for bit the plain map.
+TEST(MapToFloatMemo, GivesFnsOwnResultsForRepeatsCollisionsAndNulls) {
+  Column ints("x", DType::kInt64), floats("y", DType::kFloat64);
+  uint64_t state = 42;
+  for (int i = 0; i < 20000; ++i) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    const int64_t value = static_cast<int64_t>(state >> 40) % 9000 - 10;  // some below -1
+    if (i % 97 == 0) {
+      ints.push_null();
+      floats.push_null();
+      continue;
+    }
+    ints.push_int(value);
+    floats.push_float(static_cast<double>(value) / 7.0);
+  }
+  auto log1p_or_nan = [](double x) { return x > -1 ? std::log1p(x) : NAN; };
+  for (const Column* input : {&ints, &floats}) {
+    const Column plain = map_to_float(*input, log1p_or_nan);
+    const Column memo = map_to_float_memo(*input, log1p_or_nan);
+    ASSERT_EQ(memo.size(), plain.size());
+    EXPECT_EQ(memo.null_count(), plain.null_count());
+    EXPECT_GT(plain.null_count(), 200u);  // nulls and values <= -1
+    for (size_t row = 0; row < plain.size(); ++row) {
+      ASSERT_EQ(memo.is_null(row), plain.is_null(row)) << row;
+      if (!plain.is_null(row)) {
+        ASSERT_EQ(std::bit_cast<uint64_t>(memo.float_at(row)),
+                  std::bit_cast<uint64_t>(plain.float_at(row)))
+            << row;
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace mlops
