@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <span>
 
 #include "mlops/core/error.h"
 #include "mlops/core/suggest.h"
@@ -92,28 +93,39 @@ void DatetimePartsTransform::apply(Table& table) const {
       outputs.emplace_back(name + "_" + part, DType::kInt64);
       outputs.back().reserve(input.size());
     }
-    // Rows come in runs of one day (tables are often sorted by time): the calendar date is
-    // computed once per run, the time of day for every row.
+    // One pass per part over the typed values: rows come in runs of one day (tables are often
+    // sorted by time), so a part of the date is computed once per run of equal days, and a
+    // part of the time of day is arithmetic on the row's own value.
     constexpr int64_t kMicrosPerDay = 86'400'000'000;
-    int64_t cached_day = INT64_MIN;
-    CivilTime civil{};
-    for (size_t row = 0; row < input.size(); ++row) {
-      if (input.is_null(row)) {
-        for (auto& out : outputs) out.push_null();
-        continue;
-      }
-      const int64_t micros = input.int_at(row);
-      const int64_t day = floor_div(micros, kMicrosPerDay);
-      if (day != cached_day) {
-        civil = civil_from_micros(day * kMicrosPerDay);
-        cached_day = day;
-      }
-      const int64_t second_of_day = (micros - day * kMicrosPerDay) / 1'000'000;
-      civil.hour = static_cast<unsigned>(second_of_day / 3600);
-      civil.minute = static_cast<unsigned>(second_of_day % 3600 / 60);
-      civil.second = static_cast<unsigned>(second_of_day % 60);
-      for (size_t i = 0; i < part_ids_.size(); ++i) {
-        outputs[i].push_int(part_value(civil, micros, part_ids_[i]));
+    const std::span<const int64_t> values = input.ints();
+    for (size_t i = 0; i < part_ids_.size(); ++i) {
+      const uint8_t part = part_ids_[i];
+      const bool of_time = part == kHour || part == kMinute || part == kSecond;
+      Column& out = outputs[i];
+      int64_t cached_day = INT64_MIN, cached_value = 0;
+      for (size_t row = 0; row < values.size(); ++row) {
+        if (input.is_null(row)) {
+          out.push_null();
+          continue;
+        }
+        const int64_t micros = values[row];
+        if (part == kEpoch) {
+          out.push_int(floor_div(micros, 1'000'000));
+          continue;
+        }
+        const int64_t day = floor_div(micros, kMicrosPerDay);
+        if (of_time) {
+          const int64_t second_of_day = (micros - day * kMicrosPerDay) / 1'000'000;
+          out.push_int(part == kHour     ? second_of_day / 3600
+                       : part == kMinute ? second_of_day % 3600 / 60
+                                         : second_of_day % 60);
+          continue;
+        }
+        if (day != cached_day) {
+          cached_value = part_value(civil_from_micros(day * kMicrosPerDay), micros, part);
+          cached_day = day;
+        }
+        out.push_int(cached_value);
       }
     }
     if (!keep_) table.remove_column(name);

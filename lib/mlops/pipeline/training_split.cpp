@@ -43,15 +43,18 @@ SplitIndices time_split(const Table& table, const std::vector<size_t>& labeled,
     }
     cutoff = *from;
   } else {
-    int64_t first = INT64_MAX, last = INT64_MIN;
+    // floor_day is monotonic: the day range is that of the earliest and latest instants.
+    int64_t earliest = INT64_MAX, latest = INT64_MIN;
+    bool any = false;
     for (size_t row : labeled) {
       if (time->is_null(row)) continue;
-      const int64_t day = floor_day(time->int_at(row));
-      first = std::min(first, day);
-      last = std::max(last, day);
+      const int64_t micros = time->int_at(row);
+      earliest = std::min(earliest, micros);
+      latest = std::max(latest, micros);
+      any = true;
     }
-    if (first == INT64_MAX)
-      throw ConfigError("train.split.column: '{}' has no values", spec.column);
+    if (!any) throw ConfigError("train.split.column: '{}' has no values", spec.column);
+    const int64_t first = floor_day(earliest), last = floor_day(latest);
     // Whole days, like the peer's day-of-year rule: the last `holdout` of the day range.
     const double days = static_cast<double>(last - first + 1);
     const int64_t cutoff_day =
@@ -59,6 +62,7 @@ SplitIndices time_split(const Table& table, const std::vector<size_t>& labeled,
     cutoff = cutoff_day * kMicrosPerDay;
   }
   SplitIndices split;
+  split.train.reserve(labeled.size());
   for (size_t row : labeled) {
     if (time->is_null(row)) continue;  // no time, no side
     (time->int_at(row) >= cutoff ? split.holdout : split.train).push_back(row);

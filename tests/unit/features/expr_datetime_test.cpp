@@ -42,6 +42,32 @@ TEST(DatetimeParts, EveryPart) {
   EXPECT_EQ(texts(out.column("t_hour"))[1], "null");
 }
 
+TEST(DatetimeParts, RunsOfDaysNullsAndTimesBefore1970) {
+  // Parts of the date are kept per run of equal days: rows change day, come back to one, and
+  // cross the epoch (1969-12-31 was a Wednesday, 1970-01-01 a Thursday).
+  Table table = make_table({make_column(
+      "t", DType::kTimestamp,
+      {"1969-12-31 23:59:59", "1969-12-31 00:00:00", "1970-01-01 00:00:00", "2001-06-03 14:25:36",
+       nullptr, "2001-06-03 09:05:01", "2001-06-04 00:00:00", "1969-12-31 12:00:00"})});
+  Table out = applied(
+      *make("{type: datetime_parts, column: t, parts: [year, quarter, month, day, hour, minute, "
+            "second, day_of_week, day_of_year, is_weekend, epoch]}"),
+      table);
+  auto part = [&](const std::string& name) { return texts(out.column("t_" + name)); };
+  EXPECT_EQ(part("year"), (Texts{"1969", "1969", "1970", "2001", "null", "2001", "2001", "1969"}));
+  EXPECT_EQ(part("quarter"), (Texts{"4", "4", "1", "2", "null", "2", "2", "4"}));
+  EXPECT_EQ(part("month"), (Texts{"12", "12", "1", "6", "null", "6", "6", "12"}));
+  EXPECT_EQ(part("day"), (Texts{"31", "31", "1", "3", "null", "3", "4", "31"}));
+  EXPECT_EQ(part("hour"), (Texts{"23", "0", "0", "14", "null", "9", "0", "12"}));
+  EXPECT_EQ(part("minute"), (Texts{"59", "0", "0", "25", "null", "5", "0", "0"}));
+  EXPECT_EQ(part("second"), (Texts{"59", "0", "0", "36", "null", "1", "0", "0"}));
+  EXPECT_EQ(part("day_of_week"), (Texts{"2", "2", "3", "6", "null", "6", "0", "2"}));
+  EXPECT_EQ(part("day_of_year"), (Texts{"365", "365", "1", "154", "null", "154", "155", "365"}));
+  EXPECT_EQ(part("is_weekend"), (Texts{"0", "0", "0", "1", "null", "1", "0", "0"}));
+  EXPECT_EQ(part("epoch"),
+            (Texts{"-1", "-86400", "0", "991578336", "null", "991559101", "991612800", "-43200"}));
+}
+
 TEST(DatetimeParts, WrongTypeAndUnknownPart) {
   Table table = make_table({make_column("t", DType::kString, {"2001-06-03"})});
   EXPECT_EQ(
