@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "mlops/core/error.h"
-#include "mlops/features/key_table.h"
+#include "mlops/core/key_table.h"
 #include "mlops/features/transform_params.h"
 
 namespace mlops {

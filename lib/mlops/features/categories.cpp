@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "mlops/features/key_table.h"
+#include "mlops/core/key_table.h"
 
 namespace mlops {
 

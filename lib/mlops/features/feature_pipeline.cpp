@@ -7,7 +7,7 @@
 #include "mlops/core/error.h"
 #include "mlops/core/suggest.h"
 #include "mlops/features/categories.h"
-#include "mlops/features/key_table.h"
+#include "mlops/core/key_table.h"
 #include "mlops/io/file.h"
 
 namespace mlops {

@@ -8,7 +8,7 @@
 
 namespace mlops {
 
-Conformed conform_batch(const Table& batch, CleanTableState& state, bool skip_null_columns) {
+Conformed conform_batch(Table& batch, CleanTableState& state, bool skip_null_columns) {
   Conformed out;
   const size_t rows = batch.num_rows();
   std::vector<uint8_t> bad(rows, 0);
@@ -53,13 +53,18 @@ Conformed conform_batch(const Table& batch, CleanTableState& state, bool skip_nu
       if (!bad[row]) good_rows.push_back(row);
     }
   }
+  const std::vector<std::string> names = batch.column_names();
   for (size_t c : kept_columns) {
-    const Column& column = batch.columns()[c];
-    const DType type = state.find(column.name())->type;
-    if (column.type() == type) {  // the usual case: whole buffers copied, not value by value
-      out.rows.add_column(out.rejected.empty() ? column : column.take(good_rows));
+    const std::string& name = names[c];
+    const DType type = state.find(name)->type;
+    if (batch.column(name).type() == type) {
+      // The usual case: every row kept, so the column is handed over whole; with rejections
+      // the good rows' values are taken buffer by buffer, never value by value.
+      out.rows.add_column(out.rejected.empty() ? batch.release_column(name)
+                                               : batch.column(name).take(good_rows));
       continue;
     }
+    const Column& column = batch.column(name);
     Column typed(column.name(), type);
     typed.reserve(rows - out.rejected.size());
     for (size_t row = 0; row < rows; ++row) {

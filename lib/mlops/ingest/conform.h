@@ -29,7 +29,9 @@ struct Conformed {
 
 /// Fits `batch` to `state`, updating state.fields (never state.parts or rows). With
 /// `skip_null_columns`, a column new to the table whose batch values are all null adds nothing
-/// (a JSON key seen only as null, or a declared column absent from the records).
-Conformed conform_batch(const Table& batch, CleanTableState& state, bool skip_null_columns);
+/// (a JSON key seen only as null, or a declared column absent from the records). When no row
+/// is rejected, columns that keep their type are moved out of `batch` (a 100 MB batch is not
+/// copied); with rejections `batch` is left whole, for the rejected rows' text.
+Conformed conform_batch(Table& batch, CleanTableState& state, bool skip_null_columns);
 
 }  // namespace mlops

@@ -239,7 +239,8 @@ CommitStats Lake::commit(const std::string& source, const std::string& key, Batc
 
     CleanTableState& table = next.tables[input.table];
     const bool existed = !table.fields.empty();
-    Conformed conformed = conform_batch(rows, table, input.json);
+    const size_t batch_rows = rows.num_rows();
+    Conformed conformed = conform_batch(rows, table, input.json);  // may move `rows` out
     if (existed) {
       for (const auto& column : conformed.added) {
         log_info("ingest: new column", {{"table", input.table}, {"column", column}});
@@ -249,7 +250,7 @@ CommitStats Lake::commit(const std::string& source, const std::string& key, Batc
       log_info("ingest: column widened from int64 to float64",
                {{"table", input.table}, {"column", column}});
     }
-    std::vector<uint8_t> rejected(rows.num_rows(), 0);
+    std::vector<uint8_t> rejected(batch_rows, 0);
     for (auto& rejection : conformed.rejected) {
       rejected[rejection.row] = 1;
       const size_t record = records[rejection.row];

@@ -38,6 +38,9 @@ TEST(ConformBatch, SameTypedColumnsKeepOnlyTheRowsOfOtherColumnsThatFit) {
   EXPECT_EQ(amount.type(), DType::kInt64);
   EXPECT_EQ(amount.int_at(0), 10);
   EXPECT_EQ(amount.int_at(1), 30);
+  // With rejections the batch stays whole: the rejected rows are quarantined from it.
+  EXPECT_EQ(batch.num_columns(), 2u);
+  EXPECT_EQ(batch.column("amount").string_at(1), "ten");
 }
 
 TEST(ConformBatch, MatchingBatchIsKeptWholeWithItsNulls) {
@@ -54,6 +57,22 @@ TEST(ConformBatch, MatchingBatchIsKeptWholeWithItsNulls) {
   EXPECT_EQ(out.int_at(1), 8);
   EXPECT_TRUE(out.is_null(2));
   EXPECT_EQ(out.null_count(), 1u);
+  EXPECT_EQ(batch.num_columns(), 0u);  // handed over, not copied
+}
+
+TEST(ConformBatch, AWidenedColumnIsConvertedWhileTheOthersAreHandedOver) {
+  CleanTableState state;
+  state.fields = {{"id", DType::kInt64, true}, {"price", DType::kFloat64, true}};
+  Table batch;
+  batch.add_column(ints("id", {1, 2}));
+  batch.add_column(ints("price", {5, 6}));  // int64 values in a float64 column
+  Conformed conformed = conform_batch(batch, state, false);
+  EXPECT_TRUE(conformed.rejected.empty());
+  EXPECT_EQ(conformed.rows.column_names(), (std::vector<std::string>{"id", "price"}));
+  EXPECT_EQ(conformed.rows.column("price").type(), DType::kFloat64);
+  EXPECT_DOUBLE_EQ(conformed.rows.column("price").float_at(1), 6.0);
+  EXPECT_EQ(conformed.rows.column("id").int_at(1), 2);
+  EXPECT_EQ(batch.column_names(), (std::vector<std::string>{"price"}));
 }
 
 }  // namespace

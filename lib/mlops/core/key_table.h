@@ -1,6 +1,7 @@
 #pragma once
 // A per-pass table from category text to a value, for loops that look up every row of a column
-// (counting categories, mapping them to codes): open addressing over a power-of-two array.
+// (counting categories, mapping them to codes, a data profile's top values): open addressing
+// over a power-of-two array.
 // Distinct keys are few next to rows, so each is stored once as a string and found by view.
 // Category text is usually short (airport codes, states, "true"): a key of up to 8 bytes is
 // packed into a word kept in its slot, so its lookup is a multiply, a probe and one compare,
@@ -38,6 +39,21 @@ class KeyTable {
       if (slot.word == word && slot.length == length &&
           (is_short || entries_[slot.index].first == key)) {
         return entries_[slot.index].second;
+      }
+    }
+  }
+  /// The value stored for `key`, or nullptr: a lookup that never inserts.
+  Value* find(std::string_view key) {
+    if (slots_.empty()) return nullptr;
+    const bool is_short = key.size() <= 8;
+    const uint64_t word = is_short ? pack(key) : hash64(key);
+    const uint8_t length = is_short ? static_cast<uint8_t>(key.size()) : kLong;
+    for (size_t at = slot_of(word, length);; at = (at + 1) & mask_) {
+      const Slot& slot = slots_[at];
+      if (slot.index == kEmpty) return nullptr;
+      if (slot.word == word && slot.length == length &&
+          (is_short || entries_[slot.index].first == key)) {
+        return &entries_[slot.index].second;
       }
     }
   }

@@ -1,4 +1,4 @@
-#include "mlops/features/key_table.h"
+#include "mlops/core/key_table.h"
 
 #include <gtest/gtest.h>
 
