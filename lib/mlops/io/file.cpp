@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -53,14 +54,18 @@ std::string parent_directory(const std::string& path) {
 std::string read_file(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw IoError("cannot read '{}': {}", path, errno_text());
-  std::string contents;
   struct stat info {};
-  if (::fstat(fd, &info) == 0 && info.st_size > 0) {
-    contents.reserve(static_cast<size_t>(info.st_size));
-  }
-  char chunk[1 << 16];
+  const size_t expected =
+      ::fstat(fd, &info) == 0 && info.st_size > 0 ? static_cast<size_t>(info.st_size) : 0;
+  // Read straight into the string (no bounce buffer), in large reads; one byte more than the
+  // size, so the read that finds the end is a short one. A file that grows meanwhile, or a
+  // pipe whose size is unknown, makes the string grow.
+  std::string contents(expected + 1, '\0');
+  size_t used = 0;
   while (true) {
-    ssize_t got = ::read(fd, chunk, sizeof chunk);
+    if (used == contents.size()) contents.resize(std::max<size_t>(contents.size() * 2, 1 << 16));
+    ssize_t got = ::read(fd, contents.data() + used, std::min<size_t>(contents.size() - used,
+                                                                      size_t{1} << 30));
     if (got < 0) {
       if (errno == EINTR) continue;
       std::string reason = errno_text();
@@ -68,9 +73,10 @@ std::string read_file(const std::string& path) {
       throw IoError("cannot read '{}': {}", path, reason);
     }
     if (got == 0) break;
-    contents.append(chunk, static_cast<size_t>(got));
+    used += static_cast<size_t>(got);
   }
   ::close(fd);
+  contents.resize(used);
   return contents;
 }
 
@@ -106,10 +112,15 @@ void AtomicFile::write(std::string_view bytes) {
   hash_.update(bytes);
   if (buffer_.size() + bytes.size() > kWriteBufferSize) flush();
   if (bytes.size() >= kWriteBufferSize) {
-    if (!write_all(fd_, bytes.data(), bytes.size())) {
-      throw IoError("cannot write '{}': {}", temp_path_, errno_text());
+    // In slices, so that writeback of a 100 MB write starts while the rest is still copied.
+    constexpr size_t kSlice = size_t{8} << 20;
+    for (size_t at = 0; at < bytes.size(); at += kSlice) {
+      const size_t size = std::min(kSlice, bytes.size() - at);
+      if (!write_all(fd_, bytes.data() + at, size)) {
+        throw IoError("cannot write '{}': {}", temp_path_, errno_text());
+      }
+      start_writeback(size);
     }
-    start_writeback(bytes.size());
     return;
   }
   buffer_.append(bytes);
