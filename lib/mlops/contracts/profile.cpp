@@ -1,7 +1,9 @@
 #include "mlops/contracts/profile.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 
 #include "mlops/core/error.h"
 #include "mlops/core/parallel.h"
@@ -57,10 +59,28 @@ void profile_numbers(ColumnProfile& profile, const std::vector<double>& values) 
   }
   profile.edges.push_back(std::nextafter(profile.max, INFINITY));
   std::vector<size_t> at_or_below(points.size(), 0), bins(profile.edges.size() + 1, 0);
+  // Features take few distinct values (hours, codes, distances): each value's point and bin
+  // are searched once and kept in a direct-mapped cache keyed by its bits (2.5M training rows
+  // x 8 features: the two binary searches per value were most of the profile's time).
+  struct Cached {
+    uint64_t bits = 0;
+    uint32_t point = 0, bin = 0;
+    bool used = false;
+  };
+  std::vector<Cached> cache(4096);
   for (double v : values) {
-    const size_t point = std::lower_bound(points.begin(), points.end(), v) - points.begin();
-    if (point < points.size()) ++at_or_below[point];
-    ++bins[std::upper_bound(profile.edges.begin(), profile.edges.end(), v) - profile.edges.begin()];
+    const uint64_t bits = std::bit_cast<uint64_t>(v);
+    Cached& slot = cache[(bits * 0x9E3779B97F4A7C15ULL) >> 52];
+    if (!slot.used || slot.bits != bits) {
+      slot = {
+          bits,
+          static_cast<uint32_t>(std::lower_bound(points.begin(), points.end(), v) - points.begin()),
+          static_cast<uint32_t>(std::upper_bound(profile.edges.begin(), profile.edges.end(), v) -
+                                profile.edges.begin()),
+          true};
+    }
+    if (slot.point < points.size()) ++at_or_below[slot.point];
+    ++bins[slot.bin];
   }
   const double n = static_cast<double>(values.size());
   size_t cumulative = 0;
@@ -122,8 +142,15 @@ ColumnProfile profile_column(const Column& column, std::optional<std::span<const
   if (profile.numeric()) {
     std::vector<double> values;
     values.reserve(selected.size() - profile.nulls);
-    for (size_t row : selected) {
-      if (!column.is_null(row)) values.push_back(column.numeric_at(row));
+    auto collect = [&](auto typed) {  // the column's type decided once, not per row
+      for (size_t row : selected) {
+        if (!column.is_null(row)) values.push_back(static_cast<double>(typed[row]));
+      }
+    };
+    if (column.type() == DType::kFloat64) {
+      collect(column.floats());
+    } else {
+      collect(column.ints());
     }
     profile_numbers(profile, values);
   } else {
