@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <future>
+
 #include "mlops/core/error.h"
 #include "mlops/core/log.h"
 #include "mlops/core/time.h"
@@ -120,6 +122,15 @@ StageRecord run_predict_stage(RunContext& run) {
   // first window) starts a fresh one.
   struct Pass {
     std::optional<TableWriter> writer;
+    // The previous batch's predictions, formatted and written while this one is scored; at
+    // most one in flight, so the file keeps the input's order.
+    std::future<void> writing;
+    void finish_writing() {
+      if (writing.valid()) writing.get();  // rethrows a write error
+    }
+    ~Pass() {
+      if (writing.valid()) writing.wait();  // never leave a write running into a dead writer
+    }
     std::optional<Contract> declared;
     std::optional<DriftAccumulator> drift, report_drift;
     StreamingContract builtin_check{"predict"}, declared_check{"predict"};
@@ -165,7 +176,10 @@ StageRecord run_predict_stage(RunContext& run) {
                                 spec.id_columns));
       }
     }
-    pass->writer->write(predictions);
+    pass->finish_writing();
+    pass->writing = std::async(
+        std::launch::async,
+        [writer = &*pass->writer, rows = std::move(predictions)] { writer->write(rows); });
     pass->input_rows += keep ? keep->size() : batch_rows;
   };
 
@@ -221,6 +235,7 @@ StageRecord run_predict_stage(RunContext& run) {
         score(std::move(table));
       }
     }
+    pass->finish_writing();
     pass->writer->commit();
   } catch (...) {
     // Predictions that were never written must not stay logged.
