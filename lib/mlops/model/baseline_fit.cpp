@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <future>
 #include <limits>
 #include <optional>
 
@@ -165,7 +166,12 @@ BaselineModel BaselineModel::fit(const FeatureMatrix& rows, std::span<const floa
   BaselineSelection selection{default_metric(task), std::numeric_limits<double>::quiet_NaN(),
                               std::numeric_limits<double>::quiet_NaN(), 0, 0};
   bool linear_wins = false;
+  // The refit on every row does not depend on the selection's outcome, only whether it is
+  // kept: it runs on a second core meanwhile (the selection and the refit are each a Newton
+  // fit of about 0.13 s on 200k rows), and is dropped when the constant wins.
+  std::future<std::optional<BaselineModel>> linear_on_all;
   if (rows.rows >= kMinSelectionRows) {
+    linear_on_all = std::async(std::launch::async, [&] { return fitter.linear(all); });
     std::vector<int> classes;
     if (task != Task::kRegression) classes.assign(labels.begin(), labels.end());
     std::optional<std::span<const int>> strata;
@@ -181,7 +187,10 @@ BaselineModel BaselineModel::fit(const FeatureMatrix& rows, std::span<const floa
     }
   }
   std::optional<BaselineModel> chosen;
-  if (linear_wins) chosen = fitter.linear(all);
+  if (linear_on_all.valid()) {  // linear_wins is only ever set beside it
+    std::optional<BaselineModel> linear = linear_on_all.get();
+    if (linear_wins) chosen = std::move(linear);
+  }
   if (!chosen) chosen = fitter.constant(all);
   chosen->selection_ = selection;
   return *chosen;
