@@ -9,16 +9,22 @@
 
 namespace mlops {
 
-/// Calls fn(i) for i in [0, count): even i on this thread, odd i on a second one. The first
-/// exception of either thread is rethrown once both are done.
+/// Calls fn(i) for i in [0, count): even i on this thread, odd i on a second one. A thread
+/// stops at its first exception; once both are done, the exception of the lowest i is rethrown
+/// (the one a loop in order would have met first).
 template <typename Fn>
 void for_each_on_two_threads(size_t count, Fn fn) {
   std::exception_ptr errors[2];
+  size_t failed_at[2] = {count, count};
   auto work = [&](size_t first) {
-    try {
-      for (size_t i = first; i < count; i += 2) fn(i);
-    } catch (...) {
-      errors[first] = std::current_exception();
+    for (size_t i = first; i < count; i += 2) {
+      try {
+        fn(i);
+      } catch (...) {
+        errors[first] = std::current_exception();
+        failed_at[first] = i;
+        return;
+      }
     }
   };
   if (count > 1) {
@@ -28,9 +34,8 @@ void for_each_on_two_threads(size_t count, Fn fn) {
   } else {
     work(0);
   }
-  for (const auto& error : errors) {
-    if (error) std::rethrow_exception(error);
-  }
+  const size_t first_error = failed_at[1] < failed_at[0] ? 1 : 0;
+  if (errors[first_error]) std::rethrow_exception(errors[first_error]);
 }
 
 }  // namespace mlops

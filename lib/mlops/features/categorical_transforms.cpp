@@ -5,6 +5,7 @@
 
 #include "mlops/core/error.h"
 #include "mlops/core/key_table.h"
+#include "mlops/core/parallel.h"
 #include "mlops/features/transform_params.h"
 
 namespace mlops {
@@ -47,39 +48,59 @@ void CategoryCodesTransform::build_lookup() {
 }
 
 void CategoryCodesTransform::apply(Table& table) const {
+  // Columns are coded on two threads, then set in order; the same as one by one unless an
+  // output replaces a later input, which then runs one by one.
+  std::vector<Column> outputs(columns_.size(), Column("", DType::kInt64));
+  bool independent = true;
   for (const auto& name : columns_) {
-    const Column& input = input_column(table, name, "category_codes");
-    const StringMap<int64_t>& lookup = lookup_.at(name);
-    const auto seen = seen_.find(name);
-    const int64_t other = static_cast<int64_t>(lookup.size());
-    Column out(output_for(name, output_), DType::kInt64);
-    out.reserve(input.size());
-    size_t next_row = 0;
-    // Each distinct key is resolved once; rows then cost one KeyTable lookup.
-    constexpr int64_t kNullCode = -1;
-    KeyTable<int64_t> codes;
-    auto resolve = [&](std::string_view key) {
-      auto it = lookup.find(key);
-      if (it != lookup.end()) return it->second;
-      // Beyond the top k but seen in training: always "other". Never seen: as declared.
-      const bool was_seen = seen != seen_.end() && seen->second.count(key);
-      if (was_seen || unseen_ == "other") return other;
-      if (unseen_ == "null") return kNullCode;
-      throw_unseen("category_codes", name, key);
-    };
-    for_each_category(input, [&](size_t row, std::string_view key) {
-      for (; next_row < row; ++next_row) out.push_null();
-      ++next_row;
-      const int64_t code = codes.find_or_insert(key, [&] { return resolve(key); });
-      if (code == kNullCode) {
-        out.push_null();
-      } else {
-        out.push_int(code);
-      }
-    });
-    for (; next_row < input.size(); ++next_row) out.push_null();
-    table.set_column(std::move(out));
+    const std::string output = output_for(name, output_);
+    independent = independent && (output == name || std::find(columns_.begin(), columns_.end(),
+                                                              output) == columns_.end());
   }
+  auto code_column = [&](size_t c) { outputs[c] = coded(table, columns_[c]); };
+  if (independent && table.num_rows() >= 65'536) {
+    for_each_on_two_threads(columns_.size(), code_column);
+    for (auto& out : outputs) table.set_column(std::move(out));
+    return;
+  }
+  for (size_t c = 0; c < columns_.size(); ++c) {
+    code_column(c);
+    table.set_column(std::move(outputs[c]));
+  }
+}
+
+Column CategoryCodesTransform::coded(const Table& table, const std::string& name) const {
+  const Column& input = input_column(table, name, "category_codes");
+  const StringMap<int64_t>& lookup = lookup_.at(name);
+  const auto seen = seen_.find(name);
+  const int64_t other = static_cast<int64_t>(lookup.size());
+  Column out(output_for(name, output_), DType::kInt64);
+  out.reserve(input.size());
+  size_t next_row = 0;
+  // Each distinct key is resolved once; rows then cost one KeyTable lookup.
+  constexpr int64_t kNullCode = -1;
+  KeyTable<int64_t> codes;
+  auto resolve = [&](std::string_view key) {
+    auto it = lookup.find(key);
+    if (it != lookup.end()) return it->second;
+    // Beyond the top k but seen in training: always "other". Never seen: as declared.
+    const bool was_seen = seen != seen_.end() && seen->second.count(key);
+    if (was_seen || unseen_ == "other") return other;
+    if (unseen_ == "null") return kNullCode;
+    throw_unseen("category_codes", name, key);
+  };
+  for_each_category(input, [&](size_t row, std::string_view key) {
+    for (; next_row < row; ++next_row) out.push_null();
+    ++next_row;
+    const int64_t code = codes.find_or_insert(key, [&] { return resolve(key); });
+    if (code == kNullCode) {
+      out.push_null();
+    } else {
+      out.push_int(code);
+    }
+  });
+  for (; next_row < input.size(); ++next_row) out.push_null();
+  return out;
 }
 
 nlohmann::json CategoryCodesTransform::state() const {

@@ -23,6 +23,8 @@ class CategoryCodesTransform : public Transform {
 
  private:
   void build_lookup();
+  /// The codes of one input column, as the output column.
+  Column coded(const Table& table, const std::string& name) const;
 
   std::vector<std::string> columns_;
   std::string output_;

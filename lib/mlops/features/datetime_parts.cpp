@@ -5,6 +5,7 @@
 #include <span>
 
 #include "mlops/core/error.h"
+#include "mlops/core/parallel.h"
 #include "mlops/core/suggest.h"
 #include "mlops/core/time.h"
 #include "mlops/features/transform_params.h"
@@ -98,7 +99,7 @@ void DatetimePartsTransform::apply(Table& table) const {
     // part of the time of day is arithmetic on the row's own value.
     constexpr int64_t kMicrosPerDay = 86'400'000'000;
     const std::span<const int64_t> values = input.ints();
-    for (size_t i = 0; i < part_ids_.size(); ++i) {
+    auto fill_part = [&](size_t i) {
       const uint8_t part = part_ids_[i];
       const bool of_time = part == kHour || part == kMinute || part == kSecond;
       Column& out = outputs[i];
@@ -127,6 +128,12 @@ void DatetimePartsTransform::apply(Table& table) const {
         }
         out.push_int(cached_value);
       }
+    };
+    // Parts are independent passes: two threads share them on a large table.
+    if (values.size() >= 65'536) {
+      for_each_on_two_threads(part_ids_.size(), fill_part);
+    } else {
+      for (size_t i = 0; i < part_ids_.size(); ++i) fill_part(i);
     }
     if (!keep_) table.remove_column(name);
     for (auto& out : outputs) table.set_column(std::move(out));

@@ -37,6 +37,52 @@ TEST(CategoryCodes, UnseenAsNullOrError) {
             "null, error (did you mean 'other'?)");
 }
 
+// From 65,536 rows the columns are coded on two threads: the same codes, nulls and columns as
+// one by one, and an unseen value reports the first column in order that has one.
+TEST(CategoryCodes, ManyRowsCodedOnTwoThreadsAsOneByOne) {
+  const char* codes_a[] = {"ATL", "ORD", "SFO", "SEA"};
+  const char* codes_b[] = {"x", "y", "z"};
+  std::vector<const char*> a, b, c;
+  for (size_t row = 0; row < 70'000; ++row) {
+    a.push_back(row % 11 == 0 ? nullptr : codes_a[row % 4]);
+    b.push_back(codes_b[row % 3]);
+    c.push_back(codes_a[(row / 2) % 4]);
+  }
+  const Table training =
+      make_table({make_column("a", DType::kString, a), make_column("b", DType::kString, b),
+                  make_column("c", DType::kString, c)});
+  auto codes = fitted("{type: category_codes, columns: [a, b, c], unseen: error}", training);
+  const Table out = applied(*codes, training);
+  EXPECT_EQ(out.column_names(), (std::vector<std::string>{"a", "b", "c"}));
+  for (const auto& name : {"a", "b", "c"}) {
+    const Column& coded = out.column(name);
+    ASSERT_EQ(coded.type(), DType::kInt64) << name;
+    ASSERT_EQ(coded.size(), 70'000u) << name;
+  }
+  EXPECT_TRUE(out.column("a").is_null(0));
+  EXPECT_EQ(out.column("a").null_count(), training.column("a").null_count());
+  // Same value, same code, in every row of every column.
+  for (size_t row = 0; row < 70'000; row += 997) {
+    EXPECT_EQ(out.column("b").int_at(row), out.column("b").int_at(row % 3)) << row;
+    EXPECT_EQ(out.column("c").int_at(row), out.column("c").int_at((row / 2) % 4 * 2)) << row;
+    if (row % 11 != 0) {
+      EXPECT_EQ(out.column("a").int_at(row), out.column("a").int_at(row % 4 == 0 ? 4 : row % 4))
+          << row;
+    }
+  }
+  EXPECT_NE(out.column("b").int_at(0), out.column("b").int_at(1));
+  // Unseen values in b and c: b is named, as one by one would.
+  std::vector<const char*> b2 = b, c2 = c;
+  b2[60'000] = "new-b";
+  c2[10] = "new-c";
+  const Table scoring_rows =
+      make_table({make_column("a", DType::kString, a), make_column("b", DType::kString, b2),
+                  make_column("c", DType::kString, c2)});
+  EXPECT_EQ(error_of([&] { applied(*codes, scoring_rows); }),
+            "featurize: transform 'category_codes': unseen value 'new-b' in column 'b' "
+            "(declared unseen: error)");
+}
+
 TEST(OneHot, UnseenAndNullSetNoColumnUnlessDeclaredAnError) {
   auto one_hot = fitted("{type: one_hot, column: origin}", airports());
   Table out = applied(*one_hot, scoring());

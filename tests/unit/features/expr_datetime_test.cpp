@@ -68,6 +68,43 @@ TEST(DatetimeParts, RunsOfDaysNullsAndTimesBefore1970) {
             (Texts{"-1", "-86400", "0", "991578336", "null", "991559101", "991612800", "-43200"}));
 }
 
+// From 65,536 rows the parts are filled on two threads: every part still matches the calendar.
+TEST(DatetimeParts, ManyRowsOnTwoThreadsMatchTheCalendar) {
+  Column t("t", DType::kTimestamp);
+  const int64_t start = *parse_timestamp("1969-12-25 05:00:00");
+  for (int64_t row = 0; row < 70'000; ++row) {
+    if (row % 13 == 0) {
+      t.push_null();
+    } else {
+      t.push_int(start + row * 3'607'000'000);  // about an hour apart: days change often
+    }
+  }
+  Table table;
+  table.add_column(std::move(t));
+  const Table out = applied(
+      *make("{type: datetime_parts, column: t, parts: [year, month, hour, minute, day_of_week, "
+            "day_of_year, epoch], keep: true}"),
+      table);
+  const Column& input = out.column("t");
+  for (size_t row = 0; row < input.size(); ++row) {
+    if (input.is_null(row)) {
+      ASSERT_TRUE(out.column("t_hour").is_null(row)) << row;
+      continue;
+    }
+    const int64_t micros = input.int_at(row);
+    const CivilTime civil = civil_from_micros(micros);
+    ASSERT_EQ(out.column("t_year").int_at(row), civil.year) << row;
+    ASSERT_EQ(out.column("t_month").int_at(row), civil.month) << row;
+    ASSERT_EQ(out.column("t_hour").int_at(row), civil.hour) << row;
+    ASSERT_EQ(out.column("t_minute").int_at(row), civil.minute) << row;
+    ASSERT_EQ(out.column("t_day_of_week").int_at(row), civil.day_of_week) << row;
+    ASSERT_EQ(out.column("t_day_of_year").int_at(row), civil.day_of_year) << row;
+    ASSERT_EQ(out.column("t_epoch").int_at(row),
+              micros >= 0 ? micros / 1'000'000 : -((-micros + 999'999) / 1'000'000))
+        << row;
+  }
+}
+
 TEST(DatetimeParts, WrongTypeAndUnknownPart) {
   Table table = make_table({make_column("t", DType::kString, {"2001-06-03"})});
   EXPECT_EQ(
