@@ -64,8 +64,8 @@ std::string read_file(const std::string& path) {
   size_t used = 0;
   while (true) {
     if (used == contents.size()) contents.resize(std::max<size_t>(contents.size() * 2, 1 << 16));
-    ssize_t got = ::read(fd, contents.data() + used, std::min<size_t>(contents.size() - used,
-                                                                      size_t{1} << 30));
+    ssize_t got = ::read(fd, contents.data() + used,
+                         std::min<size_t>(contents.size() - used, size_t{1} << 30));
     if (got < 0) {
       if (errno == EINTR) continue;
       std::string reason = errno_text();
@@ -154,15 +154,18 @@ void AtomicFile::commit() {
   if (committed_) return;
   flush();
   if (::fsync(fd_) != 0) throw IoError("cannot sync '{}': {}", temp_path_, errno_text());
+  struct stat written {};
+  const bool identified = ::fstat(fd_, &written) == 0;
   int fd = fd_;
   fd_ = -1;  // closed below whatever happens, so the destructor must not close it again
   if (::close(fd) != 0) throw IoError("cannot close '{}': {}", temp_path_, errno_text());
+  forget_file_hash(path_);  // the file being replaced
   if (::rename(temp_path_.c_str(), path_.c_str()) != 0) {
     throw IoError("cannot rename '{}' to '{}': {}", temp_path_, path_, errno_text());
   }
   committed_ = true;
   sync_directory(parent_directory(path_));
-  remember_file_hash(path_, hash_.hex());
+  if (identified) remember_file_hash(path_, hash_.hex(), {written.st_dev, written.st_ino});
 }
 
 void write_file_atomic(const std::string& path, std::string_view contents) {
@@ -183,10 +186,13 @@ void copy_file_atomic(const std::string& from, const std::string& to) {
   std::filesystem::remove(temp, error);
   // The link changes the inode's change time: carry a remembered hash over to the new stamp.
   const auto hash = remembered_file_hash(from);
+  struct stat source {};
+  const bool identified = ::stat(from.c_str(), &source) == 0;
+  forget_file_hash(to);  // the file being replaced
   if (::link(from.c_str(), temp.c_str()) == 0) {
     std::filesystem::rename(temp, to, error);
     if (error) throw IoError("cannot rename '{}' to '{}': {}", temp, to, error.message());
-    if (hash) remember_file_hash(to, *hash);
+    if (hash && identified) remember_file_hash(to, *hash, {source.st_dev, source.st_ino});
     return;
   }
   std::filesystem::copy_file(from, temp, std::filesystem::copy_options::overwrite_existing, error);

@@ -71,10 +71,19 @@ std::optional<std::string> remembered_file_hash(const std::string& path) {
   return it->second;
 }
 
-void remember_file_hash(const std::string& path, const std::string& hash) {
+void remember_file_hash(const std::string& path, const std::string& hash, FileIdentity expected) {
+  const auto stamp = stamp_of(path);
+  if (!stamp || std::get<0>(*stamp) != expected.device || std::get<1>(*stamp) != expected.inode) {
+    return;
+  }
+  std::lock_guard lock(memo().mutex);
+  memo().hashes[*stamp] = hash;
+}
+
+void forget_file_hash(const std::string& path) {
   if (const auto stamp = stamp_of(path)) {
     std::lock_guard lock(memo().mutex);
-    memo().hashes[*stamp] = hash;
+    memo().hashes.erase(*stamp);
   }
 }
 

@@ -5,6 +5,8 @@
 // while the file keeps its device, inode, size, modification and change times (DVC's state
 // database keys on a similar stamp); files written by AtomicFile are hashed as they are written.
 
+#include <sys/types.h>
+
 #include <optional>
 #include <string>
 
@@ -17,9 +19,19 @@ std::string hash_file_memo(const std::string& path);
 std::string read_file_hashed(const std::string& path, std::string& hash);
 /// The remembered hash of the file as it is now, without reading it.
 std::optional<std::string> remembered_file_hash(const std::string& path);
-/// Records `hash` (hash_bytes of the file's contents) for the file as it is now. Call only
-/// with the hash of exactly the bytes the file holds (just written, or just read with an
-/// unchanged stamp): the memo trusts it.
-void remember_file_hash(const std::string& path, const std::string& hash);
+/// The file behind an open descriptor or a path: what a rename moves and a hard link shares.
+struct FileIdentity {
+  dev_t device = 0;
+  ino_t inode = 0;
+};
+
+/// Records `hash` (hash_bytes of the file's contents) for the file at `path` as it is now,
+/// provided it is `expected` (the file whose bytes were hashed, identified before a rename put
+/// it there): a file another writer put at `path` meanwhile gets no hash of ours. Call only
+/// with the hash of exactly the bytes that file holds: the memo trusts it.
+void remember_file_hash(const std::string& path, const std::string& hash, FileIdentity expected);
+/// Drops what the memo holds for the file now at `path` (about to be replaced: its inode
+/// number may be reused by a file this process does not hash as it writes).
+void forget_file_hash(const std::string& path);
 
 }  // namespace mlops

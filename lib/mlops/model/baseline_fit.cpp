@@ -187,9 +187,10 @@ BaselineModel BaselineModel::fit(const FeatureMatrix& rows, std::span<const floa
     }
   }
   std::optional<BaselineModel> chosen;
-  if (linear_on_all.valid()) {  // linear_wins is only ever set beside it
-    std::optional<BaselineModel> linear = linear_on_all.get();
-    if (linear_wins) chosen = std::move(linear);
+  if (linear_wins) {  // only ever set beside the refit
+    chosen = linear_on_all.get();
+  } else if (linear_on_all.valid()) {
+    linear_on_all.wait();  // dropped: a refit nobody keeps must not fail the training
   }
   if (!chosen) chosen = fitter.constant(all);
   chosen->selection_ = selection;

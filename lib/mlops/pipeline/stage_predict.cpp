@@ -123,13 +123,13 @@ StageRecord run_predict_stage(RunContext& run) {
   struct Pass {
     std::optional<TableWriter> writer;
     // The previous batch's predictions, formatted and written while this one is scored; at
-    // most one in flight, so the file keeps the input's order.
+    // most one in flight, so the file keeps the input's order. Declared after `writer`, so a
+    // pass destroyed with a write in flight (another error, or a restart) waits for it first
+    // (std::async's futures block); that write's own error then gives way to the one that
+    // stopped the pass, and a restart discards the file anyway.
     std::future<void> writing;
     void finish_writing() {
       if (writing.valid()) writing.get();  // rethrows a write error
-    }
-    ~Pass() {
-      if (writing.valid()) writing.wait();  // never leave a write running into a dead writer
     }
     std::optional<Contract> declared;
     std::optional<DriftAccumulator> drift, report_drift;

@@ -1,6 +1,7 @@
 #include "mlops/io/file_hash_memo.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <chrono>
 #include <fstream>
@@ -62,6 +63,26 @@ TEST(FileHashMemo, AHardLinkedCopyKeepsTheHash) {
   copy_file_atomic(from, to);  // a link changes the inode's change time
   EXPECT_EQ(remembered_file_hash(to), hash_bytes("a\n1\n"));
   EXPECT_EQ(remembered_file_hash(from), hash_bytes("a\n1\n"));
+}
+
+TEST(FileHashMemo, AFileAnotherWriterPutAtThePathGetsNoHashOfOurs) {
+  TempDir dir;
+  const std::string ours = dir.write("ours.csv", "a\n1\n");
+  const std::string theirs = dir.write("out.csv", "b\n2\n");  // renamed over ours meanwhile
+  struct stat info {};
+  ASSERT_EQ(::stat(ours.c_str(), &info), 0);
+  remember_file_hash(theirs, hash_bytes("a\n1\n"), {info.st_dev, info.st_ino});
+  EXPECT_FALSE(remembered_file_hash(theirs).has_value());
+  EXPECT_EQ(hash_file_memo(theirs), hash_bytes("b\n2\n"));
+}
+
+TEST(FileHashMemo, AReplacedFileIsForgotten) {
+  TempDir dir;
+  const std::string path = dir.write("x.csv", "x\n");
+  hash_file_memo(path);
+  ASSERT_TRUE(remembered_file_hash(path).has_value());
+  forget_file_hash(path);
+  EXPECT_FALSE(remembered_file_hash(path).has_value());
 }
 
 TEST(FileHashMemo, AMissingFileIsAnIoError) {
