@@ -5,10 +5,12 @@
 
 #include <cmath>
 #include <regex>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "mlops/contracts/check_context.h"
+#include "mlops/core/numeric_values.h"
 #include "mlops/core/value_format.h"
 
 namespace mlops::contracts_detail {
@@ -31,11 +33,9 @@ std::string shown(const Column& column, size_t row) {
 /// (float64) or 0.
 template <typename Visit>
 void with_numeric_values(const Column& column, Visit visit) {
-  if (column.type() == DType::kFloat64) {
-    visit([values = column.floats()](size_t row) { return values[row]; });
-  } else {
-    visit([values = column.ints()](size_t row) { return static_cast<double>(values[row]); });
-  }
+  visit_numeric(column, [&](auto values) {
+    visit([values](size_t row) { return static_cast<double>(values[row]); });
+  });
 }
 
 std::string bounds_text(const Bounds& bounds) {
@@ -64,13 +64,18 @@ bool maybe_outside(const Column& column, double bound, bool below) {
     }
     return hits;
   };
-  if (column.type() == DType::kFloat64) return count(column.floats(), bound) > 0;  // NaN: false
-  // Integers compare exactly with the bound rounded inwards while it is well inside the range
-  // where int64 -> double is exact; beyond that, no shortcut.
-  constexpr double kExact = 4503599627370496.0;  // 2^52
-  if (!(std::fabs(bound) < kExact)) return true;
-  const auto limit = static_cast<int64_t>(below ? std::ceil(bound) : std::floor(bound));
-  return count(column.ints(), limit) > 0;
+  return visit_numeric(column, [&](auto values) {
+    if constexpr (std::is_floating_point_v<typename decltype(values)::value_type>) {
+      return count(values, bound) > 0;  // NaN: false
+    } else {
+      // Integers compare exactly with the bound rounded inwards while it is well inside the
+      // range where int64 -> double is exact; beyond that, no shortcut.
+      constexpr double kExact = 4503599627370496.0;  // 2^52
+      if (!(std::fabs(bound) < kExact)) return true;
+      const auto limit = static_cast<int64_t>(below ? std::ceil(bound) : std::floor(bound));
+      return count(values, limit) > 0;
+    }
+  });
 }
 
 void moments(CheckContext& context, const ColumnRule& rule, const Column& column) {

@@ -3,11 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <cstdint>
 
 #include "mlops/contracts/check_context.h"
+#include "mlops/core/numeric_values.h"
 #include "mlops/core/parallel.h"
 
 namespace mlops {
@@ -93,39 +93,32 @@ void DriftAccumulator::add_column(ColumnState& state, const Column& column) cons
   state.nulls += column.null_count();
   if (profile.numeric() && column.is_numeric()) {
     // Most features take few distinct values (hours, months, category codes): each value's
-    // bin and ECDF point are searched once and kept in a direct-mapped cache keyed by its bits.
-    struct Cached {
-      uint64_t bits = 0;
-      uint32_t bin = 0, point = 0;
-      bool used = false;
-    };
-    std::vector<Cached> cache(1024);
-    const bool floats = column.type() == DType::kFloat64;
+    // bin and ECDF point are searched once (ValueMemo).
+    ValueMemo<std::pair<uint32_t, uint32_t>> places(10);
     // Summed in locals (same order, same bits): through `state` each row would store and
     // reload them.
     double shifted_sum = state.shifted_sum, shifted_squares = state.shifted_squares;
-    for (size_t row = 0; row < column.size(); ++row) {
-      if (column.is_null(row)) continue;
-      const double x = floats ? column.floats()[row] : static_cast<double>(column.ints()[row]);
-      const uint64_t bits = std::bit_cast<uint64_t>(x);
-      Cached& slot = cache[(bits * 0x9E3779B97F4A7C15ULL) >> 54];
-      if (!slot.used || slot.bits != bits) {
-        slot.bits = bits;
-        slot.used = true;
-        slot.bin =
-            static_cast<uint32_t>(std::upper_bound(profile.edges.begin(), profile.edges.end(), x) -
-                                  profile.edges.begin());
-        slot.point = static_cast<uint32_t>(
-            std::lower_bound(profile.cdf.begin(), profile.cdf.end(), x,
-                             [](const auto& p, double v) { return p.first < v; }) -
-            profile.cdf.begin());
+    visit_numeric(column, [&](auto values) {
+      for (size_t row = 0; row < column.size(); ++row) {
+        if (column.is_null(row)) continue;
+        const double x = static_cast<double>(values[row]);
+        const auto [bin, point] = places.get(x, [&](double v) {
+          return std::pair{
+              static_cast<uint32_t>(
+                  std::upper_bound(profile.edges.begin(), profile.edges.end(), v) -
+                  profile.edges.begin()),
+              static_cast<uint32_t>(
+                  std::lower_bound(profile.cdf.begin(), profile.cdf.end(), v,
+                                   [](const auto& p, double w) { return p.first < w; }) -
+                  profile.cdf.begin())};
+        });
+        ++state.bins[bin];
+        if (point < profile.cdf.size()) ++state.at_or_below[point];
+        const double shifted = x - profile.mean;
+        shifted_sum += shifted;
+        shifted_squares += shifted * shifted;
       }
-      ++state.bins[slot.bin];
-      if (slot.point < profile.cdf.size()) ++state.at_or_below[slot.point];
-      const double shifted = x - profile.mean;
-      shifted_sum += shifted;
-      shifted_squares += shifted * shifted;
-    }
+    });
     state.shifted_sum = shifted_sum;
     state.shifted_squares = shifted_squares;
     return;

@@ -2,13 +2,11 @@
 // Statistics transforms learn from the training rows of a numeric column, and the per-value map
 // they apply.
 
-#include <bit>
 #include <cmath>
-#include <cstdint>
 #include <span>
 #include <vector>
 
-#include "mlops/core/error.h"
+#include "mlops/core/numeric_values.h"
 #include "mlops/core/table.h"
 
 namespace mlops {
@@ -27,7 +25,7 @@ template <typename Fn>
 Column map_to_float(const Column& input, Fn fn) {
   Column out(input.name(), DType::kFloat64);
   out.reserve(input.size());
-  auto map = [&](auto values) {  // the column's type decided once, not per row
+  visit_numeric(input, [&](auto values) {
     for (size_t row = 0; row < input.size(); ++row) {
       const double mapped = input.is_null(row) ? NAN : fn(static_cast<double>(values[row]));
       if (std::isnan(mapped)) {
@@ -36,35 +34,16 @@ Column map_to_float(const Column& input, Fn fn) {
         out.push_float(mapped);
       }
     }
-  };
-  if (input.type() == DType::kString) {
-    throw InternalError("map_to_float on string column '{}'", input.name());
-  }
-  if (input.type() == DType::kFloat64) {
-    map(input.floats());
-  } else {
-    map(input.ints());  // int64, bool, timestamp
-  }
+  });
   return out;
 }
 
-/// map_to_float for a costly pure `fn` (log1p): features repeat their values (distances,
-/// counts), so each value's result is kept in a direct-mapped cache keyed by its bits; the
-/// results are fn's own, bit for bit.
+/// map_to_float for a costly pure `fn` (log1p), each distinct value computed once (ValueMemo);
+/// the results are fn's own, bit for bit.
 template <typename Fn>
 Column map_to_float_memo(const Column& input, Fn fn) {
-  struct Entry {
-    uint64_t bits = 0;
-    double value = 0;
-    bool used = false;
-  };
-  std::vector<Entry> cache(4096);
-  return map_to_float(input, [&](double x) {
-    const uint64_t bits = std::bit_cast<uint64_t>(x);
-    Entry& entry = cache[(bits * 0x9E3779B97F4A7C15ULL) >> 52];
-    if (!entry.used || entry.bits != bits) entry = {bits, fn(x), true};
-    return entry.value;
-  });
+  ValueMemo<double> memo;
+  return map_to_float(input, [&](double x) { return memo.get(x, fn); });
 }
 
 }  // namespace mlops
