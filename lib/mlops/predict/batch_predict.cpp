@@ -1,5 +1,6 @@
 #include "mlops/predict/batch_predict.h"
 
+#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -73,6 +74,8 @@ Table score_table(Table input, const ScoringModel& model,
   } else if (model.task == Task::kBinary) {
     Column prediction("prediction", DType::kString);
     Column probability("probability", DType::kFloat64);
+    prediction.reserve(rows, rows * std::max(classes.at(0).size(), classes.at(1).size()));
+    probability.reserve(rows);
     for (size_t row = 0; row < rows; ++row) {
       // The same threshold as the accuracy metric: positive above one half.
       prediction.push_string(classes.at(raw[row] > 0.5f ? 1 : 0));
@@ -94,6 +97,8 @@ Table score_table(Table input, const ScoringModel& model,
   }
   Column version("model_version", DType::kString);
   Column scored_at("scored_at", DType::kTimestamp);
+  version.reserve(rows, rows * model.version.size());
+  scored_at.reserve(rows);
   for (size_t row = 0; row < rows; ++row) {
     version.push_string(model.version);
     scored_at.push_int(scored_at_micros);
