@@ -1,7 +1,7 @@
 // read_csv / read_csv_file: every batch of a CsvReader appended into one table.
 
 #include "mlops/io/csv.h"
-#include "mlops/io/csv_reader.h"
+#include "mlops/io/csv_batches.h"
 
 namespace mlops {
 
@@ -22,34 +22,31 @@ void reserve_for_whole_input(Table& table, const CsvReader& reader) {
   }
 }
 
-/// Reads every batch into one table. An undeclared column whose inferred type proves too
-/// narrow later in the input restarts the read with that column declared wider (rare: the
-/// sample is the first megabyte).
+/// Reads every batch into one table (read_csv_batches restarts it when an inferred type
+/// proves too narrow; rare: the sample is the first megabyte).
 template <typename MakeReader>
 ReadResult read_all(ReadOptions options, MakeReader make_reader) {
-  for (;;) {
-    try {
-      CsvReader reader = make_reader(options);
-      ReadResult result;
-      Table batch;
-      bool first = true;
-      while (reader.next(batch, result.bad)) {
+  ReadResult result;
+  bool first = true;
+  read_csv_batches(
+      options, make_reader,
+      [&](Table& batch, std::vector<BadRecord>& bad, const CsvReader& reader) {
+        for (auto& record : bad) result.bad.push_back(std::move(record));
         if (first) {
           result.table = std::move(batch);
           first = false;
           reserve_for_whole_input(result.table, reader);
-          continue;
+          return;
         }
         for (size_t c = 0; c < batch.num_columns(); ++c) {
           result.table.mutable_column(c).append(batch.columns()[c]);
         }
-      }
-      if (first) result.table = Table::empty(reader.schema());  // header only
-      return result;
-    } catch (const CsvReader::InferenceMismatch& mismatch) {
-      options.declared.push_back({mismatch.column, mismatch.widened, {}});
-    }
-  }
+      },
+      [&](const CsvReader::InferenceMismatch&) {
+        result = ReadResult();
+        first = true;
+      });
+  return result;
 }
 
 }  // namespace

@@ -12,7 +12,7 @@
 #include "mlops/core/time.h"
 #include "mlops/ingest/file_source.h"
 #include "mlops/ingest/quarantine.h"
-#include "mlops/io/csv_reader.h"
+#include "mlops/io/csv_batches.h"
 #include "mlops/io/file.h"
 #include "mlops/io/table_file.h"
 #include "mlops/pipeline/model_registration.h"
@@ -194,30 +194,20 @@ StageRecord run_predict_stage(RunContext& run) {
       ReadOptions& options = *csv_options;
       options.shard_index = spec.shard_index;
       options.shard_count = spec.shard_count;
-      for (;;) {
-        try {
-          CsvReader reader(input_path, options, kWindowBytes);
-          Table batch;
-          bool any = false;
-          while (reader.next(batch, pass->bad)) {
+      read_csv_batches(
+          options, [&](const ReadOptions& o) { return CsvReader(input_path, o, kWindowBytes); },
+          [&](Table& batch, std::vector<BadRecord>& bad, const CsvReader&) {
+            for (auto& record : bad) pass->bad.push_back(std::move(record));
             score(std::move(batch));
-            any = true;
-          }
-          if (!any) score(Table::empty(reader.schema()));
-          break;
-        } catch (const CsvReader::InferenceMismatch& mismatch) {
-          // A later value did not fit the type inferred from the first window: declare the
-          // column wider and score again from the start (what was written is discarded).
-          log_info(
-              "predict: a column needs a wider type; scoring again",
-              {{"column", mismatch.column}, {"type", std::string(dtype_name(mismatch.widened))}});
-          ColumnDecl wider;
-          wider.name = mismatch.column;
-          wider.type = mismatch.widened;
-          options.declared.push_back(wider);
-          start_pass();
-        }
-      }
+          },
+          [&](const CsvReader::InferenceMismatch& mismatch) {
+            // A later value did not fit the type inferred from the first window: the column is
+            // declared wider and scored again from the start (what was written is discarded).
+            log_info(
+                "predict: a column needs a wider type; scoring again",
+                {{"column", mismatch.column}, {"type", std::string(dtype_name(mismatch.widened))}});
+            start_pass();
+          });
     } else {
       Table table;
       if (own_table) {

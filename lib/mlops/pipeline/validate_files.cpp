@@ -7,7 +7,7 @@
 #include "mlops/contracts/infer.h"
 #include "mlops/contracts/profile.h"
 #include "mlops/ingest/file_source.h"
-#include "mlops/io/csv_reader.h"
+#include "mlops/io/csv_batches.h"
 #include "mlops/io/file.h"
 #include "mlops/io/table_file.h"
 #include "mlops/pipeline/streaming_contract.h"
@@ -28,24 +28,17 @@ std::optional<ContractReport> check_in_batches(const Contract& contract, const s
   if (!checks_per_batch(contract) || path_exists(schema_sidecar_path(path))) return std::nullopt;
   std::optional<ReadOptions> options = csv_read_options(path, IngestSpec{});
   if (!options) return std::nullopt;
-  for (;;) {
-    try {
-      CsvReader reader(path, *options, window_bytes);
-      StreamingContract streamed("validate");
-      Table batch;
-      std::vector<BadRecord> bad;  // like read_data_file: records of the wrong shape are skipped
-      bool any = false;
-      while (reader.next(batch, bad)) {
-        streamed.add(contract, batch);
-        bad.clear();
-        any = true;
-      }
-      if (!any) streamed.add(contract, Table::empty(reader.schema()));
-      return streamed.report(contract.name);
-    } catch (const CsvReader::InferenceMismatch& mismatch) {
-      options->declared.push_back({mismatch.column, mismatch.widened, {}});
-    }
-  }
+  std::optional<StreamingContract> streamed;
+  auto start = [&] { streamed.emplace("validate"); };
+  start();
+  // Like read_data_file, records of the wrong shape are skipped.
+  read_csv_batches(
+      *options, [&](const ReadOptions& o) { return CsvReader(path, o, window_bytes); },
+      [&](Table& batch, std::vector<BadRecord>&, const CsvReader&) {
+        streamed->add(contract, batch);
+      },
+      [&](const CsvReader::InferenceMismatch&) { start(); });
+  return streamed->report(contract.name);
 }
 
 }  // namespace
