@@ -24,6 +24,16 @@ struct CivilTime {
 };
 CivilTime civil_from_micros(int64_t micros);
 
+inline constexpr int64_t kMicrosPerDay = 86'400'000'000;
+/// a / b rounded towards minus infinity (b > 0): the day or second an instant before 1970 is in.
+constexpr int64_t floor_div(int64_t a, int64_t b) {
+  return a / b - (a % b != 0 && a < 0 ? 1 : 0);
+}
+/// Days since 1970-01-01 of an instant in microseconds (negative before).
+constexpr int64_t floor_day(int64_t micros) {
+  return floor_div(micros, kMicrosPerDay);
+}
+
 /// Wall clock now, microseconds since the epoch.
 int64_t now_micros();
 /// "2026-11-22T13:54:00Z" for manifests and logs.

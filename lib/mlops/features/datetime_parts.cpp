@@ -29,10 +29,6 @@ enum Part : uint8_t {
   kEpoch,
 };
 
-int64_t floor_div(int64_t a, int64_t b) {
-  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
-}
-
 int64_t part_value(const CivilTime& t, int64_t micros, uint8_t part) {
   switch (part) {
     case kYear: return t.year;
@@ -97,7 +93,6 @@ void DatetimePartsTransform::apply(Table& table) const {
     // One pass per part over the typed values: rows come in runs of one day (tables are often
     // sorted by time), so a part of the date is computed once per run of equal days, and a
     // part of the time of day is arithmetic on the row's own value.
-    constexpr int64_t kMicrosPerDay = 86'400'000'000;
     const std::span<const int64_t> values = input.ints();
     auto fill_part = [&](size_t i) {
       const uint8_t part = part_ids_[i];
@@ -114,7 +109,7 @@ void DatetimePartsTransform::apply(Table& table) const {
           out.push_int(floor_div(micros, 1'000'000));
           continue;
         }
-        const int64_t day = floor_div(micros, kMicrosPerDay);
+        const int64_t day = floor_day(micros);
         if (of_time) {
           const int64_t second_of_day = (micros - day * kMicrosPerDay) / 1'000'000;
           out.push_int(part == kHour     ? second_of_day / 3600

@@ -21,7 +21,6 @@ constexpr size_t kMaxTimestampBytes = 29;  // -292277-01-09 04:00:54.775808
 constexpr size_t kScratchBytes = std::max(kInt64ScratchBytes, kDoubleScratchBytes);
 
 constexpr int64_t kMicrosPerSecond = 1'000'000;
-constexpr int64_t kMicrosPerDay = 86'400 * kMicrosPerSecond;
 
 size_t max_value_bytes(DType type) {
   switch (type) {
@@ -91,8 +90,7 @@ class TimestampWriter {
 
  private:
   void start_day(int64_t micros) {
-    const int64_t day = micros / kMicrosPerDay - (micros % kMicrosPerDay < 0 ? 1 : 0);
-    day_start_ = day * kMicrosPerDay;
+    day_start_ = floor_day(micros) * kMicrosPerDay;
     const std::string text = format_timestamp(day_start_);  // "YYYY-MM-DD 00:00:00"
     date_size_ = text.find(' ') + 1;
     std::memcpy(date_, text.data(), std::min(date_size_, sizeof date_));

@@ -344,10 +344,11 @@ void CsvReader::read_header() {
   auto scan = std::make_unique<io_detail::CsvScan>(head, options_.delimiter);
   // A quote inside an unquoted field can end the count above too early (the scanner keeps such
   // a quote as text): then the header is the first record of every complete record.
-  if (!scan->records().empty() && scan->records().front().unterminated &&
-      complete_records_end(window_) > end) {
-    head = window_.substr(0, complete_records_end(window_));
-    scan = std::make_unique<io_detail::CsvScan>(head, options_.delimiter);
+  if (!scan->records().empty() && scan->records().front().unterminated) {
+    if (const size_t whole = complete_records_end(window_); whole > end) {
+      head = window_.substr(0, whole);
+      scan = std::make_unique<io_detail::CsvScan>(head, options_.delimiter);
+    }
   }
   if (scan->records().empty())
     throw DataError("{}: the input is empty (a header row is expected)", source);

@@ -15,7 +15,7 @@ bool TimestampParser::cache_date(std::string_view text) {
   auto day = parse_timestamp(text.substr(0, 10));
   if (!day) return false;
   std::memcpy(cached_date_, text.data(), 10);
-  cached_days_ = *day / 86'400'000'000;
+  cached_days_ = *day / kMicrosPerDay;
   has_cached_date_ = true;
   return true;
 }

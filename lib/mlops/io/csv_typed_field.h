@@ -33,8 +33,9 @@ inline bool parse_digit_word(const char* p, size_t count, uint64_t& value) {
   return true;
 }
 
-/// parse_int64_fast with the value through `out`: the same values, but no std::optional, whose
-/// two halves GCC stores apart and reloads as one (a store-forwarding stall per field). Up to
+/// parse_int64 for the short integers of most data (up to 18 digits, inline; longer text goes
+/// to parse_int64), with the value through `out`: no std::optional, whose two halves GCC
+/// stores apart and reloads as one (a store-forwarding stall per field). Up to
 /// 8 digits are read as one word when the text is followed by enough readable bytes: when
 /// `readable_end` (the end of the buffer holding the text, or null) is 8 bytes or more past
 /// the digits' start.

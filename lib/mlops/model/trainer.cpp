@@ -73,6 +73,10 @@ bool uses_gbtree(const Params& params) {
   return param_value(params, "booster", "gbtree") == "gbtree";
 }
 
+bool uses_gblinear(const Params& params) {
+  return param_value(params, "booster", "gbtree") == "gblinear";
+}
+
 /// Trees the compiled layout always takes: grown depth-wise to at most HeapForest::kMaxDepth
 /// levels. Lossguide growth or max_depth 0 can go deeper in any round, so their curve stays
 /// in the boosting loop.
@@ -92,7 +96,7 @@ std::vector<float> predict_holdout(const Booster& model, const FeatureMatrix& ho
   if (const auto trees = TreeEnsemble::from_json(nlohmann::json::parse(model.to_json()))) {
     return trees->predict(rows);
   }
-  if (param_value(params, "booster", "gbtree") == "gblinear") {
+  if (uses_gblinear(params)) {
     return model.predict(DMatrix(holdout));
   }
   return model.predict(rows);
@@ -102,8 +106,7 @@ std::vector<float> predict_holdout(const Booster& model, const FeatureMatrix& ho
 /// copy), else dense (gblinear needs the values themselves).
 DMatrix training_matrix(const RowSource& rows, const std::vector<float>& labels,
                         const Params& params) {
-  if (param_value(params, "tree_method", "hist") == "hist" &&
-      param_value(params, "booster", "gbtree") != "gblinear") {
+  if (param_value(params, "tree_method", "hist") == "hist" && !uses_gblinear(params)) {
     const int max_bin = std::stoi(param_value(params, "max_bin", "256"));
     const int nthread = std::stoi(param_value(params, "nthread", "2"));
     return DMatrix::quantile(rows, labels, max_bin, nthread);

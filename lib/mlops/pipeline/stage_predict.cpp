@@ -12,6 +12,7 @@
 #include "mlops/core/time.h"
 #include "mlops/ingest/file_source.h"
 #include "mlops/ingest/quarantine.h"
+#include "mlops/io/csv.h"
 #include "mlops/io/csv_batches.h"
 #include "mlops/io/file.h"
 #include "mlops/io/table_file.h"
@@ -213,7 +214,9 @@ StageRecord run_predict_stage(RunContext& run) {
       if (own_table) {
         table = read_table(input_path);
       } else {
-        ReadResult result = read_with_schema(input_path, workflow.ingest);
+        // Options already derived above for a plain CSV; else decompressed or JSON.
+        ReadResult result = csv_options ? read_csv_file(input_path, *csv_options)
+                                        : read_with_schema(input_path, workflow.ingest);
         pass->bad = std::move(result.bad);
         table = std::move(result.table);
       }

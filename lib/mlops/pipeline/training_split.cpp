@@ -21,12 +21,6 @@ const Column& split_source(const Table& table, const SplitSpec& spec) {
   return *column;
 }
 
-constexpr int64_t kMicrosPerDay = 86'400'000'000;
-
-int64_t floor_day(int64_t micros) {
-  return micros >= 0 ? micros / kMicrosPerDay : -((-micros + kMicrosPerDay - 1) / kMicrosPerDay);
-}
-
 SplitIndices time_split(const Table& table, const std::vector<size_t>& labeled,
                         const SplitSpec& spec) {
   const Column* time = &split_source(table, spec);

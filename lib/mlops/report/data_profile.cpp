@@ -67,7 +67,9 @@ void add_numeric_summary(nlohmann::json& out, const Column& column, Values value
   out["histogram"] = {{"edges", edges}, {"counts", counts}};
 }
 
-void add_top_values(nlohmann::json& out, std::vector<std::pair<std::string_view, uint64_t>> counts,
+/// `counts` (value, count) pairs in any order; sorted in place.
+template <typename Value>
+void add_top_values(nlohmann::json& out, std::vector<std::pair<Value, uint64_t>>& counts,
                     uint64_t non_null, bool capped) {
   const size_t top = std::min(kProfileTopValues, counts.size());
   std::partial_sort(counts.begin(), counts.begin() + static_cast<ptrdiff_t>(top), counts.end(),
@@ -103,10 +105,7 @@ void add_string_summary(nlohmann::json& out, const Column& column) {
       capped = true;
     }
   }
-  std::vector<std::pair<std::string_view, uint64_t>> counts;
-  counts.reserve(counter.size());
-  for (const auto& [value, count] : counter.entries()) counts.emplace_back(value, count);
-  add_top_values(out, std::move(counts), non_null, capped);
+  add_top_values(out, counter.entries(), non_null, capped);
 }
 
 void add_bool_summary(nlohmann::json& out, const Column& column) {
@@ -119,7 +118,7 @@ void add_bool_summary(nlohmann::json& out, const Column& column) {
   std::vector<std::pair<std::string_view, uint64_t>> counts;
   if (trues) counts.emplace_back("true", trues);
   if (non_null - trues) counts.emplace_back("false", non_null - trues);
-  add_top_values(out, std::move(counts), non_null, false);
+  add_top_values(out, counts, non_null, false);
 }
 
 }  // namespace

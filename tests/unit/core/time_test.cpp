@@ -54,35 +54,6 @@ TEST(ValueParse, WholeFieldMustParse) {
   EXPECT_EQ(parse_bool("yes"), std::nullopt);
 }
 
-TEST(ValueParse, FastIntegerParserAgreesWithTheStrictOne) {
-  for (const char* text : {"0",
-                           "-0",
-                           "+7",
-                           "-42",
-                           "007",
-                           "123456789012345678",
-                           "-123456789012345678",
-                           "9223372036854775807",
-                           "-9223372036854775808",
-                           "9223372036854775808",
-                           "",
-                           "-",
-                           "+",
-                           "+-5",
-                           "-+5",
-                           "--5",
-                           "4.0",
-                           "12a",
-                           " 1",
-                           "1 ",
-                           "1e3",
-                           "0x10"}) {
-    EXPECT_EQ(parse_int64_fast(text), parse_int64(text)) << "'" << text << "'";
-  }
-  EXPECT_EQ(parse_int64_fast("-123456789012345678"), -123456789012345678);
-  EXPECT_EQ(parse_int64_fast("+-5"), std::nullopt);
-}
-
 TEST(Suggest, ClosestWithinATypoOrNothing) {
   EXPECT_EQ(did_you_mean("trian", {"train", "run", "ingest"}), " (did you mean 'train'?)");
   EXPECT_EQ(did_you_mean("xyzzy", {"train", "run"}), "");

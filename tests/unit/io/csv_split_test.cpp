@@ -209,5 +209,41 @@ TEST(CsvTypedField, IntegerWordCoversEachLengthUpToEightDigits) {
   }
 }
 
+// Without readable bytes past the text (no word read), the field parser's digit loop.
+TEST(IntegerField, AgreesWithTheStrictParser) {
+  auto field = [](std::string_view text) -> std::optional<int64_t> {
+    const std::string held(text);  // not a literal: GCC would warn about the (unused) word read
+    int64_t value = 0;
+    if (!parse_int64_field(held, value)) return std::nullopt;
+    return value;
+  };
+  for (const char* text : {"0",
+                           "-0",
+                           "+7",
+                           "-42",
+                           "007",
+                           "123456789012345678",
+                           "-123456789012345678",
+                           "9223372036854775807",
+                           "-9223372036854775808",
+                           "9223372036854775808",
+                           "",
+                           "-",
+                           "+",
+                           "+-5",
+                           "-+5",
+                           "--5",
+                           "4.0",
+                           "12a",
+                           " 1",
+                           "1 ",
+                           "1e3",
+                           "0x10"}) {
+    EXPECT_EQ(field(text), parse_int64(text)) << "'" << text << "'";
+  }
+  EXPECT_EQ(field("-123456789012345678"), -123456789012345678);
+  EXPECT_EQ(field("+-5"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace mlops::io_detail
