@@ -92,6 +92,9 @@ def run_mlops(csv, tag):
     wall, peak, stdout, _ = timed([str(MLOPS), "run", "--env", "local", "--workflow",
                                    "workflows/flight-delay.yaml", "--set", f"data_dir={csv.parent}",
                                    "--set", f"ingest.source.path={csv}", "--set", f"runs_dir={runs}",
+                                   # each size's registry keeps its own versions: a shared models/
+                                   # let the 300k run overwrite the 3M run's v1 artifacts
+                                   "--set", f"models_dir={runs}/models",
                                    "--set", f"lake_dir={runs}/lake"],
                                   cwd=ROOT)
     run_id = re.search(r"^flight-delay (\S+): ok", stdout, re.M).group(1)
@@ -203,6 +206,7 @@ def main():
         for tag in ("300k", "3m"):
             _, peak, _, _ = timed([str(MLOPS), "batch-predict", "--workflow", "workflows/flight-delay.yaml",
                                    "--run", run["run_id"], "--set", f"runs_dir={run['runs']}",
+                                   "--set", f"models_dir={run['runs']}/models",
                                    "--set", f"predict.input={data[tag]}", "--set", f"data_dir={DATA}",
                                    "--set", f"lake_dir={run['runs']}/lake"], cwd=ROOT)
             peaks[tag] = peak
