@@ -22,7 +22,7 @@ void add_set_flag(CLI::App& command, const std::shared_ptr<CommonOptions>& optio
 void setup_batch_predict(CLI::App& app) {
   auto options = std::make_shared<CommonOptions>();
   CLI::App* command = add_stage_command(
-      app, Stage::kPredict, "batch-predict",
+      app, Stage::kBatchPredict, "batch-predict",
       "Score a table with a registered model (default the champion) and its saved feature state",
       {}, options);
   add_set_flag(*command, options, "--input", "predict.input",

@@ -7,7 +7,7 @@
 
 #include "commands.h"
 #include "mlops/pipeline/live_evaluation.h"
-#include "mlops/pipeline/workflow_set.h"
+#include "mlops/config/workflow_set.h"
 #include "options.h"
 
 namespace mlops::cli {

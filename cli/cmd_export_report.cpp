@@ -4,7 +4,7 @@
 #include "mlops/core/error.h"
 #include "mlops/io/file.h"
 #include "mlops/pipeline/runner.h"
-#include "mlops/pipeline/workflow_set.h"
+#include "mlops/config/workflow_set.h"
 #include "stage_command.h"
 
 namespace mlops::cli {

@@ -5,7 +5,7 @@
 #include "commands.h"
 #include "mlops/config/loader.h"
 #include "mlops/core/error.h"
-#include "mlops/model/registry_views.h"
+#include "mlops/store/registry_views.h"
 #include "mlops/pipeline/model_registration.h"
 #include "options.h"
 

@@ -1,5 +1,5 @@
 // `mlops notebooks strip FILE...` and `mlops notebooks export FILE... --out DIR`, each also
-// with `--changed [REF]`. The work is in lib/mlops/report/notebook_batch.h.
+// with `--changed [REF]`. The work is in lib/mlops/notebook/batch.h.
 
 #include <fmt/format.h>
 
@@ -11,7 +11,7 @@
 #include "mlops/config/workflow.h"
 #include "mlops/core/error.h"
 #include "mlops/core/log.h"
-#include "mlops/report/notebook_batch.h"
+#include "mlops/notebook/batch.h"
 #include "options.h"
 
 namespace mlops::cli {

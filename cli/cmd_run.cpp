@@ -3,7 +3,7 @@
 #include "commands.h"
 #include "mlops/core/log.h"
 #include "mlops/pipeline/runner.h"
-#include "mlops/pipeline/workflow_set.h"
+#include "mlops/config/workflow_set.h"
 #include "options.h"
 
 namespace mlops::cli {

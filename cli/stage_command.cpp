@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "mlops/pipeline/runner.h"
-#include "mlops/pipeline/workflow_set.h"
+#include "mlops/config/workflow_set.h"
 
 namespace mlops::cli {
 
@@ -21,7 +21,7 @@ CLI::App* add_stage_command(CLI::App& app, Stage stage, const std::string& name,
     // ingest, and batch-predict of a given input (a scoring job), start a new run unless
     // --run names one; other stages work in the latest run.
     const bool starts_run =
-        stage == Stage::kIngest || (stage == Stage::kPredict && !workflow.predict.input.empty());
+        stage == Stage::kIngest || (stage == Stage::kBatchPredict && !workflow.predict.input.empty());
     RunContext run = starts_run && options->run_id.empty()
                          ? RunContext::start(workflow)
                          : RunContext::open(workflow, options->run_id);

@@ -8,7 +8,7 @@
 
 #include "cli_runner.h"
 #include "mlops/io/table_file.h"
-#include "mlops/model/baseline.h"
+#include "mlops/model/baseline/baseline.h"
 
 namespace mlops::testing {
 namespace {

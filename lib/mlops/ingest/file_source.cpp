@@ -12,7 +12,7 @@
 #include "mlops/core/error.h"
 #include "mlops/core/log.h"
 #include "mlops/core/time.h"
-#include "mlops/io/csv.h"
+#include "mlops/io/csv/csv.h"
 #include "mlops/io/decompress.h"
 #include "mlops/io/file.h"
 #include "mlops/io/file_hash_memo.h"

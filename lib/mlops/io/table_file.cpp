@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mlops/core/error.h"
-#include "mlops/io/csv.h"
+#include "mlops/io/csv/csv.h"
 #include "mlops/io/file.h"
 
 namespace mlops {

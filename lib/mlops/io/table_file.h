@@ -5,7 +5,7 @@
 #include <string>
 
 #include "mlops/core/table.h"
-#include "mlops/io/csv_writer.h"
+#include "mlops/io/csv/writer.h"
 #include "mlops/io/read_result.h"
 
 namespace mlops {

@@ -17,9 +17,9 @@
 #include "mlops/features/feature_pipeline.h"
 #include "mlops/ingest/file_source.h"
 #include "mlops/io/file.h"
-#include "mlops/model/evaluate.h"
+#include "mlops/model/metrics/task_metrics.h"
 #include "mlops/pipeline/model_registration.h"
-#include "mlops/predict/prediction_log.h"
+#include "mlops/store/prediction_log.h"
 
 namespace mlops {
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "mlops/config/workflow.h"
-#include "mlops/predict/evaluation_store.h"
+#include "mlops/store/evaluation_store.h"
 
 namespace mlops {
 

@@ -5,7 +5,7 @@
 #include <filesystem>
 
 #include "mlops/core/log.h"
-#include "mlops/model/promotion.h"
+#include "mlops/store/promotion.h"
 #include "mlops/model/task.h"
 #include "mlops/pipeline/run_context.h"
 

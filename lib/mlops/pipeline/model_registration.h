@@ -8,7 +8,7 @@
 #include <string>
 
 #include "mlops/config/workflow.h"
-#include "mlops/model/registry.h"
+#include "mlops/store/registry.h"
 
 namespace mlops {
 

@@ -11,7 +11,7 @@
 #include "mlops/io/file.h"
 #include "mlops/io/file_hash_memo.h"
 #include "mlops/io/table_file.h"
-#include "mlops/pipeline/tracking_store.h"
+#include "mlops/store/tracking_store.h"
 
 namespace mlops {
 

@@ -19,7 +19,7 @@ StageRecord dispatch(RunContext& run, Stage stage) {
     case Stage::kFeaturize: return run_featurize_stage(run);
     case Stage::kValidate: return run_validate_stage(run);
     case Stage::kTrain: return run_train_stage(run);
-    case Stage::kPredict: return run_predict_stage(run);
+    case Stage::kBatchPredict: return run_predict_stage(run);
     case Stage::kReport: return run_report_stage(run);
   }
   throw InternalError("unknown stage");

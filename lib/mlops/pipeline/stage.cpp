@@ -8,7 +8,7 @@ std::string_view stage_name(Stage stage) {
     case Stage::kFeaturize: return "featurize";
     case Stage::kValidate: return "validate";
     case Stage::kTrain: return "train";
-    case Stage::kPredict: return "predict";
+    case Stage::kBatchPredict: return "predict";
     case Stage::kReport: return "report";
   }
   return "?";
@@ -23,7 +23,7 @@ std::optional<Stage> parse_stage(std::string_view name) {
 
 const std::vector<Stage>& all_stages() {
   static const std::vector<Stage> stages{Stage::kIngest, Stage::kFeaturize, Stage::kValidate,
-                                         Stage::kTrain,  Stage::kPredict,   Stage::kReport};
+                                         Stage::kTrain,  Stage::kBatchPredict,   Stage::kReport};
   return stages;
 }
 

@@ -8,7 +8,7 @@
 
 namespace mlops {
 
-enum class Stage { kIngest, kFeaturize, kValidate, kTrain, kPredict, kReport };
+enum class Stage { kIngest, kFeaturize, kValidate, kTrain, kBatchPredict, kReport };
 
 /// ingest, featurize, validate, train, predict, report (also the output folder names).
 std::string_view stage_name(Stage stage);

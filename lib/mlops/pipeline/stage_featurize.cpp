@@ -2,7 +2,7 @@
 #include "mlops/io/table_file.h"
 #include "mlops/model/task.h"
 #include "mlops/pipeline/stages.h"
-#include "mlops/pipeline/training_split.h"
+#include "mlops/model/train/training_split.h"
 
 namespace mlops {
 

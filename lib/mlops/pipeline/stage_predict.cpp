@@ -12,17 +12,17 @@
 #include "mlops/core/time.h"
 #include "mlops/ingest/file_source.h"
 #include "mlops/ingest/quarantine.h"
-#include "mlops/io/csv.h"
-#include "mlops/io/csv_batches.h"
+#include "mlops/io/csv/csv.h"
+#include "mlops/io/csv/batches.h"
 #include "mlops/io/file.h"
 #include "mlops/io/table_file.h"
 #include "mlops/pipeline/model_registration.h"
 #include "mlops/pipeline/scored_drift.h"
 #include "mlops/pipeline/stages.h"
-#include "mlops/pipeline/streaming_contract.h"
+#include "mlops/contracts/streaming_contract.h"
 #include "mlops/predict/batch_predict.h"
-#include "mlops/predict/evaluation_store.h"
-#include "mlops/predict/prediction_log.h"
+#include "mlops/store/evaluation_store.h"
+#include "mlops/store/prediction_log.h"
 
 namespace mlops {
 
@@ -90,7 +90,7 @@ StageRecord run_predict_stage(RunContext& run) {
   // The run's clean table is typed by its sidecar; new data exactly like training data, with
   // records that cannot be typed quarantined.
   const bool own_table = spec.input.empty();
-  if (own_table) run.require_stage(Stage::kIngest, Stage::kPredict);
+  if (own_table) run.require_stage(Stage::kIngest, Stage::kBatchPredict);
   const std::string input_path = own_table ? paths.clean_table() : spec.input;
   record.inputs.push_back(input_path);
   ScoringModel model = load_registered_model(workflow, record.details);
@@ -100,7 +100,7 @@ StageRecord run_predict_stage(RunContext& run) {
   // Shards of one run write their own files, so concurrent shard jobs never share one.
   const std::string suffix =
       spec.shard_count > 1 ? fmt::format("-{}-of-{}", spec.shard_index, spec.shard_count) : "";
-  const std::string predict_dir = paths.stage_dir(Stage::kPredict);
+  const std::string predict_dir = paths.stage_dir(Stage::kBatchPredict);
   const std::string predictions_path = predict_dir + "/predictions" + suffix + ".csv";
   const std::string drift_path = predict_dir + "/drift" + suffix + ".json";
   const std::string quarantine_path = predict_dir + "/quarantine" + suffix + ".jsonl";

@@ -1,7 +1,7 @@
 #include "mlops/io/file.h"
 #include "mlops/pipeline/live_evaluation.h"
 #include "mlops/pipeline/stages.h"
-#include "mlops/predict/evaluation_store.h"
+#include "mlops/store/evaluation_store.h"
 #include "mlops/report/report_content.h"
 #include "mlops/report/report_render.h"
 

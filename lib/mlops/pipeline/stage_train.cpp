@@ -12,13 +12,13 @@
 #include "mlops/features/feature_pipeline.h"
 #include "mlops/io/file.h"
 #include "mlops/io/table_file.h"
-#include "mlops/model/evaluation.h"
-#include "mlops/model/trainer.h"
-#include "mlops/pipeline/git_revision.h"
+#include "mlops/model/metrics/holdout_summary.h"
+#include "mlops/model/train/trainer.h"
+#include "mlops/io/git_revision.h"
 #include "mlops/pipeline/model_registration.h"
 #include "mlops/pipeline/stages.h"
-#include "mlops/pipeline/train_artifacts.h"
-#include "mlops/pipeline/training_split.h"
+#include "mlops/model/train/train_artifacts.h"
+#include "mlops/model/train/training_split.h"
 
 namespace mlops {
 

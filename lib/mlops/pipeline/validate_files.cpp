@@ -7,10 +7,10 @@
 #include "mlops/contracts/infer.h"
 #include "mlops/contracts/profile.h"
 #include "mlops/ingest/file_source.h"
-#include "mlops/io/csv_batches.h"
+#include "mlops/io/csv/batches.h"
 #include "mlops/io/file.h"
 #include "mlops/io/table_file.h"
-#include "mlops/pipeline/streaming_contract.h"
+#include "mlops/contracts/streaming_contract.h"
 
 namespace mlops {
 

@@ -7,8 +7,8 @@
 #include "mlops/core/error.h"
 #include "mlops/core/log.h"
 #include "mlops/io/file.h"
-#include "mlops/model/metrics.h"
-#include "mlops/model/row_source.h"
+#include "mlops/model/metrics/metrics.h"
+#include "mlops/model/xgb/row_source.h"
 
 namespace mlops {
 

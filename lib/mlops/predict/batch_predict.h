@@ -8,10 +8,10 @@
 
 #include "mlops/core/table.h"
 #include "mlops/features/feature_pipeline.h"
-#include "mlops/model/baseline.h"
+#include "mlops/model/baseline/baseline.h"
 #include "mlops/model/task.h"
-#include "mlops/model/tree_ensemble.h"
-#include "mlops/model/xgb.h"
+#include "mlops/model/trees/tree_ensemble.h"
+#include "mlops/model/xgb/xgb.h"
 
 namespace mlops {
 

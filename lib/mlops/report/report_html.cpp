@@ -1,6 +1,6 @@
 #include <fmt/format.h>
 
-#include "mlops/report/html.h"
+#include "mlops/core/escape.h"
 #include "mlops/report/report_html_sections.h"
 #include "mlops/report/report_render.h"
 #include "mlops/report/report_text.h"

@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 #include "mlops/core/time.h"
-#include "mlops/report/html.h"
+#include "mlops/core/escape.h"
 #include "mlops/report/report_html_sections.h"
 #include "mlops/report/report_text.h"
 #include "mlops/report/svg_chart.h"

@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "mlops/report/html.h"
+#include "mlops/core/escape.h"
 #include "mlops/report/report_content.h"
 #include "mlops/report/report_html_sections.h"
 #include "mlops/report/report_text.h"

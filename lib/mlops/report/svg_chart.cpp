@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "mlops/report/html.h"
+#include "mlops/core/escape.h"
 
 namespace mlops {
 

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "mlops/model/matrix.h"
+#include "mlops/model/xgb/matrix.h"
 
 namespace mlops::testing {
 

@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "mlops/contracts/contract.h"
-#include "mlops/pipeline/streaming_contract.h"
+#include "mlops/contracts/streaming_contract.h"
 #include "support/temp_dir.h"
 
 namespace mlops {

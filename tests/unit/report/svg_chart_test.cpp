@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "mlops/report/html.h"
+#include "mlops/core/escape.h"
 #include "report_fixtures.h"
 
 namespace mlops {

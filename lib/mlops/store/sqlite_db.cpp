@@ -1,0 +1,142 @@
+#include "mlops/store/sqlite_db.h"
+
+#include <sqlite3.h>
+
+#include <cmath>
+#include <limits>
+
+#include "mlops/core/error.h"
+
+namespace mlops {
+
+SqliteDb::SqliteDb(const std::string& path, std::string_view what) : path_(path), what_(what) {
+  if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) {
+    std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw IoError("{}: cannot open the {}: {}", path, what_, message);
+  }
+  sqlite3_busy_timeout(db_, 30'000);
+  exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON");
+}
+
+SqliteDb::~SqliteDb() {
+  sqlite3_close(db_);
+}
+
+void SqliteDb::fail(std::string_view context) const {
+  throw IoError("{}: {}{}{}", path_, context, context.empty() ? "" : ": ", sqlite3_errmsg(db_));
+}
+
+void SqliteDb::exec(std::string_view sql) {
+  char* error = nullptr;
+  const std::string text(sql);
+  if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+    std::string message = error ? error : "unknown error";
+    sqlite3_free(error);
+    throw IoError("{}: {} failed: {}", path_, what_, message);
+  }
+}
+
+int64_t SqliteDb::last_insert_id() const {
+  return sqlite3_last_insert_rowid(db_);
+}
+
+SqliteStatement::SqliteStatement(SqliteDb& db, std::string_view sql) : db_(db) {
+  if (sqlite3_prepare_v2(db.handle(), sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) !=
+      SQLITE_OK) {
+    db.fail("cannot prepare a query");
+  }
+}
+
+SqliteStatement::~SqliteStatement() {
+  sqlite3_finalize(stmt_);
+}
+
+SqliteStatement& SqliteStatement::bind(int index, std::string_view value) {
+  sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+SqliteStatement& SqliteStatement::bind(int index, double value) {
+  sqlite3_bind_double(stmt_, index, value);
+  return *this;
+}
+
+SqliteStatement& SqliteStatement::bind(int index, int64_t value) {
+  sqlite3_bind_int64(stmt_, index, value);
+  return *this;
+}
+
+SqliteStatement& SqliteStatement::bind_blob(int index, const void* data, size_t bytes) {
+  sqlite3_bind_blob64(stmt_, index, data, bytes, SQLITE_TRANSIENT);
+  return *this;
+}
+
+SqliteStatement& SqliteStatement::bind_null(int index) {
+  sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+
+SqliteStatement& SqliteStatement::bind_real_or_null(int index, double value) {
+  return std::isnan(value) ? bind_null(index) : bind(index, value);
+}
+
+bool SqliteStatement::step() {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  db_.fail("");
+}
+
+void SqliteStatement::run() {
+  step();
+  reset();
+}
+
+void SqliteStatement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+std::string SqliteStatement::text(int column) const {
+  const unsigned char* value = sqlite3_column_text(stmt_, column);
+  return value ? std::string(reinterpret_cast<const char*>(value),
+                             static_cast<size_t>(sqlite3_column_bytes(stmt_, column)))
+               : std::string();
+}
+
+std::string SqliteStatement::blob(int column) const {
+  const void* value = sqlite3_column_blob(stmt_, column);
+  return value ? std::string(static_cast<const char*>(value),
+                             static_cast<size_t>(sqlite3_column_bytes(stmt_, column)))
+               : std::string();
+}
+
+int64_t SqliteStatement::integer(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
+
+double SqliteStatement::real(int column) const {
+  if (is_null(column)) return std::numeric_limits<double>::quiet_NaN();
+  return sqlite3_column_double(stmt_, column);
+}
+
+bool SqliteStatement::is_null(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+SqliteTransaction::SqliteTransaction(SqliteDb& db) : db_(db) {
+  db_.exec("BEGIN IMMEDIATE");
+}
+
+SqliteTransaction::~SqliteTransaction() {
+  if (!done_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void SqliteTransaction::commit() {
+  db_.exec("COMMIT");
+  done_ = true;
+}
+
+}  // namespace mlops
