@@ -2,7 +2,11 @@
 """Side-by-side benchmark: the pandas + xgboost peer (../shared/peer) and `mlops run` on the
 same flights data, in one invocation, one after the other, then the extra checks of issue 3.
 
-    bench/run.py [--sizes 3m,300k] [--runs 1] [--skip-peer]
+    bench/run.py [--sizes 3m,300k] [--runs 1] [--skip-peer] [--mlops PATH] [--before PATH]
+
+--before PATH also runs a second mlops binary (for example one built from the commit before a
+change) interleaved with the first, and adds a before/after table: a refactor's "no slower" in
+one invocation.
 
 Prints per-stage seconds, peak memory and mlops/peer ratios, and writes the same Markdown to
 bench/out/results.md. Needs a built build/mlops (scripts/build) and, for the peer, Debian's
@@ -86,10 +90,11 @@ def run_peer(csv, tag):
             "auc": float(values["report_auc"])}
 
 
-def run_mlops(csv, tag):
-    runs = OUT / f"mlops-{tag}"
+def run_mlops(csv, tag, binary=None, label="mlops"):
+    binary = binary or MLOPS
+    runs = OUT / f"{label}-{tag}"
     shutil.rmtree(runs, ignore_errors=True)
-    wall, peak, stdout, _ = timed([str(MLOPS), "run", "--env", "local", "--workflow",
+    wall, peak, stdout, _ = timed([str(binary), "run", "--env", "local", "--workflow",
                                    "workflows/flight-delay.yaml", "--set", f"data_dir={csv.parent}",
                                    "--set", f"ingest.source.path={csv}", "--set", f"runs_dir={runs}",
                                    # each size's registry keeps its own versions: a shared models/
@@ -156,6 +161,19 @@ def report(args, data, results, extras):
         else:
             lines += [f"| whole run, wall | | {mw:.2f} | | | |", f"| peak memory | | {mm:.0f} | | | |",
                       "", f"Holdout AUC: mlops {mauc:.6f}.", ""]
+    for tag, per_run in results.items():
+        if not per_run.get("before"):
+            continue
+        lines += [f"## {tag} rows: before ({args.before}) vs after ({MLOPS})", "",
+                  "| stage | before s | after s | after/before |", "|---|---:|---:|---:|"]
+        for s in STAGES + ["wall"]:
+            pick = (lambda r: r["wall"]) if s == "wall" else (lambda r, s=s: r["stages"][s])
+            b = median([pick(r) for r in per_run["before"]])
+            a = median([pick(r) for r in per_run["mlops"]])
+            lines.append(f"| {s} | {b:.3f} | {a:.3f} | {a / b:.3f} |")
+        bp = median([r["peak_mib"] for r in per_run["before"]])
+        ap_ = median([r["peak_mib"] for r in per_run["mlops"]])
+        lines += [f"| peak MiB | {bp:.0f} | {ap_:.0f} | {ap_ / bp:.3f} |", ""]
     if extras:
         lines += ["## Other targets", "", "| check | result | target |", "|---|---:|---|"]
         lines += [f"| {name} | {value} | {target} |" for name, value, target in extras]
@@ -170,7 +188,12 @@ def main():
     ap.add_argument("--sizes", default="3m,300k")
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--skip-peer", action="store_true")
+    ap.add_argument("--mlops", help="the mlops binary to measure (default build/mlops)")
+    ap.add_argument("--before", help="a second mlops binary, run interleaved, compared stage by stage")
     args = ap.parse_args()
+    global MLOPS
+    if args.mlops:
+        MLOPS = Path(args.mlops).resolve()
     OUT.mkdir(parents=True, exist_ok=True)
     ensure_tools(args.skip_peer)
     data = ensure_data()
@@ -186,6 +209,10 @@ def main():
                 results[tag]["peer"].append(run_peer(data[tag], tag))
             print(f"== mlops {tag} run {i + 1}", flush=True)
             results[tag]["mlops"].append(run_mlops(data[tag], tag))
+            if args.before:
+                print(f"== before {tag} run {i + 1}", flush=True)
+                results[tag].setdefault("before", []).append(
+                    run_mlops(data[tag], tag, Path(args.before).resolve(), "before"))
 
     extras = []
     raw = data["3m"]

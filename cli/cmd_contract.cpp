@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 #include "commands.h"
-#include "mlops/pipeline/validate_files.h"
+#include "mlops/contracts/validate_files.h"
 
 namespace mlops::cli {
 

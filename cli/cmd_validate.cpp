@@ -5,7 +5,7 @@
 
 #include "commands.h"
 #include "mlops/core/error.h"
-#include "mlops/pipeline/validate_files.h"
+#include "mlops/contracts/validate_files.h"
 #include "stage_command.h"
 
 namespace mlops::cli {

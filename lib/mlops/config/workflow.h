@@ -11,6 +11,7 @@
 
 #include "mlops/config/node.h"
 #include "mlops/io/read_result.h"
+#include "mlops/io/typed_read.h"
 
 namespace mlops {
 
@@ -45,6 +46,11 @@ struct IngestSpec {
   std::vector<ColumnDecl> schema;   // declared columns, in file order
   std::vector<std::string> null_values;
 };
+
+/// How files are read typed as the ingest schema declares (batch-predict input, labels, validate).
+inline TypedReadSpec typed_read_spec(const IngestSpec& spec) {
+  return {spec.source.format, spec.schema, spec.null_values};
+}
 
 struct LabelSpec {
   std::string column;  // the label's name: `column`, or `name` when computed by `expr`

@@ -17,31 +17,11 @@
 #include "mlops/io/file.h"
 #include "mlops/io/file_hash_memo.h"
 #include "mlops/io/json.h"
+#include "mlops/io/typed_read.h"
 
 namespace mlops {
 
 namespace {
-
-bool ends_with(const std::string& text, std::string_view suffix) {
-  return text.size() >= suffix.size() &&
-         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-ReadResult parse(std::string_view text, const std::string& format, ReadOptions options) {
-  if (format == "json" || format == "jsonl") return read_json(text, options);
-  options.delimiter = format == "tsv" ? '\t' : ',';
-  return read_csv(text, options);
-}
-
-bool is_compressed(const std::string& path) {
-  char head[4] = {};
-  size_t read = 0;
-  if (std::FILE* file = std::fopen(path.c_str(), "rb")) {
-    read = std::fread(head, 1, sizeof head, file);
-    std::fclose(file);
-  }
-  return detect_compression(std::string_view(head, read)) != Compression::kNone;
-}
 
 struct FileStamp {
   uint64_t size = 0;
@@ -62,53 +42,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }  // namespace
 
 std::string resolve_format(const SourceSpec& source) {
-  if (source.format != "auto") return source.format;
-  const std::string path = strip_compression_suffix(source.path);
-  if (ends_with(path, ".csv")) return "csv";
-  if (ends_with(path, ".tsv")) return "tsv";
-  if (ends_with(path, ".json")) return "json";
-  if (ends_with(path, ".jsonl") || ends_with(path, ".ndjson")) return "jsonl";
-  throw ConfigError(
-      "ingest.source.format: cannot tell the format of '{}' from its extension; "
-      "set ingest.source.format to csv, tsv, json or jsonl",
-      source.path);
-}
-
-namespace {
-
-/// read_with_schema's options for `path`, whatever its format.
-ReadOptions schema_read_options(const std::string& path, const IngestSpec& spec) {
-  ReadOptions options;
-  options.source_name = path;
-  options.declared = spec.schema;
-  options.null_values = spec.null_values;
-  return options;
-}
-
-std::string format_of(const std::string& path, const IngestSpec& spec) {
-  SourceSpec source = spec.source;
-  source.path = path;
-  return resolve_format(source);
-}
-
-}  // namespace
-
-std::optional<ReadOptions> csv_read_options(const std::string& path, const IngestSpec& spec) {
-  const std::string format = format_of(path, spec);
-  if ((format != "csv" && format != "tsv") || !path_exists(path) || is_compressed(path)) {
-    return std::nullopt;
-  }
-  ReadOptions options = schema_read_options(path, spec);
-  options.delimiter = format == "tsv" ? '\t' : ',';
-  return options;
-}
-
-ReadResult read_with_schema(const std::string& path, const IngestSpec& spec) {
-  // Streamed from the file in windows when it can be: the whole text is never held in memory.
-  if (auto options = csv_read_options(path, spec)) return read_csv_file(path, *options);
-  const std::string format = format_of(path, spec);
-  if (!path_exists(path)) throw IoError("{}: no such file", path);
-  return parse(read_file_decompressed(path), format, schema_read_options(path, spec));
+  return file_format(source.path, source.format);
 }
 
 std::vector<std::string> expand_source_path(const std::string& pattern) {
@@ -173,7 +107,7 @@ void run_file_source(SourceContext& context) {
     const std::string_view text = compressed ? std::string_view(decompressed) : bytes;
     SourceSpec named = spec;
     named.path = path;
-    ReadResult result = parse(text, resolve_format(named), context.read_options(path));
+    ReadResult result = read_table_text(text, resolve_format(named), context.read_options(path));
     raw_writer.join();
     if (raw_error) std::rethrow_exception(raw_error);
     const double read_seconds = seconds_since(start);

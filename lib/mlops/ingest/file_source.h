@@ -16,13 +16,6 @@ namespace mlops {
 /// "auto" (.csv, .tsv, .json, .jsonl/.ndjson, each optionally followed by .gz or .zst).
 /// Throws ConfigError when it cannot tell.
 std::string resolve_format(const SourceSpec& source);
-/// Reads any table file (for batch-predict input, `validate` files) typed as the ingest schema
-/// declares, decompressing it when needed. Throws IoError naming the path when the file cannot
-/// be read, DataError when it cannot be parsed at all.
-ReadResult read_with_schema(const std::string& path, const IngestSpec& spec);
-/// read_with_schema's options when `path` is an uncompressed CSV or TSV file, which a
-/// CsvReader can then read batch by batch; nullopt for other files.
-std::optional<ReadOptions> csv_read_options(const std::string& path, const IngestSpec& spec);
 /// The paths the source's `path` names now: the glob's matches in order, or the one file.
 /// Throws IoError for a plain path that does not exist.
 std::vector<std::string> expand_source_path(const std::string& pattern);

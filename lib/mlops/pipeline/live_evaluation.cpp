@@ -15,7 +15,7 @@
 #include "mlops/core/time.h"
 #include "mlops/expr/duration.h"
 #include "mlops/features/feature_pipeline.h"
-#include "mlops/ingest/file_source.h"
+#include "mlops/io/typed_read.h"
 #include "mlops/io/file.h"
 #include "mlops/model/metrics/task_metrics.h"
 #include "mlops/pipeline/model_registration.h"
@@ -103,7 +103,7 @@ LiveEvaluation evaluate_labels(const Workflow& workflow, const std::string& labe
   std::erase_if(spec.schema, [&](const ColumnDecl& decl) {
     return std::find(ids.begin(), ids.end(), decl.name) == ids.end();
   });
-  ReadResult read = read_with_schema(labels_path, spec);
+  ReadResult read = read_with_schema(labels_path, typed_read_spec(spec));
   if (!read.bad.empty()) {
     throw DataError("{}:{}: {} ({} bad records)", labels_path, read.bad.front().line,
                     read.bad.front().reason, read.bad.size());

@@ -10,7 +10,7 @@
 #include "mlops/core/error.h"
 #include "mlops/core/log.h"
 #include "mlops/core/time.h"
-#include "mlops/ingest/file_source.h"
+#include "mlops/io/typed_read.h"
 #include "mlops/ingest/quarantine.h"
 #include "mlops/io/csv/csv.h"
 #include "mlops/io/csv/batches.h"
@@ -186,7 +186,7 @@ StageRecord run_predict_stage(RunContext& run) {
 
   // A plain CSV / TSV is streamed in windows; compressed and JSON inputs are read whole.
   std::optional<ReadOptions> csv_options =
-      own_table ? table_read_options(input_path) : csv_read_options(input_path, workflow.ingest);
+      own_table ? table_read_options(input_path) : csv_read_options(input_path, typed_read_spec(workflow.ingest));
   // Trailing-window aggregates need every earlier row of a key: such models score the whole
   // input at once instead of streaming it (and a shard is cut from the scored rows).
   const bool stream = model.features.row_independent();
@@ -216,7 +216,7 @@ StageRecord run_predict_stage(RunContext& run) {
       } else {
         // Options already derived above for a plain CSV; else decompressed or JSON.
         ReadResult result = csv_options ? read_csv_file(input_path, *csv_options)
-                                        : read_with_schema(input_path, workflow.ingest);
+                                        : read_with_schema(input_path, typed_read_spec(workflow.ingest));
         pass->bad = std::move(result.bad);
         table = std::move(result.table);
       }

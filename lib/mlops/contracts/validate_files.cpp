@@ -1,4 +1,4 @@
-#include "mlops/pipeline/validate_files.h"
+#include "mlops/contracts/validate_files.h"
 
 #include <fmt/format.h>
 
@@ -6,7 +6,7 @@
 
 #include "mlops/contracts/infer.h"
 #include "mlops/contracts/profile.h"
-#include "mlops/ingest/file_source.h"
+#include "mlops/io/typed_read.h"
 #include "mlops/io/csv/batches.h"
 #include "mlops/io/file.h"
 #include "mlops/io/table_file.h"
@@ -26,7 +26,7 @@ bool is_json_path(const std::string& path) {
 std::optional<ContractReport> check_in_batches(const Contract& contract, const std::string& path,
                                                size_t window_bytes) {
   if (!checks_per_batch(contract) || path_exists(schema_sidecar_path(path))) return std::nullopt;
-  std::optional<ReadOptions> options = csv_read_options(path, IngestSpec{});
+  std::optional<ReadOptions> options = csv_read_options(path, TypedReadSpec{});
   if (!options) return std::nullopt;
   std::optional<StreamingContract> streamed;
   auto start = [&] { streamed.emplace("validate"); };
@@ -45,9 +45,7 @@ std::optional<ContractReport> check_in_batches(const Contract& contract, const s
 
 Table read_data_file(const std::string& path) {
   if (path_exists(schema_sidecar_path(path))) return read_table(path);
-  IngestSpec spec;
-  spec.source.path = path;
-  return read_with_schema(path, spec).table;
+  return read_with_schema(path, TypedReadSpec{}).table;
 }
 
 std::vector<ContractReport> validate_files(const std::string& contract_path,

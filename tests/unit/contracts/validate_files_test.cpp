@@ -1,7 +1,7 @@
 // `mlops validate` of a plain CSV file reads it in windows when the contract's checks fold
 // over batches: the report must equal the one computed on the whole table.
 
-#include "mlops/pipeline/validate_files.h"
+#include "mlops/contracts/validate_files.h"
 
 #include <gtest/gtest.h>
 
