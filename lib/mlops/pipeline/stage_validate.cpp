@@ -2,6 +2,8 @@
 // training-readiness checks (contracts/training_readiness.h) and the workflow's
 // `contracts.validate`.
 
+#include <optional>
+
 #include "mlops/contracts/training_readiness.h"
 #include "mlops/features/feature_pipeline.h"
 #include "mlops/io/file.h"
