@@ -10,7 +10,6 @@
 #include "mlops/core/version.h"
 #include "mlops/io/file.h"
 #include "mlops/io/file_hash_memo.h"
-#include "mlops/io/table_file.h"
 #include "mlops/store/tracking_store.h"
 
 namespace mlops {
@@ -145,24 +144,6 @@ void RunContext::update_store() {
                    // Zero-padded microseconds sort as text, even for runs in the same second.
                    fmt::format("{:020}", manifest_.value("started_at_us", int64_t{0})),
                    manifest_.value("status", ""), paths_.root, workflow_.config_hash});
-}
-
-void RunContext::hand_over(const std::string& path, Table table) {
-  tables_.insert_or_assign(path, std::move(table));
-}
-
-Table RunContext::take_table(const std::string& path) {
-  auto it = tables_.find(path);
-  if (it == tables_.end()) return read_table(path);
-  Table table = std::move(it->second);
-  tables_.erase(it);
-  return table;
-}
-
-const Table& RunContext::borrow_table(const std::string& path) {
-  auto it = tables_.find(path);
-  if (it == tables_.end()) it = tables_.emplace(path, read_table(path)).first;
-  return it->second;
 }
 
 }  // namespace mlops

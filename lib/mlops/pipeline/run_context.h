@@ -9,7 +9,6 @@
 
 #include "mlops/config/workflow.h"
 #include "mlops/contracts/check.h"
-#include "mlops/core/table.h"
 #include "mlops/pipeline/stage.h"
 
 namespace mlops {
@@ -48,15 +47,6 @@ class RunContext {
   /// Records holdout metrics in the tracking store.
   void record_metrics(const std::map<std::string, double>& metrics);
 
-  /// Tables between stages of one process. A stage that wrote the table file `path` hands the
-  /// table over, and the next stage takes or borrows it instead of parsing the file back (the
-  /// file stays the artifact: a stage run alone reads it). Only tables exactly as written.
-  void hand_over(const std::string& path, Table table);
-  /// The handed-over table (released from the run), else the file read with its sidecar.
-  Table take_table(const std::string& path);
-  /// The handed-over table left in place for a later stage, else the file, read once.
-  const Table& borrow_table(const std::string& path);
-
  private:
   RunContext(Workflow workflow, std::string run_id);
   void save_manifest();
@@ -66,7 +56,6 @@ class RunContext {
   std::string run_id_;
   RunPaths paths_;
   nlohmann::json manifest_;
-  std::map<std::string, Table> tables_;  // handed over, by file path
 };
 
 }  // namespace mlops

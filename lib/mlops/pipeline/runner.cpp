@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <optional>
+#include <utility>
 
 #include "mlops/core/error.h"
 #include "mlops/core/log.h"
@@ -13,21 +15,36 @@ namespace mlops {
 
 namespace {
 
-StageRecord dispatch(RunContext& run, Stage stage) {
+/// Tables a stage of this process wrote, kept for the next stage so it need not parse the file
+/// back: each exactly as written, handed on by value (moved, never copied).
+struct HandedOver {
+  std::optional<Table> clean;     // ingest -> featurize
+  std::optional<Table> features;  // featurize -> validate (read) -> train (consumed)
+};
+
+StageRecord dispatch(RunContext& run, Stage stage, HandedOver& tables) {
   switch (stage) {
-    case Stage::kIngest: return run_ingest_stage(run);
-    case Stage::kFeaturize: return run_featurize_stage(run);
-    case Stage::kValidate: return run_validate_stage(run);
-    case Stage::kTrain: return run_train_stage(run);
+    case Stage::kIngest: {
+      IngestOutput output = run_ingest_stage(run);
+      tables.clean = std::move(output.clean);
+      return std::move(output.record);
+    }
+    case Stage::kFeaturize: {
+      FeaturizeOutput output = run_featurize_stage(run, std::exchange(tables.clean, std::nullopt));
+      tables.features = std::move(output.features);
+      return std::move(output.record);
+    }
+    case Stage::kValidate:
+      return run_validate_stage(run, tables.features ? &*tables.features : nullptr);
+    case Stage::kTrain: return run_train_stage(run, std::exchange(tables.features, std::nullopt));
     case Stage::kBatchPredict: return run_predict_stage(run);
     case Stage::kReport: return run_report_stage(run);
   }
   throw InternalError("unknown stage");
 }
 
-}  // namespace
-
-void execute_stage(RunContext& run, Stage stage) {
+/// Runs one stage inside `run` with the tables earlier stages of this process handed over.
+void execute_stage(RunContext& run, Stage stage, HandedOver& tables) {
   const std::string name(stage_name(stage));
   log_info(fmt::format("{}: start", name),
            {{"run", run.run_id()}, {"workflow", run.workflow().name}});
@@ -39,7 +56,7 @@ void execute_stage(RunContext& run, Stage stage) {
   };
   StageRecord record;
   try {
-    record = dispatch(run, stage);
+    record = dispatch(run, stage, tables);
   } catch (const Error& error) {
     run.record_stage(stage, record, "failed", elapsed(), peak_rss_bytes(), error.what());
     run.set_status("failed");
@@ -71,11 +88,19 @@ void execute_stage(RunContext& run, Stage stage) {
   run.set_status(complete ? "ok" : "partial");
 }
 
+}  // namespace
+
+void execute_stage(RunContext& run, Stage stage) {
+  HandedOver none;
+  execute_stage(run, stage, none);
+}
+
 std::string execute_workflow(const Workflow& workflow) {
   RunContext run = RunContext::start(workflow);
   log_info("run: start",
            {{"run", run.run_id()}, {"workflow", workflow.name}, {"env", workflow.settings.env}});
-  for (Stage stage : all_stages()) execute_stage(run, stage);
+  HandedOver tables;
+  for (Stage stage : all_stages()) execute_stage(run, stage, tables);
   log_info("run: done", {{"run", run.run_id()}, {"dir", run.paths().root}});
   return run.run_id();
 }

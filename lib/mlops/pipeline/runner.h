@@ -8,10 +8,12 @@
 
 namespace mlops {
 
-/// Runs one stage inside `run`. Throws what the stage throws (after recording the failure in
-/// the manifest) and ContractError for a violated contract.
+/// Runs one stage inside `run`, reading its inputs from the run's files. Throws what the stage
+/// throws (after recording the failure in the manifest) and ContractError for a violated
+/// contract.
 void execute_stage(RunContext& run, Stage stage);
-/// Starts a new run and executes every stage in order; returns the run id.
+/// Starts a new run and executes every stage in order, each stage handing the tables it wrote
+/// to the next one in memory (the files are written all the same); returns the run id.
 std::string execute_workflow(const Workflow& workflow);
 
 }  // namespace mlops

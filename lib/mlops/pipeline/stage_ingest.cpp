@@ -10,7 +10,7 @@
 
 namespace mlops {
 
-StageRecord run_ingest_stage(RunContext& run) {
+IngestOutput run_ingest_stage(RunContext& run) {
   const Workflow& workflow = run.workflow();
   const IngestSpec& spec = workflow.ingest;
   const RunPaths& paths = run.paths();
@@ -79,10 +79,9 @@ StageRecord run_ingest_stage(RunContext& run) {
   record.contracts.push_back(std::move(report));
   check_declared_contract(run, Stage::kIngest, table, record);
   // featurize takes the table as written; a contract that quarantined rows rewrote the file.
-  if (!record.details.contains("contract_quarantined")) {
-    run.hand_over(paths.clean_table(), std::move(table));
-  }
-  return record;
+  IngestOutput output{.record = std::move(record), .clean = std::nullopt};
+  if (!output.record.details.contains("contract_quarantined")) output.clean = std::move(table);
+  return output;
 }
 
 }  // namespace mlops

@@ -1,6 +1,5 @@
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -11,14 +10,13 @@
 #include "mlops/core/version.h"
 #include "mlops/features/feature_pipeline.h"
 #include "mlops/io/file.h"
-#include "mlops/io/table_file.h"
-#include "mlops/model/metrics/holdout_summary.h"
-#include "mlops/model/train/trainer.h"
 #include "mlops/io/git_revision.h"
+#include "mlops/io/table_file.h"
+#include "mlops/model/train/train_artifacts.h"
+#include "mlops/model/train/train_model.h"
+#include "mlops/model/train/training_split.h"
 #include "mlops/pipeline/model_registration.h"
 #include "mlops/pipeline/stages.h"
-#include "mlops/model/train/train_artifacts.h"
-#include "mlops/model/train/training_split.h"
 
 namespace mlops {
 
@@ -90,56 +88,59 @@ void log_training(const TrainResult& result) {
   }
 }
 
-}  // namespace
-
-StageRecord run_train_stage(RunContext& run) {
-  run.require_stage(Stage::kValidate, Stage::kTrain);
-  const Workflow& workflow = run.workflow();
-  const RunPaths& paths = run.paths();
-  Table features = run.take_table(paths.features());
-  const FeaturePipeline pipeline = FeaturePipeline::load(paths.feature_state());
+/// The training setup of a feature table as featurize wrote it, under its fitted pipeline:
+/// the encoded labels, featurize's split and, for a group split, its groups.
+TrainingSetup training_setup(const Table& features, const FeaturePipeline& pipeline,
+                             const TrainSpec& spec) {
   const LabelInfo& label = pipeline.label();
-
-  std::vector<float> labels = pipeline.encode_label(features.column(label.column));
+  TrainingSetup setup;
+  setup.feature_names = pipeline.feature_names();
+  setup.labels = pipeline.encode_label(features.column(label.column));
+  setup.classes = label.classes;
+  setup.num_class = label.categorical ? static_cast<int>(label.classes.size()) : 0;
   // featurize decided the split; reading it back keeps both stages on exactly the same rows.
-  const SplitIndices split = split_from_column(features.column(kSplitColumn));
-  const int num_class = label.categorical ? static_cast<int>(label.classes.size()) : 0;
-  std::vector<uint64_t> groups;
+  setup.split = split_from_column(features.column(kSplitColumn));
   if (const Column* group = features.find(kGroupColumn)) {
-    groups = groups_from_column(*group);
-  } else if (workflow.train.split.type == "group") {
+    setup.groups = groups_from_column(*group);
+  } else if (spec.split.type == "group") {
     log_warn(
         "train: the features have no groups (featurize ran with another split type); the "
         "validation set and folds ignore groups: rerun featurize");
   }
+  return setup;
+}
+
+}  // namespace
+
+StageRecord run_train_stage(RunContext& run, std::optional<Table> features) {
+  run.require_stage(Stage::kValidate, Stage::kTrain);
+  const Workflow& workflow = run.workflow();
+  const RunPaths& paths = run.paths();
+  if (!features) features = read_table(paths.features());
+  const FeaturePipeline pipeline = FeaturePipeline::load(paths.feature_state());
+  const LabelInfo& label = pipeline.label();
+  const TrainingSetup setup = training_setup(*features, pipeline, workflow.train);
 
   const std::string train_dir = paths.train_dir();
   make_directories(train_dir);
   // Training consumes the feature table, so what reads it comes first. The training rows'
   // profile is batch-predict's drift reference, and a declared contract's drift checks compare
   // with it; the built-in checks on the result go before the declared ones in the record.
-  save_profile(profile_columns(features, pipeline.feature_names(), split.train),
+  save_profile(profile_columns(*features, pipeline.feature_names(), setup.split.train),
                train_dir + "/profile.json");
-  const nlohmann::json schema = feature_schema_json(features, pipeline.feature_names());
+  const nlohmann::json schema = feature_schema_json(*features, pipeline.feature_names());
   StageRecord record;
-  check_declared_contract(run, Stage::kTrain, features, record);
-  // Training reads only the feature columns: the label, split and other columns go now.
-  const std::vector<std::string>& names = pipeline.feature_names();
-  for (const std::string& column : features.column_names()) {
-    if (std::find(names.begin(), names.end(), column) == names.end()) {
-      features.remove_column(column);
-    }
-  }
+  check_declared_contract(run, Stage::kTrain, *features, record);
 
   const std::string model_path = train_dir + "/model.json";
   ProgressLine round_progress = ProgressLine::on_stderr("train");
   ProgressLine fold_progress = ProgressLine::on_stderr("cv");
-  TrainOptions options = progress_options(workflow.train, round_progress, fold_progress);
-  options.groups = groups;
-  TrainResult result = train_xgboost(std::move(features), pipeline.feature_names(), labels, split,
-                                     workflow.train, num_class, model_path, options);
+  TrainedModel trained =
+      train_model(std::move(*features), setup, workflow.train, model_path,
+                  progress_options(workflow.train, round_progress, fold_progress));
   round_progress.finish();
   fold_progress.finish();
+  const TrainResult& result = trained.result;
 
   // The model travels with everything needed to score: feature state, schema, metadata.
   pipeline.save(train_dir + "/feature_state.json");
@@ -150,7 +151,7 @@ StageRecord run_train_stage(RunContext& run) {
       {"run_id", run.run_id()},
       {"workflow", workflow.name},
       {"objective", workflow.train.objective},
-      {"num_class", num_class},
+      {"num_class", setup.num_class},
       {"classes", label.classes},
       {"features", pipeline.feature_names()},
       {"schema", schema},
@@ -162,20 +163,12 @@ StageRecord run_train_stage(RunContext& run) {
       {"data_hash", run.manifest()["stages"]["featurize"]["outputs"][0].value("hash", "")}};
   add_git_revision(meta, workflow_revision(workflow));
   write_file_atomic(train_dir + "/model_meta.json", meta.dump(2) + "\n");
-  nlohmann::json metrics = train_metrics_json(result, label.classes);
-  write_file_atomic(train_dir + "/metrics.json", metrics.dump(2) + "\n");
-  write_file_atomic(train_dir + "/curve.json", curve_json(result.curve).dump(2) + "\n");
-  const nlohmann::json evaluation =
-      evaluation_summary(result.task, label.classes, result.holdout_labels,
-                         result.holdout_predictions, result.confusion, workflow.train.split.seed);
-  write_file_atomic(train_dir + "/evaluation.json", evaluation.dump(2) + "\n");
+  write_file_atomic(train_dir + "/metrics.json", trained.metrics.dump(2) + "\n");
+  write_file_atomic(train_dir + "/curve.json", trained.curve.dump(2) + "\n");
+  write_file_atomic(train_dir + "/evaluation.json", trained.evaluation.dump(2) + "\n");
   // DVC-style metrics file at the run root: holdout metrics by name.
   write_file_atomic(paths.metrics(), nlohmann::json(result.holdout_metrics).dump(2) + "\n");
-  nlohmann::json importance = nlohmann::json::array();
-  for (const auto& [feature, gain] : result.importance) {
-    importance.push_back({{"feature", feature}, {"gain", gain}});
-  }
-  write_file_atomic(train_dir + "/importance.json", importance.dump(2) + "\n");
+  write_file_atomic(train_dir + "/importance.json", trained.importance.dump(2) + "\n");
   run.record_metrics(result.holdout_metrics);
   log_training(result);
 
@@ -192,8 +185,8 @@ StageRecord run_train_stage(RunContext& run) {
                     paths.metrics()};
   record.rows = result.train_rows + result.holdout_rows;
   record.columns = pipeline.feature_names().size();
-  record.details = metrics;
-  record.details["importance"] = importance;
+  record.details = trained.metrics;
+  record.details["importance"] = trained.importance;
   record.details["curve"] = {{"metric", result.curve.metric},
                              {"best_round", result.curve.best_round},
                              {"rounds_trained", result.curve.rounds_trained},

@@ -1,118 +1,31 @@
-// validate: the gate before training. It checks the feature table against the workflow's
-// `contracts.validate` and the built-in training-readiness checks: enough labeled rows, at
-// least two classes for classification (overall and among the training rows), numeric
-// features, and no label leakage: no feature that copies the label and no feature among the
-// columns a label expression reads.
+// validate: the gate before training. It checks the feature table against the built-in
+// training-readiness checks (contracts/training_readiness.h) and the workflow's
+// `contracts.validate`.
 
-#include <fmt/format.h>
+#include <optional>
 
-#include <algorithm>
-#include <cmath>
-#include <set>
-
+#include "mlops/contracts/training_readiness.h"
 #include "mlops/features/feature_pipeline.h"
 #include "mlops/io/file.h"
 #include "mlops/io/table_file.h"
 #include "mlops/pipeline/stages.h"
-#include "mlops/model/train/training_split.h"
 
 namespace mlops {
 
-namespace {
-
-/// True when the feature equals the label on every labeled row: a leaked target.
-bool copies_label(const Column& feature, const std::vector<float>& label) {
-  size_t compared = 0;
-  for (size_t row = 0; row < feature.size(); ++row) {
-    if (std::isnan(label[row])) continue;
-    if (feature.is_null(row) || static_cast<float>(feature.numeric_at(row)) != label[row])
-      return false;
-    ++compared;
-  }
-  return compared > 0;
-}
-
-}  // namespace
-
-StageRecord run_validate_stage(RunContext& run) {
+StageRecord run_validate_stage(RunContext& run, const Table* features) {
   run.require_stage(Stage::kFeaturize, Stage::kValidate);
   const RunPaths& paths = run.paths();
-  const Table& features = run.borrow_table(paths.features());  // train takes it next
+  std::optional<Table> read;
+  if (!features) features = &read.emplace(read_table(paths.features()));
   const FeaturePipeline pipeline = FeaturePipeline::load(paths.feature_state());
-  const LabelInfo& label = pipeline.label();
-
-  ContractReport builtin;
-  builtin.stage = "validate";
-  builtin.contract = "built-in training readiness";
-  builtin.rows = features.num_rows();
-  const Column* label_column = features.find(label.column);
-  builtin.checks.push_back(stage_check("label_present", label.column, label_column != nullptr,
-                                       "present", label_column ? "present" : "missing"));
-  if (label_column) {
-    std::vector<float> encoded = pipeline.encode_label(*label_column);
-    size_t labeled = 0;
-    std::set<float> classes;
-    for (float value : encoded) {
-      if (std::isnan(value)) continue;
-      ++labeled;
-      classes.insert(value);
-    }
-    builtin.checks.push_back(
-        stage_check("labeled_rows", label.column, labeled >= 10, ">= 10", std::to_string(labeled)));
-    if (label.categorical) {
-      builtin.checks.push_back(stage_check("label_classes", label.column, classes.size() >= 2,
-                                           ">= 2 classes",
-                                           fmt::format("{} classes", classes.size())));
-    }
-    // The rows train will fit on: featurize's split when it wrote one.
-    if (const Column* split_column = features.find(kSplitColumn)) {
-      const SplitIndices split = split_from_column(*split_column);
-      std::set<float> training_classes;
-      for (size_t row : split.train) {
-        if (!std::isnan(encoded[row])) training_classes.insert(encoded[row]);
-      }
-      builtin.checks.push_back(stage_check("training_rows", "", !split.train.empty(), ">= 1",
-                                           std::to_string(split.train.size())));
-      if (label.categorical) {
-        builtin.checks.push_back(
-            stage_check("training_classes", label.column, training_classes.size() >= 2,
-                        ">= 2 classes among training rows",
-                        fmt::format("{} classes in {} training rows", training_classes.size(),
-                                    split.train.size())));
-      }
-    }
-    for (const auto& source : label.sources) {
-      if (source == label.column) continue;
-      const bool is_feature =
-          std::find(pipeline.feature_names().begin(), pipeline.feature_names().end(), source) !=
-          pipeline.feature_names().end();
-      builtin.checks.push_back(stage_check("no_label_source", source, !is_feature,
-                                           "not a feature (the label is computed from it)",
-                                           is_feature ? "a feature" : "not a feature"));
-    }
-    for (const auto& name : pipeline.feature_names()) {
-      const Column* feature = features.find(name);
-      if (!feature) {
-        builtin.checks.push_back(stage_check("required_column", name, false, "present", "missing"));
-        continue;
-      }
-      builtin.checks.push_back(stage_check("numeric_feature", name, feature->is_numeric(),
-                                           "numeric", std::string(dtype_name(feature->type()))));
-      if (feature->is_numeric() && copies_label(*feature, encoded)) {
-        builtin.checks.push_back(stage_check("no_label_leakage", name, false,
-                                             "feature differs from the label",
-                                             "identical to the label on every labeled row"));
-      }
-    }
-  }
 
   StageRecord record;
   record.inputs = {paths.features(), paths.feature_state()};
   record.outputs = {paths.validation()};
-  record.rows = features.num_rows();
-  record.columns = features.num_columns();
-  record.contracts.push_back(std::move(builtin));
-  check_declared_contract(run, Stage::kValidate, features, record);
+  record.rows = features->num_rows();
+  record.columns = features->num_columns();
+  record.contracts.push_back(validate_training_table(*features, pipeline));
+  check_declared_contract(run, Stage::kValidate, *features, record);
 
   nlohmann::json reports = nlohmann::json::array();
   for (const auto& report : record.contracts) reports.push_back(report.to_json());

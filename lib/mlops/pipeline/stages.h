@@ -1,17 +1,36 @@
 #pragma once
-// One function per stage. Each reads the previous stage's files from the run, does its work,
-// writes its outputs atomically, and returns its record with the contract reports of its
-// output (the runner enforces them). Stages talk through files so any of them can be rerun
-// alone.
+// One function per stage: wiring around the component that does the work. Each reads its
+// inputs (the table the previous stage left in this process, else the previous stage's files
+// in the run), calls the component, writes its outputs atomically, and returns its record with
+// the contract reports of its output (the runner enforces them). The files stay the
+// artifacts, so any stage can be rerun alone.
 
+#include <optional>
+
+#include "mlops/core/table.h"
 #include "mlops/pipeline/run_context.h"
 
 namespace mlops {
 
-StageRecord run_ingest_stage(RunContext& run);
-StageRecord run_featurize_stage(RunContext& run);
-StageRecord run_validate_stage(RunContext& run);
-StageRecord run_train_stage(RunContext& run);
+/// ingest's record, and its clean table exactly as written to clean.csv; none when the ingest
+/// contract's `policy: quarantine` rewrote the file without some rows.
+struct IngestOutput {
+  StageRecord record;
+  std::optional<Table> clean;
+};
+/// featurize's record and its feature table exactly as written to features.csv.
+struct FeaturizeOutput {
+  StageRecord record;
+  Table features;
+};
+
+IngestOutput run_ingest_stage(RunContext& run);
+/// `clean`: ingest's table from this process, else (none) the run's clean.csv is read.
+FeaturizeOutput run_featurize_stage(RunContext& run, std::optional<Table> clean);
+/// `features`: featurize's table from this process, only read; null: features.csv is read.
+StageRecord run_validate_stage(RunContext& run, const Table* features);
+/// `features`: featurize's table from this process (consumed), else features.csv is read.
+StageRecord run_train_stage(RunContext& run, std::optional<Table> features);
 StageRecord run_predict_stage(RunContext& run);
 StageRecord run_report_stage(RunContext& run);
 
