@@ -5,8 +5,8 @@
 #include "commands.h"
 #include "mlops/config/loader.h"
 #include "mlops/core/error.h"
+#include "mlops/store/open_stores.h"
 #include "mlops/store/registry_views.h"
-#include "mlops/pipeline/model_registration.h"
 #include "options.h"
 
 namespace mlops::cli {

@@ -1,7 +1,8 @@
 #pragma once
 // The model registry: numbered versions of each model with their lineage, and aliases
 // (`champion`, `challenger`, any name) whose every change is kept in an append-only history.
-// SQLite is the embedded backend; the interface is what a PostgreSQL backend implements.
+// SQLite is the embedded backend (store/sqlite/); the interface is what a PostgreSQL backend
+// implements.
 
 #include <map>
 #include <memory>
@@ -64,11 +65,6 @@ class ModelRegistry {
   virtual std::vector<AliasChange> alias_history(const std::string& model,
                                                  const std::string& alias = "") = 0;
 };
-
-/// The SQLite registry in `db_path` (shared with the tracking store) keeping artifacts under
-/// `models_dir/<model>/v<N>/`.
-std::unique_ptr<ModelRegistry> open_sqlite_registry(const std::string& db_path,
-                                                    const std::string& models_dir);
 
 /// Metrics as JSON, NaN and infinities as null (JSON has no NaN).
 nlohmann::json metrics_json(const std::map<std::string, double>& metrics);

@@ -8,6 +8,7 @@
 
 #include "mlops/core/error.h"
 #include "mlops/store/promotion.h"
+#include "mlops/store/sqlite/sqlite_stores.h"
 #include "support/temp_dir.h"
 
 namespace mlops {

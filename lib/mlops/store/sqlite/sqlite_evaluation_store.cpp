@@ -7,8 +7,8 @@
 #include <cstring>
 
 #include "mlops/core/time.h"
-#include "mlops/store/sqlite_db.h"
-#include "mlops/store/evaluation_store.h"
+#include "mlops/store/sqlite/sqlite_db.h"
+#include "mlops/store/sqlite/sqlite_stores.h"
 
 namespace mlops {
 

@@ -1,4 +1,4 @@
-#include "mlops/store/sqlite_db.h"
+#include "mlops/store/sqlite/sqlite_db.h"
 
 #include <sqlite3.h>
 

@@ -11,8 +11,8 @@
 
 #include "mlops/core/error.h"
 #include "mlops/core/time.h"
-#include "mlops/store/sqlite_db.h"
-#include "mlops/store/registry.h"
+#include "mlops/store/sqlite/sqlite_db.h"
+#include "mlops/store/sqlite/sqlite_stores.h"
 
 namespace mlops {
 
