@@ -1,6 +1,7 @@
 // The embedded tracking store: two tables in the SQLite store file, one row per run and one
 // per (run, metric).
 
+#include "mlops/store/sqlite/schema_migrations.h"
 #include "mlops/store/sqlite/sqlite_db.h"
 #include "mlops/store/sqlite/sqlite_stores.h"
 
@@ -8,13 +9,16 @@ namespace mlops {
 
 namespace {
 
-// Kept byte for byte as the first release wrote it: SQLite stores this text in the file.
-constexpr const char* kSchema =
+// Version 1, kept byte for byte as the first release wrote it (SQLite keeps this text in the
+// file). A change of schema is a new step at the end.
+constexpr const char* kVersion1 =
     "CREATE TABLE IF NOT EXISTS runs (run_id TEXT PRIMARY KEY, workflow TEXT NOT NULL, "
     "env TEXT, started_at TEXT, status TEXT, run_dir TEXT, config_hash TEXT);"
     "CREATE INDEX IF NOT EXISTS runs_by_workflow ON runs (workflow, started_at);"
     "CREATE TABLE IF NOT EXISTS metrics (run_id TEXT NOT NULL, name TEXT NOT NULL, "
     "value REAL, PRIMARY KEY (run_id, name));";
+
+constexpr Migration kMigrations[] = {{1, kVersion1}};
 
 constexpr const char* kRunColumns =
     "run_id, workflow, env, started_at, status, run_dir, config_hash";
@@ -27,7 +31,7 @@ RunRow read_row(const SqliteStatement& statement) {
 class SqliteTrackingStore final : public TrackingStore {
  public:
   explicit SqliteTrackingStore(const std::string& path) : db_(path, "tracking store") {
-    db_.exec(kSchema);
+    apply_migrations(db_, "tracking", kMigrations);
   }
 
   void upsert_run(const RunRow& run) override {
