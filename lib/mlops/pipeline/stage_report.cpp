@@ -1,5 +1,5 @@
 #include "mlops/io/file.h"
-#include "mlops/pipeline/live_evaluation.h"
+#include "mlops/predict/live_metrics.h"
 #include "mlops/pipeline/stages.h"
 #include "mlops/report/report_content.h"
 #include "mlops/report/report_render.h"

@@ -82,4 +82,13 @@ ModelVersion resolve_model_version(ModelRegistry& registry, const std::string& m
 /// nullopt when there is none.
 std::optional<int> rollback_target(const std::vector<AliasChange>& history, int current);
 
+/// `mlops models rollback`: gives the alias back to its rollback_target and records the change
+/// (action "rollback", `reason` or "rollback from v<N>"); the returned change holds the version
+/// left (previous_version) and the one restored (version). The alias moves only if no other
+/// writer moved it meanwhile (otherwise the choice is made again). Throws ConfigError for an
+/// unknown model (naming the registered ones), an alias the model does not have, or an alias
+/// that had no other holder to go back to.
+AliasChange roll_back_alias(ModelRegistry& registry, const std::string& model,
+                            const std::string& alias, const std::string& reason);
+
 }  // namespace mlops

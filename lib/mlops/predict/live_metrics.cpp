@@ -1,4 +1,4 @@
-#include "mlops/pipeline/live_evaluation.h"
+#include "mlops/predict/live_metrics.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
