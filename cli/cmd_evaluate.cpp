@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
-#include "mlops/pipeline/live_evaluation.h"
+#include "mlops/predict/live_metrics.h"
 #include "mlops/config/workflow_set.h"
 #include "options.h"
 

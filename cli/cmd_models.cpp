@@ -5,8 +5,8 @@
 #include "commands.h"
 #include "mlops/config/loader.h"
 #include "mlops/core/error.h"
+#include "mlops/store/open_stores.h"
 #include "mlops/store/registry_views.h"
-#include "mlops/pipeline/model_registration.h"
 #include "options.h"
 
 namespace mlops::cli {
@@ -103,23 +103,10 @@ void setup_models(CLI::App& app) {
   rollback->add_option("--reason", options->reason, "Why (kept in the alias history)");
   rollback->callback([options] {
     auto registry = registry_for(*options);
-    require_model(*registry, options->model);
-    const auto aliases = registry->aliases(options->model);
-    auto it = aliases.find(options->alias);
-    if (it == aliases.end()) {
-      throw ConfigError("model '{}' has no alias '{}' to roll back", options->model,
-                        options->alias);
-    }
-    const auto target =
-        rollback_target(registry->alias_history(options->model, options->alias), it->second);
-    if (!target) {
-      throw ConfigError("model '{}': alias '{}' has had no other holder than v{} to go back to",
-                        options->model, options->alias, it->second);
-    }
-    registry->set_alias(
-        options->model, options->alias, *target, "rollback",
-        options->reason.empty() ? fmt::format("rollback from v{}", it->second) : options->reason);
-    fmt::print("{}: {} v{} -> v{}\n", options->model, options->alias, it->second, *target);
+    const AliasChange change =
+        roll_back_alias(*registry, options->model, options->alias, options->reason);
+    fmt::print("{}: {} v{} -> v{}\n", options->model, options->alias, change.previous_version,
+               change.version);
   });
 
   CLI::App* diff = add_models_command(

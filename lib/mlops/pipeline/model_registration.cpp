@@ -2,12 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <filesystem>
-
 #include "mlops/core/log.h"
-#include "mlops/store/promotion.h"
 #include "mlops/model/task.h"
 #include "mlops/pipeline/run_context.h"
+#include "mlops/store/open_stores.h"
+#include "mlops/store/promotion.h"
 
 namespace mlops {
 
@@ -17,12 +16,6 @@ constexpr const char* kChampion = "champion";
 constexpr const char* kChallenger = "challenger";
 
 }  // namespace
-
-std::unique_ptr<ModelRegistry> open_registry(const Settings& settings) {
-  const auto parent = std::filesystem::path(settings.store_path).parent_path();
-  if (!parent.empty()) std::filesystem::create_directories(parent);
-  return open_sqlite_registry(settings.store_path, settings.models_dir);
-}
 
 nlohmann::json register_trained_model(const RunContext& run,
                                       const std::map<std::string, double>& holdout_metrics,

@@ -14,9 +14,6 @@ namespace mlops {
 
 class RunContext;
 
-/// The registry the settings point at (SQLite in store.path, artifacts in models_dir).
-std::unique_ptr<ModelRegistry> open_registry(const Settings& settings);
-
 /// Registers the run's train/ folder with its holdout metrics and lineage, applies the gate
 /// and returns what happened for the manifest: {model, version, aliases, previous_champion
 /// ({version, metrics} or null), gate: {passed, metric, candidate, champion, min_delta,

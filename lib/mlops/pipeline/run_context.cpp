@@ -10,7 +10,7 @@
 #include "mlops/core/version.h"
 #include "mlops/io/file.h"
 #include "mlops/io/file_hash_memo.h"
-#include "mlops/store/tracking_store.h"
+#include "mlops/store/open_stores.h"
 
 namespace mlops {
 
@@ -56,11 +56,12 @@ RunContext RunContext::start(const Workflow& workflow) {
 }
 
 RunContext RunContext::open(const Workflow& workflow, const std::string& run_id) {
-  const std::string store_path = workflow.settings.store_path;
   std::string id = run_id;
   if (id.empty()) {
     std::optional<RunRow> latest;
-    if (path_exists(store_path)) latest = TrackingStore(store_path).latest_run(workflow.name);
+    if (store_exists(workflow.settings)) {
+      latest = open_tracking_store(workflow.settings)->latest_run(workflow.name);
+    }
     if (!latest) {
       throw ConfigError(
           "no run of workflow '{}' in {}; start one with `mlops ingest` or `mlops run`",
@@ -130,7 +131,7 @@ void RunContext::set_status(const std::string& status) {
 }
 
 void RunContext::record_metrics(const std::map<std::string, double>& metrics) {
-  TrackingStore(workflow_.settings.store_path).set_metrics(run_id_, metrics);
+  open_tracking_store(workflow_.settings)->set_metrics(run_id_, metrics);
 }
 
 void RunContext::save_manifest() {
@@ -139,11 +140,11 @@ void RunContext::save_manifest() {
 }
 
 void RunContext::update_store() {
-  TrackingStore(workflow_.settings.store_path)
-      .upsert_run({run_id_, workflow_.name, workflow_.settings.env,
-                   // Zero-padded microseconds sort as text, even for runs in the same second.
-                   fmt::format("{:020}", manifest_.value("started_at_us", int64_t{0})),
-                   manifest_.value("status", ""), paths_.root, workflow_.config_hash});
+  open_tracking_store(workflow_.settings)
+      ->upsert_run({run_id_, workflow_.name, workflow_.settings.env,
+                    // Zero-padded microseconds sort as text, even for runs in the same second.
+                    fmt::format("{:020}", manifest_.value("started_at_us", int64_t{0})),
+                    manifest_.value("status", ""), paths_.root, workflow_.config_hash});
 }
 
 }  // namespace mlops

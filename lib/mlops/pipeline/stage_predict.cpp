@@ -16,12 +16,11 @@
 #include "mlops/io/csv/batches.h"
 #include "mlops/io/file.h"
 #include "mlops/io/table_file.h"
-#include "mlops/pipeline/model_registration.h"
 #include "mlops/pipeline/scored_drift.h"
 #include "mlops/pipeline/stages.h"
 #include "mlops/contracts/streaming_contract.h"
 #include "mlops/predict/batch_predict.h"
-#include "mlops/store/evaluation_store.h"
+#include "mlops/store/open_stores.h"
 #include "mlops/store/prediction_log.h"
 
 namespace mlops {
@@ -113,7 +112,7 @@ StageRecord run_predict_stage(RunContext& run) {
   // arrive later can be joined (`mlops evaluate`).
   std::unique_ptr<EvaluationStore> evaluation;
   if (spec.log_predictions && !spec.id_columns.empty()) {
-    evaluation = open_sqlite_evaluation_store(workflow.settings.store_path);
+    evaluation = open_evaluation_store(workflow.settings);
   } else if (spec.log_predictions) {
     log_warn("predict: predictions are not logged for evaluation: set predict.id_columns",
              {{"workflow", workflow.name}});

@@ -1,9 +1,9 @@
 #include "mlops/io/file.h"
-#include "mlops/pipeline/live_evaluation.h"
+#include "mlops/predict/live_metrics.h"
 #include "mlops/pipeline/stages.h"
-#include "mlops/store/evaluation_store.h"
 #include "mlops/report/report_content.h"
 #include "mlops/report/report_render.h"
+#include "mlops/store/open_stores.h"
 
 namespace mlops {
 
@@ -15,8 +15,8 @@ StageRecord run_report_stage(RunContext& run) {
   // One content, three renderings: the page, a CI summary, and the same content as data.
   ReportInputs inputs = load_report_inputs(paths.root, run.manifest());
   // Live metrics span runs: they come from the evaluation store, not the run folder.
-  inputs.live_metrics = live_metrics_json(open_sqlite_evaluation_store(workflow.settings.store_path)
-                                              ->live_metrics(workflow.registry.model));
+  inputs.live_metrics = live_metrics_json(
+      open_evaluation_store(workflow.settings)->live_metrics(workflow.registry.model));
   const nlohmann::json content = build_report_content(inputs, title);
   const std::string html = render_report_html(content);
   const std::string markdown = render_report_markdown(content);

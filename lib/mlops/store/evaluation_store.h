@@ -63,7 +63,4 @@ class EvaluationStore {
   virtual std::vector<LiveMetric> live_metrics(const std::string& model) = 0;
 };
 
-/// The SQLite store in `db_path` (shared with the tracking store and the registry).
-std::unique_ptr<EvaluationStore> open_sqlite_evaluation_store(const std::string& db_path);
-
 }  // namespace mlops

@@ -1,4 +1,4 @@
-// Backend-independent registry logic: resolving references and choosing rollback targets.
+// Backend-independent registry logic: resolving references, choosing and applying rollbacks.
 
 #include "mlops/store/registry.h"
 
@@ -72,6 +72,28 @@ std::optional<int> rollback_target(const std::vector<AliasChange>& history, int 
     if (it->version != current && !rolled_back.count(it->version)) return it->version;
   }
   return std::nullopt;
+}
+
+AliasChange roll_back_alias(ModelRegistry& registry, const std::string& model,
+                            const std::string& alias, const std::string& reason) {
+  require_model(registry, model);
+  for (;;) {
+    const auto aliases = registry.aliases(model);
+    auto it = aliases.find(alias);
+    if (it == aliases.end()) {
+      throw ConfigError("model '{}' has no alias '{}' to roll back", model, alias);
+    }
+    const int current = it->second;
+    const auto target = rollback_target(registry.alias_history(model, alias), current);
+    if (!target) {
+      throw ConfigError("model '{}': alias '{}' has had no other holder than v{} to go back to",
+                        model, alias, current);
+    }
+    const std::string why = reason.empty() ? fmt::format("rollback from v{}", current) : reason;
+    if (auto change = registry.set_alias_if(model, alias, *target, current, "rollback", why)) {
+      return *change;
+    }
+  }
 }
 
 }  // namespace mlops

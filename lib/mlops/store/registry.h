@@ -1,7 +1,8 @@
 #pragma once
 // The model registry: numbered versions of each model with their lineage, and aliases
 // (`champion`, `challenger`, any name) whose every change is kept in an append-only history.
-// SQLite is the embedded backend; the interface is what a PostgreSQL backend implements.
+// SQLite is the embedded backend (store/sqlite/); the interface is what a PostgreSQL backend
+// implements.
 
 #include <map>
 #include <memory>
@@ -65,11 +66,6 @@ class ModelRegistry {
                                                  const std::string& alias = "") = 0;
 };
 
-/// The SQLite registry in `db_path` (shared with the tracking store) keeping artifacts under
-/// `models_dir/<model>/v<N>/`.
-std::unique_ptr<ModelRegistry> open_sqlite_registry(const std::string& db_path,
-                                                    const std::string& models_dir);
-
 /// Metrics as JSON, NaN and infinities as null (JSON has no NaN).
 nlohmann::json metrics_json(const std::map<std::string, double>& metrics);
 
@@ -85,5 +81,14 @@ ModelVersion resolve_model_version(ModelRegistry& registry, const std::string& m
 /// holder other than the current one that did not itself lose the alias to a rollback.
 /// nullopt when there is none.
 std::optional<int> rollback_target(const std::vector<AliasChange>& history, int current);
+
+/// `mlops models rollback`: gives the alias back to its rollback_target and records the change
+/// (action "rollback", `reason` or "rollback from v<N>"); the returned change holds the version
+/// left (previous_version) and the one restored (version). The alias moves only if no other
+/// writer moved it meanwhile (otherwise the choice is made again). Throws ConfigError for an
+/// unknown model (naming the registered ones), an alias the model does not have, or an alias
+/// that had no other holder to go back to.
+AliasChange roll_back_alias(ModelRegistry& registry, const std::string& model,
+                            const std::string& alias, const std::string& reason);
 
 }  // namespace mlops

@@ -1,39 +1,42 @@
 #pragma once
-// The tracking store: an index of runs and their metrics in SQLite (the embedded default, like
-// MLflow's file store but queryable). It is how a stage run alone finds the latest run of its
-// workflow.
+// The tracking store: an index of runs and their metrics (like MLflow's tracking store, but
+// queryable). It is how a stage run alone finds the latest run of its workflow. SQLite is the
+// embedded backend (store/sqlite/); the interface is what a PostgreSQL backend implements.
 
 #include <map>
 #include <optional>
 #include <string>
 
-#include "mlops/store/sqlite_db.h"
-
 namespace mlops {
 
+/// One run as the tracking store indexes it.
 struct RunRow {
   std::string run_id;
   std::string workflow;
   std::string env;
-  std::string started_at;
-  std::string status;
+  std::string started_at;  // zero-padded microseconds since the epoch: sorts as text
+  std::string status;      // running | ok | failed ...
   std::string run_dir;
   std::string config_hash;
+
+  bool operator==(const RunRow&) const = default;
 };
 
 class TrackingStore {
  public:
-  /// Opens (creating) the database; throws IoError naming the path.
-  explicit TrackingStore(const std::string& path);
-  /// Inserts or updates the run's row.
-  void upsert_run(const RunRow& run);
-  void set_metrics(const std::string& run_id, const std::map<std::string, double>& metrics);
+  virtual ~TrackingStore() = default;
+  /// Inserts the run, or updates the status and config hash of a run already indexed (its
+  /// workflow, env, start time and folder never change). Throws IoError on a store failure.
+  virtual void upsert_run(const RunRow& run) = 0;
+  /// Sets the run's metrics; a metric set again replaces its value (NaN is stored as null).
+  virtual void set_metrics(const std::string& run_id,
+                           const std::map<std::string, double>& metrics) = 0;
+  /// The run's metrics by name (null values read back as NaN); empty for an unknown run.
+  virtual std::map<std::string, double> metrics(const std::string& run_id) = 0;
   /// The most recently started run of the workflow, if any.
-  std::optional<RunRow> latest_run(const std::string& workflow);
-  std::optional<RunRow> find_run(const std::string& run_id);
-
- private:
-  SqliteDb db_;
+  virtual std::optional<RunRow> latest_run(const std::string& workflow) = 0;
+  /// The run with this id, if indexed.
+  virtual std::optional<RunRow> find_run(const std::string& run_id) = 0;
 };
 
 }  // namespace mlops

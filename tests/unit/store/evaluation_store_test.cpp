@@ -1,8 +1,7 @@
-#include "mlops/store/evaluation_store.h"
-
 #include <gtest/gtest.h>
 
 #include "mlops/store/prediction_log.h"
+#include "mlops/store/sqlite/sqlite_stores.h"
 #include "support/temp_dir.h"
 
 namespace mlops {

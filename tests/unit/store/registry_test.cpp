@@ -8,6 +8,7 @@
 
 #include "mlops/core/error.h"
 #include "mlops/store/promotion.h"
+#include "mlops/store/sqlite/sqlite_stores.h"
 #include "support/temp_dir.h"
 
 namespace mlops {
@@ -113,6 +114,47 @@ TEST_F(Registry, ResolvesNumbersAndAliasesAndNamesWhatExists) {
             "first)");
   EXPECT_EQ(message([&] { registry_->set_alias("churn", "champion", 7, "promote", ""); }),
             "model 'churn' has no version 7");
+}
+
+std::string config_error(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "<no ConfigError>";
+}
+
+TEST_F(Registry, RollbackGivesTheAliasBackToItsPreviousHolderAndRecordsWhy) {
+  add(0.7);
+  add(0.8);
+  add(0.9);
+  registry_->set_alias("churn", "champion", 1, "gate", "first");
+  registry_->set_alias("churn", "champion", 2, "gate", "better");
+  registry_->set_alias("churn", "champion", 3, "gate", "better");
+  AliasChange change = roll_back_alias(*registry_, "churn", "champion", "");
+  EXPECT_EQ(change.previous_version, 3);
+  EXPECT_EQ(change.version, 2);
+  EXPECT_EQ(change.action, "rollback");
+  EXPECT_EQ(change.reason, "rollback from v3");
+  change = roll_back_alias(*registry_, "churn", "champion", "v2 drifts");
+  EXPECT_EQ(change.version, 1);  // not back to v3: it lost the alias to a rollback
+  EXPECT_EQ(change.reason, "v2 drifts");
+  EXPECT_EQ(registry_->aliases("churn").at("champion"), 1);
+  EXPECT_EQ(registry_->alias_history("churn", "champion").back().action, "rollback");
+}
+
+TEST_F(Registry, RollbackWithoutATargetIsAConfigErrorNamingWhatIsMissing) {
+  add(0.7);
+  registry_->set_alias("churn", "champion", 1, "gate", "first");
+  EXPECT_EQ(config_error([&] { roll_back_alias(*registry_, "churn", "champion", ""); }),
+            "model 'churn': alias 'champion' has had no other holder than v1 to go back to");
+  EXPECT_EQ(config_error([&] { roll_back_alias(*registry_, "churn", "challenger", ""); }),
+            "model 'churn' has no alias 'challenger' to roll back");
+  EXPECT_EQ(config_error([&] { roll_back_alias(*registry_, "fraud", "champion", ""); }),
+            "no registered model 'fraud' (registered: churn): train it first (`mlops train` or "
+            "`mlops run`)");
+  EXPECT_EQ(registry_->alias_history("churn").size(), 1u);
 }
 
 AliasChange change(int version, int previous, const char* action) {

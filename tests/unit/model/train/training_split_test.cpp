@@ -8,8 +8,6 @@
 
 #include "mlops/core/error.h"
 #include "mlops/core/time.h"
-#include "mlops/store/tracking_store.h"
-#include "support/temp_dir.h"
 
 namespace mlops {
 namespace {
@@ -146,20 +144,6 @@ TEST(TrainingSplit, GroupSplitColumnMustExist) {
                  "train.split.column: no column 'custmer' in the ingested table (did you mean "
                  "'customer'?)");
   }
-}
-
-TEST(TrackingStore, LatestRunIsTheLastStartedOfItsWorkflow) {
-  testing::TempDir dir;
-  TrackingStore store(dir.file("mlops.db"));
-  store.upsert_run({"r1", "w", "local", "00000000000000000001", "ok", "runs/r1", "h"});
-  store.upsert_run({"r2", "w", "local", "00000000000000000002", "running", "runs/r2", "h"});
-  store.upsert_run({"r3", "other", "local", "00000000000000000003", "ok", "runs/r3", "h"});
-  EXPECT_EQ(store.latest_run("w")->run_id, "r2");
-  store.upsert_run({"r2", "w", "local", "00000000000000000002", "failed", "runs/r2", "h"});
-  EXPECT_EQ(store.find_run("r2")->status, "failed");
-  EXPECT_EQ(store.latest_run("nope"), std::nullopt);
-  store.set_metrics("r1", {{"auc", 0.7}});
-  store.set_metrics("r1", {{"auc", 0.8}});  // replaced, not duplicated
 }
 
 }  // namespace

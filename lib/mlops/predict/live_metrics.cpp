@@ -1,4 +1,4 @@
-#include "mlops/pipeline/live_evaluation.h"
+#include "mlops/predict/live_metrics.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -15,10 +15,10 @@
 #include "mlops/core/time.h"
 #include "mlops/expr/duration.h"
 #include "mlops/features/feature_pipeline.h"
-#include "mlops/io/typed_read.h"
 #include "mlops/io/file.h"
+#include "mlops/io/typed_read.h"
 #include "mlops/model/metrics/task_metrics.h"
-#include "mlops/pipeline/model_registration.h"
+#include "mlops/store/open_stores.h"
 #include "mlops/store/prediction_log.h"
 
 namespace mlops {
@@ -133,8 +133,7 @@ LiveEvaluation evaluate_labels(const Workflow& workflow, const std::string& labe
              {{"keys", static_cast<uint64_t>(duplicates)},
               {"id_columns", fmt::format("{}", fmt::join(ids, ","))}});
   }
-  std::unique_ptr<EvaluationStore> store =
-      open_sqlite_evaluation_store(workflow.settings.store_path);
+  std::unique_ptr<EvaluationStore> store = open_evaluation_store(workflow.settings);
   store->add_labels(model, key_labels);
 
   const std::vector<LabelledPrediction> labelled = store->labelled(model);

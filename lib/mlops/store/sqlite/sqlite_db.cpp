@@ -1,13 +1,38 @@
-#include "mlops/store/sqlite_db.h"
+#include "mlops/store/sqlite/sqlite_db.h"
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
+#include <thread>
 
 #include "mlops/core/error.h"
 
 namespace mlops {
+
+namespace {
+
+/// Runs `attempt` (which returns an SQLite result code) again while it fails with SQLITE_BUSY,
+/// pausing 1, 2, 4 ... 100 ms, until kBusyTimeoutMs after the first attempt. The busy handler
+/// already waited for most locks; what reaches here failed without waiting (WAL recovery, a
+/// journal mode switch), so the pause is short.
+template <typename Attempt>
+int retry_while_busy(Attempt attempt) {
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+  int pause_ms = 1;
+  int rc = attempt();
+  while ((rc & 0xff) == SQLITE_BUSY && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
+    pause_ms = std::min(pause_ms * 2, 100);
+    rc = attempt();
+  }
+  return rc;
+}
+
+}  // namespace
 
 SqliteDb::SqliteDb(const std::string& path, std::string_view what) : path_(path), what_(what) {
   if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) {
@@ -16,7 +41,7 @@ SqliteDb::SqliteDb(const std::string& path, std::string_view what) : path_(path)
     db_ = nullptr;
     throw IoError("{}: cannot open the {}: {}", path, what_, message);
   }
-  sqlite3_busy_timeout(db_, 30'000);
+  sqlite3_busy_timeout(db_, kBusyTimeoutMs);
   exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON");
 }
 
@@ -29,9 +54,18 @@ void SqliteDb::fail(std::string_view context) const {
 }
 
 void SqliteDb::exec(std::string_view sql) {
-  char* error = nullptr;
   const std::string text(sql);
-  if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+  // Outside a transaction a failed statement left nothing behind; a failed COMMIT keeps the
+  // transaction open and may be run again. Anything else inside a transaction is not retried.
+  const bool retry = sqlite3_get_autocommit(db_) != 0 || text == "COMMIT";
+  char* error = nullptr;
+  auto attempt = [&] {
+    sqlite3_free(error);
+    error = nullptr;
+    return sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error);
+  };
+  const int rc = retry ? retry_while_busy(attempt) : attempt();
+  if (rc != SQLITE_OK) {
     std::string message = error ? error : "unknown error";
     sqlite3_free(error);
     throw IoError("{}: {} failed: {}", path_, what_, message);
@@ -83,7 +117,11 @@ SqliteStatement& SqliteStatement::bind_real_or_null(int index, double value) {
 }
 
 bool SqliteStatement::step() {
-  const int rc = sqlite3_step(stmt_);
+  // A statement outside a transaction that met SQLITE_BUSY was rolled back and may run again
+  // (sqlite3_step resets it itself); inside one, the caller's transaction decides.
+  const bool retry = sqlite3_get_autocommit(db_.handle()) != 0;
+  const int rc =
+      retry ? retry_while_busy([&] { return sqlite3_step(stmt_); }) : sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
   db_.fail("");

@@ -11,8 +11,9 @@
 
 #include "mlops/core/error.h"
 #include "mlops/core/time.h"
-#include "mlops/store/sqlite_db.h"
-#include "mlops/store/registry.h"
+#include "mlops/store/sqlite/schema_migrations.h"
+#include "mlops/store/sqlite/sqlite_db.h"
+#include "mlops/store/sqlite/sqlite_stores.h"
 
 namespace mlops {
 
@@ -20,7 +21,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kSchema = R"sql(
+// Version 1: the schema before the version table. A change of schema is a new step at the end.
+constexpr const char* kVersion1 = R"sql(
 CREATE TABLE IF NOT EXISTS model_versions (
   model TEXT NOT NULL, version INTEGER NOT NULL, run_id TEXT, created_at TEXT NOT NULL,
   artifact_dir TEXT NOT NULL, metrics TEXT NOT NULL, meta TEXT NOT NULL,
@@ -37,6 +39,8 @@ CREATE TRIGGER IF NOT EXISTS alias_history_no_update BEFORE UPDATE ON model_alia
 CREATE TRIGGER IF NOT EXISTS alias_history_no_delete BEFORE DELETE ON model_alias_history
   BEGIN SELECT RAISE(ABORT, 'the alias history is append-only'); END;
 )sql";
+
+constexpr Migration kMigrations[] = {{1, kVersion1}};
 
 constexpr const char* kVersionColumns =
     "model, version, run_id, created_at, artifact_dir, metrics, meta";
@@ -106,7 +110,7 @@ class SqliteRegistry final : public ModelRegistry {
   SqliteRegistry(const std::string& db_path, std::string models_dir)
       // Absolute, so a store shared between working directories resolves every version.
       : db_(db_path, "model registry"), models_dir_(fs::absolute(models_dir).string()) {
-    db_.exec(kSchema);
+    apply_migrations(db_, "registry", kMigrations);
   }
 
   ModelVersion register_version(const std::string& model, const std::string& run_id,

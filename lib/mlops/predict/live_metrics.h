@@ -1,7 +1,7 @@
 #pragma once
-// `mlops evaluate`: labels that arrive after scoring are stored by row key, joined with the
-// predictions logged in the evaluation store, and turned into live metrics per model version
-// and time window (of scored_at).
+// Live metrics (`mlops evaluate`): labels that arrive after scoring are stored by row key,
+// joined with the predictions logged in the evaluation store, and scored per model version and
+// time window (of scored_at) with each version's own label encoding (its feature state).
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -12,6 +12,7 @@
 
 namespace mlops {
 
+/// What one `mlops evaluate` did: labels read and matched, predictions joined, metrics.
 struct LiveEvaluation {
   size_t labels_read = 0;           // rows of the labels file with a label
   size_t labels_matched = 0;        // stored labels (all files so far) whose key was scored

@@ -7,14 +7,16 @@
 #include <cstring>
 
 #include "mlops/core/time.h"
-#include "mlops/store/sqlite_db.h"
-#include "mlops/store/evaluation_store.h"
+#include "mlops/store/sqlite/schema_migrations.h"
+#include "mlops/store/sqlite/sqlite_db.h"
+#include "mlops/store/sqlite/sqlite_stores.h"
 
 namespace mlops {
 
 namespace {
 
-constexpr const char* kSchema = R"sql(
+// Version 1: the schema before the version table. A change of schema is a new step at the end.
+constexpr const char* kVersion1 = R"sql(
 CREATE TABLE IF NOT EXISTS prediction_log (
   model TEXT NOT NULL, model_version TEXT NOT NULL, run_id TEXT, row_key TEXT NOT NULL,
   features_hash TEXT NOT NULL, prediction TEXT, score REAL, probabilities BLOB,
@@ -31,6 +33,8 @@ CREATE TABLE IF NOT EXISTS live_metrics (
   PRIMARY KEY (model, model_version, window, window_start, metric));
 )sql";
 
+constexpr Migration kMigrations[] = {{1, kVersion1}};
+
 std::vector<float> floats_from_blob(const std::string& blob) {
   std::vector<float> values(blob.size() / sizeof(float));
   if (!values.empty()) std::memcpy(values.data(), blob.data(), values.size() * sizeof(float));
@@ -40,7 +44,7 @@ std::vector<float> floats_from_blob(const std::string& blob) {
 class SqliteEvaluationStore final : public EvaluationStore {
  public:
   explicit SqliteEvaluationStore(const std::string& path) : db_(path, "evaluation store") {
-    db_.exec(kSchema);
+    apply_migrations(db_, "evaluation", kMigrations);
   }
 
   void log_predictions(const std::string& model, const std::string& model_version,

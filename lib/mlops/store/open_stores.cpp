@@ -1,0 +1,69 @@
+#include "mlops/store/open_stores.h"
+
+#include <filesystem>
+
+#include "mlops/core/error.h"
+#include "mlops/store/sqlite/sqlite_stores.h"
+
+namespace mlops {
+
+namespace {
+
+/// The SQLite file, its folder created first (a store.path in a new folder just works).
+std::string sqlite_file(const Settings& settings) {
+  const StoreLocation location = store_location(settings);
+  const auto parent = std::filesystem::path(location.path).parent_path();
+  std::error_code error;
+  if (!parent.empty()) std::filesystem::create_directories(parent, error);
+  if (error) {
+    throw IoError("{}: cannot create the store's folder: {}", parent.string(), error.message());
+  }
+  return location.path;
+}
+
+}  // namespace
+
+StoreLocation store_location(const Settings& settings) {
+  return {StoreBackend::kSqlite, settings.store_path};
+}
+
+StoreLocation parse_store_url(std::string_view url, std::string_view key) {
+  const size_t separator = url.find("://");
+  if (separator == std::string_view::npos || separator == 0) {
+    throw ConfigError("{}: not a store URL (expected scheme://..., e.g. sqlite:///runs/mlops.db)",
+                      key);
+  }
+  const std::string_view scheme = url.substr(0, separator);
+  if (scheme == "sqlite") {
+    std::string_view path = url.substr(separator + 3);
+    // sqlite:///a.db is relative, sqlite:////a.db absolute: the third slash ends the host.
+    if (path.empty() || path[0] != '/' || path.size() == 1) {
+      throw ConfigError(
+          "{}: a sqlite URL names a file: sqlite:///relative.db or "
+          "sqlite:////absolute.db",
+          key);
+    }
+    path.remove_prefix(1);
+    return {StoreBackend::kSqlite, std::string(path)};
+  }
+  throw ConfigError("{}: no store backend for scheme '{}' (supported: sqlite)", key, scheme);
+}
+
+bool store_exists(const Settings& settings) {
+  std::error_code error;
+  return std::filesystem::exists(store_location(settings).path, error);
+}
+
+std::unique_ptr<TrackingStore> open_tracking_store(const Settings& settings) {
+  return open_sqlite_tracking_store(sqlite_file(settings));
+}
+
+std::unique_ptr<ModelRegistry> open_registry(const Settings& settings) {
+  return open_sqlite_registry(sqlite_file(settings), settings.models_dir);
+}
+
+std::unique_ptr<EvaluationStore> open_evaluation_store(const Settings& settings) {
+  return open_sqlite_evaluation_store(sqlite_file(settings));
+}
+
+}  // namespace mlops

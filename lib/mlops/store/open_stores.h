@@ -1,0 +1,51 @@
+#pragma once
+// The one way code outside store/ opens a store: from the settings, which choose the backend.
+// Today the only backend is SQLite: every store lives in the file `store.path`, registry
+// artifacts under `models_dir`. PostgreSQL and Redis backends plug in here (a later
+// `store.url` key parsed by parse_store_url).
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "mlops/config/workflow.h"
+#include "mlops/store/evaluation_store.h"
+#include "mlops/store/registry.h"
+#include "mlops/store/tracking_store.h"
+
+namespace mlops {
+
+enum class StoreBackend { kSqlite };
+
+/// Which backend holds the stores, and where.
+struct StoreLocation {
+  StoreBackend backend = StoreBackend::kSqlite;
+  std::string path;  // kSqlite: the database file
+};
+
+/// Where the settings put the stores: SQLite in `settings.store_path`.
+StoreLocation store_location(const Settings& settings);
+
+/// Parses a store URL as SQLAlchemy (and so MLflow) writes them: `sqlite:///runs/mlops.db`
+/// (relative), `sqlite:////var/lib/mlops.db` (absolute). Throws ConfigError naming `key` and
+/// the scheme (never the whole URL: it may hold a password) when the text is not
+/// `scheme://...` or this build has no backend for the scheme.
+StoreLocation parse_store_url(std::string_view url, std::string_view key = "store.url");
+
+/// True when the settings' store has been created (SQLite: the file exists), so a command that
+/// only reads can tell "no runs yet" without creating an empty store.
+bool store_exists(const Settings& settings);
+
+/// The tracking store (runs and their metrics), creating it (and its folder) when missing.
+/// Throws IoError naming the file when it cannot be opened, ConfigError when its schema is
+/// newer than this binary knows.
+std::unique_ptr<TrackingStore> open_tracking_store(const Settings& settings);
+
+/// The model registry, its artifacts under `settings.models_dir`. Throws as
+/// open_tracking_store.
+std::unique_ptr<ModelRegistry> open_registry(const Settings& settings);
+
+/// The evaluation store (prediction log, labels, live metrics). Throws as open_tracking_store.
+std::unique_ptr<EvaluationStore> open_evaluation_store(const Settings& settings);
+
+}  // namespace mlops

@@ -1,0 +1,82 @@
+// The tracking store's SQLite backend: runs indexed by workflow, and their metrics.
+
+#include "mlops/store/tracking_store.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "mlops/store/sqlite/sqlite_stores.h"
+#include "support/temp_dir.h"
+
+namespace mlops {
+namespace {
+
+RunRow run(const std::string& id, const std::string& workflow, int started,
+           const std::string& status) {
+  return {id, workflow, "local", fmt::format("{:020}", started), status, "runs/" + id, "h1"};
+}
+
+TEST(TrackingStore, StartedRunIsFoundWithItsFields) {
+  testing::TempDir dir;
+  auto store = open_sqlite_tracking_store(dir.file("mlops.db"));
+  store->upsert_run(run("r1", "w", 1, "running"));
+  EXPECT_EQ(store->find_run("r1"), run("r1", "w", 1, "running"));
+  EXPECT_EQ(store->find_run("r2"), std::nullopt);
+}
+
+TEST(TrackingStore, FinishingARunUpdatesOnlyItsStatusAndConfigHash) {
+  testing::TempDir dir;
+  auto store = open_sqlite_tracking_store(dir.file("mlops.db"));
+  store->upsert_run(run("r1", "w", 1, "running"));
+  RunRow finished = run("r1", "other", 9, "ok");
+  finished.config_hash = "h2";
+  store->upsert_run(finished);
+  RunRow expected = run("r1", "w", 1, "ok");
+  expected.config_hash = "h2";
+  EXPECT_EQ(store->find_run("r1"), expected);
+}
+
+TEST(TrackingStore, LatestRunIsTheLastStartedOfItsWorkflow) {
+  testing::TempDir dir;
+  auto store = open_sqlite_tracking_store(dir.file("mlops.db"));
+  store->upsert_run(run("r1", "w", 1, "ok"));
+  store->upsert_run(run("r2", "w", 2, "running"));
+  store->upsert_run(run("r0", "w", 0, "ok"));  // indexed later, started earlier
+  store->upsert_run(run("r3", "other", 3, "ok"));
+  EXPECT_EQ(store->latest_run("w")->run_id, "r2");
+  store->upsert_run(run("r2", "w", 2, "failed"));
+  EXPECT_EQ(store->latest_run("w")->status, "failed");
+  EXPECT_EQ(store->latest_run("nope"), std::nullopt);
+}
+
+TEST(TrackingStore, RunsStartedInTheSameMicrosecondOrderById) {
+  testing::TempDir dir;
+  auto store = open_sqlite_tracking_store(dir.file("mlops.db"));
+  store->upsert_run(run("b", "w", 5, "ok"));
+  store->upsert_run(run("a", "w", 5, "ok"));
+  EXPECT_EQ(store->latest_run("w")->run_id, "b");
+}
+
+TEST(TrackingStore, MetricSetAgainIsReplacedAndNaNReadsBackAsNaN) {
+  testing::TempDir dir;
+  auto store = open_sqlite_tracking_store(dir.file("mlops.db"));
+  store->upsert_run(run("r1", "w", 1, "ok"));
+  store->set_metrics("r1", {{"auc", 0.7}, {"logloss", std::nan("")}});
+  store->set_metrics("r1", {{"auc", 0.8}});
+  const auto metrics = store->metrics("r1");
+  ASSERT_EQ(metrics.size(), 2u);
+  EXPECT_DOUBLE_EQ(metrics.at("auc"), 0.8);
+  EXPECT_TRUE(std::isnan(metrics.at("logloss")));
+  EXPECT_TRUE(store->metrics("r2").empty());
+}
+
+TEST(TrackingStore, StoreReopenedKeepsItsRuns) {
+  testing::TempDir dir;
+  open_sqlite_tracking_store(dir.file("mlops.db"))->upsert_run(run("r1", "w", 1, "ok"));
+  EXPECT_EQ(open_sqlite_tracking_store(dir.file("mlops.db"))->latest_run("w")->run_id, "r1");
+}
+
+}  // namespace
+}  // namespace mlops
