@@ -7,20 +7,20 @@
 
 #include <future>
 
+#include "mlops/contracts/streaming_contract.h"
 #include "mlops/core/error.h"
 #include "mlops/core/log.h"
 #include "mlops/core/time.h"
 #include "mlops/ingest/file_source.h"
 #include "mlops/ingest/quarantine.h"
-#include "mlops/io/csv/csv.h"
 #include "mlops/io/csv/batches.h"
+#include "mlops/io/csv/csv.h"
 #include "mlops/io/file.h"
 #include "mlops/io/table_file.h"
 #include "mlops/pipeline/model_registration.h"
 #include "mlops/pipeline/scored_drift.h"
 #include "mlops/pipeline/stages.h"
-#include "mlops/contracts/streaming_contract.h"
-#include "mlops/predict/batch_predict.h"
+#include "mlops/predict/scoring_engine.h"
 #include "mlops/store/evaluation_store.h"
 #include "mlops/store/prediction_log.h"
 
@@ -53,7 +53,7 @@ std::vector<size_t> shard_rows(size_t rows, size_t index, size_t count) {
 }
 
 /// The registered version predict.model names, loaded for scoring.
-ScoringModel load_registered_model(const Workflow& workflow, nlohmann::json& details) {
+ScoringEngine load_registered_model(const Workflow& workflow, nlohmann::json& details) {
   std::unique_ptr<ModelRegistry> registry = open_registry(workflow.settings);
   const ModelVersion version =
       resolve_model_version(*registry, workflow.registry.model, workflow.predict.model);
@@ -64,11 +64,10 @@ ScoringModel load_registered_model(const Workflow& workflow, nlohmann::json& det
   log_info(fmt::format("predict: scoring with {} v{} ({})", workflow.registry.model,
                        version.version, workflow.predict.model),
            {{"trained_by_run", version.run_id}});
-  ScoringModel model =
-      load_scoring_model(version.artifact_dir, fmt::format("v{}", version.version));
-  if (model.baseline) {
-    details["fallback"] = {{"baseline", model.baseline->model()},
-                           {"reason", model.fallback_reason}};
+  ScoringEngine model =
+      ScoringEngine::load(version.artifact_dir, fmt::format("v{}", version.version));
+  if (const BaselineModel* baseline = model.baseline()) {
+    details["fallback"] = {{"baseline", baseline->model()}, {"reason", model.fallback_reason()}};
   }
   return model;
 }
@@ -93,8 +92,8 @@ StageRecord run_predict_stage(RunContext& run) {
   if (own_table) run.require_stage(Stage::kIngest, Stage::kBatchPredict);
   const std::string input_path = own_table ? paths.clean_table() : spec.input;
   record.inputs.push_back(input_path);
-  ScoringModel model = load_registered_model(workflow, record.details);
-  record.inputs.push_back(model.dir + "/model.json");
+  ScoringEngine model = load_registered_model(workflow, record.details);
+  record.inputs.push_back(model.model_dir() + "/model.json");
 
   const int64_t scored_at = scored_at_micros(spec);
   // Shards of one run write their own files, so concurrent shard jobs never share one.
@@ -148,19 +147,23 @@ StageRecord run_predict_stage(RunContext& run) {
     const bool contract_covers_all = pass->declared && pass->declared->drift &&
                                      pass->declared->drift->columns.empty() &&
                                      pass->declared->drift->reference.empty();
-    pass->drift = take_scored_drift(pass->declared, model.dir);
-    if (!contract_covers_all) pass->report_drift = summary_drift(model.dir);
+    pass->drift = take_scored_drift(pass->declared, model.model_dir());
+    if (!contract_covers_all) pass->report_drift = summary_drift(model.model_dir());
     if (evaluation) evaluation->discard_run(workflow.registry.model, run.run_id());
   };
   start_pass();
-  const bool need_features = pass->drift || pass->report_drift || evaluation;
+  const ScoreOptions score_options{
+      .id_columns = spec.id_columns,
+      .scored_at_micros = scored_at,
+      .keep_features = pass->drift || pass->report_drift || evaluation};
+  const bool need_features = score_options.keep_features;
 
   // Scores a batch; with `keep`, only those rows are written (a shard of a table scored whole).
   auto score = [&](Table batch, const std::vector<size_t>* keep = nullptr) {
-    Table features;
     const size_t batch_rows = batch.num_rows();
-    Table predictions = score_table(std::move(batch), model, spec.id_columns, scored_at,
-                                    need_features ? &features : nullptr);
+    ScoredBatch scored = model.score(std::move(batch), score_options);
+    Table& predictions = scored.predictions;
+    Table& features = scored.features;
     if (keep) {
       predictions = predictions.take(*keep);
       if (need_features) features = features.take(*keep);
@@ -172,8 +175,8 @@ StageRecord run_predict_stage(RunContext& run) {
       if (pass->report_drift) pass->report_drift->add(features);
       if (evaluation) {
         evaluation->log_predictions(
-            workflow.registry.model, model.version, run.run_id(), scored_at,
-            prediction_log_rows(predictions, features, model.features.feature_names(),
+            workflow.registry.model, model.version(), run.run_id(), scored_at,
+            prediction_log_rows(predictions, features, model.features().feature_names(),
                                 spec.id_columns));
       }
     }
@@ -189,7 +192,7 @@ StageRecord run_predict_stage(RunContext& run) {
       own_table ? table_read_options(input_path) : csv_read_options(input_path, workflow.ingest);
   // Trailing-window aggregates need every earlier row of a key: such models score the whole
   // input at once instead of streaming it (and a shard is cut from the scored rows).
-  const bool stream = model.features.row_independent();
+  const bool stream = model.row_independent();
   try {
     if (csv_options && stream) {
       ReadOptions& options = *csv_options;
@@ -258,7 +261,8 @@ StageRecord run_predict_stage(RunContext& run) {
   if (summary) {
     write_file_atomic(
         drift_path,
-        drift_summary_json(*summary, model.dir + "/profile.json", input_rows).dump(2) + "\n");
+        drift_summary_json(*summary, model.model_dir() + "/profile.json", input_rows).dump(2) +
+            "\n");
     record.outputs.push_back(drift_path);
   }
 

@@ -1,4 +1,4 @@
-#include "mlops/predict/batch_predict.h"
+#include "mlops/predict/scoring_engine.h"
 
 #include <algorithm>
 #include <cmath>
@@ -12,46 +12,54 @@
 
 namespace mlops {
 
-ScoringModel load_scoring_model(const std::string& train_dir, const std::string& version) {
-  const std::string meta_path = train_dir + "/model_meta.json";
+std::string_view score_source_name(ScoreSource source) {
+  return source == ScoreSource::kModel ? "model" : "baseline";
+}
+
+ScoringEngine::ScoringEngine(FeaturePipeline features, Task task, std::string version,
+                             std::string dir)
+    : features_(std::move(features)),
+      task_(task),
+      version_(std::move(version)),
+      dir_(std::move(dir)) {}
+
+ScoringEngine ScoringEngine::load(const std::string& model_dir, const std::string& version) {
+  const std::string meta_path = model_dir + "/model_meta.json";
   nlohmann::json meta;
   try {
     meta = nlohmann::json::parse(read_file(meta_path));
   } catch (const nlohmann::json::exception& e) {
     throw ModelError("{}: not a model metadata file: {}", meta_path, e.what());
   }
-  ScoringModel model{FeaturePipeline::load(train_dir + "/feature_state.json"),
-                     std::nullopt,
-                     std::nullopt,
-                     std::nullopt,
-                     "",
-                     task_for_objective(meta.at("objective").get<std::string>()),
-                     version.empty() ? meta.value("run_id", std::string()) : version,
-                     train_dir};
+  // In this order: a bad feature state is reported before a bad objective.
+  FeaturePipeline features = FeaturePipeline::load(model_dir + "/feature_state.json");
+  const Task task = task_for_objective(meta.at("objective").get<std::string>());
+  ScoringEngine engine(std::move(features), task,
+                       version.empty() ? meta.value("run_id", std::string()) : version, model_dir);
   try {
-    model.booster.emplace(Booster::load(train_dir + "/model.json"));
-    model.trees = TreeEnsemble::load(train_dir + "/model.json");
+    engine.booster_.emplace(Booster::load(model_dir + "/model.json"));
+    engine.trees_ = TreeEnsemble::load(model_dir + "/model.json");
   } catch (const Error& error) {
     // A model that cannot be read must not stop the scoring a schedule depends on when the
     // baseline trained beside it can stand in; without one, the error stands.
-    const std::string baseline_path = train_dir + "/baseline.json";
+    const std::string baseline_path = model_dir + "/baseline.json";
     if (!path_exists(baseline_path)) throw;
-    model.booster.reset();
-    model.trees.reset();
-    model.baseline.emplace(BaselineModel::load(baseline_path));
-    model.fallback_reason = error.what();
-    model.version += "+baseline";
+    engine.booster_.reset();
+    engine.trees_.reset();
+    engine.baseline_.emplace(BaselineModel::load(baseline_path));
+    engine.fallback_reason_ = error.what();
+    engine.version_ += "+baseline";
     log_warn("predict: the model cannot be used; scoring with its baseline instead",
-             {{"baseline", model.baseline->model()}, {"reason", model.fallback_reason}});
+             {{"baseline", engine.baseline_->model()}, {"reason", engine.fallback_reason_}});
   }
-  return model;
+  return engine;
 }
 
-Table score_table(Table input, const ScoringModel& model,
-                  const std::vector<std::string>& id_columns, int64_t scored_at_micros,
-                  Table* features_out) {
-  Table out;
-  for (const auto& name : id_columns) out.add_column(input.column(name));
+ScoredBatch ScoringEngine::score(Table input, const ScoreOptions& options) const {
+  ScoredBatch scored;
+  scored.source = source();
+  Table& out = scored.predictions;
+  for (const auto& name : options.id_columns) out.add_column(input.column(name));
 
   // An empty input (an empty shard) has columns typed from nothing: it gets the output's
   // columns without going through the transforms.
@@ -59,19 +67,19 @@ Table score_table(Table input, const ScoringModel& model,
   Table features;
   std::vector<float> raw;
   if (rows > 0) {
-    features = model.features.transform(std::move(input));  // consumed: no copy
-    const TableRows feature_rows(features, model.features.feature_names());
-    raw = model.trees     ? model.trees->predict(feature_rows)
-          : model.booster ? model.booster->predict(feature_rows)
-                          : model.baseline->predict(feature_rows);
+    features = features_.transform(std::move(input));  // consumed: no copy
+    const TableRows feature_rows(features, features_.feature_names());
+    raw = trees_     ? trees_->predict(feature_rows)
+          : booster_ ? booster_->predict(feature_rows)
+                     : baseline_->predict(feature_rows);
   }
 
-  const auto& classes = model.features.label().classes;
-  if (model.task == Task::kRegression) {
+  const auto& classes = features_.label().classes;
+  if (task_ == Task::kRegression) {
     Column prediction("prediction", DType::kFloat64);
     for (size_t row = 0; row < rows; ++row) prediction.push_float(raw[row]);
     out.add_column(std::move(prediction));
-  } else if (model.task == Task::kBinary) {
+  } else if (task_ == Task::kBinary) {
     Column prediction("prediction", DType::kString);
     Column probability("probability", DType::kFloat64);
     prediction.reserve(rows, rows * std::max(classes.at(0).size(), classes.at(1).size()));
@@ -97,16 +105,16 @@ Table score_table(Table input, const ScoringModel& model,
   }
   Column version("model_version", DType::kString);
   Column scored_at("scored_at", DType::kTimestamp);
-  version.reserve(rows, rows * model.version.size());
+  version.reserve(rows, rows * version_.size());
   scored_at.reserve(rows);
   for (size_t row = 0; row < rows; ++row) {
-    version.push_string(model.version);
-    scored_at.push_int(scored_at_micros);
+    version.push_string(version_);
+    scored_at.push_int(options.scored_at_micros);
   }
   out.add_column(std::move(version));
   out.add_column(std::move(scored_at));
-  if (features_out) *features_out = std::move(features);
-  return out;
+  if (options.keep_features) scored.features = std::move(features);
+  return scored;
 }
 
 }  // namespace mlops
