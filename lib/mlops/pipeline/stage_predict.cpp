@@ -112,13 +112,13 @@ StageRecord run_predict_stage(RunContext& run) {
              {{"workflow", workflow.name}});
   }
 
-  const BatchPredictResult result =
+  BatchPredictResult result =
       batch_predict(engine, batch_input(workflow, input_path, own_table), outputs, options);
 
-  record.outputs = result.outputs;
+  record.outputs = std::move(result.outputs);
   record.rows = result.rows;
   record.columns = result.columns;
-  record.contracts = result.contracts;
+  record.contracts = std::move(result.contracts);
   record.details["input_rows"] = result.input_rows;
   record.details["logged_for_evaluation"] = evaluation != nullptr;
   if (spec.shard_count > 1) {

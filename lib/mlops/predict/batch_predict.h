@@ -52,6 +52,7 @@ struct PredictionLogTarget {
   std::string run_id;                // the run that scores; what it logged before is replaced
 };
 
+/// How to score: the row key, the timestamp, the shard, the checks and the prediction log.
 struct BatchPredictOptions {
   /// Input columns copied next to each prediction (and the prediction log's row key).
   std::vector<std::string> id_columns;
@@ -66,6 +67,7 @@ struct BatchPredictOptions {
   PredictionLogTarget log;
 };
 
+/// What one batch_predict() wrote and checked (a stage record is filled from it).
 struct BatchPredictResult {
   size_t input_rows = 0;   // rows scored (of the shard), bad records excluded
   size_t rows = 0;         // rows written to the predictions file

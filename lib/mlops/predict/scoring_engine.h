@@ -59,6 +59,7 @@ struct ScoredBatch {
   ScoreSource source = ScoreSource::kModel;
 };
 
+/// A loaded model bundle: immutable after load(), scored from any number of threads.
 class ScoringEngine {
  public:
   /// Loads model_meta.json, feature_state.json and model.json (compiling its trees when they
