@@ -17,8 +17,8 @@
 #include "mlops/core/time.h"
 #include "mlops/ingest/column_convert.h"
 #include "mlops/ingest/conform.h"
-#include "mlops/ingest/quarantine.h"
 #include "mlops/io/file.h"
+#include "mlops/io/quarantine.h"
 #include "mlops/io/table_file.h"
 
 namespace mlops {

@@ -10,8 +10,8 @@
 
 #include "mlops/core/error.h"
 #include "mlops/core/log.h"
-#include "mlops/ingest/quarantine.h"
 #include "mlops/io/file.h"
+#include "mlops/io/quarantine.h"
 #include "mlops/io/table_file.h"
 #include "mlops/pipeline/stages.h"
 

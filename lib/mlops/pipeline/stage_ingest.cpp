@@ -2,8 +2,8 @@
 
 #include "mlops/core/log.h"
 #include "mlops/ingest/ingest_run.h"
-#include "mlops/ingest/quarantine.h"
 #include "mlops/io/file.h"
+#include "mlops/io/quarantine.h"
 #include "mlops/io/table_file.h"
 #include "mlops/pipeline/stages.h"
 #include "mlops/report/data_profile.h"

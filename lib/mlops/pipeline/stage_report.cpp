@@ -1,6 +1,6 @@
 #include "mlops/io/file.h"
-#include "mlops/predict/live_metrics.h"
 #include "mlops/pipeline/stages.h"
+#include "mlops/predict/live_metrics.h"
 #include "mlops/report/report_content.h"
 #include "mlops/report/report_render.h"
 #include "mlops/store/open_stores.h"

@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "mlops/contracts/check.h"
 #include "mlops/contracts/drift.h"
-#include "mlops/pipeline/stage.h"
 
 namespace mlops {
 

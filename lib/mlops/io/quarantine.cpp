@@ -1,4 +1,4 @@
-#include "mlops/ingest/quarantine.h"
+#include "mlops/io/quarantine.h"
 
 #include "mlops/io/file.h"
 

@@ -1,4 +1,4 @@
-#include "mlops/pipeline/scored_drift.h"
+#include "mlops/predict/scored_drift.h"
 
 #include "mlops/contracts/profile.h"
 #include "mlops/io/file.h"
