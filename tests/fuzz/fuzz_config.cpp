@@ -2,8 +2,6 @@
 // over the built-in defaults, ${VAR} interpolation, key checks), then the typed workflow and
 // the YAML written back for `config show`.
 
-#include <unistd.h>
-
 #include <cstdio>
 #include <string>
 
@@ -12,15 +10,12 @@
 #include "mlops/config/workflow.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const std::string path = "/tmp/mlops-fuzz-config-" + std::to_string(getpid()) + ".yaml";
-  std::FILE* file = std::fopen(path.c_str(), "wb");
-  if (!file) std::abort();
-  if (size > 0 && std::fwrite(data, 1, size, file) != size) std::abort();
-  std::fclose(file);
+  static const mlops::fuzz::InputFile file(".yaml");
+  file.write(mlops::fuzz::as_text(data, size));
 
   mlops::LoadOptions options;
   options.config_dir = "/nonexistent/mlops-fuzz-configs";
-  options.workflow_path = path;
+  options.workflow_path = file.path();
   options.getenv = [](const std::string& name) -> std::optional<std::string> {
     if (name == "HOME") return "/home/fuzz";
     if (name == "API_TOKEN") return "s3cret";

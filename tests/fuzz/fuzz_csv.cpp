@@ -3,8 +3,6 @@
 // with the columns declared (int64, float64, bool, timestamp, string with allowed values in
 // turn) and "NA" as null. Both readings must account for the same records.
 
-#include <unistd.h>
-
 #include <cstdio>
 #include <string>
 
@@ -16,16 +14,9 @@ namespace {
 
 using mlops::ReadOptions;
 
-const std::string& temp_path() {
-  static const std::string path = "/tmp/mlops-fuzz-csv-" + std::to_string(getpid()) + ".csv";
-  return path;
-}
-
-void write_file(const std::string& path, std::string_view text) {
-  std::FILE* file = std::fopen(path.c_str(), "wb");
-  if (!file) std::abort();
-  if (!text.empty() && std::fwrite(text.data(), 1, text.size(), file) != text.size()) std::abort();
-  std::fclose(file);
+const mlops::fuzz::InputFile& input_file() {
+  static const mlops::fuzz::InputFile file(".csv");
+  return file;
 }
 
 // Records the file reader hands out with 64-byte windows.
@@ -33,7 +24,7 @@ size_t records_from_file(const ReadOptions& options) {
   mlops::ReadOptions file_options = options;
   for (;;) {
     try {
-      mlops::CsvReader reader(temp_path(), file_options, 64);
+      mlops::CsvReader reader(input_file().path(), file_options, 64);
       mlops::Table batch;
       std::vector<mlops::BadRecord> bad;
       size_t records = 0;
@@ -60,7 +51,7 @@ void read_both_ways(std::string_view text, const ReadOptions& options) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text = mlops::fuzz::as_text(data, size);
-  write_file(temp_path(), text);
+  input_file().write(text);
   ReadOptions options;
   options.source_name = "fuzz.csv";
   const std::string_view header = text.substr(0, text.find('\n'));
