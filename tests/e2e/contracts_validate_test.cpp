@@ -210,5 +210,29 @@ TEST(ContractsValidate, BadContractIsAConfigErrorNamingFileAndLine) {
       << result.err;
 }
 
+// Both were internal errors (exit 1) before the fuzz harnesses found them (issue 15, item 3).
+TEST(ContractsValidate, JsonNumberBeyondDoubleRangeIsBadDataNamingItsPosition) {
+  TempDir dir;
+  std::string contract = dir.write("c.yaml", "columns:\n  a: {dtype: float64}\n");
+  std::string data = dir.write("big.json", "[{\"a\": 1},\n {\"a\": 1e999}]\n");
+  CliResult result = run_mlops("validate --contract " + contract + " " + data, dir);
+  EXPECT_EQ(result.exit_code, 4);
+  EXPECT_NE(result.err.find(data + ": invalid JSON at line 2, column 8: number overflow parsing "
+                                   "'1e999'"),
+            std::string::npos)
+      << result.err;
+}
+
+TEST(ContractsValidate, ContractWithInvalidUtf8IsAConfigErrorNamingTheByte) {
+  TempDir dir;
+  std::string contract = dir.write(
+      "latin1.yaml", std::string("columns:\n  city: {values: [Montr") + '\xE9' + "al]}\n");
+  CliResult result = run_mlops("validate --contract " + contract + kWeather, dir);
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find(contract + ":2:24: invalid UTF-8 byte 0xE9 (the file must be UTF-8)"),
+            std::string::npos)
+      << result.err;
+}
+
 }  // namespace
 }  // namespace mlops::testing

@@ -5,6 +5,7 @@
 
 #include "cli_runner.h"
 #include "mlops/io/process.h"
+#include "support/optional_tool.h"
 
 namespace mlops::testing {
 namespace {
@@ -148,7 +149,7 @@ TEST_F(Notebooks, SelectionMistakesAreUsageErrors) {
 }
 
 TEST_F(Notebooks, ChangedPicksTheNotebooksGitReportsChanged) {
-  if (!find_program("git")) GTEST_SKIP() << "git is not installed";
+  MLOPS_REQUIRE_TOOL(find_program("git"), "git");
   const std::string repo = dir_.file("repo");
   copy("outputs.stripped.ipynb", "repo/clean.ipynb");
   copy("outputs.stripped.ipynb", "repo/edited.ipynb");
@@ -191,9 +192,8 @@ TEST_F(Notebooks, ExecuteWithoutJupyterSaysWhatToInstall) {
 }
 
 TEST_F(Notebooks, ExecuteRunsTheNotebookThroughJupyter) {
-  if (!find_program("jupyter") || !find_program("jupyter-nbconvert")) {
-    GTEST_SKIP() << "Jupyter is not installed (Debian: jupyter-nbconvert python3-ipykernel)";
-  }
+  MLOPS_REQUIRE_TOOL(find_program("jupyter") && find_program("jupyter-nbconvert"),
+                     "Jupyter (Debian: jupyter-nbconvert python3-ipykernel)");
   const std::string ok = dir_.write("ok.ipynb", R"({"cells": [
     {"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
      "source": "open('input.txt').read() * 2"}],

@@ -10,6 +10,7 @@
 
 #include "cli_runner.h"
 #include "report_workflows.h"
+#include "support/optional_tool.h"
 
 namespace mlops::testing {
 namespace {
@@ -55,10 +56,7 @@ std::string text_of(const std::string& dom) {
 
 TEST(ReportBrowser, ChromiumRendersTheReportWithItsMetricsAndChecks) {
   const std::string chromium = find_chromium();
-  if (chromium.empty()) {
-    GTEST_SKIP() << "chromium is not installed (scripts/install-deps --browser installs Debian's "
-                    "`chromium` when it can); the browser check of the report is skipped";
-  }
+  MLOPS_REQUIRE_TOOL(!chromium.empty(), "chromium");
   TempDir dir;
   const std::string workflow = write_flights_workflow(dir, "flights-browser");
   CliResult run =

@@ -2,12 +2,14 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "mlops/config/node.h"
 #include "mlops/core/error.h"
+#include "mlops/core/utf8.h"
 
 namespace mlops {
 namespace {
@@ -56,9 +58,23 @@ ConfigNode convert(const YAML::Node& node, Origin origin, const std::string& fil
   return {};
 }
 
+// YAML is UTF-8 here; yaml-cpp would pass other bytes through into values, to fail later when
+// they are written as JSON (a manifest, a report).
+void check_utf8(std::string_view text, const std::string& file_name) {
+  const std::optional<size_t> bad = find_invalid_utf8(text);
+  if (!bad) return;
+  const std::string_view before = text.substr(0, *bad);
+  const size_t line_start = before.rfind('\n');
+  const size_t line = static_cast<size_t>(std::count(before.begin(), before.end(), '\n')) + 1;
+  const size_t column = line_start == before.npos ? *bad + 1 : *bad - line_start;
+  throw ConfigError("{}:{}:{}: invalid UTF-8 byte 0x{:02X} (the file must be UTF-8)", file_name,
+                    line, column, static_cast<unsigned char>(text[*bad]));
+}
+
 }  // namespace
 
 ConfigNode parse_yaml(std::string_view text, const std::string& file_name) {
+  check_utf8(text, file_name);
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));

@@ -47,6 +47,24 @@ std::string error_detail(const Json::parse_error& error) {
   return std::string(colon == what.npos ? what : what.substr(colon + 2));
 }
 
+// nlohmann refuses a number beyond a double's range ("1e999") with out_of_range 406, which names
+// the number but not where it is: the first place the number's text occurs.
+size_t overflow_offset(std::string_view text, const Json::out_of_range& error) {
+  const std::string_view what = error.what();
+  const size_t open = what.find('\'');
+  const size_t close = what.rfind('\'');
+  if (open == what.npos || close <= open) return 0;
+  const size_t at = text.find(what.substr(open + 1, close - open - 1));
+  return at == text.npos ? 0 : at;
+}
+
+// "number overflow parsing '1e999'" without nlohmann's "[json.exception...] " prefix.
+std::string overflow_detail(const Json::out_of_range& error) {
+  std::string_view what = error.what();
+  const size_t bracket = what.find("] ");
+  return std::string(bracket == what.npos ? what : what.substr(bracket + 2));
+}
+
 // Offsets of the elements of the valid JSON array opening at `open`, so that each record can
 // be given the line it starts on (the DOM does not keep positions).
 std::vector<size_t> element_offsets(std::string_view text, size_t open) {
@@ -86,6 +104,10 @@ ReadResult read_array(std::string_view text, size_t open, const ReadOptions& opt
     const Position at = position_of(text, error_offset(error));
     throw DataError("{}: invalid JSON at line {}, column {}: {}", options.source_name, at.line,
                     at.column, error_detail(error));
+  } catch (const Json::out_of_range& error) {
+    const Position at = position_of(text, overflow_offset(text, error));
+    throw DataError("{}: invalid JSON at line {}, column {}: {}", options.source_name, at.line,
+                    at.column, overflow_detail(error));
   }
   const std::vector<size_t> offsets = element_offsets(text, open);
   io_detail::JsonColumns columns(options);
@@ -121,6 +143,13 @@ ReadResult read_lines(std::string_view text, const ReadOptions& options) {
       columns.add_bad({options.source_name, line, record++, "", "",
                        fmt::format("invalid JSON at column {}: {}", at.column, error_detail(error)),
                        std::string(content)});
+      continue;
+    } catch (const Json::out_of_range& error) {
+      const Position at = position_of(content, overflow_offset(content, error));
+      columns.add_bad(
+          {options.source_name, line, record++, "", "",
+           fmt::format("invalid JSON at column {}: {}", at.column, overflow_detail(error)),
+           std::string(content)});
       continue;
     }
     columns.add(documents.back(), line, record++);

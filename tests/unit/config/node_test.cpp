@@ -38,6 +38,16 @@ TEST(ConfigNode, YamlSyntaxErrorNamesFileLineAndColumn) {
             "w.yaml:3:2: end of sequence flow not found");
 }
 
+TEST(ConfigNode, InvalidUtf8IsAnErrorNamingLineColumnAndByte) {
+  // Found by tests/fuzz/fuzz_contract (corpus/contract/invalid-utf8-value.yaml): the byte
+  // reached the contract report and made writing it as JSON throw an internal error.
+  const std::string latin1 = std::string("a: 1\nSex: {values: [MALE, ") + '\xB2' + "EMALE]}\n";
+  EXPECT_EQ(config_error([&] { parse_yaml(latin1, "c.yaml"); }),
+            "c.yaml:2:22: invalid UTF-8 byte 0xB2 (the file must be UTF-8)");
+  const std::string utf8 = "Montr\u00e9al";
+  EXPECT_EQ(parse_yaml("city: " + utf8 + "\n", "c.yaml").get("city")->text(), utf8);
+}
+
 TEST(ConfigNode, DuplicateKeyIsAnError) {
   EXPECT_EQ(config_error([] { parse_yaml("seed: 1\nruns_dir: r\nseed: 2\n", "w.yaml"); }),
             "w.yaml:3:1: duplicate key 'seed' (first set at line 1)");

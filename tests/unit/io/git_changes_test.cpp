@@ -8,6 +8,7 @@
 
 #include "mlops/core/error.h"
 #include "mlops/io/process.h"
+#include "support/optional_tool.h"
 #include "support/temp_dir.h"
 
 namespace mlops {
@@ -55,7 +56,7 @@ std::string config_error(const std::string& ref) {
 class GitChanges : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!find_program("git")) GTEST_SKIP() << "git is not installed";
+    MLOPS_REQUIRE_TOOL(find_program("git"), "git");
     git(repo_, {"init", "-q"});
     repo_.write(".gitignore", "ignored.ipynb\n");
     repo_.write("kept.ipynb", "{}");
@@ -101,7 +102,7 @@ TEST_F(GitChanges, UnknownRefsAndOptionLookalikesAreRefused) {
 }
 
 TEST(GitChangesOutsideARepository, NamesTheProblem) {
-  if (!find_program("git")) GTEST_SKIP() << "git is not installed";
+  MLOPS_REQUIRE_TOOL(find_program("git"), "git");
   TempDir dir;
   InDirectory in(dir.path());
   EXPECT_NE(

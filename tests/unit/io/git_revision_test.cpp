@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "support/optional_tool.h"
 #include "support/temp_dir.h"
 
 namespace mlops {
@@ -17,7 +18,7 @@ bool have_git() {
 }
 
 TEST(GitRevision, CommitOfARepository) {
-  if (!have_git()) GTEST_SKIP() << "git is not installed";
+  MLOPS_REQUIRE_TOOL(have_git(), "git");
   testing::TempDir dir;
   const std::string repo = dir.file("repo");
   const std::string setup = "git init -q '" + repo + "' && cd '" + repo +
@@ -34,7 +35,7 @@ TEST(GitRevision, CommitOfARepository) {
 }
 
 TEST(GitRevision, DirectoryOutsideARepositoryGivesTheReason) {
-  if (!have_git()) GTEST_SKIP() << "git is not installed";
+  MLOPS_REQUIRE_TOOL(have_git(), "git");
   testing::TempDir dir;  // under /tmp, outside any repository
   GitRevision revision = git_revision(dir.path().string());
   EXPECT_EQ(revision.commit, "");

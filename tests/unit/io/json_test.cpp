@@ -188,6 +188,22 @@ TEST(Json, ArraySyntaxErrorNamesSourceLineAndColumn) {
             "unexpected end of input; expected '[', '{', or a literal");
 }
 
+// Found by tests/fuzz/fuzz_json (corpus/json/big-number.json): nlohmann's out_of_range escaped
+// as an internal error (exit 1) from validate and ingest.
+TEST(Json, NumberBeyondDoubleRangeInArrayIsDataErrorWithItsPosition) {
+  EXPECT_EQ(data_error([] { read("[{\"a\": 1},\n {\"a\": 1e999}]"); }),
+            "data.json: invalid JSON at line 2, column 8: number overflow parsing '1e999'");
+}
+
+TEST(Json, NumberBeyondDoubleRangeInJsonLineGoesToBad) {
+  ReadResult result = read("{\"a\": 1}\n{\"a\": -1e999}\n{\"a\": 3}\n");
+  EXPECT_EQ(values(result.table, "a"), (Strings{"1", "3"}));
+  ASSERT_EQ(result.bad.size(), 1u);
+  EXPECT_EQ(result.bad[0].line, 2u);
+  EXPECT_EQ(result.bad[0].reason, "invalid JSON at column 7: number overflow parsing '-1e999'");
+  EXPECT_EQ(result.bad[0].raw, "{\"a\": -1e999}");
+}
+
 TEST(Json, ReadFileUsesPathAsSourceName) {
   testing::TempDir dir;
   const std::string path = dir.write("in.jsonl", "{\"a\": 1}\n[1]\n");

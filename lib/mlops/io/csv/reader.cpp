@@ -20,8 +20,8 @@
 
 #include "mlops/core/error.h"
 #include "mlops/core/suggest.h"
-#include "mlops/io/csv/records.h"
 #include "mlops/io/csv/quoted_scan.h"
+#include "mlops/io/csv/records.h"
 #include "mlops/io/typing.h"
 
 namespace mlops {
@@ -57,36 +57,44 @@ std::vector<std::string_view> cut_at_lines(std::string_view text) {
   return parts;
 }
 
-/// Where the last complete record of `text` ends (after its newline), tracking quotes;
-/// 0 when no record is complete.
-size_t complete_records_end(std::string_view text) {
-  if (text.find('"') == std::string_view::npos) {
-    size_t newline = text.rfind('\n');
+/// Record ends (after their newline) in `text`, found as CsvScan splits records: a quote opens
+/// a quoted field only at the start of a field (where "" is one quote and a newline is text);
+/// anywhere else it is text. Counting every quote instead would cut a window inside a quoted
+/// field after a stray quote (5'10" in an unquoted field), so where records end would depend on
+/// the window size. Stops after the first end when `first_only`; 0 when no record ends.
+size_t record_end(std::string_view text, char delimiter, bool first_only) {
+  if (!first_only && text.find('"') == std::string_view::npos) {
+    const size_t newline = text.rfind('\n');
     return newline == std::string_view::npos ? 0 : newline + 1;
   }
+  bool field_start = true;
   bool quoted = false;
   size_t end = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '"')
-      quoted = !quoted;  // "" inside quotes toggles twice: still quoted
-    else if (c == '\n' && !quoted)
+  // CsvScan skips a byte order mark at the start of its text.
+  for (size_t i = text.starts_with("\xEF\xBB\xBF") ? 3 : 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"') {
+        if (i + 1 < text.size() && text[i + 1] == '"') {
+          ++i;  // "" is one quote
+        } else {
+          quoted = false;
+        }
+      }
+      continue;
+    }
+    if (c == '"' && field_start) {
+      quoted = true;
+      field_start = false;
+    } else if (c == '\n') {
       end = i + 1;
+      if (first_only) break;
+      field_start = true;
+    } else {
+      field_start = c == delimiter;
+    }
   }
   return end;
-}
-
-/// Where the first record of `text` ends (after its newline), counting quotes as
-/// complete_records_end does; 0 when it does not end within `text`.
-size_t first_record_end(std::string_view text) {
-  bool quoted = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '"')
-      quoted = !quoted;
-    else if (text[i] == '\n' && !quoted)
-      return i + 1;
-  }
-  return 0;
 }
 
 /// About how many lines `text` holds, a little more rather than less, from the lines of its
@@ -333,11 +341,11 @@ void CsvReader::read_header() {
     ++line_;
   }
   // The header is the first record: scan only its text, not the whole window.
-  size_t end = first_record_end(window_);
+  size_t end = record_end(window_, options_.delimiter, true);
   while (end == 0 && !eof_) {
     window_bytes_ *= 2;  // a header longer than the window: grow it
     fill_window();
-    end = first_record_end(window_);
+    end = record_end(window_, options_.delimiter, true);
   }
   if (end == 0) end = window_.size();
   std::string_view head = window_.substr(0, end);
@@ -345,7 +353,7 @@ void CsvReader::read_header() {
   // A quote inside an unquoted field can end the count above too early (the scanner keeps such
   // a quote as text): then the header is the first record of every complete record.
   if (!scan->records().empty() && scan->records().front().unterminated) {
-    if (const size_t whole = complete_records_end(window_); whole > end) {
+    if (const size_t whole = record_end(window_, options_.delimiter, false); whole > end) {
       head = window_.substr(0, whole);
       scan = std::make_unique<io_detail::CsvScan>(head, options_.delimiter);
     }
@@ -392,7 +400,7 @@ void CsvReader::infer_types() {
   std::vector<std::vector<std::string_view>> samples(names_.size());
   bool any_inferred = std::find(declared_.begin(), declared_.end(), nullptr) != declared_.end();
   std::string_view sample =
-      window_.substr(0, complete_records_end(window_.substr(0, kSampleBytes)));
+      window_.substr(0, record_end(window_.substr(0, kSampleBytes), options_.delimiter, false));
   if (eof_ && window_.size() <= kSampleBytes) sample = window_;
   std::unique_ptr<io_detail::CsvScan> scan;
   if (any_inferred) {
@@ -461,7 +469,7 @@ bool CsvReader::next(Table& batch, std::vector<BadRecord>& bad) {
 
 size_t CsvReader::whole_records_end(bool quoted) {
   auto records_end = [&] {
-    if (quoted) return complete_records_end(window_);
+    if (quoted) return record_end(window_, options_.delimiter, false);
     const size_t newline = window_.rfind('\n');
     return newline == std::string_view::npos ? 0 : newline + 1;
   };

@@ -272,5 +272,32 @@ TEST(CsvReader, HeaderWhoseQuotesFoolTheCountIsScannedWhole) {
   EXPECT_EQ(result.table.num_rows(), 2u);
 }
 
+TEST(CsvReader, AStrayQuoteInAnUnquotedFieldDoesNotMoveWhereWindowsCut) {
+  // Found by tests/fuzz/fuzz_csv (corpus/csv/stray-quote-windows.csv): counting every quote,
+  // the window cut took the stray quote in 5'10" as opening a field, so a later quoted field's
+  // newline looked like a record end: small windows split that record in two (an
+  // "unterminated quoted field" and a field count error) where one read did not.
+  std::string text = "id,height,note\n";
+  for (int i = 0; i < 20; ++i) {
+    text += std::to_string(i) + (i == 3 ? ",5'10\",plain\n" : ",6,\"two\nlines\"\n");
+  }
+  ReadOptions options;
+  options.declared = {{"height", DType::kString, {}}};
+  testing::TempDir dir;
+  const std::string path = dir.write("data.csv", text);
+  const ReadResult whole = read_csv(text, options);
+  ASSERT_TRUE(whole.bad.empty());
+  ASSERT_EQ(whole.table.num_rows(), 20u);
+  for (size_t window : {size_t{16}, size_t{64}, size_t{100}}) {
+    CsvReader reader(path, options, window);
+    Table batch;
+    std::vector<BadRecord> bad;
+    size_t rows = 0;
+    while (reader.next(batch, bad)) rows += batch.num_rows();
+    EXPECT_EQ(rows, 20u) << window;
+    EXPECT_TRUE(bad.empty()) << window << ": " << (bad.empty() ? "" : bad.front().reason);
+  }
+}
+
 }  // namespace
 }  // namespace mlops

@@ -12,6 +12,7 @@
 
 #include "mlops/model/train/trainer.h"
 #include "mlops/model/xgb/xgb.h"
+#include "support/optional_tool.h"
 #include "support/temp_dir.h"
 #include "synthetic.h"
 
@@ -63,7 +64,7 @@ std::vector<float> python_predictions(const TempDir& dir, const Synthetic& data,
 }
 
 void expect_python_agrees(Shape shape, TrainSpec spec, int num_class) {
-  if (!python_xgboost_available()) GTEST_SKIP() << "python3-xgboost is not installed";
+  MLOPS_REQUIRE_TOOL(python_xgboost_available(), "python3-xgboost");
   TempDir dir;
   Synthetic data = make_synthetic(shape, 300);
   train_xgboost(data.features, data.labels, spec, num_class, dir.file("model.json"));

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "mlops/core/error.h"
+#include "support/optional_tool.h"
 #include "support/temp_dir.h"
 #include "synthetic.h"
 
@@ -103,9 +104,8 @@ TEST(Xgb, GainImportanceUsesFeatureNames) {
 }
 
 TEST(Xgb, PythonPackageLoadsTheSavedModel) {
-  if (std::system("/usr/bin/python3 -c 'import xgboost' >/dev/null 2>&1") != 0) {
-    GTEST_SKIP() << "python3-xgboost is not installed";
-  }
+  MLOPS_REQUIRE_TOOL(std::system("/usr/bin/python3 -c 'import xgboost' >/dev/null 2>&1") == 0,
+                     "python3-xgboost");
   TempDir dir;
   auto data = make_synthetic(Shape::kBinary, 50);
   DMatrix train(data.features, &data.labels);
