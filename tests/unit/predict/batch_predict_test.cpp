@@ -9,6 +9,7 @@
 #include "mlops/io/csv/csv.h"
 #include "mlops/io/table_file.h"
 #include "mlops/store/evaluation_store.h"
+#include "mlops/store/sqlite/sqlite_stores.h"
 #include "model_bundle.h"
 #include "support/temp_dir.h"
 
