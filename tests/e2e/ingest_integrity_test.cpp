@@ -24,13 +24,12 @@ class IngestIntegrity : public ::testing::Test {
                          " --set runs_dir=" + dir_.file("runs") + " " + extra,
                      dir_);
   }
-  // Data lines of the newest run's clean table.
-  size_t clean_rows() {
-    fs::path newest;
-    for (const auto& entry : fs::directory_iterator(dir_.file("runs"))) {
-      if (entry.is_directory() && entry.path() > newest) newest = entry.path();
-    }
-    const std::string text = slurp(newest / "ingest" / "clean.csv");
+  // Data lines of the clean table the run printed (run ids within one second do not sort).
+  size_t clean_rows(const CliResult& run) {
+    const size_t end = run.out.find("clean.csv\n");
+    EXPECT_NE(end, std::string::npos) << run.out;
+    const size_t start = run.out.rfind("  ", end) + 2;
+    const std::string text = slurp(run.out.substr(start, end + 9 - start));
     return static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) - 1;
   }
   TempDir dir_;
@@ -47,11 +46,11 @@ TEST_F(IngestIntegrity, AppendedFileAddsOnlyItsNewRowsAndAChangedOneReplacesItsO
   ASSERT_EQ(appended.exit_code, 0) << appended.err;
   EXPECT_NE(appended.err.find("file grew; only the appended records are read"), std::string::npos)
       << appended.err;
-  EXPECT_EQ(clean_rows(), 205u);
+  EXPECT_EQ(clean_rows(appended), 205u);
   dir_.write("in/a.csv", "id,v\n1,z\n2,z\n");
   CliResult changed = ingest();
   ASSERT_EQ(changed.exit_code, 0) << changed.err;
-  EXPECT_EQ(clean_rows(), 2u);
+  EXPECT_EQ(clean_rows(changed), 2u);
 }
 
 TEST_F(IngestIntegrity, SchemaChangeExitsTwoNamingRebuildAndRebuildAppliesIt) {
@@ -67,7 +66,7 @@ TEST_F(IngestIntegrity, SchemaChangeExitsTwoNamingRebuildAndRebuildAppliesIt) {
       << refused.err;
   CliResult rebuilt = ingest("--rebuild");
   ASSERT_EQ(rebuilt.exit_code, 0) << rebuilt.err;
-  EXPECT_EQ(clean_rows(), 2u);
+  EXPECT_EQ(clean_rows(rebuilt), 2u);
 }
 
 TEST_F(IngestIntegrity, EveryRowQuarantinedIsOneMessageExitFour) {
