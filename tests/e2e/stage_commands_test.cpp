@@ -105,9 +105,9 @@ TEST_F(StageCommands, MissingWorkflowFileIsAConfigError) {
   EXPECT_NE(result.err.find("workflows/nope.yaml: no such file"), std::string::npos) << result.err;
 }
 
-TEST_F(StageCommands, WrongTypedDataFailsTheIngestContract) {
-  // Every body mass is text: each record is quarantined, and the ingest contract (at least 300
-  // rows) stops the run with exit 3 naming the stage and check.
+TEST_F(StageCommands, WrongTypedDataQuarantinesEveryRowAndSaysSoOnce) {
+  // Every body mass is text: each record is quarantined, and ingest stops the run with one
+  // message (exit 4) instead of a failed contract check per column.
   std::string data = slurp(MLOPS_SOURCE_DIR "/data/penguins.json");
   for (size_t at = data.find("\"Body Mass (g)\": "); at != std::string::npos;
        at = data.find("\"Body Mass (g)\": ", at + 1)) {
@@ -119,16 +119,19 @@ TEST_F(StageCommands, WrongTypedDataFailsTheIngestContract) {
   CliResult result =
       mlops("run --env local --workflow workflows/penguins-species.yaml --set data_dir=" +
             dir_.file("data"));
-  EXPECT_EQ(result.exit_code, 3) << result.err;
-  EXPECT_NE(result.err.find("stage ingest: check row_count failed: expected 300..1000, observed 0"),
+  EXPECT_EQ(result.exit_code, 4) << result.err;
+  EXPECT_NE(result.err.find("mlops: data error: all 344 rows were quarantined; first reasons: "
+                            "cannot parse 'heavy' as float64 (" +
+                            dir_.file("data/penguins.json") + " line 2)\n"),
             std::string::npos)
       << result.err;
+  EXPECT_EQ(result.err.find("check row_count failed"), std::string::npos) << result.err;
   fs::path root = only_run(dir_.file("runs"));
   EXPECT_EQ(count_lines(slurp(root / "ingest" / "quarantine.jsonl")), 344u);
   EXPECT_NE(slurp(root / "ingest" / "quarantine.jsonl").find("heavy"), std::string::npos);
   nlohmann::json manifest = read_json(root / "manifest.json");
   EXPECT_EQ(manifest["status"], "failed");
-  EXPECT_EQ(manifest["stages"]["ingest"]["status"], "contract_failed");
+  EXPECT_EQ(manifest["stages"]["ingest"]["status"], "failed");
   EXPECT_FALSE(manifest["stages"].contains("featurize"));
 }
 

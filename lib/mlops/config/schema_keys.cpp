@@ -56,6 +56,10 @@ const std::vector<KeyDecl>& config_keys() {
       key("ingest.table", T::kString, "",
           "The clean table the run's `ingest/clean.csv` is made of (featurize reads it); default "
           "the first source's table."),
+      key("ingest.rebuild", T::kBool, "false",
+          "Replay the raw layer through the current schema into new clean tables and "
+          "quarantine, swapped in atomically (`mlops ingest --rebuild`); needed after "
+          "`ingest.schema` or `ingest.null_values` change."),
       key("ingest.source", T::kMapList, "",
           "Where the raw data comes from: one source (a map) or several (a list of maps, each "
           "with its own `name`). `--set` and `MLOPS_INGEST__SOURCE__*` address the map form."),
@@ -69,7 +73,8 @@ const std::vector<KeyDecl>& config_keys() {
           "named after the topic)."),
       key("ingest.source.key", T::kString, "",
           "Column identifying a record (after flattening, e.g. `id` or `meta.id`): a record "
-          "whose key was already ingested is skipped, in this run or any earlier one."),
+          "whose key was already ingested is skipped, in this run or any earlier one; file "
+          "sources upsert instead (a row replaces the earlier row with its key: latest wins)."),
       key("ingest.source.path", T::kPath, "",
           "file: a file or a glob (`${data_dir}/events-*.jsonl.gz`), required; sqlite: the "
           "database file."),

@@ -329,6 +329,9 @@ Workflow build_workflow(const ConfigNode& tree, const std::string& env) {
   ingest.table = read_string(tree, "ingest.table", "");
   ingest.schema = config_detail::parse_column_decls(value_at(tree, "ingest.schema"));
   ingest.null_values = read_list(tree, "ingest.null_values");
+  if (const ConfigNode* rebuild = value_at(tree, "ingest.rebuild")) {
+    ingest.rebuild = rebuild->as_bool("ingest.rebuild");
+  }
 
   workflow.featurize.transforms = read_transforms(tree);
   workflow.featurize.label = read_label(tree);

@@ -45,6 +45,7 @@ struct IngestSpec {
   std::string table;                // the run's main clean table; default the first source's
   std::vector<ColumnDecl> schema;   // declared columns, in file order
   std::vector<std::string> null_values;
+  bool rebuild = false;  // replay the raw layer into new clean tables (mlops ingest --rebuild)
 };
 
 /// How files are read typed as the ingest schema declares (batch-predict input, labels, validate).

@@ -21,6 +21,9 @@ struct TableBatch {
   std::vector<std::string> record_texts;
   /// JSON records: a key that only ever held null adds no column (CSV headers always do).
   bool json = true;
+  /// Where the rows came from, kept per row run in the table (RowOrigin): a file source's
+  /// path, "" for other sources.
+  std::string origin;
 };
 
 struct Batch {
@@ -28,6 +31,12 @@ struct Batch {
   std::vector<BadRecord> bad;  // rejected before typing: a body or message that is not JSON
   std::string bad_table;       // the table those belong to (for the quarantine line)
   nlohmann::json position = nlohmann::json::object();  // the source's state after this batch
+  /// A changed file: the rows an earlier commit took from this origin leave the clean tables
+  /// in the same commit that adds the new ones (the file is the unit of replacement).
+  std::string replaces;
+  /// With a key: a row whose key was committed before replaces the earlier row (latest wins)
+  /// instead of being skipped as a duplicate; within the batch the last row of a key wins.
+  bool upsert = false;
 };
 
 /// Counts of one commit.
@@ -35,6 +44,7 @@ struct CommitStats {
   uint64_t rows = 0;         // rows added to clean tables
   uint64_t quarantined = 0;  // records sent to quarantine
   uint64_t duplicates = 0;   // records skipped because their key was already ingested
+  uint64_t replaced = 0;     // earlier rows removed: their file changed, or their key upserted
 };
 
 /// JSON texts, one record each, typed as one batch with `options` (the ingest schema's

@@ -19,6 +19,12 @@ CleanField* CleanTableState::find(std::string_view name) {
   return nullptr;
 }
 
+bool CleanTableState::knows_origins() const {
+  uint64_t total = 0;
+  for (const auto& run : origins) total += run.rows;
+  return total == rows;
+}
+
 Checkpoint load_checkpoint(const std::string& path) {
   Checkpoint checkpoint;
   if (!path_exists(path)) return checkpoint;
@@ -26,12 +32,15 @@ Checkpoint load_checkpoint(const std::string& path) {
     const nlohmann::json doc = nlohmann::json::parse(read_file(path));
     checkpoint.sequence = doc.at("sequence").get<uint64_t>();
     checkpoint.updated_at = doc.value("updated_at", "");
+    checkpoint.schema_hash = doc.value("schema_hash", "");
+    checkpoint.pending_swap = doc.value("pending_swap", "");
     for (const auto& [name, source] : doc.at("sources").items()) {
       SourceCheckpoint& state = checkpoint.sources[name];
       state.position = source.at("position");
       state.quarantine_bytes = source.at("quarantine_bytes").get<uint64_t>();
       state.keys_bytes = source.at("keys_bytes").get<uint64_t>();
       state.tables = source.value("tables", std::vector<std::string>{});
+      state.raw = source.value("raw", nlohmann::json());
     }
     for (const auto& [name, table] : doc.at("tables").items()) {
       CleanTableState& state = checkpoint.tables[name];
@@ -43,6 +52,9 @@ Checkpoint load_checkpoint(const std::string& path) {
       }
       state.parts = table.at("parts").get<std::vector<std::string>>();
       state.rows = table.at("rows").get<uint64_t>();
+      for (const auto& run : table.value("origins", nlohmann::json::array())) {
+        state.origins.push_back({run.at(0).get<std::string>(), run.at(1).get<uint64_t>()});
+      }
     }
   } catch (const nlohmann::json::exception& error) {
     throw IoError("{}: not a readable ingest checkpoint: {}", path, error.what());
@@ -56,7 +68,8 @@ void save_checkpoint(const Checkpoint& checkpoint, const std::string& path) {
     sources[name] = {{"position", state.position},
                      {"quarantine_bytes", state.quarantine_bytes},
                      {"keys_bytes", state.keys_bytes},
-                     {"tables", state.tables}};
+                     {"tables", state.tables},
+                     {"raw", state.raw}};
   }
   nlohmann::json tables = nlohmann::json::object();
   for (const auto& [name, state] : checkpoint.tables) {
@@ -66,13 +79,18 @@ void save_checkpoint(const Checkpoint& checkpoint, const std::string& path) {
                         {"type", std::string(dtype_name(field.type))},
                         {"has_values", field.has_values}});
     }
-    tables[name] = {{"fields", fields}, {"parts", state.parts}, {"rows", state.rows}};
+    nlohmann::json origins = nlohmann::json::array();
+    for (const auto& run : state.origins) origins.push_back({run.origin, run.rows});
+    tables[name] = {
+        {"fields", fields}, {"parts", state.parts}, {"rows", state.rows}, {"origins", origins}};
   }
-  const nlohmann::json doc{{"version", 1},
-                           {"sequence", checkpoint.sequence},
-                           {"updated_at", checkpoint.updated_at},
-                           {"sources", sources},
-                           {"tables", tables}};
+  nlohmann::json doc{{"version", 1},
+                     {"sequence", checkpoint.sequence},
+                     {"updated_at", checkpoint.updated_at},
+                     {"schema_hash", checkpoint.schema_hash},
+                     {"sources", sources},
+                     {"tables", tables}};
+  if (!checkpoint.pending_swap.empty()) doc["pending_swap"] = checkpoint.pending_swap;
   write_file_atomic(path, doc.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 }
 

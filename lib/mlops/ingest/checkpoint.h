@@ -22,11 +22,23 @@ struct CleanField {
   bool has_values = false;
 };
 
+/// A run of consecutive clean rows that came from one origin: a file's path for file
+/// sources, "" for records of other sources. A table's origins, in row order, add up to its
+/// rows when the lake knows where each row came from (tables written before origins were kept
+/// do not), which is what lets a changed file replace exactly its own rows.
+struct RowOrigin {
+  std::string origin;
+  uint64_t rows = 0;
+};
+
 /// One clean table: the union of the columns of its parts, and the part files, oldest first.
 struct CleanTableState {
   std::vector<CleanField> fields;
   std::vector<std::string> parts;  // file names inside the table's folder
   uint64_t rows = 0;
+  std::vector<RowOrigin> origins;  // in row order; see RowOrigin
+  /// True when `origins` accounts for every row.
+  bool knows_origins() const;
   const CleanField* find(std::string_view name) const;
   CleanField* find(std::string_view name);
 };
@@ -37,6 +49,9 @@ struct SourceCheckpoint {
   uint64_t quarantine_bytes = 0;
   uint64_t keys_bytes = 0;
   std::vector<std::string> tables;  // tables it has written to, in order of first write
+  /// The raw layer as committed: {"partition": "date=...", "index_bytes": N, "bodies_bytes":
+  /// N}; null for lakes written before it was kept. Opening the lake cuts raw back to it.
+  nlohmann::json raw;
 };
 
 struct Checkpoint {
@@ -44,6 +59,12 @@ struct Checkpoint {
   std::string updated_at;
   std::map<std::string, SourceCheckpoint> sources;
   std::map<std::string, CleanTableState> tables;
+  /// Hash of the declared schema (ingest.schema, ingest.null_values) the clean tables were
+  /// typed with; "" before the first commit that recorded it.
+  std::string schema_hash;
+  /// Set by a rebuild's commit point: the folder under the lake root whose clean/,
+  /// quarantine/ and keys/ replace the live ones (the swap is finished on the next open).
+  std::string pending_swap;
 };
 
 /// Reads the checkpoint at `path`; an absent file is the empty checkpoint. Throws IoError

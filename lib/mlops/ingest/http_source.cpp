@@ -223,23 +223,15 @@ void walk_pages(SourceContext& context, const HttpSourceConfig& config, HttpClie
     std::vector<std::string> texts;
     if (problem.empty()) texts = records_of(page, config.records, problem);
     if (!problem.empty()) {
+      // The body goes to quarantine, the position stays on this page: skipping it would lose
+      // its records, so the run fails and the next run fetches the page again.
       Batch batch = bad_body_batch(context, request.url, page, problem);
-      const bool numbered = config.pagination == "page" || config.pagination == "offset";
-      if (numbered) {  // the pages after it can still be found: skip this one
-        position["skip"] = 0;
-        if (config.pagination == "page") {
-          position["page"] = position.value("page", config.start) + 1;
-        } else {
-          position["offset"] = position.value("offset", config.start) + config.size;
-        }
-      }
       batch.position = position;
       context.commit(std::move(batch));
-      if (!numbered) {
-        throw DataError("GET {}: {}; the next page cannot be found, so this source stops here",
-                        request.url, problem);
-      }
-      continue;
+      throw DataError(
+          "GET {}: {}; this source stops here so that no page is skipped, and the next run "
+          "fetches this page again",
+          request.url, problem);
     }
     const size_t count = texts.size();
     const size_t skip = std::min<size_t>(position.value("skip", size_t{0}), count);

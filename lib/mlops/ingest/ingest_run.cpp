@@ -1,5 +1,9 @@
 #include "mlops/ingest/ingest_run.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
@@ -8,6 +12,7 @@
 #include "mlops/ingest/file_source.h"
 #include "mlops/ingest/http_source.h"
 #include "mlops/ingest/kafka_source.h"
+#include "mlops/ingest/rebuild.h"
 #include "mlops/ingest/sqlite_source.h"
 
 namespace mlops {
@@ -38,6 +43,28 @@ void log_report(const SourceReport& report) {
             {"seconds", seconds},
             {"rows_per_s", seconds > 0 ? static_cast<double>(report.records) / seconds : 0.0},
             {"mb_per_s", seconds > 0 ? megabytes / seconds : 0.0}});
+}
+
+// "all N rows were quarantined; first reasons: ..." when the run's records all went to
+// quarantine and the main table is empty: one message instead of a failed contract per column.
+std::exception_ptr all_quarantined(const Lake& lake, const std::string& table) {
+  const std::vector<BadRecord>& bad = lake.quarantined();
+  if (bad.empty() || lake.rows(table) > 0) return nullptr;
+  std::vector<std::string> reasons;
+  for (const auto& record : bad) {
+    std::string where = record.source;
+    if (record.line > 0) where += fmt::format(" line {}", record.line);
+    const std::string reason = fmt::format("{} ({})", record.reason, where);
+    if (std::none_of(reasons.begin(), reasons.end(), [&](const std::string& seen) {
+          return seen.starts_with(record.reason + " (");
+        })) {
+      reasons.push_back(reason);
+    }
+    if (reasons.size() == 3) break;
+  }
+  return std::make_exception_ptr(DataError("all {} rows were quarantined; first reasons: {}",
+                                           bad.size(),
+                                           fmt::format("{}", fmt::join(reasons, "; "))));
 }
 
 }  // namespace
@@ -71,6 +98,18 @@ void check_sources(const Workflow& workflow) {
 
 IngestOutcome run_ingest(const Workflow& workflow, Lake& lake, const IngestOptions& options) {
   check_sources(workflow);
+  const std::string schema_hash = declared_schema_hash(workflow.ingest);
+  const std::string& built_with = lake.built_schema_hash();
+  if (!workflow.ingest.rebuild && !built_with.empty() && built_with != schema_hash &&
+      !lake.tables().empty()) {
+    throw ConfigError(
+        "{}: ingest.schema (or ingest.null_values) changed since the lake's clean tables were "
+        "typed, so new rows would not match the earlier ones; run `mlops ingest --rebuild` to "
+        "replay the raw layer through the new schema",
+        lake.root());
+  }
+  lake.set_schema_hash(schema_hash);
+  if (workflow.ingest.rebuild) rebuild_lake(workflow, lake, options.fault);
   IngestOutcome outcome;
   for (const auto& spec : workflow.ingest.sources) {
     SourceContext context(workflow, spec, lake);
@@ -96,6 +135,7 @@ IngestOutcome run_ingest(const Workflow& workflow, Lake& lake, const IngestOptio
   }
   for (const auto& table : lake.tables()) lake.compact(table);
   outcome.main_table = main_table(workflow, lake);
+  if (!outcome.error) outcome.error = all_quarantined(lake, outcome.main_table);
   return outcome;
 }
 

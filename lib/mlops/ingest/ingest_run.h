@@ -36,8 +36,12 @@ std::string main_table(const Workflow& workflow, const Lake& lake);
 /// Checks every source's options before anything is read; throws ConfigError.
 void check_sources(const Workflow& workflow);
 /// Runs every source of the workflow into `lake`, logging each source's counts and throughput,
-/// and compacts the tables written. Source failures are returned in `error`, not thrown;
-/// ConfigError and IoError of the lake itself are thrown.
+/// and compacts the tables written. With ingest.rebuild, first rebuilds the clean layer from
+/// raw (rebuild.h). Source failures are returned in `error`, not thrown, and so is a run whose
+/// records were all quarantined with the main table empty (DataError "all N rows were
+/// quarantined; first reasons: ..."). Throws ConfigError when the declared schema changed
+/// since the clean tables were typed (naming --rebuild), and ConfigError and IoError of the
+/// lake itself.
 IngestOutcome run_ingest(const Workflow& workflow, Lake& lake, const IngestOptions& options = {});
 
 }  // namespace mlops

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <filesystem>
 #include <set>
+#include <unordered_map>
 
 #include "mlops/core/error.h"
 #include "mlops/core/log.h"
@@ -65,6 +66,37 @@ std::string row_json(const Table& table, size_t row) {
   return object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// A temp file of io/file.h's atomic writes: `<name>.tmp-PID` or `<name>.tmp-PID-N`.
+bool is_temp_file(const std::string& name) {
+  const size_t at = name.rfind(".tmp-");
+  if (at == std::string::npos) return false;
+  int dashes = 0;
+  bool digit = false;
+  for (size_t i = at + 5; i < name.size(); ++i) {
+    if (name[i] == '-' && digit && dashes == 0) {
+      ++dashes;
+      digit = false;
+    } else if (std::isdigit(static_cast<unsigned char>(name[i]))) {
+      digit = true;
+    } else {
+      return false;
+    }
+  }
+  return digit;
+}
+
+void add_origin(std::vector<RowOrigin>& origins, const std::string& origin, uint64_t rows) {
+  if (rows == 0) return;
+  if (!origins.empty() && origins.back().origin == origin) {
+    origins.back().rows += rows;
+  } else {
+    origins.push_back({origin, rows});
+  }
+}
+
+constexpr const char* kRebuildFolder = "rebuild";
+constexpr const char* kSwappedLayers[] = {"clean", "quarantine", "keys"};
+
 bool same_fields(const std::string& sidecar, const std::vector<CleanField>& fields) {
   try {
     const nlohmann::json doc = nlohmann::json::parse(read_file(sidecar));
@@ -106,7 +138,16 @@ Lake::Lake(std::string root, FaultHook fault) : root_(std::move(root)), fault_(s
     throw IoError("{}: another ingest of this workflow is running (it holds {})", root_, lock);
   }
   checkpoint_ = load_checkpoint(root_ + "/checkpoint.json");
+  schema_hash_ = checkpoint_.schema_hash;
+  if (!checkpoint_.pending_swap.empty()) {
+    finish_swap();
+  } else {
+    std::error_code ignored;  // a rebuild that did not reach its commit point
+    fs::remove_all(fs::path(root_) / kRebuildFolder, ignored);
+  }
   remove_uncommitted_parts();
+  discard_uncommitted_raw_layers();
+  remove_temp_files();
 }
 
 Lake::~Lake() {
@@ -138,6 +179,83 @@ void Lake::remove_uncommitted_parts() {
       fs::remove(file.path(), error);
     }
   }
+}
+
+void Lake::finish_swap() {
+  const fs::path aside = fs::path(root_) / checkpoint_.pending_swap;
+  for (const char* layer : kSwappedLayers) {
+    std::error_code error;
+    if (!fs::exists(aside / layer, error)) continue;  // moved already
+    fs::remove_all(fs::path(root_) / layer, error);
+    fs::rename(aside / layer, fs::path(root_) / layer, error);
+    if (error)
+      throw IoError("{}: cannot move the rebuilt {}/ in place: {}", root_, layer, error.message());
+  }
+  std::error_code ignored;
+  fs::remove_all(aside, ignored);
+  checkpoint_.pending_swap.clear();
+  save_checkpoint(checkpoint_, root_ + "/checkpoint.json");
+}
+
+void Lake::discard_uncommitted_raw_layers() {
+  const fs::path raw = fs::path(root_) / "raw";
+  std::error_code error;
+  if (!fs::is_directory(raw, error)) return;
+  std::map<std::string, nlohmann::json> committed;  // folder -> the source's raw state
+  for (const auto& [name, state] : checkpoint_.sources) committed[lake_component(name)] = state.raw;
+  for (const auto& folder : fs::directory_iterator(raw, error)) {
+    if (!folder.is_directory()) continue;
+    auto it = committed.find(folder.path().filename().string());
+    // A source that never committed has nothing committed in raw either.
+    discard_uncommitted_raw(folder.path().string(),
+                            it == committed.end() ? nlohmann::json::object() : it->second);
+  }
+}
+
+void Lake::remove_temp_files() {
+  // Under the lock no other process writes here: every temp file is a killed writer's.
+  std::error_code error;
+  std::vector<fs::path> temps;
+  for (auto it = fs::recursive_directory_iterator(root_, error);
+       !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
+    if (it->is_regular_file(error) && is_temp_file(it->path().filename().string())) {
+      temps.push_back(it->path());
+    }
+  }
+  for (const auto& temp : temps) {
+    log_debug("ingest: removing a temp file a killed process left", {{"file", temp.string()}});
+    fs::remove(temp, error);
+  }
+}
+
+uint64_t Lake::rows(const std::string& table) const {
+  auto it = checkpoint_.tables.find(table);
+  return it == checkpoint_.tables.end() ? 0 : it->second.rows;
+}
+
+void Lake::swap_in_rebuild(const Checkpoint& built, std::vector<BadRecord> quarantined) {
+  for (const char* layer : kSwappedLayers) {
+    make_directories(root_ + "/" + kRebuildFolder + "/" + layer);
+  }
+  Checkpoint next = built;
+  next.sequence = std::max(built.sequence, checkpoint_.sequence) + 1;
+  for (const auto& [name, old] : checkpoint_.sources) {
+    auto it = built.sources.find(name);
+    SourceCheckpoint state = it == built.sources.end() ? SourceCheckpoint{} : it->second;
+    state.position = old.position;  // the raw layer replayed is everything received so far
+    state.raw = old.raw;
+    next.sources[name] = std::move(state);
+  }
+  next.schema_hash = schema_hash_;
+  next.updated_at = format_iso8601(now_micros());
+  next.pending_swap = kRebuildFolder;
+  save_checkpoint(next, root_ + "/checkpoint.json");  // the commit point
+  checkpoint_ = std::move(next);
+  if (fault_) fault_("swap");
+  finish_swap();
+  logs_.clear();
+  single_part_.clear();
+  quarantined_ = std::move(quarantined);
 }
 
 nlohmann::json Lake::position(const std::string& source) const {
@@ -181,7 +299,11 @@ Lake::SourceLogs& Lake::logs(const std::string& source) {
 
 CommitStats Lake::commit(const std::string& source, const std::string& key, Batch batch) {
   SourceLogs& log = logs(source);
-  if (auto it = raw_.find(source); it != raw_.end()) it->second->sync();
+  RawLayer* raw_layer = nullptr;
+  if (auto it = raw_.find(source); it != raw_.end()) {
+    raw_layer = it->second.get();
+    raw_layer->sync();
+  }
   if (fault_) fault_("raw");
 
   Checkpoint next = checkpoint_;
@@ -204,6 +326,8 @@ CommitStats Lake::commit(const std::string& source, const std::string& key, Batc
   std::string keys_text;
   std::unordered_set<std::string> batch_keys;
   std::vector<std::pair<std::string, Table>> written;
+  std::vector<std::string> obsolete;  // parts replaced by this commit, removed after it
+  std::set<std::string> rewritten;    // tables whose earlier rows this commit changed
   size_t part_index = 0;
   for (TableBatch& input : batch.tables) {
     auto source_of = [&](size_t record) {
@@ -216,8 +340,35 @@ CommitStats Lake::commit(const std::string& source, const std::string& key, Batc
     Table rows = std::move(input.result.table);
     std::vector<size_t> records = record_indices(rows.num_rows(), input.result.bad);
     std::vector<std::string> row_keys;
+    std::unordered_set<std::string> upserted;  // keys whose earlier rows this batch replaces
 
-    if (const Column* key_column = key.empty() ? nullptr : rows.find(key)) {
+    const Column* key_column = key.empty() ? nullptr : rows.find(key);
+    if (key_column && batch.upsert) {
+      std::unordered_map<std::string, size_t> last;  // key -> its last row in the batch
+      for (size_t row = 0; row < rows.num_rows(); ++row) {
+        if (!key_column->is_null(row)) last[key_column->format_value(row)] = row;
+      }
+      std::vector<size_t> keep;
+      keep.reserve(rows.num_rows());
+      for (size_t row = 0; row < rows.num_rows(); ++row) {
+        std::string value = key_column->is_null(row) ? "" : key_column->format_value(row);
+        if (!value.empty() && last[value] != row) {
+          ++stats.duplicates;  // a later row of the batch has the same key
+          continue;
+        }
+        if (!value.empty() && log.seen.contains(value)) {
+          upserted.insert(value);
+          value.clear();  // already in the key log
+        }
+        keep.push_back(row);
+        row_keys.push_back(std::move(value));
+      }
+      if (keep.size() < rows.num_rows()) {
+        rows = rows.take(keep);
+        for (size_t i = 0; i < keep.size(); ++i) records[i] = records[keep[i]];
+        records.resize(keep.size());
+      }
+    } else if (key_column) {
       std::vector<size_t> keep;
       keep.reserve(rows.num_rows());
       for (size_t row = 0; row < rows.num_rows(); ++row) {
@@ -238,6 +389,17 @@ CommitStats Lake::commit(const std::string& source, const std::string& key, Batc
     }
 
     CleanTableState& table = next.tables[input.table];
+    const uint64_t dropped =
+        drop_rows(input.table, table, batch.replaces, key, upserted, next.sequence, obsolete);
+    if (dropped > 0) {
+      stats.replaced += dropped;
+      rewritten.insert(input.table);
+      log_info("ingest: earlier rows replaced",
+               {{"table", input.table},
+                {"rows", dropped},
+                {"by", batch.replaces.empty() ? "key" : "changed file"},
+                {"file", batch.replaces}});
+    }
     const bool existed = !table.fields.empty();
     const size_t batch_rows = rows.num_rows();
     Conformed conformed = conform_batch(rows, table, input.json);  // may move `rows` out
@@ -277,6 +439,7 @@ CommitStats Lake::commit(const std::string& source, const std::string& key, Batc
       const std::string part = fmt::format("part-{:08}-{}.csv", next.sequence, part_index++);
       write_table(conformed.rows, table_dir(input.table) + "/" + part);
       table.parts.push_back(part);
+      add_origin(table.origins, input.origin, count);
       table.rows += count;
       stats.rows += count;
       written.emplace_back(input.table, std::move(conformed.rows));
@@ -296,16 +459,23 @@ CommitStats Lake::commit(const std::string& source, const std::string& key, Batc
   state.position = std::move(batch.position);
   state.quarantine_bytes = log.quarantine->size();
   state.keys_bytes = log.keys->size();
+  if (raw_layer) state.raw = raw_layer->committed(state.raw);
+  next.schema_hash = schema_hash_;
   next.updated_at = now;
   save_checkpoint(next, root_ + "/checkpoint.json");
   checkpoint_ = std::move(next);
   if (fault_) fault_("checkpoint");
+  for (const auto& file : obsolete) {  // a crash before this is cleaned up on the next open
+    std::error_code ignored;
+    fs::remove(file, ignored);
+  }
 
   for (size_t pos = 0; pos < keys_text.size();) {
     const size_t end = keys_text.find('\n', pos);
     log.seen.insert(nlohmann::json::parse(keys_text.substr(pos, end - pos)).get<std::string>());
     pos = end + 1;
   }
+  for (const auto& name : rewritten) single_part_.erase(name);
   for (auto& [name, rows] : written) {
     if (checkpoint_.tables[name].parts.size() == 1) {
       single_part_[name] = std::move(rows);
@@ -338,10 +508,13 @@ Table Lake::load(const std::string& table) {
     single_part_.erase(cached);
     if (current) return rows;
   }
-  Table out;
   auto it = checkpoint_.tables.find(table);
-  if (it == checkpoint_.tables.end()) return out;
-  const CleanTableState& state = it->second;
+  if (it == checkpoint_.tables.end()) return Table();
+  return read_parts(table, it->second);
+}
+
+Table Lake::read_parts(const std::string& table, const CleanTableState& state) const {
+  Table out;
   std::vector<Column> columns;
   for (const auto& field : state.fields) {
     columns.emplace_back(field.name, field.type);
@@ -362,6 +535,61 @@ Table Lake::load(const std::string& table) {
   }
   for (auto& column : columns) out.add_column(std::move(column));
   return out;
+}
+
+uint64_t Lake::drop_rows(const std::string& table, CleanTableState& state,
+                         const std::string& origin, const std::string& key,
+                         const std::unordered_set<std::string>& keys, uint64_t sequence,
+                         std::vector<std::string>& obsolete) {
+  const bool by_origin =
+      !origin.empty() && std::any_of(state.origins.begin(), state.origins.end(),
+                                     [&](const RowOrigin& run) { return run.origin == origin; });
+  const bool known = state.knows_origins();
+  if (!origin.empty() && !known && state.rows > 0) {
+    throw DataError(
+        "{}: the file changed since it was ingested, but clean table '{}' was written before "
+        "the lake kept which rows came from which file, so its earlier rows cannot be replaced; "
+        "run `mlops ingest --rebuild` to rebuild the clean table from the raw layer",
+        origin, table);
+  }
+  if ((!by_origin && keys.empty()) || state.rows == 0) return 0;
+  const Table rows = read_parts(table, state);
+  const Column* key_column = keys.empty() ? nullptr : rows.find(key);
+  auto key_matches = [&](size_t row) {
+    return key_column && !key_column->is_null(row) && keys.contains(key_column->format_value(row));
+  };
+  std::vector<size_t> keep;
+  std::vector<RowOrigin> origins;
+  if (known) {
+    size_t row = 0;
+    for (const auto& run : state.origins) {
+      for (uint64_t i = 0; i < run.rows; ++i, ++row) {
+        if ((by_origin && run.origin == origin) || key_matches(row)) continue;
+        keep.push_back(row);
+        add_origin(origins, run.origin, 1);
+      }
+    }
+  } else {
+    for (size_t row = 0; row < rows.num_rows(); ++row) {
+      if (!key_matches(row)) keep.push_back(row);
+    }
+  }
+  if (keep.size() == rows.num_rows()) return 0;
+  const Table kept = rows.take(keep);
+  for (const auto& part : state.parts) {
+    obsolete.push_back(table_dir(table) + "/" + part);
+    obsolete.push_back(schema_sidecar_path(table_dir(table) + "/" + part));
+  }
+  state.parts.clear();
+  if (kept.num_rows() > 0) {
+    const std::string part = fmt::format("part-{:08}-r.csv", sequence);
+    write_table(kept, table_dir(table) + "/" + part);
+    state.parts.push_back(part);
+  }
+  const uint64_t dropped = state.rows - kept.num_rows();
+  state.rows = kept.num_rows();
+  if (known) state.origins = std::move(origins);
+  return dropped;
 }
 
 void Lake::compact(const std::string& table) {

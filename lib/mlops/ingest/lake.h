@@ -6,8 +6,10 @@
 //   keys/<source>.keys              keys already ingested, for sources that declare a `key`
 //   checkpoint.json                 the commit point (checkpoint.h)
 // A commit writes raw, then the clean part, then quarantine and keys, then replaces the
-// checkpoint; opening the lake discards whatever a crash left past the last checkpoint, so a
-// restarted ingest sees every record exactly once in the clean layer.
+// checkpoint; opening the lake discards whatever a crash left past the last checkpoint (clean
+// parts, log and raw bytes, `*.tmp-PID-N` files), so a restarted ingest sees every record
+// exactly once in the clean and raw layers. A rebuild (rebuild.h) builds new clean,
+// quarantine and keys folders aside under rebuild/ and swaps them in at a checkpoint commit.
 
 #include <functional>
 #include <map>
@@ -35,9 +37,10 @@ std::string lake_component(std::string_view name);
 
 class Lake {
  public:
-  /// Opens (creating) the lake at `root`, takes its lock, loads the checkpoint and removes
-  /// clean parts a crash left uncommitted. Throws IoError when another process holds the lock
-  /// or the checkpoint cannot be read.
+  /// Opens (creating) the lake at `root`, takes its lock, loads the checkpoint, finishes a
+  /// rebuild's swap that a crash interrupted, and removes what a crash left uncommitted: clean
+  /// parts, raw bytes past the checkpoint, an unfinished rebuild/ and temp files. Throws
+  /// IoError when another process holds the lock or the checkpoint cannot be read.
   explicit Lake(std::string root, FaultHook fault = {});
   ~Lake();
   Lake(const Lake&) = delete;
@@ -51,9 +54,25 @@ class Lake {
 
   /// Commits one batch of `source` (see the file comment for the order). `key` names the
   /// column that identifies a record ("" for none): rows whose key was committed before, or
-  /// earlier in the batch, are skipped. Throws IoError; on any throw nothing of the batch is
-  /// committed.
+  /// earlier in the batch, are skipped (batch.upsert: they replace the earlier rows instead).
+  /// batch.replaces removes the rows an earlier commit took from that origin, in the same
+  /// commit. Throws IoError; DataError when batch.replaces names rows of a table written
+  /// before origins were kept; on any throw nothing of the batch is committed.
   CommitStats commit(const std::string& source, const std::string& key, Batch batch);
+
+  /// Rows of a committed clean table (0 for an unknown one).
+  uint64_t rows(const std::string& table) const;
+  /// The declared-schema hash the clean tables were built with ("" when none recorded), and
+  /// the one later commits record.
+  const std::string& built_schema_hash() const { return checkpoint_.schema_hash; }
+  void set_schema_hash(std::string hash) { schema_hash_ = std::move(hash); }
+  /// The committed state of the lake.
+  const Checkpoint& checkpoint() const { return checkpoint_; }
+  /// Replaces the clean, quarantine and keys layers with those of `built` (a lake built under
+  /// `<root>/rebuild`, which the caller closes first) and the sources' positions and raw state
+  /// with the current ones, at one checkpoint commit; the raw layer is untouched. A crash
+  /// after the commit point is finished by the next open. Throws IoError.
+  void swap_in_rebuild(const Checkpoint& built, std::vector<BadRecord> quarantined);
 
   /// Every clean table, by name; and those a source has written to, in order of first write.
   std::vector<std::string> tables() const;
@@ -75,12 +94,20 @@ class Lake {
   struct SourceLogs;
   SourceLogs& logs(const std::string& source);
   void remove_uncommitted_parts();
+  void finish_swap();
+  void discard_uncommitted_raw_layers();
+  void remove_temp_files();
   std::string table_dir(const std::string& table) const;
+  Table read_parts(const std::string& table, const CleanTableState& state) const;
+  uint64_t drop_rows(const std::string& table, CleanTableState& state, const std::string& origin,
+                     const std::string& key, const std::unordered_set<std::string>& keys,
+                     uint64_t sequence, std::vector<std::string>& obsolete);
 
   std::string root_;
   FaultHook fault_;
   int lock_fd_ = -1;
   Checkpoint checkpoint_;
+  std::string schema_hash_;
   std::map<std::string, std::unique_ptr<SourceLogs>> logs_;
   std::map<std::string, std::unique_ptr<RawLayer>> raw_;
   std::map<std::string, Table> single_part_;  // the rows of a table's only part, when written here

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include "mlops/core/hash.h"
 #include "mlops/core/time.h"
 #include "mlops/io/file.h"
@@ -59,6 +61,34 @@ std::string RawLayer::add_file(std::string_view bytes, const std::string& file_n
   index_->sync();
   ++count_;
   return copy;
+}
+
+nlohmann::json RawLayer::committed(const nlohmann::json& before) const {
+  if (!index_) return before;
+  return {{"partition", partition_},
+          {"index_bytes", index_->size()},
+          {"bodies_bytes", bodies_ ? bodies_->size() : uint64_t{0}}};
+}
+
+void discard_uncommitted_raw(const std::string& source_dir, const nlohmann::json& committed) {
+  namespace fs = std::filesystem;
+  if (committed.is_null()) return;
+  std::error_code error;
+  if (!fs::is_directory(source_dir, error)) return;
+  const std::string kept = committed.value("partition", "");
+  for (const auto& entry : fs::directory_iterator(source_dir, error)) {
+    const std::string name = entry.path().filename().string();
+    if (!entry.is_directory() || !name.starts_with("date=") || name < kept) continue;
+    if (name > kept) {  // written after the last commit (kept == "": nothing was committed)
+      fs::remove_all(entry.path(), error);
+      continue;
+    }
+    const std::string partition = entry.path().string();
+    AppendFile index(partition + "/index.jsonl", committed.value("index_bytes", uint64_t{0}));
+    if (path_exists(partition + "/bodies.bin")) {
+      AppendFile bodies(partition + "/bodies.bin", committed.value("bodies_bytes", uint64_t{0}));
+    }
+  }
 }
 
 void RawLayer::sync() {

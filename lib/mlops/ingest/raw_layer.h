@@ -3,7 +3,9 @@
 // partitioned by source and ingest date (raw/<source>/date=YYYY-MM-DD/). Bodies are
 // concatenated in bodies.bin; index.jsonl has one line per body with its offset, size,
 // XXH3-128 checksum, receive time and fetch metadata (URL and status, topic/partition/offset).
-// Files are copied whole under files/. Nothing here is ever rewritten or removed.
+// Files are copied whole under files/. Nothing committed here is ever rewritten or removed:
+// the lake's checkpoint records how far raw is committed (committed()), and opening the lake
+// cuts back what a crash appended after it (discard_uncommitted_raw).
 
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -31,6 +33,9 @@ class RawLayer {
   void sync();
   /// Bodies and files recorded by this object.
   uint64_t count() const { return count_; }
+  /// What is durable now, for the checkpoint: {"partition", "index_bytes", "bodies_bytes"};
+  /// `before` (the last committed state) when this object appended nothing. Call after sync().
+  nlohmann::json committed(const nlohmann::json& before) const;
 
  private:
   void open_partition();
@@ -41,5 +46,12 @@ class RawLayer {
   std::unique_ptr<AppendFile> index_;
   uint64_t count_ = 0;
 };
+
+/// Cuts the raw layer at `source_dir` back to `committed` (RawLayer::committed): later date
+/// partitions are removed and the committed partition's index and bodies truncated. An empty
+/// object means nothing was ever committed (everything goes); null means unknown (a lake from
+/// before raw was checkpointed: nothing is touched). Throws IoError when a file is shorter
+/// than committed.
+void discard_uncommitted_raw(const std::string& source_dir, const nlohmann::json& committed);
 
 }  // namespace mlops

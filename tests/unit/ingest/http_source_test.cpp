@@ -280,6 +280,31 @@ TEST_F(HttpSource, SpentRetryBudgetExitsWithWhatWasFetchedCommitted) {
   EXPECT_EQ(lake.position("beers")["page"], 2);
 }
 
+TEST_F(HttpSource, PageThatCannotBeParsedFailsTheRunAndIsFetchedAgainNextRun) {
+  api_.inject("/page?page=2&per_page=10", 1, "truncated");
+  Workflow w = workflow("    type: http\n    url: " + api_.url("/page") +
+                        "\n    records: data.items\n"
+                        "    pagination: {type: page, size_param: per_page, size: 10}\n"
+                        "    retry: {max_retries: 0, budget: 5}\n");
+  IngestOutcome outcome = ingest(w);
+  ASSERT_TRUE(outcome.error);
+  try {
+    std::rethrow_exception(outcome.error);
+  } catch (const DataError& error) {
+    EXPECT_EQ(std::string(error.what()),
+              "GET " + api_.url("/page?page=2&per_page=10") +
+                  ": the response is not valid JSON (at byte 29); this source stops here so that "
+                  "no page is skipped, and the next run fetches this page again");
+    EXPECT_EQ(error.exit_code(), ExitCode::kBadData);
+  }
+  EXPECT_EQ(api_.requests("/page?page=3&per_page=10"), 0);
+  EXPECT_EQ(testing::ints(testing::load_table(w, "beers"), "id"), testing::one_to(10));
+  // The next run starts at the page that failed: nothing is missing, nothing twice.
+  ASSERT_FALSE(ingest(w).error);
+  EXPECT_EQ(api_.requests("/page?page=2&per_page=10"), 2);
+  expect_all_good_beers_once(w);
+}
+
 TEST_F(HttpSource, HeadersComeFromTheEnvironmentAndAreRequired) {
   Workflow w = workflow("    type: http\n    url: " + api_.url("/random") +
                         "\n    bearer_token_env: MLOPS_TEST_UNSET_TOKEN\n");
