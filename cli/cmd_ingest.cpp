@@ -35,13 +35,9 @@ std::string source_options_help() {
 
 }  // namespace
 
-void setup_ingest(CLI::App& app) {
-  CLI::App* command = add_stage_command(
-      app, Stage::kIngest, "ingest",
-      "Read what is new from the workflow's sources (files, HTTP APIs, SQLite, Kafka) into the "
-      "lake's raw, clean and quarantine layers, then write the run's clean table (starts a new "
-      "run)");
-  command->footer(source_options_help);  // built only when the help is shown
+void setup_ingest(CLI::App& command) {
+  bind_stage_command(command, Stage::kIngest);
+  command.footer(source_options_help);  // built only when the help is shown
 }
 
 }  // namespace mlops::cli
