@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "front_door.h"
+#include "mlops/core/run_manifest.h"
 #include "mlops/pipeline/run_selection.h"
 #include "mlops/pipeline/runner.h"
 
@@ -23,12 +24,13 @@ void bind_stage_command(CLI::App& command, Stage stage, std::function<bool()> al
 }
 
 void print_stage_result(const RunContext& run, Stage stage) {
-  const auto& record = run.manifest()["stages"][std::string(stage_name(stage))];
+  static const StageManifest kNotRecorded;
+  const RunManifest manifest = read_run_manifest(run.manifest());
+  const StageManifest* record = manifest.stage(stage);
+  if (!record) record = &kNotRecorded;
   fmt::print("{} {} {}: ok ({} rows, {:.3f} s)\n", run.workflow().name, run.run_id(),
-             stage_name(stage), record.value("rows", 0), record.value("seconds", 0.0));
-  for (const auto& output : record.value("outputs", nlohmann::json::array())) {
-    fmt::print("  {}\n", output.value("path", ""));
-  }
+             stage_name(stage), record->rows.value_or(0), record->seconds.value_or(0.0));
+  for (const auto& output : record->outputs) fmt::print("  {}\n", output.path.value_or(""));
 }
 
 }  // namespace mlops::cli

@@ -1,4 +1,4 @@
-#include "mlops/pipeline/stage.h"
+#include "mlops/core/stage.h"
 
 namespace mlops {
 
@@ -22,8 +22,8 @@ std::optional<Stage> parse_stage(std::string_view name) {
 }
 
 const std::vector<Stage>& all_stages() {
-  static const std::vector<Stage> stages{Stage::kIngest, Stage::kFeaturize, Stage::kValidate,
-                                         Stage::kTrain,  Stage::kBatchPredict,   Stage::kReport};
+  static const std::vector<Stage> stages{Stage::kIngest, Stage::kFeaturize,    Stage::kValidate,
+                                         Stage::kTrain,  Stage::kBatchPredict, Stage::kReport};
   return stages;
 }
 
