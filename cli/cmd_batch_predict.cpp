@@ -19,21 +19,18 @@ void add_set_flag(CLI::App& command, const std::shared_ptr<CommonOptions>& optio
 
 }  // namespace
 
-void setup_batch_predict(CLI::App& app) {
+void setup_batch_predict(CLI::App& command) {
   auto options = std::make_shared<CommonOptions>();
-  CLI::App* command = add_stage_command(
-      app, Stage::kBatchPredict, "batch-predict",
-      "Score a table with a registered model (default the champion) and its saved feature state",
-      {}, options);
-  add_set_flag(*command, options, "--input", "predict.input",
+  bind_stage_command(command, Stage::kBatchPredict, {}, options);
+  add_set_flag(command, options, "--input", "predict.input",
                "File to score (starts a new run); default the run's clean table", "FILE");
-  add_set_flag(*command, options, "--model", "predict.model",
+  add_set_flag(command, options, "--model", "predict.model",
                "Registered version or alias to score with (default champion)", "REF");
-  add_set_flag(*command, options, "--shard", "predict.shard",
+  add_set_flag(command, options, "--shard", "predict.shard",
                "Score only shard K of N (0-based), e.g. 2/8", "K/N");
-  add_set_flag(*command, options, "--output", "predict.output",
+  add_set_flag(command, options, "--output", "predict.output",
                "Also write the predictions to this file", "FILE");
-  add_set_flag(*command, options, "--scored-at", "predict.scored_at",
+  add_set_flag(command, options, "--scored-at", "predict.scored_at",
                "Timestamp recorded as scored_at (default now)", "TIME");
 }
 

@@ -8,16 +8,15 @@
 
 namespace mlops::cli {
 
-void setup_contract(CLI::App& app) {
-  CLI::App* contract = app.add_subcommand("contract", "Draft contracts and profiles from data");
-  contract->require_subcommand(1);
+void setup_contract(CLI::App& contract) {
+  contract.require_subcommand(1);
 
   struct InferOptions {
     std::string data;
     size_t max_categories = 20;
   };
   auto infer_options = std::make_shared<InferOptions>();
-  CLI::App* infer = contract->add_subcommand(
+  CLI::App* infer = contract.add_subcommand(
       "infer", "Print a draft contract for DATA (types, null rates, ranges, small category sets)");
   infer->add_option("data", infer_options->data, "Data file (CSV, TSV, JSON, JSON Lines)")
       ->required()
@@ -31,7 +30,7 @@ void setup_contract(CLI::App& app) {
   });
 
   auto profile_data = std::make_shared<std::string>();
-  CLI::App* profile = contract->add_subcommand(
+  CLI::App* profile = contract.add_subcommand(
       "profile", "Print the profile of DATA as JSON: a drift reference (`drift.reference`)");
   profile->add_option("data", *profile_data, "Data file (CSV, TSV, JSON, JSON Lines)")
       ->required()

@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
+#include "front_door.h"
 #include "mlops/predict/live_metrics.h"
-#include "mlops/config/workflow_set.h"
 #include "options.h"
 
 namespace mlops::cli {
@@ -22,8 +22,8 @@ struct EvaluateOptions {
 };
 
 void evaluate_command(const EvaluateOptions& options) {
-  Workflow workflow = load_single_workflow(to_load_options(options.common));
-  configure_logging(workflow.settings.log_format, workflow.settings.log_level);
+  const CommandConfig config = load_command_config(options.common, ConfigScope::kOneWorkflow);
+  const Workflow& workflow = config.workflows.front();
   const std::string window = options.window.empty() ? workflow.evaluation.window : options.window;
   const LiveEvaluation result = evaluate_labels(workflow, options.labels, window);
   if (options.format == "json") {
@@ -44,20 +44,17 @@ void evaluate_command(const EvaluateOptions& options) {
 
 }  // namespace
 
-void setup_evaluate(CLI::App& app) {
+void setup_evaluate(CLI::App& command) {
   auto options = std::make_shared<EvaluateOptions>();
-  CLI::App* command = app.add_subcommand(
-      "evaluate",
-      "Join labels that arrived after scoring with logged predictions; record live metrics");
-  add_common_options(*command, options->common);
-  command->add_option("--labels", options->labels, "Labels file (id columns and the label)")
+  add_common_options(command, options->common);
+  command.add_option("--labels", options->labels, "Labels file (id columns and the label)")
       ->required()
       ->check(CLI::ExistingFile);
-  command->add_option("--window", options->window, "Window of scored_at: 1h, 1d, 7d or 30d")
+  command.add_option("--window", options->window, "Window of scored_at: 1h, 1d, 7d or 30d")
       ->check(CLI::IsMember({"1h", "1d", "7d", "30d"}));
-  command->add_option("--format", options->format, "text or json")
+  command.add_option("--format", options->format, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
-  command->callback([options] { evaluate_command(*options); });
+  command.callback([options] { evaluate_command(*options); });
 }
 
 }  // namespace mlops::cli

@@ -1,10 +1,10 @@
 #include <fmt/format.h>
 
 #include "commands.h"
-#include "mlops/core/error.h"
+#include "front_door.h"
 #include "mlops/io/file.h"
+#include "mlops/pipeline/run_selection.h"
 #include "mlops/pipeline/runner.h"
-#include "mlops/config/workflow_set.h"
 #include "stage_command.h"
 
 namespace mlops::cli {
@@ -21,16 +21,12 @@ struct ReportOptions {
 /// (html), the Markdown report or the report as JSON. Only the report goes to stdout in md and
 /// json; logs go to stderr.
 void run_export_report(const ReportOptions& options) {
-  std::vector<Workflow> workflows = load_workflows(to_load_options(options.common));
-  if (workflows.size() > 1 && !options.common.run_id.empty()) {
-    throw ConfigError(
-        "--run {} names one run, but {} workflows are configured; pick one with "
-        "--workflow FILE",
-        options.common.run_id, workflows.size());
-  }
+  const CommandConfig config = load_command_config(options.common, ConfigScope::kEveryWorkflow);
+  const std::vector<Workflow>& workflows = config.workflows;
+  require_one_workflow_for_run(workflows.size(), options.common.run_id);
   nlohmann::json reports = nlohmann::json::array();
   for (size_t i = 0; i < workflows.size(); ++i) {
-    configure_logging(workflows[i].settings.log_format, workflows[i].settings.log_level);
+    apply_log_settings(workflows[i].settings);
     RunContext run = RunContext::open(workflows[i], options.common.run_id);
     execute_stage(run, Stage::kReport);
     if (options.format == "md") {
@@ -49,20 +45,17 @@ void run_export_report(const ReportOptions& options) {
 
 }  // namespace
 
-void setup_export_report(CLI::App& app) {
+void setup_export_report(CLI::App& command) {
   auto options = std::make_shared<ReportOptions>();
-  CLI::App* command = app.add_subcommand(
-      "export-report",
-      "Write the run's report: self-contained HTML, a Markdown summary and the same as JSON");
-  add_common_options(*command, options->common);
-  add_run_option(*command, options->common);
+  add_common_options(command, options->common);
+  add_run_option(command, options->common);
   command
-      ->add_option("--format", options->format,
-                   "What to print: html (where the files went), md (the Markdown summary, e.g. "
-                   "for $GITHUB_STEP_SUMMARY) or json")
+      .add_option("--format", options->format,
+                  "What to print: html (where the files went), md (the Markdown summary, e.g. "
+                  "for $GITHUB_STEP_SUMMARY) or json")
       ->check(CLI::IsMember({"html", "md", "json"}))
       ->capture_default_str();
-  command->callback([options] { run_export_report(*options); });
+  command.callback([options] { run_export_report(*options); });
 }
 
 }  // namespace mlops::cli

@@ -3,9 +3,8 @@
 
 namespace mlops::cli {
 
-void setup_featurize(CLI::App& app) {
-  add_stage_command(app, Stage::kFeaturize, "featurize",
-                    "Fit the declared transforms on training rows and write the feature table");
+void setup_featurize(CLI::App& command) {
+  bind_stage_command(command, Stage::kFeaturize);
 }
 
 }  // namespace mlops::cli

@@ -35,19 +35,14 @@ std::string source_options_help() {
 
 }  // namespace
 
-void setup_ingest(CLI::App& app) {
+void setup_ingest(CLI::App& command) {
   auto options = std::make_shared<CommonOptions>();
-  CLI::App* command = add_stage_command(
-      app, Stage::kIngest, "ingest",
-      "Read what is new from the workflow's sources (files, HTTP APIs, SQLite, Kafka) into the "
-      "lake's raw, clean and quarantine layers, then write the run's clean table (starts a new "
-      "run)",
-      {}, options);
-  command->add_flag_callback(
+  bind_stage_command(command, Stage::kIngest, {}, options);
+  command.add_flag_callback(
       "--rebuild", [options] { options->sets.push_back("ingest.rebuild=true"); },
       "Replay the raw layer through the current schema into new clean tables and quarantine, "
       "swapped in atomically (after a schema change); the raw layer is kept as received");
-  command->footer(source_options_help);  // built only when the help is shown
+  command.footer(source_options_help);  // built only when the help is shown
 }
 
 }  // namespace mlops::cli

@@ -8,18 +8,14 @@
 
 namespace mlops::cli {
 
-void setup_init(CLI::App& app) {
+void setup_init(CLI::App& init) {
   auto options = std::make_shared<ScaffoldOptions>();
-  CLI::App* init = app.add_subcommand(
-      "init",
-      "Create a new ML project in DIR: a workflow on bundled sample data, configs for local, dev "
-      "and prod, a contract, a notebook, pre-commit hooks and GitHub Actions");
-  init->add_option("dir", options->dir, "Directory to create (or an empty one)")->required();
-  init->add_option("--name", options->name,
-                   "Project name, also the workflow's (default: DIR's last component)");
-  init->add_flag("--force", options->force,
-                 "Write into a non-empty DIR; existing files are kept and listed as skipped");
-  init->callback([options] {
+  init.add_option("dir", options->dir, "Directory to create (or an empty one)")->required();
+  init.add_option("--name", options->name,
+                  "Project name, also the workflow's (default: DIR's last component)");
+  init.add_flag("--force", options->force,
+                "Write into a non-empty DIR; existing files are kept and listed as skipped");
+  init.callback([options] {
     ScaffoldResult result = scaffold_project(*options);
     for (const auto& path : result.written) fmt::print("  create  {}\n", path);
     for (const auto& path : result.skipped) fmt::print("  skip    {} (exists)\n", path);

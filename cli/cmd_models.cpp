@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "commands.h"
-#include "mlops/config/loader.h"
+#include "front_door.h"
 #include "mlops/core/error.h"
 #include "mlops/store/open_stores.h"
 #include "mlops/store/registry_views.h"
@@ -25,9 +25,7 @@ struct ModelsOptions {
 };
 
 std::unique_ptr<ModelRegistry> registry_for(const ModelsOptions& options) {
-  const Settings settings =
-      build_settings(load_config(to_load_options(options.common)), options.common.env);
-  return open_registry(settings);
+  return open_registry(load_command_config(options.common, ConfigScope::kConfig).settings);
 }
 
 void print(const ModelsOptions& options, const nlohmann::json& data, const std::string& text) {
@@ -48,13 +46,11 @@ void add_format(CLI::App& command, ModelsOptions& options) {
 
 }  // namespace
 
-void setup_models(CLI::App& app) {
-  CLI::App* models = app.add_subcommand(
-      "models", "The model registry: versions, aliases (champion, challenger), promotion");
-  models->require_subcommand(1);
+void setup_models(CLI::App& models) {
+  models.require_subcommand(1);
   auto options = std::make_shared<ModelsOptions>();
 
-  CLI::App* list = add_models_command(*models, "list", "List registered versions", *options);
+  CLI::App* list = add_models_command(models, "list", "List registered versions", *options);
   list->add_option("model", options->model, "Model name (default: every model)");
   add_format(*list, *options);
   list->callback([options] {
@@ -64,7 +60,7 @@ void setup_models(CLI::App& app) {
   });
 
   CLI::App* show = add_models_command(
-      *models, "show", "Show one version: metrics, lineage, files, alias history", *options);
+      models, "show", "Show one version: metrics, lineage, files, alias history", *options);
   show->add_option("model", options->model, "Model name")->required();
   show->add_option("version", options->version, "Version (3, v3) or alias; default champion");
   add_format(*show, *options);
@@ -78,7 +74,7 @@ void setup_models(CLI::App& app) {
   });
 
   CLI::App* promote = add_models_command(
-      *models, "promote", "Point an alias (default champion) at a version, bypassing the gate",
+      models, "promote", "Point an alias (default champion) at a version, bypassing the gate",
       *options);
   promote->add_option("model", options->model, "Model name")->required();
   promote->add_option("version", options->version, "Version (3, v3) or alias")->required();
@@ -95,9 +91,8 @@ void setup_models(CLI::App& app) {
                change.version);
   });
 
-  CLI::App* rollback =
-      add_models_command(*models, "rollback",
-                         "Give an alias (default champion) back to its previous holder", *options);
+  CLI::App* rollback = add_models_command(
+      models, "rollback", "Give an alias (default champion) back to its previous holder", *options);
   rollback->add_option("model", options->model, "Model name")->required();
   rollback->add_option("--alias", options->alias, "Alias to roll back")->capture_default_str();
   rollback->add_option("--reason", options->reason, "Why (kept in the alias history)");
@@ -110,7 +105,7 @@ void setup_models(CLI::App& app) {
   });
 
   CLI::App* diff = add_models_command(
-      *models, "diff", "Compare two versions: metrics, parameters, features, lineage", *options);
+      models, "diff", "Compare two versions: metrics, parameters, features, lineage", *options);
   diff->add_option("model", options->model, "Model name")->required();
   diff->add_option("a", options->version, "First version or alias")->required();
   diff->add_option("b", options->other, "Second version or alias")->required();
@@ -124,7 +119,7 @@ void setup_models(CLI::App& app) {
   });
 
   CLI::App* history = add_models_command(
-      *models, "history", "Which version held which alias when (append-only)", *options);
+      models, "history", "Which version held which alias when (append-only)", *options);
   history->add_option("model", options->model, "Model name")->required();
   history->add_option("--alias", options->history_alias, "Only this alias");
   add_format(*history, *options);

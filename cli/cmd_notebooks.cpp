@@ -7,9 +7,7 @@
 #include <optional>
 
 #include "commands.h"
-#include "mlops/config/loader.h"
-#include "mlops/config/workflow.h"
-#include "mlops/core/error.h"
+#include "front_door.h"
 #include "mlops/core/log.h"
 #include "mlops/notebook/batch.h"
 #include "options.h"
@@ -55,17 +53,9 @@ std::vector<std::string> selected(const NotebookOptions& options) {
   return notebooks;
 }
 
-/// The effective config, with its log settings applied.
-ConfigNode load_and_log(const CommonOptions& common) {
-  ConfigNode config = load_config(to_load_options(common));
-  const Settings settings = build_settings(config, common.env);
-  configure_logging(settings.log_format, settings.log_level);
-  return config;
-}
-
 void run_strip(const NotebookOptions& options) {
-  const ConfigNode config = load_and_log(options.common);
-  const std::vector<std::string> keep = keep_metadata_in_force(config, options.keep_metadata);
+  const CommandConfig config = load_command_config(options.common, ConfigScope::kConfig);
+  const std::vector<std::string> keep = keep_metadata_in_force(config.tree, options.keep_metadata);
   const std::vector<NotebookStrip> strips =
       strip_notebooks(selected(options), keep, !options.check);
   if (options.format == "json") {
@@ -74,17 +64,12 @@ void run_strip(const NotebookOptions& options) {
     fmt::print("{}", summarize_strips(strips, options.check));
   }
   std::fflush(stdout);
-  if (!options.check) return;
-  size_t dirty = 0;
-  for (const auto& strip : strips) dirty += strip.counts.changed();
-  if (dirty > 0) {
-    throw CheckFailed("{} of {} notebooks would be stripped: run `mlops notebooks strip` on them",
-                      dirty, strips.size());
-  }
+  if (options.check) require_stripped(strips);
 }
 
 void run_export(const NotebookOptions& options) {
-  load_and_log(options.common);  // a bad --set or config file fails before any work
+  // A bad --set or config file fails before any work.
+  load_command_config(options.common, ConfigScope::kConfig);
   NotebookHtmlOptions html;
   html.sandbox_html = options.sandbox_html;
   for (const auto& page :
@@ -95,13 +80,11 @@ void run_export(const NotebookOptions& options) {
 
 }  // namespace
 
-void setup_notebooks(CLI::App& app) {
-  CLI::App* notebooks =
-      app.add_subcommand("notebooks", "Strip Jupyter notebooks for git, or export them to HTML");
-  notebooks->require_subcommand(1);
+void setup_notebooks(CLI::App& notebooks) {
+  notebooks.require_subcommand(1);
 
   auto strip_options = std::make_shared<NotebookOptions>();
-  CLI::App* strip = notebooks->add_subcommand(
+  CLI::App* strip = notebooks.add_subcommand(
       "strip",
       "Remove outputs, execution counts and metadata outside the allow-list, in place; every "
       "other byte is kept");
@@ -119,7 +102,7 @@ void setup_notebooks(CLI::App& app) {
   strip->callback([strip_options] { run_strip(*strip_options); });
 
   auto export_options = std::make_shared<NotebookOptions>();
-  CLI::App* exporter = notebooks->add_subcommand(
+  CLI::App* exporter = notebooks.add_subcommand(
       "export", "Render notebooks to self-contained HTML pages: <DIR>/<name>.html");
   add_selection(*exporter, *export_options);
   exporter->add_option("--out,-o", export_options->out_dir, "Directory for the pages")

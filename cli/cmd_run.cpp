@@ -1,22 +1,19 @@
 #include <fmt/format.h>
 
 #include "commands.h"
-#include "mlops/core/log.h"
+#include "front_door.h"
 #include "mlops/pipeline/runner.h"
-#include "mlops/config/workflow_set.h"
 #include "options.h"
 
 namespace mlops::cli {
 
-void setup_run(CLI::App& app) {
+void setup_run(CLI::App& command) {
   auto options = std::make_shared<CommonOptions>();
-  CLI::App* command = app.add_subcommand(
-      "run", "Run every stage of the workflow (or of each configured workflow) in a new run");
-  add_common_options(*command, *options);
-  command->callback([options] {
-    std::vector<Workflow> workflows = load_workflows(to_load_options(*options));
-    for (const auto& workflow : workflows) {
-      configure_logging(workflow.settings.log_format, workflow.settings.log_level);
+  add_common_options(command, *options);
+  command.callback([options] {
+    const CommandConfig config = load_command_config(*options, ConfigScope::kEveryWorkflow);
+    for (const auto& workflow : config.workflows) {
+      apply_log_settings(workflow.settings);
       const std::string run_id = execute_workflow(workflow);
       const std::string root = workflow.settings.runs_dir + "/" + run_id;
       fmt::print("{} {}: ok\n  report   {}/report/report.html\n  metrics  {}/metrics.json\n",

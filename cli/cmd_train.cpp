@@ -3,9 +3,8 @@
 
 namespace mlops::cli {
 
-void setup_train(CLI::App& app) {
-  add_stage_command(app, Stage::kTrain, "train",
-                    "Train XGBoost on the features and record holdout metrics against a baseline");
+void setup_train(CLI::App& command) {
+  bind_stage_command(command, Stage::kTrain);
 }
 
 }  // namespace mlops::cli

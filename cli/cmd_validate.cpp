@@ -4,8 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
-#include "mlops/core/error.h"
 #include "mlops/contracts/validate_files.h"
+#include "mlops/core/error.h"
 #include "stage_command.h"
 
 namespace mlops::cli {
@@ -36,20 +36,17 @@ void validate_files_command(const FileOptions& options) {
 
 }  // namespace
 
-void setup_validate(CLI::App& app) {
+void setup_validate(CLI::App& command) {
   auto options = std::make_shared<FileOptions>();
-  CLI::App* command = add_stage_command(
-      app, Stage::kValidate, "validate",
-      "Check the run's features against contracts; or, with --contract, check data files alone",
-      [options] {
-        if (options->contract.empty()) return false;
-        validate_files_command(*options);
-        return true;
-      });
-  command->add_option("--contract", options->contract, "Contract YAML to check DATA files against")
+  bind_stage_command(command, Stage::kValidate, [options] {
+    if (options->contract.empty()) return false;
+    validate_files_command(*options);
+    return true;
+  });
+  command.add_option("--contract", options->contract, "Contract YAML to check DATA files against")
       ->check(CLI::ExistingFile);
-  command->add_option("data", options->files, "Data files (CSV, TSV, JSON, JSON Lines)");
-  command->add_option("--format", options->format, "Output with --contract: text or json")
+  command.add_option("data", options->files, "Data files (CSV, TSV, JSON, JSON Lines)");
+  command.add_option("--format", options->format, "Output with --contract: text or json")
       ->check(CLI::IsMember({"text", "json"}));
 }
 

@@ -4,15 +4,15 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
-#include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <optional>
+#include <string_view>
 
-#include "commands.h"
 #include "mlops/core/error.h"
 #include "mlops/core/log.h"
-#include "mlops/core/suggest.h"
 #include "mlops/core/version.h"
+#include "subcommands.h"
 
 namespace {
 
@@ -48,19 +48,7 @@ int main(int argc, char** argv) {
       "Exit codes: 0 ok, 1 internal error (or a --check that found changes to make), 2 usage or "
       "config error, 3 contract violation, "
       "4 bad data, 5 I/O or network failure.");
-  mlops::cli::setup_ingest(app);
-  mlops::cli::setup_featurize(app);
-  mlops::cli::setup_validate(app);
-  mlops::cli::setup_train(app);
-  mlops::cli::setup_batch_predict(app);
-  mlops::cli::setup_export_report(app);
-  mlops::cli::setup_run(app);
-  mlops::cli::setup_config(app);
-  mlops::cli::setup_contract(app);
-  mlops::cli::setup_models(app);
-  mlops::cli::setup_evaluate(app);
-  mlops::cli::setup_init(app);
-  mlops::cli::setup_notebooks(app);
+  mlops::cli::add_subcommands(app);
 
   try {
     app.parse(argc, argv);
@@ -71,13 +59,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::string message = e.what();
-    std::vector<std::string> names;
-    for (const auto* sub : app.get_subcommands({})) names.push_back(sub->get_name());
-    if (argc > 1 && argv[1][0] != '-' &&
-        std::find(names.begin(), names.end(), argv[1]) == names.end()) {
-      message = fmt::format("unknown command '{}'{}", argv[1], mlops::did_you_mean(argv[1], names));
-    }
+    const std::string message = mlops::cli::usage_error_message(
+        argc > 1 ? std::optional<std::string_view>(argv[1]) : std::nullopt, e.what());
     fmt::print(stderr, "mlops: usage error: {}\nRun with --help for usage.\n", message);
     return static_cast<int>(mlops::ExitCode::kUsage);
   } catch (const mlops::CheckFailed& e) {

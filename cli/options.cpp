@@ -1,7 +1,5 @@
 #include "options.h"
 
-#include "mlops/core/log.h"
-
 namespace mlops::cli {
 
 void add_common_options(CLI::App& command, CommonOptions& options) {
@@ -29,24 +27,6 @@ void add_run_option(CLI::App& command, CommonOptions& options) {
       .add_option("--run", options.run_id,
                   "Run to work in (default: the latest run of the workflow)")
       ->type_name("ID");
-}
-
-LoadOptions to_load_options(const CommonOptions& options) {
-  LoadOptions load;
-  load.env = options.env;
-  load.config_dir = options.config_dir;
-  if (!options.workflow.empty()) load.workflow_path = options.workflow;
-  load.overrides = options.sets;
-  if (!options.log_format.empty()) load.overrides.push_back("log_format=" + options.log_format);
-  return load;
-}
-
-void configure_logging(const std::string& format, const std::string& level) {
-  set_log_format(format == "json" ? LogFormat::kJson : LogFormat::kText);
-  set_log_level(level == "debug"   ? LogLevel::kDebug
-                : level == "warn"  ? LogLevel::kWarn
-                : level == "error" ? LogLevel::kError
-                                   : LogLevel::kInfo);
 }
 
 }  // namespace mlops::cli

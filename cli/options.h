@@ -1,11 +1,10 @@
 #pragma once
-// Options every subcommand shares, and their translation into config load options.
+// Options every subcommand that reads the config shares; front_door.h loads the config they
+// describe.
 
 #include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
-
-#include "mlops/config/loader.h"
 
 namespace mlops::cli {
 
@@ -22,9 +21,5 @@ struct CommonOptions {
 void add_common_options(CLI::App& command, CommonOptions& options);
 /// Adds --run ID (stage subcommands that work inside an existing run).
 void add_run_option(CLI::App& command, CommonOptions& options);
-/// The config load options these flags describe (--log-format is `--set log_format=...`).
-LoadOptions to_load_options(const CommonOptions& options);
-/// Applies the effective log settings of the config.
-void configure_logging(const std::string& format, const std::string& level);
 
 }  // namespace mlops::cli

@@ -10,13 +10,12 @@
 
 namespace mlops::cli {
 
-/// Adds a subcommand that runs `stage` alone. When `alternative` is given and returns true,
-/// it has handled the command itself (validate's file mode) and the stage does not run.
-/// `options`, when given, is the command's option set, so the caller can add flags that
-/// become `--set` overrides.
-CLI::App* add_stage_command(CLI::App& app, Stage stage, const std::string& name,
-                            const std::string& description, std::function<bool()> alternative = {},
-                            std::shared_ptr<CommonOptions> options = nullptr);
+/// Makes `command` run `stage` alone. When `alternative` is given and returns true, it has
+/// handled the command itself (validate's file mode) and the stage does not run. `options`,
+/// when given, is the command's option set, so the caller can add flags that become `--set`
+/// overrides.
+void bind_stage_command(CLI::App& command, Stage stage, std::function<bool()> alternative = {},
+                        std::shared_ptr<CommonOptions> options = nullptr);
 /// Prints "<workflow> <run> <stage>: ok (N rows, S s)" and the paths the stage wrote.
 void print_stage_result(const RunContext& run, Stage stage);
 

@@ -90,7 +90,7 @@ EnvLookup process_env() {
   };
 }
 
-ConfigNode load_config(const LoadOptions& options) {
+ConfigNode read_layers_below_workflow(const LoadOptions& options) {
   check_env_name(options.env);
   ConfigNode root = builtin_defaults();
 
@@ -104,6 +104,10 @@ ConfigNode load_config(const LoadOptions& options) {
     if (fs::exists(base, ignored)) merge_into(root, load_layer(base));
     merge_into(root, load_layer((config_dir / (options.env + ".yaml")).string()));
   }
+  return root;
+}
+
+ConfigNode complete_config(ConfigNode root, const LoadOptions& options) {
   if (options.workflow_path) merge_into(root, load_layer(*options.workflow_path));
 
   apply_environment(root, options.getenv);
@@ -115,6 +119,10 @@ ConfigNode load_config(const LoadOptions& options) {
   config_detail::interpolate(root, options.getenv);
   validate_against_schema(root);
   return root;
+}
+
+ConfigNode load_config(const LoadOptions& options) {
+  return complete_config(read_layers_below_workflow(options), options);
 }
 
 }  // namespace mlops

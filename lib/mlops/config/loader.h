@@ -35,5 +35,14 @@ struct LoadOptions {
 /// Interpolation: ${name} first names another config key (dotted, e.g. ${data_dir}), else an
 /// environment variable; ${VAR:-default} uses the default when VAR is unset or empty.
 ConfigNode load_config(const LoadOptions& options);
+/// The first step of load_config: the built-in defaults merged with config_dir/base.yaml and
+/// config_dir/<env>.yaml, not yet interpolated or validated. Read once, it can complete the
+/// config of several workflows (workflow_set.h). Throws ConfigError like load_config for the
+/// env name and these files.
+ConfigNode read_layers_below_workflow(const LoadOptions& options);
+/// The rest of load_config on `below_workflow` (from read_layers_below_workflow): merges the
+/// workflow file, MLOPS_* variables and --set, interpolates and validates. Throws ConfigError
+/// like load_config.
+ConfigNode complete_config(ConfigNode below_workflow, const LoadOptions& options);
 
 }  // namespace mlops

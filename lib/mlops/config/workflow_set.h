@@ -9,7 +9,8 @@
 
 namespace mlops {
 
-/// Loads every workflow the command acts on, each with its full layered config. Throws
+/// Loads every workflow the command acts on, each with its full layered config; base.yaml and
+/// <env>.yaml are read once for all of them. Throws
 /// ConfigError when none is given or configured.
 std::vector<Workflow> load_workflows(const LoadOptions& options);
 /// Exactly one workflow: --workflow, or the only configured one. Throws ConfigError listing

@@ -32,7 +32,7 @@ void run_drift(contracts_detail::CheckContext& context) {
     context.report.checks.push_back(std::move(result));
     return;
   }
-  const Profile reference = load_profile(rule.reference);
+  const DriftReference reference = load_drift_reference(rule.reference);
   contracts_detail::check_drift(context, rule, reference);
 }
 

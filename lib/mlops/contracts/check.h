@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "mlops/contracts/contract.h"
-#include "mlops/contracts/profile.h"
+#include "mlops/contracts/drift_reference.h"
 
 namespace mlops {
 
@@ -57,9 +57,9 @@ struct ContractReport {
 
 /// What a check needs from outside the table.
 struct CheckOptions {
-  int64_t now_micros = 0;              // the freshness clock; 0 = now
-  const Profile* reference = nullptr;  // drift reference; nullptr = load `drift.reference`
-  bool drift = true;                   // false: leave the drift section to another caller
+  int64_t now_micros = 0;                     // the freshness clock; 0 = now
+  const DriftReference* reference = nullptr;  // drift reference; nullptr = load `drift.reference`
+  bool drift = true;                          // false: leave the drift section to another caller
 };
 
 /// Runs every check of the contract. Throws ConfigError for an expression whose operand types

@@ -74,6 +74,6 @@ void check_table_shape(CheckContext& context);
 /// Table-level checks after them: column order, primary key, freshness, expressions.
 void check_table_rows(CheckContext& context);
 /// Drift of each column against the reference profile (contracts/drift.cpp).
-void check_drift(CheckContext& context, const DriftRule& rule, const Profile& reference);
+void check_drift(CheckContext& context, const DriftRule& rule, const DriftReference& reference);
 
 }  // namespace mlops::contracts_detail

@@ -83,7 +83,7 @@ struct DriftThresholds {
   std::optional<double> std_ratio = std::nullopt;         // max std / ref std, either way
 };
 
-/// Distribution checks against a reference profile (contracts/profile.h).
+/// Distribution checks against a reference profile (contracts/drift_reference.h).
 struct DriftRule {
   std::string reference;  // a profile JSON or a data file; "" = the run's train/profile.json
   std::vector<std::string> columns;  // "" = every profiled column the data has

@@ -43,7 +43,7 @@ DriftThresholds thresholds_for(const DriftRule& rule, const std::string& column)
 
 }  // namespace
 
-DriftAccumulator::DriftAccumulator(DriftRule rule, Profile reference)
+DriftAccumulator::DriftAccumulator(DriftRule rule, DriftReference reference)
     : rule_(std::move(rule)), reference_(std::move(reference)) {}
 
 void DriftAccumulator::add(const Table& batch) {
@@ -88,7 +88,7 @@ void DriftAccumulator::add(const Table& batch) {
 }
 
 void DriftAccumulator::add_column(ColumnState& state, const Column& column) const {
-  const ColumnProfile& profile = *state.profile;
+  const ColumnDriftReference& profile = *state.profile;
   state.rows += column.size();
   state.nulls += column.null_count();
   if (profile.numeric() && column.is_numeric()) {
@@ -131,7 +131,7 @@ void DriftAccumulator::add_column(ColumnState& state, const Column& column) cons
 }
 
 double DriftAccumulator::psi_of(const ColumnState& state) {
-  const ColumnProfile& profile = *state.profile;
+  const ColumnDriftReference& profile = *state.profile;
   const bool numeric = profile.numeric() && state.categories.empty();
   const size_t values = state.rows - state.nulls;
   double psi = 0;
@@ -187,7 +187,7 @@ std::vector<CheckResult> DriftAccumulator::checks() const {
       out.push_back(std::move(result));
       continue;
     }
-    const ColumnProfile& profile = *state.profile;
+    const ColumnDriftReference& profile = *state.profile;
     const DriftThresholds t = thresholds_for(rule_, state.name);
     const bool numeric = profile.numeric() && state.categories.empty();
     const size_t values = state.rows - state.nulls;
@@ -232,7 +232,7 @@ std::vector<CheckResult> DriftAccumulator::checks() const {
 
 namespace contracts_detail {
 
-void check_drift(CheckContext& context, const DriftRule& rule, const Profile& reference) {
+void check_drift(CheckContext& context, const DriftRule& rule, const DriftReference& reference) {
   DriftAccumulator accumulator(rule, reference);
   accumulator.add(context.table);
   for (auto& check : accumulator.checks()) context.report.checks.push_back(std::move(check));

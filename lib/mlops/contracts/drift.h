@@ -22,7 +22,7 @@ namespace mlops {
 /// Drift statistics of a stream of batches against one reference profile.
 class DriftAccumulator {
  public:
-  DriftAccumulator(DriftRule rule, Profile reference);
+  DriftAccumulator(DriftRule rule, DriftReference reference);
   /// Adds a batch. The columns compared are fixed by the first batch: `rule.columns`, or every
   /// profiled column the batch has except timestamps (time always moves on).
   void add(const Table& batch);
@@ -43,8 +43,8 @@ class DriftAccumulator {
  private:
   struct ColumnState {
     std::string name;
-    const ColumnProfile* profile = nullptr;  // null: not profiled
-    bool present = true;                     // false: missing from the data
+    const ColumnDriftReference* profile = nullptr;  // null: not profiled
+    bool present = true;                            // false: missing from the data
     size_t rows = 0, nulls = 0;
     std::vector<size_t> bins;         // per reference bin (numeric)
     std::vector<size_t> at_or_below;  // per ECDF point: values in (previous point, point]
@@ -55,7 +55,7 @@ class DriftAccumulator {
   static double psi_of(const ColumnState& state);
 
   DriftRule rule_;
-  Profile reference_;
+  DriftReference reference_;
   std::vector<ColumnState> columns_;
   bool started_ = false;
 };

@@ -4,13 +4,13 @@
 
 #include <optional>
 
+#include "mlops/contracts/drift_reference.h"
 #include "mlops/contracts/infer.h"
-#include "mlops/contracts/profile.h"
-#include "mlops/io/typed_read.h"
+#include "mlops/contracts/streaming_contract.h"
 #include "mlops/io/csv/batches.h"
 #include "mlops/io/file.h"
 #include "mlops/io/table_file.h"
-#include "mlops/contracts/streaming_contract.h"
+#include "mlops/io/typed_read.h"
 
 namespace mlops {
 
@@ -53,15 +53,15 @@ std::vector<ContractReport> validate_files(const std::string& contract_path,
                                            size_t window_bytes) {
   const Contract contract = load_contract_file(contract_path);
   CheckOptions options;
-  std::optional<Profile> reference;
+  std::optional<DriftReference> reference;
   if (contract.drift && !contract.drift->reference.empty()) {
     const std::string& path = contract.drift->reference;
     // A profile JSON from `mlops contract profile`, else a data file to profile now. (A JSON
     // data file is told apart by its content: profiles carry "format": "mlops.profile/1".)
     if (is_json_path(path) && read_file(path).find("\"mlops.profile/1\"") != std::string::npos) {
-      reference = load_profile(path);
+      reference = load_drift_reference(path);
     } else {
-      reference = profile_table(read_data_file(path));
+      reference = drift_reference_of_table(read_data_file(path));
     }
     options.reference = &*reference;
   }
@@ -102,7 +102,7 @@ std::string infer_contract_for_file(const std::string& path, size_t max_categori
 }
 
 std::string profile_file(const std::string& path) {
-  return profile_table(read_data_file(path)).to_json().dump() + "\n";
+  return drift_reference_of_table(read_data_file(path)).to_json().dump() + "\n";
 }
 
 }  // namespace mlops

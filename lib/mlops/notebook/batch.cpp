@@ -9,8 +9,8 @@
 #include "mlops/core/error.h"
 #include "mlops/io/file.h"
 #include "mlops/io/git_changes.h"
-#include "mlops/notebook/json_spans.h"
 #include "mlops/notebook/execute.h"
+#include "mlops/notebook/json_spans.h"
 
 namespace mlops {
 
@@ -106,6 +106,15 @@ nlohmann::json strips_to_json(const std::vector<NotebookStrip>& strips) {
                    {"metadata_keys", strip.counts.metadata_keys}});
   }
   return out;
+}
+
+void require_stripped(const std::vector<NotebookStrip>& strips) {
+  size_t dirty = 0;
+  for (const auto& strip : strips) dirty += strip.counts.changed();
+  if (dirty > 0) {
+    throw CheckFailed("{} of {} notebooks would be stripped: run `mlops notebooks strip` on them",
+                      dirty, strips.size());
+  }
 }
 
 std::vector<std::string> export_notebooks(const std::vector<std::string>& paths,

@@ -38,6 +38,9 @@ std::vector<NotebookStrip> strip_notebooks(const std::vector<std::string>& paths
 std::string summarize_strips(const std::vector<NotebookStrip>& strips, bool check);
 /// [{"path", "changed", "outputs", "execution_counts", "metadata_keys"}, ...]
 nlohmann::json strips_to_json(const std::vector<NotebookStrip>& strips);
+/// The verdict of `strip --check`: throws CheckFailed ("N of M notebooks would be stripped")
+/// when a strip would change any notebook; returns when every one is clean.
+void require_stripped(const std::vector<NotebookStrip>& strips);
 
 /// Writes `<out_dir>/<stem>.html` for each notebook (running it first when `execute`) and
 /// returns the pages' paths. Throws ConfigError when two notebooks share a stem, and the errors

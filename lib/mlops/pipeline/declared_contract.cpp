@@ -66,10 +66,10 @@ void check_declared_contract(const RunContext& run, Stage stage, const Table& ta
         contract.name, name);
   }
   CheckOptions options;
-  std::optional<Profile> reference;
+  std::optional<DriftReference> reference;
   const std::string profile = run.paths().train_dir() + "/profile.json";
   if (contract.drift && contract.drift->reference.empty() && path_exists(profile)) {
-    reference = load_profile(profile);
+    reference = load_drift_reference(profile);
     options.reference = &*reference;
   }
   ContractReport report = check_contract(contract, table, name, options);

@@ -1,19 +1,11 @@
 #pragma once
-// The six stages of a workflow, in order, and where each keeps its outputs inside a run.
+// Where each stage (core/stage.h) keeps its outputs inside a run.
 
-#include <optional>
 #include <string>
-#include <string_view>
-#include <vector>
+
+#include "mlops/core/stage.h"
 
 namespace mlops {
-
-enum class Stage { kIngest, kFeaturize, kValidate, kTrain, kBatchPredict, kReport };
-
-/// ingest, featurize, validate, train, predict, report (also the output folder names).
-std::string_view stage_name(Stage stage);
-std::optional<Stage> parse_stage(std::string_view name);
-const std::vector<Stage>& all_stages();
 
 /// Files of one run, all under runs/<run-id>/.
 struct RunPaths {

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <filesystem>
 
-#include "mlops/contracts/profile.h"
+#include "mlops/contracts/drift_reference.h"
 #include "mlops/core/log.h"
 #include "mlops/core/progress.h"
 #include "mlops/core/value_format.h"
@@ -126,8 +126,9 @@ StageRecord run_train_stage(RunContext& run, std::optional<Table> features) {
   // Training consumes the feature table, so what reads it comes first. The training rows'
   // profile is batch-predict's drift reference, and a declared contract's drift checks compare
   // with it; the built-in checks on the result go before the declared ones in the record.
-  save_profile(profile_columns(*features, pipeline.feature_names(), setup.split.train),
-               train_dir + "/profile.json");
+  save_drift_reference(
+      drift_reference_of_columns(*features, pipeline.feature_names(), setup.split.train),
+      train_dir + "/profile.json");
   const nlohmann::json schema = feature_schema_json(*features, pipeline.feature_names());
   StageRecord record;
   check_declared_contract(run, Stage::kTrain, *features, record);

@@ -1,6 +1,6 @@
 #include "mlops/predict/scored_drift.h"
 
-#include "mlops/contracts/profile.h"
+#include "mlops/contracts/drift_reference.h"
 #include "mlops/io/file.h"
 
 namespace mlops {
@@ -12,7 +12,7 @@ std::optional<DriftAccumulator> take_scored_drift(std::optional<Contract>& contr
   contract->drift.reset();
   const std::string reference =
       rule.reference.empty() ? model_dir + "/profile.json" : rule.reference;
-  return DriftAccumulator(std::move(rule), load_profile(reference));
+  return DriftAccumulator(std::move(rule), load_drift_reference(reference));
 }
 
 std::optional<DriftAccumulator> summary_drift(const std::string& model_dir) {
@@ -20,7 +20,7 @@ std::optional<DriftAccumulator> summary_drift(const std::string& model_dir) {
   if (!path_exists(reference)) return std::nullopt;
   DriftRule rule;
   rule.severity = Severity::kWarn;
-  return DriftAccumulator(std::move(rule), load_profile(reference));
+  return DriftAccumulator(std::move(rule), load_drift_reference(reference));
 }
 
 nlohmann::json drift_summary_json(const DriftAccumulator& drift, const std::string& reference,

@@ -2,6 +2,9 @@
 // The data profile of a table for the run report: per column its type, nulls, and either
 // moments with a histogram (numbers, timestamps) or its most frequent values (text, booleans).
 // One or two linear passes per column, no sort and no copy, so 3M rows cost milliseconds.
+// Written by ingest as ingest/profile.json ("mlops.data_profile/1"). Not the drift reference
+// (contracts/drift_reference.h, train/profile.json), which keeps deciles and an ECDF for drift
+// checks rather than what a person reads.
 
 #include <nlohmann/json.hpp>
 

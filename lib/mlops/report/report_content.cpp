@@ -11,9 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kStageOrder[] = {"ingest", "featurize", "validate",
-                                       "train",  "predict",   "report"};
-
 /// The member `key` of an object; null when `value` is not an object or lacks it.
 const json& member(const json& value, std::string_view key) {
   static const json kNull;
@@ -73,60 +70,66 @@ json round_points(const json& values) {
   return paired_points(rounds, values, kReportCurvePoints);
 }
 
+template <typename T>
+json value_or_null(const std::optional<T>& value) {
+  return value ? json(*value) : json(nullptr);
+}
+
 /// The status of the run as the report sees it: the report is written while its own stage
 /// runs, so the run is complete when every earlier stage succeeded.
-std::string effective_status(const json& manifest) {
-  const json& stages = member(manifest, "stages");
-  for (std::string_view name : {"ingest", "featurize", "validate", "train", "predict"}) {
-    if (member(member(stages, name), "status") != "ok") {
-      return string_or(member(manifest, "status"), "");
-    }
+std::string effective_status(const RunManifest& manifest) {
+  for (Stage stage : all_stages()) {
+    if (stage == Stage::kReport) continue;
+    const StageManifest* entry = manifest.stage(stage);
+    if (!entry || entry->status != "ok") return manifest.status.value_or("");
   }
   return "ok";
 }
 
-json file_list(const json& entries) {
+json file_list(const std::vector<ManifestFile>& entries) {
   json files = json::array();
-  for (const auto& entry : array_or_empty(entries)) {
-    files.push_back({{"path", member(entry, "path")}, {"hash", member(entry, "hash")}});
+  for (const auto& entry : entries) {
+    files.push_back({{"path", value_or_null(entry.path)}, {"hash", value_or_null(entry.hash)}});
   }
   return files;
 }
 
-json run_section(const json& manifest) {
-  json run = json::object();
-  for (const char* key : {"run_id", "workflow", "workflow_file", "env", "started_at", "updated_at",
-                          "mlops_version", "config_hash"}) {
-    run[key] = member(manifest, key);
-  }
-  run["status"] = effective_status(manifest);
-  return run;
+json run_section(const RunManifest& manifest) {
+  return {{"run_id", value_or_null(manifest.run_id)},
+          {"workflow", value_or_null(manifest.workflow)},
+          {"workflow_file", value_or_null(manifest.workflow_file)},
+          {"env", value_or_null(manifest.env)},
+          {"started_at", value_or_null(manifest.started_at)},
+          {"updated_at", value_or_null(manifest.updated_at)},
+          {"mlops_version", value_or_null(manifest.mlops_version)},
+          {"config_hash", value_or_null(manifest.config_hash)},
+          {"status", effective_status(manifest)}};
 }
 
-json stages_section(const json& stages) {
+json stages_section(const RunManifest& manifest) {
   json list = json::array();
-  for (const char* name : kStageOrder) {
-    const json& stage = member(stages, name);
-    if (!stage.is_object()) continue;
-    json entry{{"name", name},
-               {"status", string_or(member(stage, "status"), "")},
-               {"seconds", member(stage, "seconds")},
-               {"rows", member(stage, "rows")},
-               {"columns", member(stage, "columns")},
-               {"peak_rss_mib", number_or(member(stage, "peak_rss_bytes"), 0) / (1024.0 * 1024.0)},
-               {"inputs", file_list(member(stage, "inputs"))},
-               {"outputs", file_list(member(stage, "outputs"))}};
-    if (stage.contains("error")) entry["error"] = stage["error"];
-    list.push_back(std::move(entry));
+  for (const auto& [stage, entry] : manifest.stages) {
+    json item{
+        {"name", std::string(stage_name(stage))},
+        {"status", entry.status.value_or("")},
+        {"seconds", value_or_null(entry.seconds)},
+        {"rows", value_or_null(entry.rows)},
+        {"columns", value_or_null(entry.columns)},
+        {"peak_rss_mib", static_cast<double>(entry.peak_rss_bytes.value_or(0)) / (1024.0 * 1024.0)},
+        {"inputs", file_list(entry.inputs)},
+        {"outputs", file_list(entry.outputs)}};
+    if (entry.error) item["error"] = *entry.error;
+    list.push_back(std::move(item));
   }
   return list;
 }
 
-json contracts_section(const json& stages) {
+json contracts_section(const RunManifest& manifest) {
   json checks = json::array();
   size_t passed = 0, warnings = 0, failed = 0;
-  for (const char* name : kStageOrder) {
-    for (const auto& report : array_or_empty(member(member(stages, name), "contracts"))) {
+  for (const auto& [stage, entry] : manifest.stages) {
+    const std::string name(stage_name(stage));
+    for (const auto& report : array_or_empty(entry.contracts)) {
       for (const auto& check : array_or_empty(member(report, "checks"))) {
         const bool ok = member(check, "passed") == true;
         const bool warn = !ok && member(check, "severity") == "warn";
@@ -370,8 +373,9 @@ bool lower_is_better(const std::string& metric) {
 }
 
 json build_report_content(const ReportInputs& inputs, const std::string& title) {
-  const json& stages = member(inputs.manifest, "stages");
-  const json& train_details = member(member(stages, "train"), "details");
+  static const json kNoDetails;
+  const StageManifest* train = inputs.manifest.stage(Stage::kTrain);
+  const json& train_details = train ? train->details : kNoDetails;
   // train/metrics.json when the run has it; runs before it keep the same numbers in the
   // manifest's train details.
   const json& metrics = inputs.metrics.is_object() ? inputs.metrics : train_details;
@@ -381,8 +385,8 @@ json build_report_content(const ReportInputs& inputs, const std::string& title) 
   return {{"format", "mlops.report/1"},
           {"title", title},
           {"run", run_section(inputs.manifest)},
-          {"stages", stages_section(stages)},
-          {"contracts", contracts_section(stages)},
+          {"stages", stages_section(inputs.manifest)},
+          {"contracts", contracts_section(inputs.manifest)},
           {"model", model_section(metrics, registry)},
           {"registry", registry_section(registry)},
           {"curve", curve_section(inputs.curve)},

@@ -5,9 +5,9 @@
 
 namespace mlops {
 
-ReportInputs load_report_inputs(const std::string& root, nlohmann::json manifest) {
+ReportInputs load_report_inputs(const std::string& root, const nlohmann::json& manifest) {
   ReportInputs inputs;
-  inputs.manifest = std::move(manifest);
+  inputs.manifest = read_run_manifest(manifest);
   const std::pair<const char*, nlohmann::json*> files[] = {
       {"ingest/profile.json", &inputs.data_profile}, {"train/metrics.json", &inputs.metrics},
       {"train/curve.json", &inputs.curve},           {"train/evaluation.json", &inputs.evaluation},

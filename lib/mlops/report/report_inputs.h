@@ -7,10 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "mlops/core/run_manifest.h"
+
 namespace mlops {
 
 struct ReportInputs {
-  nlohmann::json manifest;
+  RunManifest manifest;
   nlohmann::json data_profile;  // ingest/profile.json
   nlohmann::json metrics;       // train/metrics.json
   nlohmann::json curve;         // train/curve.json
@@ -23,8 +25,9 @@ struct ReportInputs {
   std::vector<std::string> files;  // the files that existed and were read
 };
 
-/// Reads the summary files of the run folder `root` next to its manifest. Throws DataError
-/// naming the file when one exists but is not JSON, IoError when it cannot be read.
-ReportInputs load_report_inputs(const std::string& root, nlohmann::json manifest);
+/// Reads the run's `manifest` (its JSON, typed by read_run_manifest) and the summary files of
+/// the run folder `root`. Throws DataError naming the file when one exists but is not JSON,
+/// IoError when it cannot be read.
+ReportInputs load_report_inputs(const std::string& root, const nlohmann::json& manifest);
 
 }  // namespace mlops

@@ -33,7 +33,7 @@ Table sample(size_t n, double shift, bool nulls, bool new_category) {
   return table;
 }
 
-ContractReport drift(const std::string& yaml, const Table& data, const Profile& reference) {
+ContractReport drift(const std::string& yaml, const Table& data, const DriftReference& reference) {
   Contract contract = parse_contract(parse_yaml(yaml, "contract.yaml"), "contract.yaml");
   CheckOptions options;
   options.reference = &reference;
@@ -48,7 +48,7 @@ const CheckResult& find(const ContractReport& report, const std::string& check,
   throw std::runtime_error("no check " + check);
 }
 
-const Profile kReference = profile_table(sample(1000, 0, false, false));
+const DriftReference kReference = drift_reference_of_table(sample(1000, 0, false, false));
 
 TEST(Drift, SameDistributionPassesEveryStatistic) {
   ContractReport report =
@@ -127,8 +127,8 @@ TEST(Drift, StreamedBatchesGiveTheSameAnswerAsOneTable) {
 
 TEST(Drift, ProfileRoundTripsThroughItsFile) {
   testing::TempDir dir;
-  save_profile(kReference, dir.file("profile.json"));
-  Profile loaded = load_profile(dir.file("profile.json"));
+  save_drift_reference(kReference, dir.file("profile.json"));
+  DriftReference loaded = load_drift_reference(dir.file("profile.json"));
   ContractReport a = drift("drift: {psi: 0.2, ks: 0.1}", sample(300, 10, false, false), kReference);
   ContractReport b = drift("drift: {psi: 0.2, ks: 0.1}", sample(300, 10, false, false), loaded);
   ASSERT_EQ(a.checks.size(), b.checks.size());
@@ -136,7 +136,7 @@ TEST(Drift, ProfileRoundTripsThroughItsFile) {
     EXPECT_EQ(a.checks[i].observed, b.checks[i].observed);
   std::string bad = dir.write("bad.json", "{\"rows\": 3}");
   try {
-    load_profile(bad);
+    load_drift_reference(bad);
     FAIL() << "expected DataError";
   } catch (const DataError& e) {
     EXPECT_EQ(std::string(e.what()),

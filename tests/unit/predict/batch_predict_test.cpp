@@ -4,7 +4,7 @@
 
 #include <sstream>
 
-#include "mlops/contracts/profile.h"
+#include "mlops/contracts/drift_reference.h"
 #include "mlops/core/error.h"
 #include "mlops/io/csv/csv.h"
 #include "mlops/io/table_file.h"
@@ -210,8 +210,8 @@ void save_training_profile(const Fixture& f) {
   const Table training = pipeline.transform(raw_rows(Objective::kBinary, 400));
   std::vector<size_t> rows(training.num_rows());
   for (size_t row = 0; row < rows.size(); ++row) rows[row] = row;
-  save_profile(profile_columns(training, pipeline.feature_names(), rows),
-               f.dir.file("model/profile.json"));
+  save_drift_reference(drift_reference_of_columns(training, pipeline.feature_names(), rows),
+                       f.dir.file("model/profile.json"));
 }
 
 TEST(BatchPredict, DriftOfEveryScoredFeatureAgainstTheModelsProfile) {

@@ -38,7 +38,7 @@ TEST(ReportContent, SetsMetricsAgainstBaselineAndPreviousChampion) {
 
 TEST(ReportContent, FallsBackToTheManifestForRunsWithoutMetricsFile) {
   ReportInputs inputs;
-  inputs.manifest = testing::fixture_manifest();
+  inputs.manifest = read_run_manifest(testing::fixture_manifest());
   const json content = build_report_content(inputs, "t");
   EXPECT_EQ(content["model"]["baseline_model"], "prior");
   EXPECT_DOUBLE_EQ((*find_metric(content, "auc"))["value"].get<double>(), 0.70);
@@ -71,7 +71,7 @@ TEST(ReportContent, ShowsTheRunAsOkWhileItsReportIsWritten) {
   const json content = build_report_content(fixture_inputs(), "t");
   EXPECT_EQ(content["run"]["status"], "ok");  // every stage before the report succeeded
   ReportInputs partial = fixture_inputs();
-  partial.manifest["stages"].erase("predict");
+  partial.manifest.stages.erase(Stage::kBatchPredict);
   EXPECT_EQ(build_report_content(partial, "t")["run"]["status"], "running");
 }
 

@@ -133,7 +133,7 @@ inline nlohmann::json fixture_drift() {
 /// Every input of a full run.
 inline ReportInputs fixture_inputs() {
   ReportInputs inputs;
-  inputs.manifest = fixture_manifest();
+  inputs.manifest = read_run_manifest(fixture_manifest());
   inputs.metrics = fixture_metrics();
   inputs.curve = fixture_curve();
   inputs.evaluation = fixture_binary_evaluation();

@@ -73,8 +73,8 @@ TEST(ReportHtml, ShowsRegressionPlots) {
 
 TEST(ReportHtml, LeavesOutSectionsOfOlderRuns) {
   ReportInputs inputs;
-  inputs.manifest = testing::fixture_manifest();
-  inputs.manifest["stages"].erase("train");
+  inputs.manifest = read_run_manifest(testing::fixture_manifest());
+  inputs.manifest.stages.erase(Stage::kTrain);
   const std::string html = render_report_html(build_report_content(inputs, "t"));
   EXPECT_NE(html.find("No model was trained in this run."), std::string::npos);
   for (const char* id :
@@ -108,8 +108,8 @@ TEST(ReportMarkdown, SummarizesStatusMetricsChecksDriftAndStages) {
 
 TEST(ReportMarkdown, SaysSoWhenNoModelWasTrained) {
   ReportInputs inputs;
-  inputs.manifest = testing::fixture_manifest();
-  inputs.manifest["stages"].erase("train");
+  inputs.manifest = read_run_manifest(testing::fixture_manifest());
+  inputs.manifest.stages.erase(Stage::kTrain);
   const std::string md = render_report_markdown(build_report_content(inputs, "t"));
   EXPECT_NE(md.find("No model was trained in this run."), std::string::npos);
   EXPECT_EQ(md.find("### Drift"), std::string::npos);

@@ -1,4 +1,4 @@
-#include "mlops/pipeline/stage.h"
+#include "mlops/core/stage.h"
 
 namespace mlops {
 

@@ -1,4 +1,4 @@
-#include "mlops/contracts/profile.h"
+#include "mlops/contracts/drift_reference.h"
 
 #include <algorithm>
 #include <cmath>
@@ -25,7 +25,7 @@ double at_fraction(const std::vector<double>& sorted, double q) {
   return sorted[index];
 }
 
-void profile_numbers(ColumnProfile& profile, const std::vector<double>& values) {
+void profile_numbers(ColumnDriftReference& profile, const std::vector<double>& values) {
   if (values.empty()) return;
   double sum = 0;
   profile.min = values[0];
@@ -82,7 +82,7 @@ void profile_numbers(ColumnProfile& profile, const std::vector<double>& values) 
   for (size_t count : bins) profile.shares.push_back(static_cast<double>(count) / n);
 }
 
-void profile_categories(ColumnProfile& profile, const Column& column,
+void profile_categories(ColumnDriftReference& profile, const Column& column,
                         std::span<const size_t> rows) {
   std::map<std::string, size_t> counts;
   size_t total = 0;
@@ -108,18 +108,19 @@ void profile_categories(ColumnProfile& profile, const Column& column,
 
 /// The profiles of `columns` over `rows`, in order. Each is a pass over every row, independent
 /// of the others, so two threads share them.
-std::vector<ColumnProfile> profile_each(const std::vector<const Column*>& columns,
-                                        std::optional<std::span<const size_t>> rows) {
-  std::vector<ColumnProfile> profiles(columns.size());
-  for_each_on_two_threads(columns.size(),
-                          [&](size_t i) { profiles[i] = profile_column(*columns[i], rows); });
+std::vector<ColumnDriftReference> profile_each(const std::vector<const Column*>& columns,
+                                               std::optional<std::span<const size_t>> rows) {
+  std::vector<ColumnDriftReference> profiles(columns.size());
+  for_each_on_two_threads(
+      columns.size(), [&](size_t i) { profiles[i] = column_drift_reference(*columns[i], rows); });
   return profiles;
 }
 
 }  // namespace
 
-ColumnProfile profile_column(const Column& column, std::optional<std::span<const size_t>> rows) {
-  ColumnProfile profile;
+ColumnDriftReference column_drift_reference(const Column& column,
+                                            std::optional<std::span<const size_t>> rows) {
+  ColumnDriftReference profile;
   profile.name = column.name();
   profile.type = column.type();
   std::vector<size_t> all;
@@ -145,8 +146,9 @@ ColumnProfile profile_column(const Column& column, std::optional<std::span<const
   return profile;
 }
 
-Profile profile_table(const Table& table, std::optional<std::span<const size_t>> rows) {
-  Profile profile;
+DriftReference drift_reference_of_table(const Table& table,
+                                        std::optional<std::span<const size_t>> rows) {
+  DriftReference profile;
   profile.rows = rows ? rows->size() : table.num_rows();
   std::vector<const Column*> columns;
   for (const auto& column : table.columns()) columns.push_back(&column);
@@ -154,9 +156,9 @@ Profile profile_table(const Table& table, std::optional<std::span<const size_t>>
   return profile;
 }
 
-Profile profile_columns(const Table& table, const std::vector<std::string>& names,
-                        std::span<const size_t> rows) {
-  Profile profile;
+DriftReference drift_reference_of_columns(const Table& table, const std::vector<std::string>& names,
+                                          std::span<const size_t> rows) {
+  DriftReference profile;
   profile.rows = rows.size();
   std::vector<const Column*> columns;
   for (const auto& name : names) {
@@ -166,14 +168,14 @@ Profile profile_columns(const Table& table, const std::vector<std::string>& name
   return profile;
 }
 
-const ColumnProfile* Profile::find(std::string_view name) const {
+const ColumnDriftReference* DriftReference::find(std::string_view name) const {
   for (const auto& column : columns) {
     if (column.name == name) return &column;
   }
   return nullptr;
 }
 
-nlohmann::json Profile::to_json() const {
+nlohmann::json DriftReference::to_json() const {
   nlohmann::json columns_json = nlohmann::json::array();
   for (const auto& c : columns) {
     nlohmann::json entry{
@@ -194,15 +196,15 @@ nlohmann::json Profile::to_json() const {
   return {{"format", "mlops.profile/1"}, {"rows", rows}, {"columns", columns_json}};
 }
 
-Profile Profile::from_json(const nlohmann::json& json) {
+DriftReference DriftReference::from_json(const nlohmann::json& json) {
   if (!json.is_object() || json.value("format", "") != "mlops.profile/1") {
     throw DataError("not a profile (expected \"format\": \"mlops.profile/1\")");
   }
-  Profile profile;
+  DriftReference profile;
   try {
     profile.rows = json.at("rows").get<size_t>();
     for (const auto& entry : json.at("columns")) {
-      ColumnProfile c;
+      ColumnDriftReference c;
       c.name = entry.at("name").get<std::string>();
       c.type = parse_dtype(entry.at("dtype").get<std::string>()).value_or(DType::kFloat64);
       c.rows = entry.at("rows").get<size_t>();
@@ -228,13 +230,13 @@ Profile Profile::from_json(const nlohmann::json& json) {
   return profile;
 }
 
-void save_profile(const Profile& profile, const std::string& path) {
+void save_drift_reference(const DriftReference& profile, const std::string& path) {
   write_file_atomic(path, profile.to_json().dump() + "\n");
 }
 
-Profile load_profile(const std::string& path) {
+DriftReference load_drift_reference(const std::string& path) {
   try {
-    return Profile::from_json(nlohmann::json::parse(read_file(path)));
+    return DriftReference::from_json(nlohmann::json::parse(read_file(path)));
   } catch (const nlohmann::json::exception& e) {
     throw DataError("{}: not a profile: {}", path, e.what());
   } catch (const DataError& e) {

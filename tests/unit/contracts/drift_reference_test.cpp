@@ -1,7 +1,7 @@
 // Profiles of several columns: computed two columns at a time, returned in the caller's order,
 // each the same as the column profiled alone.
 
-#include "mlops/contracts/profile.h"
+#include "mlops/contracts/drift_reference.h"
 
 #include <gtest/gtest.h>
 
@@ -30,25 +30,26 @@ Table five_columns(size_t n) {
   return table;
 }
 
-TEST(Profile, ColumnsComeInTheCallersOrderEachAsIfProfiledAlone) {
+TEST(DriftReference, ColumnsComeInTheCallersOrderEachAsIfProfiledAlone) {
   const Table table = five_columns(1000);
   const std::vector<size_t> rows{1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233, 377, 610, 987};
-  const Profile profile = profile_columns(table, {"e", "c", "missing", "a", "d", "b"}, rows);
+  const DriftReference profile =
+      drift_reference_of_columns(table, {"e", "c", "missing", "a", "d", "b"}, rows);
   EXPECT_EQ(profile.rows, rows.size());
   const std::vector<std::string> expected{"e", "c", "a", "d", "b"};  // a missing name is skipped
   ASSERT_EQ(profile.columns.size(), expected.size());
   for (size_t i = 0; i < expected.size(); ++i) {
     EXPECT_EQ(profile.columns[i].name, expected[i]);
-    const ColumnProfile alone = profile_column(table.column(expected[i]), rows);
-    const Profile one{rows.size(), {profile.columns[i]}}, reference{rows.size(), {alone}};
+    const ColumnDriftReference alone = column_drift_reference(table.column(expected[i]), rows);
+    const DriftReference one{rows.size(), {profile.columns[i]}}, reference{rows.size(), {alone}};
     EXPECT_EQ(one.to_json(), reference.to_json()) << expected[i];
   }
   EXPECT_EQ(profile.columns[3].nulls, 2u);  // d is null on every fourth row: 8 and 144 here
 }
 
-TEST(Profile, TableProfileCoversEveryRowOfEveryColumn) {
+TEST(DriftReference, TableProfileCoversEveryRowOfEveryColumn) {
   const Table table = five_columns(200);
-  const Profile profile = profile_table(table);
+  const DriftReference profile = drift_reference_of_table(table);
   ASSERT_EQ(profile.columns.size(), 5u);
   EXPECT_EQ(profile.rows, 200u);
   for (size_t i = 0; i < 5; ++i) {

@@ -1,0 +1,23 @@
+#include "mlops/pipeline/run_selection.h"
+
+#include "mlops/core/error.h"
+
+namespace mlops {
+
+RunContext open_run_for_stage(const Workflow& workflow, Stage stage, const std::string& run_id) {
+  const bool starts_run =
+      stage == Stage::kIngest || (stage == Stage::kBatchPredict && !workflow.predict.input.empty());
+  return starts_run && run_id.empty() ? RunContext::start(workflow)
+                                      : RunContext::open(workflow, run_id);
+}
+
+void require_one_workflow_for_run(size_t workflow_count, const std::string& run_id) {
+  if (workflow_count > 1 && !run_id.empty()) {
+    throw ConfigError(
+        "--run {} names one run, but {} workflows are configured; pick one with "
+        "--workflow FILE",
+        run_id, workflow_count);
+  }
+}
+
+}  // namespace mlops
