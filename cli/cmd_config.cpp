@@ -3,6 +3,7 @@
 #include "commands.h"
 #include "mlops/config/loader.h"
 #include "mlops/config/schema.h"
+#include "mlops/pipeline/workflow_check.h"
 #include "options.h"
 
 namespace mlops::cli {
@@ -18,7 +19,7 @@ void setup_config(CLI::App& app) {
   add_common_options(*show, *options);
   show->add_flag("--explain", *explain, "Show where each value was set (file:line, env, --set)");
   show->callback([options, explain] {
-    fmt::print("{}", to_yaml(load_config(to_load_options(*options)), true, *explain));
+    fmt::print("{}", to_yaml(load_checked_config(to_load_options(*options)), true, *explain));
   });
 
   CLI::App* keys =

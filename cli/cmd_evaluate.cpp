@@ -7,7 +7,7 @@
 
 #include "commands.h"
 #include "mlops/pipeline/live_evaluation.h"
-#include "mlops/config/workflow_set.h"
+#include "mlops/pipeline/workflow_check.h"
 #include "options.h"
 
 namespace mlops::cli {
@@ -22,7 +22,7 @@ struct EvaluateOptions {
 };
 
 void evaluate_command(const EvaluateOptions& options) {
-  Workflow workflow = load_single_workflow(to_load_options(options.common));
+  Workflow workflow = load_checked_workflow(to_load_options(options.common));
   configure_logging(workflow.settings.log_format, workflow.settings.log_level);
   const std::string window = options.window.empty() ? workflow.evaluation.window : options.window;
   const LiveEvaluation result = evaluate_labels(workflow, options.labels, window);

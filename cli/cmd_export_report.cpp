@@ -4,7 +4,7 @@
 #include "mlops/core/error.h"
 #include "mlops/io/file.h"
 #include "mlops/pipeline/runner.h"
-#include "mlops/config/workflow_set.h"
+#include "mlops/pipeline/workflow_check.h"
 #include "stage_command.h"
 
 namespace mlops::cli {
@@ -21,7 +21,7 @@ struct ReportOptions {
 /// (html), the Markdown report or the report as JSON. Only the report goes to stdout in md and
 /// json; logs go to stderr.
 void run_export_report(const ReportOptions& options) {
-  std::vector<Workflow> workflows = load_workflows(to_load_options(options.common));
+  std::vector<Workflow> workflows = load_checked_workflows(to_load_options(options.common));
   if (workflows.size() > 1 && !options.common.run_id.empty()) {
     throw ConfigError(
         "--run {} names one run, but {} workflows are configured; pick one with "

@@ -3,7 +3,7 @@
 #include "commands.h"
 #include "mlops/core/log.h"
 #include "mlops/pipeline/runner.h"
-#include "mlops/config/workflow_set.h"
+#include "mlops/pipeline/workflow_check.h"
 #include "options.h"
 
 namespace mlops::cli {
@@ -14,7 +14,7 @@ void setup_run(CLI::App& app) {
       "run", "Run every stage of the workflow (or of each configured workflow) in a new run");
   add_common_options(*command, *options);
   command->callback([options] {
-    std::vector<Workflow> workflows = load_workflows(to_load_options(*options));
+    std::vector<Workflow> workflows = load_checked_workflows(to_load_options(*options));
     for (const auto& workflow : workflows) {
       configure_logging(workflow.settings.log_format, workflow.settings.log_level);
       const std::string run_id = execute_workflow(workflow);

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "mlops/pipeline/runner.h"
-#include "mlops/config/workflow_set.h"
+#include "mlops/pipeline/workflow_check.h"
 
 namespace mlops::cli {
 
@@ -16,12 +16,12 @@ CLI::App* add_stage_command(CLI::App& app, Stage stage, const std::string& name,
   add_run_option(*command, *options);
   command->callback([options, stage, alternative] {
     if (alternative && alternative()) return;
-    Workflow workflow = load_single_workflow(to_load_options(*options));
+    Workflow workflow = load_checked_workflow(to_load_options(*options));
     configure_logging(workflow.settings.log_format, workflow.settings.log_level);
     // ingest, and batch-predict of a given input (a scoring job), start a new run unless
     // --run names one; other stages work in the latest run.
-    const bool starts_run =
-        stage == Stage::kIngest || (stage == Stage::kBatchPredict && !workflow.predict.input.empty());
+    const bool starts_run = stage == Stage::kIngest ||
+                            (stage == Stage::kBatchPredict && !workflow.predict.input.empty());
     RunContext run = starts_run && options->run_id.empty()
                          ? RunContext::start(workflow)
                          : RunContext::open(workflow, options->run_id);
