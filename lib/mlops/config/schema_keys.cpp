@@ -157,7 +157,9 @@ const std::vector<KeyDecl>& config_keys() {
       key("ingest.null_values", T::kStringList, "",
           "Field texts read as null besides the empty field, e.g. NA."),
       key("featurize", T::kMap, "", "Turning the clean table into features."),
-      key("featurize.transforms", T::kAny, "", "List of transforms, each a map with a `type`."),
+      key("featurize.transforms", T::kAny, "",
+          "List of transforms, each a map with a `type` (docs/features.md); parsed when the "
+          "workflow is loaded, before any stage runs."),
       key("featurize.label", T::kMap, "", "The prediction target."),
       key("featurize.label.column", T::kString, "", "Column holding the label."),
       key("featurize.label.name", T::kString, "",
@@ -335,8 +337,8 @@ const std::vector<KeyDecl>& config_keys() {
       key("report.title", T::kString, "", "Report title; default the workflow name."),
       key("contracts", T::kOpenMap, "",
           "Stage name (ingest, featurize, validate, train, predict) -> an inline contract or a "
-          "contract file "
-          "path."),
+          "contract file path (docs/contracts.md); parsed, files read, when the workflow is "
+          "loaded."),
   };
   return keys;
 }
