@@ -3,6 +3,7 @@
 #include "commands.h"
 #include "front_door.h"
 #include "mlops/config/schema.h"
+#include "mlops/pipeline/workflow_check.h"
 #include "options.h"
 
 namespace mlops::cli {

@@ -3,6 +3,7 @@
 #include "mlops/config/loader.h"
 #include "mlops/config/workflow_set.h"
 #include "mlops/core/log.h"
+#include "mlops/pipeline/workflow_check.h"
 
 namespace mlops::cli {
 
@@ -37,7 +38,14 @@ CommandConfig load_command_config(const CommonOptions& options, ConfigScope scop
       config.settings = config.workflows.front().settings;
       break;
   }
+  // Log settings first, so a workflow that fails its checks is reported in the format asked for.
   apply_log_settings(config.settings);
+  // The whole workflow is parsed now (transforms, contracts), before any stage writes.
+  if (scope == ConfigScope::kConfig) {
+    if (load.workflow_path) check_workflow(build_workflow(config.tree, options.env));
+  } else {
+    for (const auto& workflow : config.workflows) check_workflow(workflow);
+  }
   return config;
 }
 

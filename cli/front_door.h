@@ -25,8 +25,10 @@ struct CommandConfig {
 };
 
 /// Loads what `scope` asks for from the flags in `options` (config files read once, whatever
-/// the number of workflows) and applies the log settings of the config, or of the first
-/// workflow. Throws ConfigError as load_config, load_single_workflow and load_workflows do.
+/// the number of workflows), applies the log settings of the config, or of the first
+/// workflow, and parses every workflow whole (pipeline/workflow_check.h: transforms,
+/// contracts). Throws ConfigError as load_config, load_single_workflow, load_workflows and
+/// check_workflow do.
 CommandConfig load_command_config(const CommonOptions& options, ConfigScope scope);
 
 /// Applies the log settings in force for `settings`. The front door calls it; a command that

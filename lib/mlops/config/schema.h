@@ -4,6 +4,7 @@
 // from this one table (the LightGBM config.h idea).
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mlops/config/node.h"
@@ -34,6 +35,8 @@ struct KeyDecl {
 
 /// All declared keys, parents before children.
 const std::vector<KeyDecl>& config_keys();
+/// The declaration of dotted `path`, or nullptr when no key has it.
+const KeyDecl* find_key(std::string_view path);
 /// The built-in defaults layer as a tree (origin "built-in").
 ConfigNode builtin_defaults();
 /// Checks every key and scalar type of the merged tree against config_keys(); throws

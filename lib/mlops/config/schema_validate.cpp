@@ -14,13 +14,6 @@ namespace {
 
 using config_detail::join_key;
 
-const KeyDecl* find_decl(std::string_view path) {
-  for (const auto& key : config_keys()) {
-    if (key.path == path) return &key;
-  }
-  return nullptr;
-}
-
 std::string_view parent_of(std::string_view path) {
   size_t dot = path.rfind('.');
   return dot == std::string_view::npos ? std::string_view() : path.substr(0, dot);
@@ -101,7 +94,7 @@ void check_value(const KeyDecl& decl, const ConfigNode& value, const std::string
 void check_map(const ConfigNode& map, const std::string& parent) {
   for (const auto& [key, value] : map.entries()) {
     const std::string path = join_key(parent, key);
-    const KeyDecl* decl = find_decl(path);
+    const KeyDecl* decl = find_key(path);
     if (!decl) {
       throw ConfigError("{}: unknown key '{}'{}", value.origin().describe(), path,
                         suggest_sibling(path));
@@ -117,6 +110,13 @@ void check_map(const ConfigNode& map, const std::string& parent) {
 }
 
 }  // namespace
+
+const KeyDecl* find_key(std::string_view path) {
+  for (const auto& key : config_keys()) {
+    if (key.path == path) return &key;
+  }
+  return nullptr;
+}
 
 void validate_against_schema(const ConfigNode& root) {
   if (root.is_null()) return;

@@ -8,6 +8,7 @@
 
 #include "mlops/config/column_decls.h"
 #include "mlops/config/schema.h"
+#include "mlops/config/train_params.h"
 #include "mlops/core/error.h"
 #include "mlops/core/hash.h"
 #include "mlops/core/suggest.h"
@@ -104,11 +105,11 @@ std::vector<std::pair<std::string, std::string>> read_params(const ConfigNode& t
   const ConfigNode* node = value_at(tree, "train.params");
   if (!node) return params;
   for (const auto& [name, value] : node->entries()) {
-    if (value.is_null()) continue;  // lets a higher layer drop a parameter
-    const std::string key = "train.params." + name;
-    if (!value.is_scalar()) {
-      throw ConfigError("{}: key '{}': expected a single value, got a {}",
-                        value.origin().describe(), key, value.is_map() ? "map" : "list");
+    if (value.is_null()) continue;                   // lets a higher layer drop a parameter
+    const std::string key = "train.params." + name;  // the schema checked name and type
+    if (name == "objective") {
+      throw ConfigError("{}: key '{}': set train.objective instead", value.origin().describe(),
+                        key);
     }
     params.emplace_back(name, value.text());
   }
@@ -268,6 +269,10 @@ void read_predict_options(const ConfigNode& tree, PredictSpec& predict) {
 TrainSpec read_train(const ConfigNode& tree, uint64_t default_seed) {
   TrainSpec train;
   train.objective = read_string(tree, "train.objective", train.objective);
+  if (std::string problem = objective_problem(train.objective); !problem.empty()) {
+    throw ConfigError("{}: key 'train.objective': {}",
+                      value_at(tree, "train.objective")->origin().describe(), problem);
+  }
   if (const ConfigNode* rounds = value_at(tree, "train.rounds")) {
     train.rounds = static_cast<int>(rounds->as_int("train.rounds"));  // schema: 1..INT_MAX
   }

@@ -86,7 +86,9 @@ struct TrainSpec {
   SplitSpec split;
   int cv_folds = 0;  // k-fold cross-validation on the training side; 0 = off
   EarlyStoppingSpec early_stopping;
-  /// Every other XGBoost parameter, passed through as text (max_depth, eta, nthread, ...).
+  /// The workflow's XGBoost parameters as written, in order: XGBoost receives exactly these
+  /// strings. Name, type and range are checked at load against the key table; read them
+  /// typed, with their declared defaults, through config/train_params.h.
   std::vector<std::pair<std::string, std::string>> params;
 };
 

@@ -17,7 +17,7 @@ std::string validate(const std::string& yaml) {
 TEST(ConfigSchema, AcceptsEveryDeclaredKind) {
   EXPECT_EQ(validate("name: w\nseed: 3\nlog_format: json\nworkflows: a.yaml\n"
                      "train: {rounds: 5, split: {holdout: 0.3, stratify: false}, "
-                     "params: {max_depth: 4, anything: x}}\n"
+                     "params: {max_depth: 4, eta: 0.1, tree_method: hist}}\n"
                      "ingest: {schema: {a: int64, b: {type: string, values: [x]}}}\n"
                      "featurize: {transforms: [{type: log1p, column: a}]}\n"
                      "contracts: {ingest: contracts/clean.yaml}\n"),

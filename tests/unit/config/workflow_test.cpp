@@ -124,8 +124,8 @@ TEST(ConfigWorkflow, TrainingOptionsAreRead) {
 TEST(ConfigWorkflow, GroupSplitNeedsItsColumn) {
   testing::TempDir dir;
   EXPECT_NE(config_error([&] {
-              load_workflow("name: w\ningest: {source: {path: a.csv}}\ntrain: {split: {type: group}}\n",
-                            dir);
+              load_workflow(
+                  "name: w\ningest: {source: {path: a.csv}}\ntrain: {split: {type: group}}\n", dir);
             }).find("key 'train.split.column' is required for a group split"),
             std::string::npos);
   EXPECT_NE(config_error([&] {
@@ -205,14 +205,14 @@ TEST(ConfigWorkflow, TransformsMustBeMaps) {
       dir.file("wf.yaml") + ":5:7: key 'featurize.transforms[0]': expected a map with a 'type'");
 }
 
-TEST(ConfigWorkflow, ParamsMustBeSingleValues) {
+TEST(ConfigWorkflow, ParamsAreTypedByTheKeyTable) {
   testing::TempDir dir;
-  EXPECT_EQ(
-      config_error([&] {
-        load_workflow("name: w\ningest: {source: {path: a.csv}}\ntrain:\n  params:\n    eta: [1]\n",
-                      dir);
-      }),
-      dir.file("wf.yaml") + ":5:5: key 'train.params.eta': expected a single value, got a list");
+  EXPECT_EQ(config_error([&] {
+              load_workflow(
+                  "name: w\ningest: {source: {path: a.csv}}\ntrain:\n  params:\n    eta: [1]\n",
+                  dir);
+            }),
+            dir.file("wf.yaml") + ":5:5: key 'train.params.eta': expected float, got a list");
 }
 
 }  // namespace

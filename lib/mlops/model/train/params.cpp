@@ -7,6 +7,7 @@
 #include <optional>
 #include <string_view>
 
+#include "mlops/config/train_params.h"
 #include "mlops/core/error.h"
 #include "mlops/model/xgb/xgb_api.h"
 #include "mlops/model/xgb/xgb_error.h"
@@ -51,22 +52,19 @@ std::optional<std::string> attempt_fresh(const Params& params, const DMatrix& tr
 
 Params booster_params(const TrainSpec& spec, Task task, int num_class) {
   const std::string& objective = spec.objective;
-  if (objective == "binary:logitraw" || objective == "binary:hinge") {
-    throw ConfigError("train.objective: '{}' does not predict probabilities; use binary:logistic",
-                      objective);
-  }
-  if (objective == "multi:softmax") {
-    throw ConfigError(
-        "train.objective: 'multi:softmax' predicts labels, not probabilities; use multi:softprob");
+  if (std::string problem = objective_problem(objective); !problem.empty()) {
+    throw ConfigError("train.objective: {}", problem);
   }
   Params params{{"objective", objective}};
   if (task == Task::kMulticlass) params.emplace_back("num_class", std::to_string(num_class));
-  // hist is XGBoost's default from 2.0 and lets training use a quantized DMatrix fed in batches.
+  // What mlops sets unless the workflow does: tree_method (hist is XGBoost's default from 2.0
+  // and lets training use a quantized DMatrix fed in batches), nthread and verbosity with the
+  // key table's defaults, and the split's seed.
   const std::array<Default, 4> defaults{
-      {{{"tree_method", "tree_method"}, "hist"},
-       {{"nthread", "n_jobs"}, "2"},
+      {{{"tree_method", "tree_method"}, train_param_default("tree_method")},
+       {{"nthread", "n_jobs"}, train_param_default("nthread")},
        {{"seed", "random_state"}, std::to_string(spec.split.seed)},
-       {{"verbosity", "verbosity"}, "1"}}};
+       {{"verbosity", "verbosity"}, train_param_default("verbosity")}}};
   for (const auto& fallback : defaults) {
     if (!has_any(spec.params, fallback.names)) {
       params.emplace_back(std::string(fallback.names[0]), fallback.value);

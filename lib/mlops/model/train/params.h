@@ -17,8 +17,9 @@ namespace mlops {
 /// Parameter name/value pairs in the order they are set.
 using Params = std::vector<std::pair<std::string, std::string>>;
 
-/// objective (and num_class for multiclass), then nthread=2, seed=spec.split.seed and
-/// verbosity=1 unless spec.params sets them (under any alias), then spec.params in order.
+/// objective (and num_class for multiclass), then tree_method, nthread and verbosity with
+/// their key-table defaults (hist, 2, 1) and seed=spec.split.seed unless spec.params sets them
+/// (under any alias), then spec.params in order.
 /// Throws ConfigError for an objective whose predictions are not probabilities
 /// (binary:logitraw, binary:hinge, multi:softmax), for train.params.objective, and for a
 /// train.params.num_class that disagrees with the labels.

@@ -7,13 +7,14 @@
 #include <optional>
 #include <span>
 
+#include "mlops/config/train_params.h"
 #include "mlops/core/error.h"
 #include "mlops/model/metrics/task_metrics.h"
 #include "mlops/model/train/folds.h"
 #include "mlops/model/train/params.h"
-#include "mlops/model/xgb/row_source.h"
 #include "mlops/model/train/splitmix.h"
 #include "mlops/model/trees/tree_ensemble.h"
+#include "mlops/model/xgb/row_source.h"
 #include "mlops/model/xgb/xgb.h"
 
 namespace mlops {
@@ -55,35 +56,21 @@ void check_class(float label, size_t row, int num_class) {
   }
 }
 
-bool uses_trees(const TrainSpec& spec) {
-  return std::none_of(spec.params.begin(), spec.params.end(), [](const auto& param) {
-    return param.first == "booster" && param.second == "gblinear";
-  });
+bool uses_gbtree(const TrainSpec& spec) {
+  return train_param_text(spec, "booster") == "gbtree";
 }
 
-std::string param_value(const Params& params, const std::string& name,
-                        const std::string& fallback) {
-  for (auto it = params.rbegin(); it != params.rend(); ++it) {
-    if (it->first == name) return it->second;
-  }
-  return fallback;
-}
-
-bool uses_gbtree(const Params& params) {
-  return param_value(params, "booster", "gbtree") == "gbtree";
-}
-
-bool uses_gblinear(const Params& params) {
-  return param_value(params, "booster", "gbtree") == "gblinear";
+bool uses_gblinear(const TrainSpec& spec) {
+  return train_param_text(spec, "booster") == "gblinear";
 }
 
 /// Trees the compiled layout always takes: grown depth-wise to at most HeapForest::kMaxDepth
 /// levels. Lossguide growth or max_depth 0 can go deeper in any round, so their curve stays
 /// in the boosting loop.
-bool depth_bounded(const Params& params) {
-  const int depth = std::stoi(param_value(params, "max_depth", "6"));
-  return param_value(params, "grow_policy", "depthwise") == "depthwise" && depth > 0 &&
-         depth <= static_cast<int>(HeapForest::kMaxDepth);
+bool depth_bounded(const TrainSpec& spec) {
+  const int64_t depth = train_param_int(spec, "max_depth");
+  return train_param_text(spec, "grow_policy") == "depthwise" && depth > 0 &&
+         depth <= static_cast<int64_t>(HeapForest::kMaxDepth);
 }
 
 /// The model's predictions of the `holdout` rows: from its compiled trees when they reproduce
@@ -91,12 +78,12 @@ bool depth_bounded(const Params& params) {
 /// faster than its in-place prediction), else from XGBoost: in place, or through a DMatrix for
 /// gblinear, which cannot predict in place.
 std::vector<float> predict_holdout(const Booster& model, const FeatureMatrix& holdout,
-                                   const Params& params) {
+                                   const TrainSpec& spec) {
   const MatrixRows rows(holdout);
   if (const auto trees = TreeEnsemble::from_json(nlohmann::json::parse(model.to_json()))) {
     return trees->predict(rows);
   }
-  if (uses_gblinear(params)) {
+  if (uses_gblinear(spec)) {
     return model.predict(DMatrix(holdout));
   }
   return model.predict(rows);
@@ -105,10 +92,10 @@ std::vector<float> predict_holdout(const Booster& model, const FeatureMatrix& ho
 /// The training matrix: quantized straight from batches for trees grown by hist (no dense
 /// copy), else dense (gblinear needs the values themselves).
 DMatrix training_matrix(const RowSource& rows, const std::vector<float>& labels,
-                        const Params& params) {
-  if (param_value(params, "tree_method", "hist") == "hist" && !uses_gblinear(params)) {
-    const int max_bin = std::stoi(param_value(params, "max_bin", "256"));
-    const int nthread = std::stoi(param_value(params, "nthread", "2"));
+                        const TrainSpec& spec) {
+  if (train_param_text(spec, "tree_method") == "hist" && !uses_gblinear(spec)) {
+    const auto max_bin = static_cast<int>(train_param_int(spec, "max_bin"));
+    const auto nthread = static_cast<int>(train_param_int(spec, "nthread"));
     return DMatrix::quantile(rows, labels, max_bin, nthread);
   }
   return DMatrix(gather_all(rows), &labels);
@@ -175,7 +162,7 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
       spec.early_stopping.metric.empty() ? default_metric(task) : spec.early_stopping.metric;
   check_metric_name(task, metric, "train.early_stopping.metric");
   const bool stopping = spec.early_stopping.rounds > 0;
-  if (stopping && !uses_trees(spec)) {
+  if (stopping && uses_gblinear(spec)) {
     throw ConfigError("train.early_stopping.rounds: early stopping needs a tree booster");
   }
   for (const auto* side : {&split.train, &split.holdout}) {
@@ -216,13 +203,13 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
   const FeatureMatrix baseline_features = gather_rows(train_rows, baseline_rows);
   // Without early stopping the curve can be measured after training, from the trees: it then
   // needs the features of the rows its training line is drawn on.
-  const bool curve_after = !stopping && uses_gbtree(params) && depth_bounded(params) &&
+  const bool curve_after = !stopping && uses_gbtree(spec) && depth_bounded(spec) &&
                            train_labels.size() > options.curve_after_rows;
   const FeatureMatrix curve_features =
       curve_after ? gather_rows(train_rows, curve_rows(train_labels.size(), watch.train))
                   : FeatureMatrix{};
   const FeatureMatrix holdout = holdout_copy.get();
-  DMatrix train = training_matrix(train_rows, train_labels, params);
+  DMatrix train = training_matrix(train_rows, train_labels, spec);
   if (release_rows) release_rows();
   const MatrixRows holdout_view(holdout);
   if (stopping) {
@@ -253,9 +240,9 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
                       : std::move(booster);
   // The curve's last holdout predictions are the model's (gbtree: dart's cached sums round
   // differently); else the holdout is scored now.
-  result.holdout_predictions = !boosted.holdout_predictions.empty() && uses_gbtree(params)
+  result.holdout_predictions = !boosted.holdout_predictions.empty() && uses_gbtree(spec)
                                    ? std::move(boosted.holdout_predictions)
-                                   : predict_holdout(model, holdout, params);
+                                   : predict_holdout(model, holdout, spec);
   result.holdout_metrics =
       task_metrics(task, num_class, holdout_labels, result.holdout_predictions);
   if (task != Task::kRegression) {
@@ -263,7 +250,7 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
         holdout_labels, predicted_classes(task, num_class, result.holdout_predictions), num_class);
   }
   // Gain is defined for trees only; a linear booster reports no importance.
-  if (uses_trees(spec)) result.importance = model.gain_importance();
+  if (!uses_gblinear(spec)) result.importance = model.gain_importance();
   std::stable_sort(result.importance.begin(), result.importance.end(),
                    [](const auto& a, const auto& b) {
                      return a.second != b.second ? a.second > b.second : a.first < b.first;
