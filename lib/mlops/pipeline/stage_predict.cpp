@@ -8,11 +8,13 @@
 #include "mlops/core/log.h"
 #include "mlops/core/time.h"
 #include "mlops/io/csv/csv.h"
+#include "mlops/io/csv/reader.h"
 #include "mlops/io/table_file.h"
 #include "mlops/io/typed_read.h"
 #include "mlops/pipeline/stages.h"
 #include "mlops/predict/batch_predict.h"
 #include "mlops/predict/scoring_engine.h"
+#include "mlops/predict/scoring_schema.h"
 #include "mlops/store/open_stores.h"
 
 namespace mlops {
@@ -45,26 +47,41 @@ int64_t scored_at_micros(const PredictSpec& predict) {
   return *parse_timestamp(predict.scored_at);  // checked when the config was read
 }
 
-/// The input: the run's clean table, typed by its sidecar, or predict.input typed like the
-/// training data by the ingest schema (a plain CSV / TSV streamed; compressed and JSON inputs
-/// read whole, with the records that cannot be typed quarantined).
-BatchInput batch_input(const Workflow& workflow, const std::string& path, bool own_table) {
+/// The column names of a plain CSV / TSV input's header; empty for other inputs.
+std::vector<std::string> csv_header(const std::string& path, const TypedReadSpec& spec) {
+  std::optional<ReadOptions> options = csv_read_options(path, {spec.format, {}, spec.null_values});
+  if (!options) return {};
+  const CsvReader reader(path, *options, 64 << 10);
+  std::vector<std::string> names;
+  for (const Field& field : reader.schema()) names.push_back(field.name);
+  return names;
+}
+
+/// The input: the run's clean table, typed by its sidecar, or predict.input typed as the model
+/// was trained (predict/scoring_schema.h: the label not needed, id columns as received); a
+/// plain CSV / TSV streamed, compressed and JSON inputs read whole, with the records that
+/// cannot be typed quarantined.
+BatchInput batch_input(const Workflow& workflow, const ScoringEngine& engine,
+                       const std::string& path, bool own_table) {
   BatchInput input;
   input.path = path;
-  input.csv = own_table ? table_read_options(path)
-                        : csv_read_options(path, typed_read_spec(workflow.ingest));
   if (own_table) {
+    input.csv = table_read_options(path);
     input.read_whole = [path] {
       ReadResult result;
       result.table = read_table(path);
       return result;
     };
-  } else if (input.csv) {
+    return input;
+  }
+  TypedReadSpec spec = typed_read_spec(workflow.ingest);
+  spec.schema = scoring_columns(engine, workflow.ingest.schema, workflow.predict.id_columns,
+                                csv_header(path, spec));
+  input.csv = csv_read_options(path, spec);
+  if (input.csv) {
     input.read_whole = [path, options = *input.csv] { return read_csv_file(path, options); };
   } else {
-    input.read_whole = [path, spec = typed_read_spec(workflow.ingest)] {
-      return read_with_schema(path, spec);
-    };
+    input.read_whole = [path, spec] { return read_with_schema(path, spec); };
   }
   return input;
 }
@@ -115,7 +132,7 @@ StageRecord run_predict_stage(RunContext& run) {
   }
 
   BatchPredictResult result =
-      batch_predict(engine, batch_input(workflow, input_path, own_table), outputs, options);
+      batch_predict(engine, batch_input(workflow, engine, input_path, own_table), outputs, options);
 
   record.outputs = std::move(result.outputs);
   record.rows = result.rows;

@@ -22,6 +22,17 @@ namespace mlops {
 
 namespace {
 
+/// The clean table's columns and types as its sidecar records them: what batch-predict reads
+/// its input as (the model's training schema). Empty when the table has no sidecar.
+nlohmann::json input_schema_json(const std::string& clean_table) {
+  nlohmann::json fields = nlohmann::json::array();
+  if (!path_exists(schema_sidecar_path(clean_table))) return fields;
+  for (const ColumnDecl& column : table_read_options(clean_table).declared) {
+    fields.push_back({{"name", column.name}, {"dtype", std::string(dtype_name(column.type))}});
+  }
+  return fields;
+}
+
 /// Built-in checks on what training produced: both sides of the split non-empty, metrics finite.
 ContractReport check_training(const TrainResult& result) {
   ContractReport report;
@@ -156,6 +167,7 @@ StageRecord run_train_stage(RunContext& run, std::optional<Table> features) {
       {"classes", label.classes},
       {"features", pipeline.feature_names()},
       {"schema", schema},
+      {"input_schema", input_schema_json(paths.clean_table())},
       {"label", label.column},
       {"rounds", result.curve.best_round},
       {"rounds_trained", result.curve.rounds_trained},

@@ -36,6 +36,17 @@ ScoringEngine ScoringEngine::load(const std::string& model_dir, const std::strin
   const Task task = task_for_objective(meta.at("objective").get<std::string>());
   ScoringEngine engine(std::move(features), task,
                        version.empty() ? meta.value("run_id", std::string()) : version, model_dir);
+  if (auto it = meta.find("input_schema"); it != meta.end()) {
+    for (const auto& field : *it) {
+      const std::string type = field.at("dtype").get<std::string>();
+      const std::optional<DType> dtype = parse_dtype(type);
+      if (!dtype) throw ModelError("{}: input_schema: unknown type '{}'", meta_path, type);
+      engine.input_schema_.push_back(
+          {.name = field.at("name").get<std::string>(), .type = *dtype, .allowed = {}});
+    }
+  }
+  engine.feature_state_text_ =
+      engine.features_.to_json().value("transforms", nlohmann::json()).dump();
   try {
     engine.booster_.emplace(Booster::load(model_dir + "/model.json"));
     engine.trees_ = TreeEnsemble::load(model_dir + "/model.json");
@@ -53,6 +64,12 @@ ScoringEngine ScoringEngine::load(const std::string& model_dir, const std::strin
              {{"baseline", engine.baseline_->model()}, {"reason", engine.fallback_reason_}});
   }
   return engine;
+}
+
+bool ScoringEngine::may_read_column(const std::string& name) const {
+  const auto& names = features_.feature_names();
+  return std::find(names.begin(), names.end(), name) != names.end() ||
+         feature_state_text_.find(name) != std::string::npos;
 }
 
 ScoredBatch ScoringEngine::score(Table input, const ScoreOptions& options) const {

@@ -21,6 +21,7 @@
 
 #include "mlops/core/table.h"
 #include "mlops/features/feature_pipeline.h"
+#include "mlops/io/read_result.h"
 #include "mlops/model/baseline/baseline.h"
 #include "mlops/model/task.h"
 #include "mlops/model/trees/tree_ensemble.h"
@@ -76,6 +77,15 @@ class ScoringEngine {
   /// Throws DataError naming a missing id or feature column.
   ScoredBatch score(Table rows, const ScoreOptions& options) const;
 
+  /// The raw input columns the model was trained on, with their types (model_meta.json's
+  /// input_schema, the training clean table's sidecar); empty for a model saved before it was
+  /// recorded.
+  const std::vector<ColumnDecl>& input_schema() const { return input_schema_; }
+  /// Whether the saved feature state names input column `name` as a feature or in a transform
+  /// (a source column, an expression operand; the drop list and the label do not count). False
+  /// means scoring never reads the column; true may be too broad (a name that is a substring of an
+  /// expression).
+  bool may_read_column(const std::string& name) const;
   /// The fitted feature transforms (feature names, label classes).
   const FeaturePipeline& features() const { return features_; }
   /// False when a transform needs earlier rows (a window aggregate): such inputs must be scored
@@ -100,6 +110,8 @@ class ScoringEngine {
   std::optional<Booster> booster_;
   std::optional<TreeEnsemble> trees_;  // the booster's trees compiled, when the model allows
   std::optional<BaselineModel> baseline_;
+  std::vector<ColumnDecl> input_schema_;
+  std::string feature_state_text_;  // the saved transforms, serialised, for may_read_column
   std::string fallback_reason_;
   Task task_;
   std::string version_;
