@@ -27,7 +27,7 @@ void run_export_report(const ReportOptions& options) {
   nlohmann::json reports = nlohmann::json::array();
   for (size_t i = 0; i < workflows.size(); ++i) {
     apply_log_settings(workflows[i].settings);
-    RunContext run = RunContext::open(workflows[i], options.common.run_id);
+    RunContext run = open_run_for_stage(workflows[i], Stage::kReport, options.common.run_id);
     execute_stage(run, Stage::kReport);
     if (options.format == "md") {
       fmt::print("{}{}", i > 0 ? "\n" : "", read_file(run.paths().report_markdown()));

@@ -4,6 +4,7 @@
 
 #include "commands.h"
 #include "front_door.h"
+#include "mlops/config/workflow.h"
 #include "mlops/core/error.h"
 #include "mlops/store/open_stores.h"
 #include "mlops/store/registry_views.h"
@@ -51,11 +52,17 @@ void setup_models(CLI::App& models) {
   auto options = std::make_shared<ModelsOptions>();
 
   CLI::App* list = add_models_command(models, "list", "List registered versions", *options);
-  list->add_option("model", options->model, "Model name (default: every model)");
+  list->add_option("model", options->model,
+                   "Model name (default: the model --workflow registers, else every model)");
   add_format(*list, *options);
   list->callback([options] {
-    auto registry = registry_for(*options);
-    const nlohmann::json versions = list_versions(*registry, options->model);
+    const CommandConfig config = load_command_config(options->common, ConfigScope::kConfig);
+    auto registry = open_registry(config.settings);
+    std::string model = options->model;
+    if (model.empty() && !options->common.workflow.empty()) {
+      model = build_workflow(config.tree, options->common.env).registry.model;
+    }
+    const nlohmann::json versions = list_versions(*registry, model);
     print(*options, versions, format_version_list(versions));
   });
 

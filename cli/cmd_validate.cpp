@@ -39,6 +39,14 @@ void validate_files_command(const FileOptions& options) {
 void setup_validate(CLI::App& command) {
   auto options = std::make_shared<FileOptions>();
   bind_stage_command(command, Stage::kValidate, [options] {
+    if (options->contract.empty() && !options->files.empty()) {
+      // Checking a run instead would pass whatever the file holds (a pre-commit hook that
+      // never fails): a file is only ever checked against the contract it is given.
+      throw ConfigError(
+          "validate: {} needs --contract FILE (the contract to check it against); without "
+          "data files, `mlops validate` checks the features of the workflow's latest run",
+          options->files.front());
+    }
     if (options->contract.empty()) return false;
     validate_files_command(*options);
     return true;

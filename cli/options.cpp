@@ -25,7 +25,7 @@ void add_common_options(CLI::App& command, CommonOptions& options) {
 void add_run_option(CLI::App& command, CommonOptions& options) {
   command
       .add_option("--run", options.run_id,
-                  "Run to work in (default: the latest run of the workflow)")
+                  "Run to work in (default: the latest usable run of the workflow)")
       ->type_name("ID");
 }
 

@@ -234,5 +234,31 @@ TEST(ContractsValidate, ContractWithInvalidUtf8IsAConfigErrorNamingTheByte) {
       << result.err;
 }
 
+// One non-numeric value in a column the contract declares numeric is a contract failure (exit
+// 3) naming the column and the value, also in the expression that reads the column, never a
+// config error blaming the expression.
+TEST(ContractsValidate, TextInANumericColumnFailsTheContractNamingColumnAndValue) {
+  TempDir dir;
+  std::string contract = dir.write("weather.yaml", R"(
+columns:
+  temp_max: {dtype: float64, min: -30, max: 45}
+  temp_min: {dtype: float64}
+expressions: ["temp_min <= temp_max"]
+)");
+  std::string data = slurp(std::string(MLOPS_SOURCE_DIR) + "/tests/fixtures/seattle-weather.csv");
+  const std::string good = "2012-01-02,10.9,10.6,2.8,4.5,rain\n";
+  ASSERT_NE(data.find(good), std::string::npos);
+  data.replace(data.find(good), good.size(), "2012-01-02,10.9,abc,2.8,4.5,rain\n");
+  const std::string file = dir.write("weather.csv", data);
+  CliResult result = run_mlops("validate --contract " + contract + " " + file, dir);
+  EXPECT_EQ(result.exit_code, 3) << result.out << result.err;
+  EXPECT_EQ(result.err.find("config error"), std::string::npos) << result.err;
+  EXPECT_NE(result.out.find("temp_max"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("(rows 1: abc)"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("column 'temp_max' is string, not numeric (rows 1: temp_max=abc)"),
+            std::string::npos)
+      << result.out;
+}
+
 }  // namespace
 }  // namespace mlops::testing

@@ -342,6 +342,7 @@ TEST_F(RegistryPredict, ShardsConcatenateToTheUnshardedOutputAndStreamEveryRow) 
 
 TEST_F(RegistryPredict, LabelsJoinedAfterTheFactGiveTheExpectedMetric) {
   ASSERT_EQ(mlops("run").exit_code, 0);
+  const fs::path trained = latest_run();
   CliResult scored =
       mlops("batch-predict --input " + dir_.file("jun.csv") +
             " --scored-at '2026-11-20 08:00:00' --output " + dir_.file("scored.csv"));
@@ -398,8 +399,41 @@ TEST_F(RegistryPredict, LabelsJoinedAfterTheFactGiveTheExpectedMetric) {
   ASSERT_TRUE(live.is_object()) << report.out.substr(0, 500);
   EXPECT_EQ(live["series"]["accuracy"]["v1"][0]["window_start"], "2026-11-20T00:00:00Z");
   EXPECT_NEAR(live["series"]["accuracy"]["v1"][0]["value"].get<double>(), day["accuracy"], 1e-12);
-  const std::string html = slurp(latest_run() / "report" / "report.html");
+  // Without --run the report is the latest run that trained's, not the scoring run's.
+  const std::string html = slurp(trained / "report" / "report.html");
   EXPECT_NE(html.find("Live accuracy"), std::string::npos);
+}
+
+TEST_F(RegistryPredict, AmbiguousKeysInLabelsOrPredictionsAreRefused) {
+  ASSERT_EQ(mlops("run").exit_code, 0);
+  const auto june = data_lines(slurp(dir_.file("jun.csv")));
+  const std::string header = "flight_id,date,delay,distance,origin,destination\n";
+  dir_.write("two.csv", header + june[0] + "\n" + june[1] + "\n");
+  ASSERT_EQ(mlops("batch-predict --input " + dir_.file("two.csv")).exit_code, 0);
+
+  // Two labels for one key: which one counts cannot be told.
+  dir_.write("twice.csv", "flight_id,delay\njun-0,40\njun-1,0\njun-0,0\n");
+  CliResult twice = mlops("evaluate --labels " + dir_.file("twice.csv"));
+  EXPECT_EQ(twice.exit_code, 4);
+  EXPECT_NE(twice.err.find(dir_.file("twice.csv") +
+                           ": records 1 and 3 have the same key 'jun-0' in the id columns "
+                           "(flight_id): a label must name one row; make predict.id_columns a "
+                           "unique key"),
+            std::string::npos)
+      << twice.err;
+
+  // One scoring run that logged a key twice: the label cannot be joined to one prediction.
+  dir_.write("dup.csv", header + june[0] + "\n" + june[0] + "\n");
+  ASSERT_EQ(mlops("batch-predict --input " + dir_.file("dup.csv")).exit_code, 0);
+  const std::string scoring_run = latest_run().filename().string();
+  dir_.write("once.csv", "flight_id,delay\njun-0,40\n");
+  CliResult ambiguous = mlops("evaluate --labels " + dir_.file("once.csv"));
+  EXPECT_EQ(ambiguous.exit_code, 4);
+  EXPECT_NE(ambiguous.err.find("evaluate: run '" + scoring_run +
+                               "' scored 2 rows with the key 'jun-0' in the id columns "
+                               "(flight_id), so a label cannot be joined to one prediction"),
+            std::string::npos)
+      << ambiguous.err;
 }
 
 }  // namespace

@@ -66,6 +66,12 @@ void row_check(CheckContext& context, CheckResult result, const std::string& obs
   context.report.checks.push_back(std::move(result));
 }
 
+/// Rows (at most kMaxExamples, 0-based) of a column that is not numeric whose non-null value is
+/// not a number, e.g. the one "abc" that made a measurement column read as text.
+std::vector<size_t> non_number_rows(const Column& column);
+/// True when the contract declares `column` with a numeric dtype (int64 or float64).
+bool declared_numeric(const Contract& contract, const std::string& column);
+
 /// Checks of each declared column (dtype, nulls, ranges, values, pattern, unique, lengths,
 /// mean / std bounds).
 void check_columns(CheckContext& context);

@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <regex>
 #include <type_traits>
 #include <unordered_map>
@@ -114,6 +115,13 @@ void check_column(CheckContext& context, const ColumnRule& rule, const Column& c
     // An int64 column satisfies float64: integers are valid floats.
     result.passed = column.type() == *rule.dtype ||
                     (*rule.dtype == DType::kFloat64 && column.type() == DType::kInt64);
+    if (!result.passed && declared_numeric(context.contract, rule.column)) {
+      // Name the values that made the column text, so the user can find them.
+      for (size_t row : non_number_rows(column)) {
+        result.example_rows.push_back(row);
+        result.example_values.push_back(shown(column, row));
+      }
+    }
     report.checks.push_back(std::move(result));
   }
   if (rule.nullable && !*rule.nullable) {
@@ -215,6 +223,29 @@ void check_column(CheckContext& context, const ColumnRule& rule, const Column& c
 }
 
 }  // namespace
+
+std::vector<size_t> non_number_rows(const Column& column) {
+  std::vector<size_t> rows;
+  if (column.is_numeric()) return rows;
+  for (size_t row = 0; row < column.size() && rows.size() < kMaxExamples; ++row) {
+    if (column.is_null(row)) continue;
+    const std::string text = column.format_value(row);
+    char* end = nullptr;
+    std::strtod(text.c_str(), &end);
+    if (text.empty() || end != text.c_str() + text.size()) rows.push_back(row);
+  }
+  return rows;
+}
+
+bool declared_numeric(const Contract& contract, const std::string& column) {
+  for (const auto& rule : contract.columns) {
+    if (rule.column == column && rule.dtype &&
+        (*rule.dtype == DType::kInt64 || *rule.dtype == DType::kFloat64)) {
+      return true;
+    }
+  }
+  return false;
+}
 
 void check_columns(CheckContext& context) {
   for (const auto& rule : context.contract.columns) {

@@ -156,6 +156,25 @@ void freshness(CheckContext& context) {
 void expressions(CheckContext& context) {
   for (const auto& rule : context.contract.expressions) {
     CheckResult result = make_check("expression", "", rule.severity, rule.name);
+    // A column the contract declares numeric that holds text (one "abc" is enough) is a data
+    // failure of this check, not a mistake in the expression.
+    std::string not_numeric;
+    for (const auto& name : rule.expression.columns()) {
+      const Column* column = context.table.find(name);
+      if (!column || column->is_numeric() || !declared_numeric(context.contract, name)) continue;
+      not_numeric = fmt::format("column '{}' is {}, not numeric", name, dtype_name(column->type()));
+      for (size_t row : non_number_rows(*column)) {
+        result.example_rows.push_back(row);
+        result.example_values.push_back(name + "=" + column->format_value(row));
+      }
+      break;
+    }
+    if (!not_numeric.empty()) {
+      result.observed = not_numeric;
+      result.passed = false;
+      context.report.checks.push_back(std::move(result));
+      continue;
+    }
     ExprValues values;
     try {
       values = rule.expression.evaluate(context.table);

@@ -135,7 +135,7 @@ Lake::Lake(std::string root, FaultHook fault) : root_(std::move(root)), fault_(s
   if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
     ::close(lock_fd_);
     lock_fd_ = -1;
-    throw IoError("{}: another ingest of this workflow is running (it holds {})", root_, lock);
+    throw BusyError("{}: another ingest of this workflow is running (it holds {})", root_, lock);
   }
   checkpoint_ = load_checkpoint(root_ + "/checkpoint.json");
   schema_hash_ = checkpoint_.schema_hash;

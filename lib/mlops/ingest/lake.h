@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "mlops/config/workflow.h"
+#include "mlops/core/error.h"
 #include "mlops/ingest/append_file.h"
 #include "mlops/ingest/batch.h"
 #include "mlops/ingest/checkpoint.h"
@@ -30,6 +31,13 @@ namespace mlops {
 /// Called between the steps of a commit ("raw", "clean", "quarantine", "checkpoint"); tests
 /// throw from it to simulate a crash at that point.
 using FaultHook = std::function<void(std::string_view point)>;
+
+/// Another process holds the lake's lock (a concurrent ingest of the same workflow); nothing
+/// was done (exit 5). The runner marks a run refused this way `refused`, never `failed`.
+class BusyError : public IoError {
+ public:
+  using IoError::IoError;
+};
 
 /// `name` made safe as one path component: characters other than letters, digits, '.', '-'
 /// and '_' become '_' (a leading '.' too).

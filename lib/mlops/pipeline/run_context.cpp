@@ -3,9 +3,12 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <csignal>
 #include <random>
 
 #include "mlops/core/error.h"
+#include "mlops/core/log.h"
 #include "mlops/core/time.h"
 #include "mlops/core/version.h"
 #include "mlops/io/file.h"
@@ -29,6 +32,21 @@ nlohmann::json file_entry(const std::string& path) {
   return entry;
 }
 
+std::string host_name() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return "";
+  return name;
+}
+
+/// True when the manifest says its process runs on this host and no such process exists.
+/// A run started elsewhere (a shared runs_dir) or before pids were recorded is left alone.
+bool process_is_gone(const nlohmann::json& manifest) {
+  if (!manifest.contains("pid") || manifest.value("host", "") != host_name()) return false;
+  const auto pid = manifest["pid"].get<int64_t>();
+  if (pid <= 0) return false;
+  return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+}
+
 }  // namespace
 
 RunContext::RunContext(Workflow workflow, std::string run_id)
@@ -49,26 +67,51 @@ RunContext RunContext::start(const Workflow& workflow) {
                        {"started_at", format_iso8601(now_micros())},
                        {"started_at_us", now_micros()},
                        {"status", "running"},
+                       {"pid", static_cast<int64_t>(::getpid())},
+                       {"host", host_name()},
                        {"stages", nlohmann::json::object()}};
   context.save_manifest();
   context.update_store();
   return context;
 }
 
-RunContext RunContext::open(const Workflow& workflow, const std::string& run_id) {
-  std::string id = run_id;
-  if (id.empty()) {
-    std::optional<RunRow> latest;
+RunContext RunContext::open(const Workflow& workflow, const std::string& run_id,
+                            std::optional<Stage> needed) {
+  std::optional<RunContext> chosen;
+  if (!run_id.empty()) {
+    chosen = load(workflow, run_id);
+  } else {
+    std::vector<RunRow> runs;
     if (store_exists(workflow.settings)) {
-      latest = open_tracking_store(workflow.settings)->latest_run(workflow.name);
+      runs = open_tracking_store(workflow.settings)->runs(workflow.name);
     }
-    if (!latest) {
+    std::optional<RunContext> fallback;  // the latest run not refused
+    for (const RunRow& row : runs) {
+      if (row.status == "refused") continue;
+      RunContext context = load(workflow, row.run_id);
+      if (context.usable_for(needed)) {
+        chosen = std::move(context);
+        break;
+      }
+      if (!fallback) fallback = std::move(context);
+    }
+    if (!chosen) chosen = std::move(fallback);
+    if (!chosen) {
       throw ConfigError(
           "no run of workflow '{}' in {}; start one with `mlops ingest` or `mlops run`",
           workflow.name, workflow.settings.runs_dir);
     }
-    id = latest->run_id;
   }
+  RunContext& context = *chosen;
+  if (context.manifest_.value("config_hash", "") != workflow.config_hash) {
+    // Rerunning one stage with a changed config is allowed; the manifest says so.
+    context.manifest_["config_hash"] = workflow.config_hash;
+    write_file_atomic(context.paths_.config(), to_yaml(workflow.tree, true, false));
+  }
+  return std::move(context);
+}
+
+RunContext RunContext::load(const Workflow& workflow, const std::string& id) {
   RunContext context(workflow, id);
   if (!path_exists(context.paths_.manifest())) {
     throw ConfigError("run '{}' not found: {} does not exist", id, context.paths_.manifest());
@@ -82,12 +125,21 @@ RunContext RunContext::open(const Workflow& workflow, const std::string& run_id)
     throw ConfigError("run '{}' belongs to workflow '{}', not '{}'", id,
                       context.manifest_.value("workflow", ""), workflow.name);
   }
-  if (context.manifest_.value("config_hash", "") != workflow.config_hash) {
-    // Rerunning one stage with a changed config is allowed; the manifest says so.
-    context.manifest_["config_hash"] = workflow.config_hash;
-    write_file_atomic(context.paths_.config(), to_yaml(workflow.tree, true, false));
+  if (context.manifest_.value("status", "") == "running" && process_is_gone(context.manifest_)) {
+    log_warn(fmt::format("run '{}' was left running by process {}, which is gone: marked crashed",
+                         id, context.manifest_["pid"].get<int64_t>()),
+             {});
+    context.set_status("crashed");
   }
   return context;
+}
+
+bool RunContext::usable_for(std::optional<Stage> needed) const {
+  if (manifest_.value("status", "") == "refused") return false;
+  if (!needed) return true;
+  const auto& stages = manifest_.at("stages");
+  const std::string name(stage_name(*needed));
+  return stages.contains(name) && stages[name].value("status", "") == "ok";
 }
 
 void RunContext::require_stage(Stage stage, Stage needed_by) const {

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,11 +27,17 @@ struct StageRecord {
 class RunContext {
  public:
   /// Starts a new run: creates runs/<run-id>/, writes config.yaml (secrets masked) and the
-  /// manifest, and registers the run in the tracking store.
+  /// manifest (with the pid and host of this process), and registers the run in the tracking
+  /// store.
   static RunContext start(const Workflow& workflow);
-  /// Opens an existing run: `run_id`, or the latest run of the workflow when empty. Throws
-  /// ConfigError when there is none, naming the command that creates one.
-  static RunContext open(const Workflow& workflow, const std::string& run_id);
+  /// Opens an existing run: `run_id`, or when empty the workflow's latest usable run: the most
+  /// recent one, never a `refused` one, whose stage `needed` (when given) ended `ok`; when no
+  /// run is usable, the latest run that was not refused (so require_stage says what is
+  /// missing). A run still `running` whose process (pid recorded on this host) is gone is
+  /// marked `crashed`, in its manifest and the tracking store, as it is opened. Throws
+  /// ConfigError when there is no run, naming the command that creates one.
+  static RunContext open(const Workflow& workflow, const std::string& run_id,
+                         std::optional<Stage> needed = std::nullopt);
 
   const Workflow& workflow() const { return workflow_; }
   const std::string& run_id() const { return run_id_; }
@@ -42,13 +49,17 @@ class RunContext {
   /// Records a finished (or failed) stage and rewrites the manifest atomically.
   void record_stage(Stage stage, const StageRecord& record, const std::string& status,
                     double seconds, uint64_t peak_rss_bytes, const std::string& error = "");
-  /// Sets the run's overall status ("running", "ok", "failed") in manifest and store.
+  /// Sets the run's overall status ("running", "ok", "partial", "failed", "refused") in
+  /// manifest and store.
   void set_status(const std::string& status);
   /// Records holdout metrics in the tracking store.
   void record_metrics(const std::map<std::string, double>& metrics);
 
  private:
   RunContext(Workflow workflow, std::string run_id);
+  /// Reads the run's manifest and marks it `crashed` when its process died while running.
+  static RunContext load(const Workflow& workflow, const std::string& run_id);
+  bool usable_for(std::optional<Stage> needed) const;
   void save_manifest();
   void update_store();
 

@@ -4,11 +4,23 @@
 
 namespace mlops {
 
+std::optional<Stage> stage_needed_by(Stage stage) {
+  switch (stage) {
+    case Stage::kIngest: return std::nullopt;
+    case Stage::kFeaturize: return Stage::kIngest;
+    case Stage::kValidate: return Stage::kFeaturize;
+    case Stage::kTrain: return Stage::kValidate;
+    case Stage::kBatchPredict: return Stage::kIngest;
+    case Stage::kReport: return Stage::kTrain;
+  }
+  return std::nullopt;
+}
+
 RunContext open_run_for_stage(const Workflow& workflow, Stage stage, const std::string& run_id) {
   const bool starts_run =
       stage == Stage::kIngest || (stage == Stage::kBatchPredict && !workflow.predict.input.empty());
   return starts_run && run_id.empty() ? RunContext::start(workflow)
-                                      : RunContext::open(workflow, run_id);
+                                      : RunContext::open(workflow, run_id, stage_needed_by(stage));
 }
 
 void require_one_workflow_for_run(size_t workflow_count, const std::string& run_id) {

@@ -9,6 +9,7 @@
 #include "mlops/core/error.h"
 #include "mlops/core/log.h"
 #include "mlops/core/memory.h"
+#include "mlops/ingest/lake.h"
 #include "mlops/pipeline/stages.h"
 
 namespace mlops {
@@ -57,6 +58,12 @@ void execute_stage(RunContext& run, Stage stage, HandedOver& tables) {
   StageRecord record;
   try {
     record = dispatch(run, stage, tables);
+  } catch (const BusyError& error) {
+    // Another process holds the workflow: this run did nothing and must never be picked as the
+    // latest run, so it is marked refused rather than failed.
+    run.record_stage(stage, record, "refused", elapsed(), peak_rss_bytes(), error.what());
+    run.set_status("refused");
+    throw;
   } catch (const Error& error) {
     run.record_stage(stage, record, "failed", elapsed(), peak_rss_bytes(), error.what());
     run.set_status("failed");

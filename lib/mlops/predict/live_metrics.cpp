@@ -119,22 +119,29 @@ LiveEvaluation evaluate_labels(const Workflow& workflow, const std::string& labe
 
   LiveEvaluation result;
   std::vector<std::pair<std::string, std::string>> key_labels;
-  std::unordered_set<std::string> seen;
-  size_t duplicates = 0;
+  std::unordered_map<std::string, size_t> first_record;  // key -> its first record (1-based)
   for (size_t row = 0; row < table.num_rows(); ++row) {
     if (label.is_null(row)) continue;
     std::string key = row_key(table, ids, row);
-    if (!seen.insert(key).second) ++duplicates;
+    const auto [first, inserted] = first_record.emplace(key, row + 1);
+    if (!inserted) {
+      throw DataError(
+          "{}: records {} and {} have the same key '{}' in the id columns ({}): a label must "
+          "name one row; make predict.id_columns a unique key",
+          labels_path, first->second, row + 1, key, fmt::join(ids, ", "));
+    }
     key_labels.emplace_back(std::move(key), label.format_value(row));
   }
   result.labels_read = key_labels.size();
-  if (duplicates > 0) {
-    log_warn("evaluate: several labels share a key; the last one counts",
-             {{"keys", static_cast<uint64_t>(duplicates)},
-              {"id_columns", fmt::format("{}", fmt::join(ids, ","))}});
-  }
   std::unique_ptr<EvaluationStore> store = open_evaluation_store(workflow.settings);
   store->add_labels(model, key_labels);
+  if (const std::optional<AmbiguousKey> ambiguous = store->ambiguous_labelled_key(model)) {
+    throw DataError(
+        "evaluate: run '{}' scored {} rows with the key '{}' in the id columns ({}), so a label "
+        "cannot be joined to one prediction; make predict.id_columns a unique key and score "
+        "again",
+        ambiguous->run_id, ambiguous->count, ambiguous->row_key, fmt::join(ids, ", "));
+  }
 
   const std::vector<LabelledPrediction> labelled = store->labelled(model);
   result.joined = labelled.size();

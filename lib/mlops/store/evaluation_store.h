@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,13 @@ struct LiveMetric {
   int64_t rows = 0;
 };
 
+/// A row key logged several times by one run.
+struct AmbiguousKey {
+  std::string row_key;
+  std::string run_id;
+  int64_t count = 0;
+};
+
 class EvaluationStore {
  public:
   virtual ~EvaluationStore() = default;
@@ -53,6 +61,9 @@ class EvaluationStore {
                           const std::vector<std::pair<std::string, std::string>>& key_labels) = 0;
   /// Predictions with a label, the latest prediction per (version, row key).
   virtual std::vector<LabelledPrediction> labelled(const std::string& model) = 0;
+  /// A labelled row key that one run logged more than once (id columns that are not a unique
+  /// key, so its label cannot be joined to one prediction): the key, the run and how often.
+  virtual std::optional<AmbiguousKey> ambiguous_labelled_key(const std::string& model) = 0;
   virtual int64_t logged_count(const std::string& model) = 0;
   /// Stored labels whose row key has at least one logged prediction.
   virtual int64_t matched_labels(const std::string& model) = 0;

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mlops {
 
@@ -15,7 +16,7 @@ struct RunRow {
   std::string workflow;
   std::string env;
   std::string started_at;  // zero-padded microseconds since the epoch: sorts as text
-  std::string status;      // running | ok | failed ...
+  std::string status;      // running | ok | partial | failed | crashed | refused
   std::string run_dir;
   std::string config_hash;
 
@@ -35,6 +36,8 @@ class TrackingStore {
   virtual std::map<std::string, double> metrics(const std::string& run_id) = 0;
   /// The most recently started run of the workflow, if any.
   virtual std::optional<RunRow> latest_run(const std::string& workflow) = 0;
+  /// Every run of the workflow, the most recently started first.
+  virtual std::vector<RunRow> runs(const std::string& workflow) = 0;
   /// The run with this id, if indexed.
   virtual std::optional<RunRow> find_run(const std::string& run_id) = 0;
 };

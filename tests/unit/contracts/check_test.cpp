@@ -59,12 +59,12 @@ TEST(Contract, RequiredColumnMissingFails) {
   EXPECT_TRUE(check_contract(contract_from("columns: {Sex: }"), penguins(), "x").passed());
 }
 
-TEST(Contract, DtypeMismatchNamesBothTypes) {
+TEST(Contract, DtypeMismatchNamesBothTypesAndTheValuesThatAreNotNumbers) {
   ContractReport report =
       check_contract(contract_from("columns: {Species: {dtype: int64}}"), penguins(), "ingest");
-  EXPECT_EQ(
-      describe_failure(report, find_check(report, "dtype", "Species")),
-      "stage ingest: check dtype on column 'Species' failed: expected int64, observed string");
+  EXPECT_EQ(describe_failure(report, find_check(report, "dtype", "Species")),
+            "stage ingest: check dtype on column 'Species' failed: expected int64, observed "
+            "string (rows 0, 1, 2: Adelie, Gentoo, Emperor)");
   EXPECT_TRUE(check_contract(contract_from("columns: {Species: {dtype: string}}"), penguins(), "x")
                   .passed());
 }

@@ -109,6 +109,18 @@ class SqliteEvaluationStore final : public EvaluationStore {
     return rows;
   }
 
+  std::optional<AmbiguousKey> ambiguous_labelled_key(const std::string& model) override {
+    SqliteStatement query(
+        db_,
+        "SELECT p.row_key, p.run_id, COUNT(*) FROM labels l JOIN "
+        "prediction_log p ON p.model = l.model AND p.row_key = l.row_key WHERE "
+        "l.model = ?1 GROUP BY p.run_id, p.model_version, p.row_key HAVING COUNT(*) > 1 "
+        "ORDER BY p.rowid LIMIT 1");
+    query.bind(1, model);
+    if (!query.step()) return std::nullopt;
+    return AmbiguousKey{query.text(0), query.text(1), query.integer(2)};
+  }
+
   int64_t logged_count(const std::string& model) override {
     SqliteStatement query(db_, "SELECT COUNT(*) FROM prediction_log WHERE model = ?1");
     query.bind(1, model);

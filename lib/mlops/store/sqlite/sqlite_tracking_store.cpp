@@ -77,6 +77,16 @@ class SqliteTrackingStore final : public TrackingStore {
     return read_row(statement);
   }
 
+  std::vector<RunRow> runs(const std::string& workflow) override {
+    SqliteStatement statement(db_, std::string("SELECT ") + kRunColumns +
+                                       " FROM runs WHERE workflow = ?1 ORDER BY started_at "
+                                       "DESC, run_id DESC");
+    statement.bind(1, workflow);
+    std::vector<RunRow> found;
+    while (statement.step()) found.push_back(read_row(statement));
+    return found;
+  }
+
   std::optional<RunRow> find_run(const std::string& run_id) override {
     SqliteStatement statement(
         db_, std::string("SELECT ") + kRunColumns + " FROM runs WHERE run_id = ?1");
