@@ -11,6 +11,7 @@
 
 #include "mlops/core/error.h"
 #include "mlops/core/log.h"
+#include "mlops/core/secret_mask.h"
 #include "mlops/core/version.h"
 #include "subcommands.h"
 
@@ -20,7 +21,7 @@ int report_error(const char* kind, const std::string& message, int code) {
   if (mlops::log_format() == mlops::LogFormat::kJson) {
     mlops::log_error(message, {{"kind", kind}, {"exit_code", code}});
   } else {
-    fmt::print(stderr, "mlops: {} error: {}\n", kind, message);
+    fmt::print(stderr, "mlops: {} error: {}\n", kind, mlops::mask_secrets(message));
   }
   return code;
 }

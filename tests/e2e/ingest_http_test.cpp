@@ -211,5 +211,69 @@ TEST(IngestHttp, TokensFromTheEnvironmentNeverReachLogsOrFiles) {
   EXPECT_NE(shown.out.find("bearer_token_env: \"****\""), std::string::npos) << shown.out;
 }
 
+// Every file under `root` holding `needle`, and where.
+std::vector<std::string> files_containing(const fs::path& root, const std::string& needle) {
+  std::vector<std::string> found;
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    if (entry.is_regular_file() && entry.path().filename() != "stdout.txt" &&
+        entry.path().filename() != "stderr.txt" &&
+        slurp(entry.path()).find(needle) != std::string::npos) {
+      found.push_back(entry.path().string());
+    }
+  }
+  return found;
+}
+
+TEST(IngestHttp, InterpolatedSecretsInUrlAndHeadersAreMaskedEverywhere) {
+  const std::string key = "k3y-FROM-env-9182", token = "t0ken-FROM-env-7741";
+  HttpTestServer api;
+  std::atomic<int> authorized{0};
+  api.server().Get("/items", [&](const httplib::Request& request, httplib::Response& response) {
+    if (request.get_param_value("api_key") != key ||
+        request.get_header_value("Authorization") != "Bearer " + token) {
+      response.status = 401;
+      return;
+    }
+    ++authorized;
+    response.set_content(json{{"data", {{{"id", 1}, {"x", 2.5}}, {{"id", 2}, {"x", 3.5}}}}}.dump(),
+                         "application/json");
+  });
+  api.start();
+  TempDir dir;
+  const std::string workflow = dir.write(
+      "secretive.yaml", "name: secretive\ningest:\n  source:\n    type: http\n    url: \"" +
+                            api.url("/items") + "?api_key=${I15_API_KEY}\"\n    records: data\n" +
+                            "    headers: {Authorization: \"Bearer ${I15_TOKEN}\"}\n");
+  const std::string env = "I15_API_KEY=" + key + " I15_TOKEN=" + token;
+  for (const std::string format : {"json", "text"}) {
+    CliResult result =
+        run_mlops("ingest --env local --log-format " + format + " --workflow " + workflow +
+                      " --set log_level=debug --set runs_dir=" + dir.file("runs-" + format),
+                  dir, env);
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    for (const std::string& secret : {key, token}) {
+      EXPECT_EQ(result.err.find(secret), std::string::npos) << format << ": " << result.err;
+      EXPECT_EQ(result.out.find(secret), std::string::npos) << format << ": " << result.out;
+    }
+  }
+  EXPECT_GE(authorized.load(), 2);  // the server got the real values
+  // A connection error prints the URL masked too.
+  api.stop();
+  CliResult refused = run_mlops(
+      "ingest --env local --workflow " + workflow +
+          " --set ingest.source.retry.max_retries=0 --set runs_dir=" + dir.file("runs-refused"),
+      dir, env);
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("api_key=****"), std::string::npos) << refused.err;
+  CliResult shown = run_mlops("config show --env local --workflow " + workflow, dir, env);
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  for (const std::string& secret : {key, token}) {
+    EXPECT_EQ(refused.err.find(secret), std::string::npos) << refused.err;
+    EXPECT_EQ(shown.out.find(secret), std::string::npos) << shown.out;
+    EXPECT_EQ(files_containing(dir.path(), secret), std::vector<std::string>{}) << secret;
+  }
+  EXPECT_NE(shown.out.find("Bearer ****"), std::string::npos) << shown.out;
+}
+
 }  // namespace
 }  // namespace mlops::testing

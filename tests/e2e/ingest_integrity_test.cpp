@@ -94,5 +94,62 @@ TEST_F(IngestIntegrity, EmptyCsvAndEmptyJsonBothExitFour) {
   }
 }
 
+// The text of the first file under `root` holding `needle`, or "".
+std::string file_containing(const fs::path& root, const std::string& needle) {
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    if (!entry.is_regular_file() || entry.path().filename() == "stderr.txt") continue;
+    const std::string text = slurp(entry.path());
+    if (text.find(needle) != std::string::npos) return text;
+  }
+  return "";
+}
+
+TEST_F(IngestIntegrity, ALatin1ByteQuarantinesItsRecordWithItsPosition) {
+  dir_.write("in/a.csv",
+             "id,city\n1,Paris\n2,Montr\xe9"
+             "al\n3,Lyon\n");
+  workflow("in/a.csv");
+  CliResult result = ingest();
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.err.find("internal error"), std::string::npos) << result.err;
+  EXPECT_EQ(clean_rows(result), 2u);
+  const std::string reason =
+      "byte 0xE9 at byte offset 23 (line 3, column 2) is not valid UTF-8; set "
+      "ingest.source.encoding: latin-1 if the file is Latin-1";
+  const std::string quarantined = file_containing(dir_.path(), reason);
+  EXPECT_NE(quarantined.find("\"column\":\"city\""), std::string::npos) << quarantined;
+  EXPECT_NE(quarantined.find(dir_.file("in/a.csv")), std::string::npos) << quarantined;
+  const fs::path run = only_run(dir_.file("runs"));
+  EXPECT_EQ(read_json(run / "manifest.json")["stages"]["ingest"]["status"], "ok");
+  // A second ingest of the same lake is not wedged.
+  EXPECT_EQ(ingest().exit_code, 0);
+}
+
+TEST_F(IngestIntegrity, Latin1EncodingTranscodesTheFile) {
+  dir_.write("in/a.csv",
+             "id,city\n1,Paris\n2,Montr\xe9"
+             "al\n");
+  dir_.write("wf.yaml", "name: t\ningest:\n  source: {path: \"" + dir_.file("in/a.csv") +
+                            "\", encoding: latin-1}\n");
+  CliResult result = ingest();
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(clean_rows(result), 2u);
+  EXPECT_NE(file_containing(dir_.file("runs"),
+                            "Montr\xc3\xa9"
+                            "al"),
+            "");
+}
+
+TEST_F(IngestIntegrity, ABinaryFileRenamedCsvIsADataErrorNamingIt) {
+  dir_.write("in/b.csv", std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10", 20));
+  workflow("in/b.csv");
+  CliResult result = ingest();
+  EXPECT_EQ(result.exit_code, 4) << result.err;
+  EXPECT_NE(result.err.find(dir_.file("in/b.csv") +
+                            ": not a csv text file: a NUL byte at byte offset 8 (a binary file?)"),
+            std::string::npos)
+      << result.err;
+}
+
 }  // namespace
 }  // namespace mlops::testing

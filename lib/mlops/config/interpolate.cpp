@@ -11,6 +11,7 @@
 
 #include "mlops/config/tree_path.h"
 #include "mlops/core/error.h"
+#include "mlops/core/secret_mask.h"
 
 namespace mlops::config_detail {
 namespace {
@@ -108,7 +109,10 @@ class Interpolator {
       return target->text();
     }
     std::optional<std::string> value = getenv_(name);
-    if (value && !value->empty()) return *value;
+    if (value && !value->empty()) {
+      register_secret(*value);  // masked wherever it is written or printed
+      return *value;
+    }
     if (separator != std::string_view::npos) return expand(body.substr(separator + 2), node, path);
     if (value) return *value;
     throw ConfigError("{}: key '{}': environment variable '{}' is not set",

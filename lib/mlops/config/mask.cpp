@@ -1,19 +1,10 @@
-// Secret masking and quoting shared by to_yaml and canonical_text.
+// Quoting shared by to_yaml and canonical_text.
 
 #include "mlops/config/mask.h"
 
 #include <fmt/format.h>
 
-#include <regex>
-
 namespace mlops::config_detail {
-
-std::string mask_url_passwords(std::string_view text) {
-  if (text.find("://") == std::string_view::npos) return std::string(text);  // the common case
-  // The password runs to the last '@' of the URL: over-masking beats printing half a password.
-  static const std::regex kUrlPassword(R"(([A-Za-z][A-Za-z0-9+.\-]*://[^:/@\s]*:)[^@\s]*@)");
-  return std::regex_replace(std::string(text), kUrlPassword, fmt::format("$1{}@", kMask));
-}
 
 std::string double_quote(std::string_view text) {
   std::string out = "\"";

@@ -81,6 +81,11 @@ const std::vector<KeyDecl>& config_keys() {
       key("ingest.source.format", T::kEnum, "auto",
           "file: input format; auto picks it from the extension, after any `.gz` or `.zst`.",
           {"auto", "csv", "tsv", "json", "jsonl"}),
+      key("ingest.source.encoding", T::kEnum, "utf-8",
+          "file: text encoding; with utf-8 a CSV/TSV/JSON Lines record holding a byte that is not "
+          "valid UTF-8 goes to quarantine (a JSON document is refused), naming line, column and "
+          "byte offset; latin-1 transcodes the file to UTF-8.",
+          {"utf-8", "latin-1"}),
       key("ingest.source.url", T::kString, "", "http: the JSON endpoint (GET), required."),
       key("ingest.source.records", T::kString, "",
           "http: dotted path of the record array in a response (`data.items`); empty: the body "

@@ -154,6 +154,7 @@ SourceSpec read_source(const ConfigNode& tree, const ConfigNode& map, const std:
   };
   source.type = text("type", source.type);
   source.format = text("format", source.format);
+  source.encoding = text("encoding", source.encoding);
   source.name = text("name", "");
   source.table = text("table", "");
   source.path = text("path", "");

@@ -29,11 +29,12 @@ struct Settings {
 };
 
 struct SourceSpec {
-  std::string type = "file";    // file | http | sqlite | kafka
-  std::string path;             // after interpolation, e.g. "data/penguins.json"
-  std::string format = "auto";  // auto (from extension) | csv | tsv | json | jsonl
-  std::string name;             // lake folder and checkpoint key; default the workflow name
-  std::string table;            // clean table; default `name` (kafka: one table per topic)
+  std::string type = "file";       // file | http | sqlite | kafka
+  std::string path;                // after interpolation, e.g. "data/penguins.json"
+  std::string format = "auto";     // auto (from extension) | csv | tsv | json | jsonl
+  std::string encoding = "utf-8";  // utf-8 (invalid records quarantined) | latin-1 (transcoded)
+  std::string name;                // lake folder and checkpoint key; default the workflow name
+  std::string table;               // clean table; default `name` (kafka: one table per topic)
   /// The source's whole map, origins included: ingest/ reads the type-specific keys (url,
   /// pagination, brokers, ...) from it, with the key table's defaults.
   ConfigNode options;

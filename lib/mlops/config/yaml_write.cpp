@@ -99,7 +99,7 @@ class YamlWriter {
     if (node.is_null()) return "null";
     if (!mask_) return yaml_text(node.text());
     if (secret) return yaml_text(kMask);
-    return yaml_text(config_detail::mask_url_passwords(node.text()));
+    return yaml_text(config_detail::mask_text(node.text()));
   }
 
   bool mask_;
@@ -112,7 +112,7 @@ void write_canonical(const ConfigNode& node, bool secret, std::string& out) {
     case ConfigNode::Kind::kNull: out += "null"; return;
     case ConfigNode::Kind::kScalar:
       out += double_quote(secret ? std::string(kMask)
-                                 : config_detail::mask_url_passwords(node.text()));
+                                 : config_detail::mask_text(node.text()));
       return;
     case ConfigNode::Kind::kSequence: {
       out += "[";

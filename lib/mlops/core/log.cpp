@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <mutex>
 
+#include "mlops/core/secret_mask.h"
 #include "mlops/core/time.h"
 #include "mlops/core/value_format.h"
 
@@ -97,6 +98,7 @@ void log(LogLevel level, std::string_view message, std::initializer_list<LogFiel
     }
     line += '\n';
   }
+  line = mask_secrets(line);
   std::lock_guard lock(g_mutex);
   std::fwrite(line.data(), 1, line.size(), stderr);
 }

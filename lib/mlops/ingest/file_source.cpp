@@ -14,6 +14,7 @@
 #include "mlops/core/hash.h"
 #include "mlops/core/log.h"
 #include "mlops/core/time.h"
+#include "mlops/ingest/text_encoding.h"
 #include "mlops/io/csv/csv.h"
 #include "mlops/io/decompress.h"
 #include "mlops/io/file.h"
@@ -149,7 +150,12 @@ void ingest_file_version(SourceContext& context, const std::string& path, const 
     appended += text.substr(old_size);
     text = appended;
   }
+  std::string transcoded;  // holds the text when the encoding check had to change it
+  std::vector<BadRecord> undecodable;
+  text = prepare_text(text, format, spec.encoding, path, transcoded, undecodable);
   ReadResult result = read_table_text(text, format, context.read_options(path));
+  result.bad.insert(result.bad.begin(), std::make_move_iterator(undecodable.begin()),
+                    std::make_move_iterator(undecodable.end()));
   for (auto& bad : result.bad) {
     if (bad.line > 0) bad.line += lines_before;
   }

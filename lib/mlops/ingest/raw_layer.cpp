@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "mlops/core/hash.h"
+#include "mlops/core/secret_mask.h"
 #include "mlops/core/time.h"
 #include "mlops/io/file.h"
 
@@ -17,7 +18,7 @@ std::string today_partition(int64_t now) {
 }
 
 std::string dump_line(const nlohmann::json& line) {
-  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return mask_secrets(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) + "\n";
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "mlops/io/quarantine.h"
 
+#include "mlops/core/secret_mask.h"
 #include "mlops/io/file.h"
 
 namespace mlops {
@@ -13,7 +14,7 @@ nlohmann::json quarantine_json(const BadRecord& record) {
 
 std::string quarantine_line(const nlohmann::json& json) {
   // Replace invalid UTF-8 instead of failing: the raw record is kept as received.
-  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return mask_secrets(json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) + "\n";
 }
 
 void write_quarantine(const std::vector<BadRecord>& records, const std::string& path) {

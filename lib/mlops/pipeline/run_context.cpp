@@ -9,6 +9,7 @@
 
 #include "mlops/core/error.h"
 #include "mlops/core/log.h"
+#include "mlops/core/secret_mask.h"
 #include "mlops/core/time.h"
 #include "mlops/core/version.h"
 #include "mlops/io/file.h"
@@ -188,7 +189,9 @@ void RunContext::record_metrics(const std::map<std::string, double>& metrics) {
 
 void RunContext::save_manifest() {
   manifest_["updated_at"] = format_iso8601(now_micros());
-  write_file_atomic(paths_.manifest(), manifest_.dump(2) + "\n");
+  write_file_atomic(
+      paths_.manifest(),
+      mask_secrets(manifest_.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"));
 }
 
 void RunContext::update_store() {

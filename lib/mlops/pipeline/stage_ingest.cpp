@@ -30,7 +30,9 @@ IngestOutput run_ingest_stage(RunContext& run) {
   if (outcome.error) std::rethrow_exception(outcome.error);
   // The report's data profile: summaries of the clean table, never its rows.
   const auto profile_start = std::chrono::steady_clock::now();
-  write_file_atomic(paths.data_profile(), profile_data(table).dump() + "\n");
+  write_file_atomic(
+      paths.data_profile(),
+      profile_data(table).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   const double profile_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - profile_start).count();
 

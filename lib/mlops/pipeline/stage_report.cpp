@@ -1,3 +1,4 @@
+#include "mlops/core/secret_mask.h"
 #include "mlops/io/file.h"
 #include "mlops/pipeline/stages.h"
 #include "mlops/predict/live_metrics.h"
@@ -18,9 +19,11 @@ StageRecord run_report_stage(RunContext& run) {
   inputs.live_metrics = live_metrics_json(
       open_evaluation_store(workflow.settings)->live_metrics(workflow.registry.model));
   const nlohmann::json content = build_report_content(inputs, title);
-  const std::string html = render_report_html(content);
-  const std::string markdown = render_report_markdown(content);
-  const std::string json = content.dump(2) + "\n";
+  // Source URLs and config values reach the report: masked like every other writer.
+  const std::string html = mask_secrets(render_report_html(content));
+  const std::string markdown = mask_secrets(render_report_markdown(content));
+  const std::string json =
+      mask_secrets(content.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   write_file_atomic(paths.report(), html);
   write_file_atomic(paths.report_markdown(), markdown);
   write_file_atomic(paths.report_json(), json);
