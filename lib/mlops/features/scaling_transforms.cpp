@@ -29,9 +29,11 @@ void StandardScaleTransform::fit(const Table& table, const FitContext& context) 
 
 void StandardScaleTransform::apply(Table& table) const {
   for (const auto& name : columns_) {
-    auto [mean, std] = mean_std_.at(name);
+    // Plain locals, not a structured binding: clang 14 (the fuzz build) cannot capture those.
+    const double mean = mean_std_.at(name).first;
+    const double scale = mean_std_.at(name).second;
     const Column& input = numeric_input(table, name, "standard_scale");
-    Column out = map_to_float(input, [&](double x) { return (x - mean) / std; });
+    Column out = map_to_float(input, [&](double x) { return (x - mean) / scale; });
     out.rename(output_for(name, output_));
     table.set_column(std::move(out));
   }
@@ -70,7 +72,8 @@ void MinMaxScaleTransform::fit(const Table& table, const FitContext& context) {
 
 void MinMaxScaleTransform::apply(Table& table) const {
   for (const auto& name : columns_) {
-    auto [low, high] = min_max_.at(name);
+    const double low = min_max_.at(name).first;  // not a binding: see StandardScaleTransform
+    const double high = min_max_.at(name).second;
     const double range = high > low ? high - low : 1;  // a constant column stays at 0
     const Column& input = numeric_input(table, name, "min_max_scale");
     Column out = map_to_float(input, [&](double x) { return (x - low) / range; });
