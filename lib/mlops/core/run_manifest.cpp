@@ -8,43 +8,35 @@ namespace {
 
 using nlohmann::json;
 
-/// The member `key` of an object; null when `value` is not an object or lacks it.
-const json& member(const json& value, std::string_view key) {
-  static const json kNull;
-  if (!value.is_object()) return kNull;
-  const auto found = value.find(key);
-  return found == value.end() ? kNull : *found;
-}
-
 std::optional<std::string> string_at(const json& object, std::string_view key) {
-  const json& value = member(object, key);
+  const json& value = json_member(object, key);
   if (!value.is_string()) return std::nullopt;
   return value.get<std::string>();
 }
 
 std::optional<double> number_at(const json& object, std::string_view key) {
-  const json& value = member(object, key);
+  const json& value = json_member(object, key);
   if (!value.is_number()) return std::nullopt;
   return value.get<double>();
 }
 
 /// A count: a non-negative integer (signed or unsigned in the JSON).
 std::optional<uint64_t> count_at(const json& object, std::string_view key) {
-  const json& value = member(object, key);
+  const json& value = json_member(object, key);
   if (value.is_number_unsigned()) return value.get<uint64_t>();
   if (value.is_number_integer() && value.get<int64_t>() >= 0) return value.get<int64_t>();
   return std::nullopt;
 }
 
 std::optional<int64_t> integer_at(const json& object, std::string_view key) {
-  const json& value = member(object, key);
+  const json& value = json_member(object, key);
   if (!value.is_number_integer()) return std::nullopt;
   return value.get<int64_t>();
 }
 
 std::vector<ManifestFile> files_at(const json& object, std::string_view key) {
   std::vector<ManifestFile> files;
-  const json& entries = member(object, key);
+  const json& entries = json_member(object, key);
   if (!entries.is_array()) return files;
   for (const auto& entry : entries) {
     files.push_back({string_at(entry, "path"), string_at(entry, "hash")});
@@ -62,15 +54,22 @@ StageManifest read_stage(const json& entry) {
   stage.columns = count_at(entry, "columns");
   stage.inputs = files_at(entry, "inputs");
   stage.outputs = files_at(entry, "outputs");
-  if (const json& contracts = member(entry, "contracts"); contracts.is_array()) {
+  if (const json& contracts = json_member(entry, "contracts"); contracts.is_array()) {
     stage.contracts = contracts;
   }
-  stage.details = member(entry, "details");
+  stage.details = json_member(entry, "details");
   stage.error = string_at(entry, "error");
   return stage;
 }
 
 }  // namespace
+
+const nlohmann::json& json_member(const nlohmann::json& value, std::string_view key) {
+  static const nlohmann::json kNull;
+  if (!value.is_object()) return kNull;
+  const auto found = value.find(key);
+  return found == value.end() ? kNull : *found;
+}
 
 const StageManifest* RunManifest::stage(Stage stage) const {
   const auto found = stages.find(stage);
@@ -89,9 +88,9 @@ RunManifest read_run_manifest(const json& manifest) {
   run.started_at_us = integer_at(manifest, "started_at_us");
   run.updated_at = string_at(manifest, "updated_at");
   run.status = string_at(manifest, "status");
-  const json& stages = member(manifest, "stages");
+  const json& stages = json_member(manifest, "stages");
   for (Stage stage : all_stages()) {
-    const json& entry = member(stages, stage_name(stage));
+    const json& entry = json_member(stages, stage_name(stage));
     if (entry.is_object()) run.stages.emplace(stage, read_stage(entry));
   }
   return run;

@@ -8,11 +8,16 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mlops/core/stage.h"
 
 namespace mlops {
+
+/// The member `key` of a JSON object; null when `value` is not an object or lacks it (readers
+/// of files whose shape is not guaranteed: the manifest, the stages' summaries).
+const nlohmann::json& json_member(const nlohmann::json& value, std::string_view key);
 
 /// A file a stage read or wrote: {"path", "hash"}.
 struct ManifestFile {

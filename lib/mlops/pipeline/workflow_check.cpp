@@ -22,12 +22,6 @@ void check_workflow(const Workflow& workflow) {
   }
 }
 
-std::vector<Workflow> load_checked_workflows(const LoadOptions& options) {
-  std::vector<Workflow> workflows = load_workflows(options);
-  for (const auto& workflow : workflows) check_workflow(workflow);
-  return workflows;
-}
-
 Workflow load_checked_workflow(const LoadOptions& options) {
   Workflow workflow = load_single_workflow(options);
   check_workflow(workflow);

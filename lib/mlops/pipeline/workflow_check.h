@@ -18,8 +18,6 @@ namespace mlops {
 /// does not exist, the workflow's `contracts.<stage>` key. Writes nothing.
 void check_workflow(const Workflow& workflow);
 
-/// load_workflows (config/workflow_set.h), each workflow then checked by check_workflow.
-std::vector<Workflow> load_checked_workflows(const LoadOptions& options);
 /// load_single_workflow, then check_workflow.
 Workflow load_checked_workflow(const LoadOptions& options);
 /// load_config; when options name a workflow, it is also built and checked as above, so

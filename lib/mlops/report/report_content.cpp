@@ -5,19 +5,13 @@
 #include <set>
 #include <string_view>
 
+#include "mlops/core/run_manifest.h"
+
 namespace mlops {
 
 namespace {
 
 using nlohmann::json;
-
-/// The member `key` of an object; null when `value` is not an object or lacks it.
-const json& member(const json& value, std::string_view key) {
-  static const json kNull;
-  if (!value.is_object()) return kNull;
-  const auto found = value.find(key);
-  return found == value.end() ? kNull : *found;
-}
 
 double number_or(const json& value, double fallback) {
   return value.is_number() ? value.get<double>() : fallback;
@@ -130,22 +124,22 @@ json contracts_section(const RunManifest& manifest) {
   for (const auto& [stage, entry] : manifest.stages) {
     const std::string name(stage_name(stage));
     for (const auto& report : array_or_empty(entry.contracts)) {
-      for (const auto& check : array_or_empty(member(report, "checks"))) {
-        const bool ok = member(check, "passed") == true;
-        const bool warn = !ok && member(check, "severity") == "warn";
+      for (const auto& check : array_or_empty(json_member(report, "checks"))) {
+        const bool ok = json_member(check, "passed") == true;
+        const bool warn = !ok && json_member(check, "severity") == "warn";
         (ok ? passed : warn ? warnings : failed) += 1;
         json examples = json::array();
-        const json rows = array_or_empty(member(check, "example_rows"));
-        const json values = array_or_empty(member(check, "example_values"));
+        const json rows = array_or_empty(json_member(check, "example_rows"));
+        const json values = array_or_empty(json_member(check, "example_values"));
         for (size_t i = 0; i < rows.size() && i < values.size(); ++i) {
           examples.push_back({{"row", rows[i]}, {"value", values[i]}});
         }
         checks.push_back({{"stage", name},
-                          {"contract", member(report, "contract")},
-                          {"check", member(check, "check")},
-                          {"column", member(check, "column")},
-                          {"expected", member(check, "expected")},
-                          {"observed", member(check, "observed")},
+                          {"contract", json_member(report, "contract")},
+                          {"check", json_member(check, "check")},
+                          {"column", json_member(check, "column")},
+                          {"expected", json_member(check, "expected")},
+                          {"observed", json_member(check, "observed")},
                           {"result", ok     ? "passed"
                                      : warn ? "warn"
                                             : "failed"},
@@ -162,29 +156,29 @@ json contracts_section(const RunManifest& manifest) {
 
 /// Holdout metrics next to the baseline's and the previous champion's.
 json model_section(const json& metrics, const json& registry) {
-  const json& holdout = member(metrics, "holdout");
+  const json& holdout = json_member(metrics, "holdout");
   if (!holdout.is_object()) return nullptr;
-  const json& baseline = member(metrics, "baseline");
-  const json& champion = member(member(registry, "previous_champion"), "metrics");
+  const json& baseline = json_member(metrics, "baseline");
+  const json& champion = json_member(json_member(registry, "previous_champion"), "metrics");
   json rows = json::array();
   for (const auto& [name, value] : holdout.items()) {
     rows.push_back({{"name", name},
                     {"value", value},
-                    {"baseline", member(baseline, name)},
-                    {"champion", member(champion, name)},
+                    {"baseline", json_member(baseline, name)},
+                    {"champion", json_member(champion, name)},
                     {"lower_is_better", lower_is_better(name)}});
   }
   json cv = json::array();
-  const json cv_metrics = object_or_empty(member(metrics, "cv"));
+  const json cv_metrics = object_or_empty(json_member(metrics, "cv"));
   for (const auto& [name, summary] : cv_metrics.items()) {
     cv.push_back({{"name", name},
-                  {"mean", member(summary, "mean")},
-                  {"std", member(summary, "std")},
-                  {"folds", array_or_empty(member(summary, "folds"))}});
+                  {"mean", json_member(summary, "mean")},
+                  {"std", json_member(summary, "std")},
+                  {"folds", array_or_empty(json_member(summary, "folds"))}});
   }
-  const json& baseline_model = member(baseline, "model");
-  return {{"train_rows", member(metrics, "train_rows")},
-          {"holdout_rows", member(metrics, "holdout_rows")},
+  const json& baseline_model = json_member(baseline, "model");
+  return {{"train_rows", json_member(metrics, "train_rows")},
+          {"holdout_rows", json_member(metrics, "holdout_rows")},
           {"baseline_model", baseline_model.is_string() ? baseline_model : json("prior")},
           {"metrics", std::move(rows)},
           {"cv", std::move(cv)}};
@@ -192,19 +186,19 @@ json model_section(const json& metrics, const json& registry) {
 
 json registry_section(const json& registry) {
   if (!registry.is_object()) return nullptr;
-  const json& previous = member(registry, "previous_champion");
-  const json& gate = member(registry, "gate");
+  const json& previous = json_member(registry, "previous_champion");
+  const json& gate = json_member(registry, "gate");
   json aliases = json::array();
-  for (const auto& alias : array_or_empty(member(registry, "aliases"))) {
+  for (const auto& alias : array_or_empty(json_member(registry, "aliases"))) {
     if (alias.is_string()) aliases.push_back(alias);
   }
-  return {{"model", member(registry, "model")},
-          {"version", member(registry, "version")},
+  return {{"model", json_member(registry, "model")},
+          {"version", json_member(registry, "version")},
           {"aliases", std::move(aliases)},
-          {"previous_champion_version", member(previous, "version")},
-          {"gate", gate.is_object() ? json{{"passed", member(gate, "passed") == true},
-                                           {"metric", member(gate, "metric")},
-                                           {"reason", member(gate, "reason")}}
+          {"previous_champion_version", json_member(previous, "version")},
+          {"gate", gate.is_object() ? json{{"passed", json_member(gate, "passed") == true},
+                                           {"metric", json_member(gate, "metric")},
+                                           {"reason", json_member(gate, "reason")}}
                                     : json(nullptr)}};
 }
 
@@ -212,21 +206,21 @@ json curve_section(const json& curve) {
   if (!curve.is_object()) return nullptr;
   json series = json::array();
   for (const char* name : {"train", "validation", "holdout"}) {
-    if (member(curve, name).is_array()) {
+    if (json_member(curve, name).is_array()) {
       series.push_back({{"name", name}, {"points", round_points(curve[name])}});
     }
   }
   if (series.empty()) return nullptr;
-  return {{"metric", member(curve, "metric")},
-          {"best_round", member(curve, "best_round")},
-          {"rounds_trained", member(curve, "rounds_trained")},
-          {"stopped_early", member(curve, "stopped_early")},
+  return {{"metric", json_member(curve, "metric")},
+          {"best_round", json_member(curve, "best_round")},
+          {"rounds_trained", json_member(curve, "rounds_trained")},
+          {"stopped_early", json_member(curve, "stopped_early")},
           {"series", std::move(series)}};
 }
 
 json confusion_of(const json& confusion) {
-  const json& labels = member(confusion, "labels");
-  const json& matrix = member(confusion, "matrix");
+  const json& labels = json_member(confusion, "labels");
+  const json& matrix = json_member(confusion, "matrix");
   if (!labels.is_array() || !matrix.is_array() || labels.size() != matrix.size()) return nullptr;
   json names = json::array();
   for (const auto& label : labels) names.push_back(label.is_string() ? label : json(label.dump()));
@@ -241,22 +235,24 @@ json confusion_of(const json& confusion) {
 
 json evaluation_section(const json& evaluation, const json& metrics) {
   json out = json::object();
-  if (const json& roc = member(evaluation, "roc"); roc.is_object()) {
-    out["roc"] = paired_points(member(roc, "fpr"), member(roc, "tpr"), kReportCurvePoints);
+  if (const json& roc = json_member(evaluation, "roc"); roc.is_object()) {
+    out["roc"] =
+        paired_points(json_member(roc, "fpr"), json_member(roc, "tpr"), kReportCurvePoints);
   }
-  if (const json& pr = member(evaluation, "pr"); pr.is_object()) {
-    out["pr"] = paired_points(member(pr, "recall"), member(pr, "precision"), kReportCurvePoints);
+  if (const json& pr = json_member(evaluation, "pr"); pr.is_object()) {
+    out["pr"] =
+        paired_points(json_member(pr, "recall"), json_member(pr, "precision"), kReportCurvePoints);
   }
-  json confusion = confusion_of(member(evaluation, "confusion"));
-  if (confusion.is_null()) confusion = confusion_of(member(metrics, "confusion"));
+  json confusion = confusion_of(json_member(evaluation, "confusion"));
+  if (confusion.is_null()) confusion = confusion_of(json_member(metrics, "confusion"));
   if (!confusion.is_null()) out["confusion"] = std::move(confusion);
-  if (const json& pva = member(evaluation, "predicted_vs_actual"); pva.is_object()) {
-    out["predicted_vs_actual"] =
-        paired_points(member(pva, "actual"), member(pva, "predicted"), kReportScatterPoints);
+  if (const json& pva = json_member(evaluation, "predicted_vs_actual"); pva.is_object()) {
+    out["predicted_vs_actual"] = paired_points(json_member(pva, "actual"),
+                                               json_member(pva, "predicted"), kReportScatterPoints);
   }
-  const json& residuals = member(evaluation, "residuals");
-  const std::vector<double> edges = numbers_of(member(residuals, "edges"));
-  const std::vector<double> counts = numbers_of(member(residuals, "counts"));
+  const json& residuals = json_member(evaluation, "residuals");
+  const std::vector<double> edges = numbers_of(json_member(residuals, "edges"));
+  const std::vector<double> counts = numbers_of(json_member(residuals, "counts"));
   if (!counts.empty() && edges.size() == counts.size() + 1) {
     out["residuals"] = {{"edges", edges}, {"counts", counts}};
   }
@@ -271,7 +267,7 @@ json importance_section(const json& importance) {
   json top = json::array();
   for (const auto& entry : array_or_empty(importance)) {
     if (top.size() == kReportImportance) break;
-    if (member(entry, "feature").is_string() && member(entry, "gain").is_number()) {
+    if (json_member(entry, "feature").is_string() && json_member(entry, "gain").is_number()) {
       top.push_back({{"feature", entry["feature"]}, {"gain", entry["gain"]}});
     }
   }
@@ -280,26 +276,28 @@ json importance_section(const json& importance) {
 
 /// One column of ingest/profile.json with only the fields the report shows, each of its type.
 json profile_column(const json& column) {
-  json out{{"name", string_or(member(column, "name"), "")},
-           {"type", string_or(member(column, "type"), "")},
-           {"rows", number_or(member(column, "rows"), 0)},
-           {"nulls", number_or(member(column, "nulls"), 0)}};
-  if (member(column, "top").is_array()) {
+  json out{{"name", string_or(json_member(column, "name"), "")},
+           {"type", string_or(json_member(column, "type"), "")},
+           {"rows", number_or(json_member(column, "rows"), 0)},
+           {"nulls", number_or(json_member(column, "nulls"), 0)}};
+  if (json_member(column, "top").is_array()) {
     json top = json::array();
     for (const auto& entry : column["top"]) {
-      top.push_back({{"value", string_or(member(entry, "value"), "")},
-                     {"count", number_or(member(entry, "count"), 0)}});
+      top.push_back({{"value", string_or(json_member(entry, "value"), "")},
+                     {"count", number_or(json_member(entry, "count"), 0)}});
     }
     out["top"] = std::move(top);
-    out["distinct"] = number_or(member(column, "distinct"), 0);
-    out["distinct_capped"] = member(column, "distinct_capped") == true;
-    out["other"] = number_or(member(column, "other"), 0);
+    out["distinct"] = number_or(json_member(column, "distinct"), 0);
+    out["distinct_capped"] = json_member(column, "distinct_capped") == true;
+    out["other"] = number_or(json_member(column, "other"), 0);
     return out;
   }
   for (const char* key : {"min", "max", "mean", "std"})
-    out[key] = number_or_null(member(column, key));
-  const std::vector<double> edges = numbers_of(member(member(column, "histogram"), "edges"));
-  const std::vector<double> counts = numbers_of(member(member(column, "histogram"), "counts"));
+    out[key] = number_or_null(json_member(column, key));
+  const std::vector<double> edges =
+      numbers_of(json_member(json_member(column, "histogram"), "edges"));
+  const std::vector<double> counts =
+      numbers_of(json_member(json_member(column, "histogram"), "counts"));
   if (!counts.empty() && edges.size() == counts.size() + 1) {
     out["histogram"] = {{"edges", edges}, {"counts", counts}};
   }
@@ -307,30 +305,31 @@ json profile_column(const json& column) {
 }
 
 json data_profile_section(const json& profile) {
-  const json& columns = member(profile, "columns");
+  const json& columns = json_member(profile, "columns");
   if (!columns.is_array()) return nullptr;
   json kept = json::array();
   for (size_t i = 0; i < columns.size() && i < kReportProfileColumns; ++i) {
     kept.push_back(profile_column(columns[i]));
   }
-  return {{"rows", member(profile, "rows")},
+  return {{"rows", json_member(profile, "rows")},
           {"columns_total", columns.size()},
           {"columns", std::move(kept)}};
 }
 
 json drift_section(const json& drift) {
-  const json& features = member(drift, "features");
+  const json& features = json_member(drift, "features");
   if (!features.is_array()) return nullptr;
   json sorted = json::array();
   json counts{{"ok", 0}, {"warn", 0}, {"drift", 0}};
   for (const auto& feature : features) {
-    const std::string status = string_or(member(feature, "status"), "");
+    const std::string status = string_or(json_member(feature, "status"), "");
     if (counts.contains(status)) counts[status] = counts[status].get<size_t>() + 1;
-    sorted.push_back({{"feature", string_or(member(feature, "feature"), "")},
-                      {"psi", number_or_null(member(feature, "psi"))},
-                      {"status", status},
-                      {"null_rate", number_or_null(member(feature, "null_rate"))},
-                      {"train_null_rate", number_or_null(member(feature, "train_null_rate"))}});
+    sorted.push_back(
+        {{"feature", string_or(json_member(feature, "feature"), "")},
+         {"psi", number_or_null(json_member(feature, "psi"))},
+         {"status", status},
+         {"null_rate", number_or_null(json_member(feature, "null_rate"))},
+         {"train_null_rate", number_or_null(json_member(feature, "train_null_rate"))}});
   }
   // The largest shifts first; a capped list still shows every flagged feature.
   std::stable_sort(sorted.begin(), sorted.end(), [](const json& a, const json& b) {
@@ -339,8 +338,8 @@ json drift_section(const json& drift) {
   if (sorted.size() > kReportProfileColumns) {
     sorted.erase(sorted.begin() + kReportProfileColumns, sorted.end());
   }
-  return {{"reference", member(drift, "reference")},
-          {"rows", member(drift, "rows")},
+  return {{"reference", json_member(drift, "reference")},
+          {"rows", json_member(drift, "rows")},
           {"features_total", features.size()},
           {"counts", std::move(counts)},
           {"features", std::move(sorted)}};
@@ -379,9 +378,9 @@ json build_report_content(const ReportInputs& inputs, const std::string& title) 
   // train/metrics.json when the run has it; runs before it keep the same numbers in the
   // manifest's train details.
   const json& metrics = inputs.metrics.is_object() ? inputs.metrics : train_details;
-  const json& registry = member(train_details, "registry");
+  const json& registry = json_member(train_details, "registry");
   const json& importance =
-      inputs.importance.is_array() ? inputs.importance : member(train_details, "importance");
+      inputs.importance.is_array() ? inputs.importance : json_member(train_details, "importance");
   return {{"format", "mlops.report/1"},
           {"title", title},
           {"run", run_section(inputs.manifest)},
