@@ -345,6 +345,39 @@ const std::vector<KeyDecl>& config_keys() {
           "Time window live metrics are grouped by (on scored_at).", {"1h", "1d", "7d", "30d"}),
       key("report", T::kMap, "", "The HTML report."),
       key("report.title", T::kString, "", "Report title; default the workflow name."),
+      key("online_store", T::kMap, "",
+          "The online feature store `mlops materialize` writes and lookups read "
+          "(docs/features.md)."),
+      key("online_store.url", T::kString, "",
+          "`sqlite:PATH` (embedded) or `redis://[:PASSWORD@]HOST:PORT[/DB]`; default "
+          "`sqlite:online.db` next to runs_dir. Give a password as `${VAR}`: it is masked "
+          "wherever the URL is printed or written."),
+      key("entities", T::kMapList, "",
+          "What features are looked up by: a list of `{name, keys}` (docs/features.md)."),
+      key("entities.name", T::kString, "", "Entity name, unique in the workflow (required)."),
+      key("entities.keys", T::kAny, "",
+          "Key columns: a list of names (typed string) or a map `column: dtype` (int, string)."),
+      key("entities.description", T::kString, "", "What the entity is."),
+      key("feature_views", T::kMapList, "",
+          "Named groups of features of one entity, with their event time (docs/features.md)."),
+      key("feature_views.name", T::kString, "", "View name, unique in the workflow (required)."),
+      key("feature_views.entity", T::kString, "", "The entity the view is keyed by (required)."),
+      key("feature_views.source", T::kAny, "",
+          "Where its rows come from: `{table: T}` (a clean table of this workflow's lake), "
+          "`{workflow: W, table: T}` (another workflow's lake), `featurize` (this workflow's "
+          "latest features) or `predictions` (its latest batch predictions) (required)."),
+      key("feature_views.event_time", T::kString, "",
+          "Timestamp column: when each row's values became true (required but for "
+          "`predictions`, whose event time is `scored_at`)."),
+      key("feature_views.features", T::kAny, "",
+          "Features: a list of column names, or of `{name, expr}` computed per row (the "
+          "expression language); default every column but the keys and the event time."),
+      key("feature_views.ttl", T::kString, "",
+          "How long a value stays valid after its event time (`90s`, `30m`, `12h`, `7d`, `2w`): "
+          "joins take no older row, lookups mark older values `stale`; default forever."),
+      key("feature_views.online", T::kBool, "true",
+          "Materialized into the online store (`mlops materialize`)."),
+      key("feature_views.description", T::kString, "", "What the view holds."),
       key("contracts", T::kOpenMap, "",
           "Stage name (ingest, featurize, validate, train, predict) -> an inline contract or a "
           "contract file path (docs/contracts.md); parsed, files read, when the workflow is "
@@ -424,6 +457,7 @@ ConfigNode builtin_defaults() {
     // A source's defaults apply per source (ingest reads them from this table): merged here
     // they would only reach the map form, and fill every file source with http keys.
     if (key.path.starts_with("ingest.source.")) continue;
+    if (key.path.starts_with("entities.") || key.path.starts_with("feature_views.")) continue;
     // XGBoost's parameters are sent as the workflow wrote them, and only those: their defaults
     // are documentation (XGBoost's own) or read by train_param (model/train), never merged.
     if (key.path.starts_with("train.params.")) continue;

@@ -80,6 +80,10 @@ Settings read_settings(const ConfigNode& tree, const std::string& env) {
   settings.lake_dir = read_string(tree, "lake_dir", sibling_of_runs(settings.runs_dir, "lake"));
   settings.models_dir =
       read_string(tree, "models_dir", sibling_of_runs(settings.runs_dir, "models"));
+  settings.online_store_url = read_string(tree, "online_store.url", "");
+  if (settings.online_store_url.empty()) {
+    settings.online_store_url = "sqlite:" + sibling_of_runs(settings.runs_dir, "online.db");
+  }
   return settings;
 }
 
@@ -357,6 +361,7 @@ Workflow build_workflow(const ConfigNode& tree, const std::string& env) {
   workflow.report.title = read_string(tree, "report.title", workflow.name);
 
   workflow.contracts = read_contracts(tree);
+  workflow.feature_store = read_feature_store(tree);
   workflow.tree = tree;
   workflow.config_hash = hash_bytes(canonical_text(tree));
   return workflow;

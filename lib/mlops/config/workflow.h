@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "mlops/config/feature_store.h"
 #include "mlops/config/node.h"
 #include "mlops/io/read_result.h"
 #include "mlops/io/typed_read.h"
@@ -26,6 +27,9 @@ struct Settings {
   std::string store_path;              // SQLite tracking store; default <runs_dir>/mlops.db
   std::string lake_dir;                // ingest lake; default `lake` next to runs_dir
   std::string models_dir;              // registry artifacts; default `models` next to runs_dir
+  /// The online feature store: "sqlite:PATH" or "redis://..." (may hold a password: print it
+  /// only through mask_secrets); default "sqlite:<online.db next to runs_dir>".
+  std::string online_store_url;
 };
 
 struct SourceSpec {
@@ -130,6 +134,7 @@ struct Workflow {
   PredictSpec predict;
   EvaluationSpec evaluation;
   ReportSpec report;
+  FeatureStoreSpec feature_store;  // entities and feature views (docs/features.md)
   /// stage name -> contract (an inline map or a path to a contract YAML); parsed by contracts/.
   std::map<std::string, ConfigNode> contracts;
   ConfigNode tree;          // the effective config, for `config show` and the manifest

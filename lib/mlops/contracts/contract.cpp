@@ -7,7 +7,7 @@
 
 #include "mlops/core/error.h"
 #include "mlops/core/suggest.h"
-#include "mlops/expr/duration.h"
+#include "mlops/core/duration.h"
 #include "mlops/io/file.h"
 
 namespace mlops {

@@ -10,7 +10,7 @@
 
 #include "mlops/core/error.h"
 #include "mlops/core/suggest.h"
-#include "mlops/expr/duration.h"
+#include "mlops/core/duration.h"
 #include "mlops/features/categories.h"
 #include "mlops/features/transform_params.h"
 

@@ -13,7 +13,7 @@
 #include "mlops/core/error.h"
 #include "mlops/core/log.h"
 #include "mlops/core/time.h"
-#include "mlops/expr/duration.h"
+#include "mlops/core/duration.h"
 #include "mlops/features/feature_pipeline.h"
 #include "mlops/io/file.h"
 #include "mlops/io/typed_read.h"

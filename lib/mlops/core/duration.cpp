@@ -1,4 +1,4 @@
-#include "mlops/expr/duration.h"
+#include "mlops/core/duration.h"
 
 #include "mlops/core/value_parse.h"
 
