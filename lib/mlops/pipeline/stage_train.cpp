@@ -137,9 +137,16 @@ StageRecord run_train_stage(RunContext& run, std::optional<Table> features) {
   // Training consumes the feature table, so what reads it comes first. The training rows'
   // profile is batch-predict's drift reference, and a declared contract's drift checks compare
   // with it; the built-in checks on the result go before the declared ones in the record.
-  save_drift_reference(
-      drift_reference_of_columns(*features, pipeline.feature_names(), setup.split.train),
-      train_dir + "/profile.json");
+  // The profile must describe what scoring computes: out-of-fold target encodings exist only
+  // in the feature table, so then the training rows are transformed again as the scorer does.
+  {
+    const Table scored_view =
+        pipeline.out_of_fold() ? pipeline.transform(read_table(paths.clean_table())) : Table();
+    const Table& profiled = pipeline.out_of_fold() ? scored_view : *features;
+    save_drift_reference(
+        drift_reference_of_columns(profiled, pipeline.feature_names(), setup.split.train),
+        train_dir + "/profile.json");
+  }
   const nlohmann::json schema = feature_schema_json(*features, pipeline.feature_names());
   StageRecord record;
   check_declared_contract(run, Stage::kTrain, *features, record);
