@@ -138,18 +138,20 @@ StageRecord run_train_stage(RunContext& run, std::optional<Table> features) {
   // profile is batch-predict's drift reference, and a declared contract's drift checks compare
   // with it; the built-in checks on the result go before the declared ones in the record.
   // The profile must describe what scoring computes: out-of-fold target encodings exist only
-  // in the feature table, so then the training rows are transformed again as the scorer does.
+  // in the feature table, so then the rows are transformed again as the scorer does, and the
+  // contract's drift section compares that view with the profile too (like with like).
+  StageRecord record;
+  const nlohmann::json schema = feature_schema_json(*features, pipeline.feature_names());
   {
-    const Table scored_view =
-        pipeline.out_of_fold() ? pipeline.transform(read_table(paths.clean_table())) : Table();
-    const Table& profiled = pipeline.out_of_fold() ? scored_view : *features;
+    std::optional<Table> scored_view;
+    if (pipeline.out_of_fold()) scored_view = pipeline.transform(read_table(paths.clean_table()));
+    const Table& profiled = scored_view ? *scored_view : *features;
     save_drift_reference(
         drift_reference_of_columns(profiled, pipeline.feature_names(), setup.split.train),
         train_dir + "/profile.json");
+    check_declared_contract(run, Stage::kTrain, *features, record,
+                            scored_view ? &*scored_view : nullptr);
   }
-  const nlohmann::json schema = feature_schema_json(*features, pipeline.feature_names());
-  StageRecord record;
-  check_declared_contract(run, Stage::kTrain, *features, record);
 
   const std::string model_path = train_dir + "/model.json";
   ProgressLine round_progress = ProgressLine::on_stderr("train");
