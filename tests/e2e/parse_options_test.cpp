@@ -138,5 +138,19 @@ TEST_F(ParseOptions, BadOptionIsAConfigErrorNamingTheKey) {
       << result.err;
 }
 
+TEST_F(ParseOptions, InvalidUtf8InASemicolonFileNamesItsColumn) {
+  const std::string data = dir_.write("cities.csv",
+                                      "id;country;city\n1;FR;Paris\n2;CA;Montr\xe9"
+                                      "al\n3;FR;Lyon\n");
+  const std::string workflow =
+      dir_.write("cities.yaml",
+                 "name: cities\ningest:\n  source: {path: \"" + data + "\", delimiter: \";\"}\n");
+  CliResult result = run_mlops("ingest --workflow " + workflow + " --set runs_dir=" + runs(), dir_);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const std::string quarantine = slurp(only_run(runs()) / "ingest" / "quarantine.jsonl");
+  EXPECT_NE(quarantine.find("\"column\":\"city\""), std::string::npos) << quarantine;
+  EXPECT_NE(quarantine.find("(line 3, column 3)"), std::string::npos) << quarantine;
+}
+
 }  // namespace
 }  // namespace mlops::testing

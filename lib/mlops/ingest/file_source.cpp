@@ -152,7 +152,7 @@ void ingest_file_version(SourceContext& context, const std::string& path, const 
   }
   std::string transcoded;  // holds the text when the encoding check had to change it
   std::vector<BadRecord> undecodable;
-  text = prepare_text(text, format, spec.encoding, path, transcoded, undecodable);
+  text = prepare_text(text, format, spec.encoding, path, transcoded, undecodable, spec.delimiter);
   ReadOptions read = context.read_options(path);
   read.delimiter = field_delimiter(format, spec.delimiter);
   read.quote = spec.quote;
