@@ -340,6 +340,8 @@ json drift_section(const json& drift) {
   }
   return {{"reference", json_member(drift, "reference")},
           {"rows", json_member(drift, "rows")},
+          {"status", string_or(json_member(drift, "status"), "measured")},
+          {"min_rows", json_member(drift, "min_rows")},
           {"features_total", features.size()},
           {"counts", std::move(counts)},
           {"features", std::move(sorted)}};
