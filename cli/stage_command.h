@@ -16,7 +16,8 @@ namespace mlops::cli {
 /// overrides.
 void bind_stage_command(CLI::App& command, Stage stage, std::function<bool()> alternative = {},
                         std::shared_ptr<CommonOptions> options = nullptr);
-/// Prints "<workflow> <run> <stage>: ok (N rows, S s)" and the paths the stage wrote.
+/// Prints "<workflow> <run> <stage>: ok (N rows, S s)" (or "skipped, unchanged since run X")
+/// and the paths the stage wrote.
 void print_stage_result(const RunContext& run, Stage stage);
 
 }  // namespace mlops::cli

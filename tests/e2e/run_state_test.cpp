@@ -114,7 +114,8 @@ TEST_F(RunState, RunRefusedByTheLockIsRefusedAndNeverTheLatestRun) {
   const int fd = ::open(lock.c_str(), O_RDWR | O_CLOEXEC);
   ASSERT_GE(fd, 0);
   ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
-  CliResult refused = mlops("ingest" + kCars);
+  // --force: unchanged data would otherwise skip ingest without taking the lock.
+  CliResult refused = mlops("ingest" + kCars + " --force");
   ::close(fd);
   EXPECT_EQ(refused.exit_code, 5);
   EXPECT_NE(refused.err.find("another ingest of this workflow is running"), std::string::npos)
