@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <filesystem>
 #include <optional>
 #include <utility>
 
@@ -71,6 +72,17 @@ std::optional<EarlierStage> reusable(const RunContext& run, Stage stage,
   return std::move(history.last_success);
 }
 
+/// Before a stage reruns in a run that reused its outputs (`--force`, or changed config with
+/// --run): those files are links to another run's, and a file the rerun does not write again
+/// must not stay behind as if it had.
+void drop_reused_outputs(const RunContext& run, Stage stage) {
+  const nlohmann::json& entry =
+      json_member(json_member(run.manifest(), "stages"), stage_name(stage));
+  if (json_member(entry, "status") != "skipped") return;
+  std::error_code ignored;
+  std::filesystem::remove_all(run.paths().stage_dir(stage), ignored);
+}
+
 /// ok when every stage succeeded (ran or was skipped), partial otherwise.
 void update_run_status(RunContext& run) {
   bool complete = true;
@@ -98,6 +110,7 @@ void execute_stage(RunContext& run, Stage stage, HandedOver& tables, bool force)
       return;
     }
   }
+  drop_reused_outputs(run, stage);
   log_info(fmt::format("{}: start", name),
            {{"run", run.run_id()}, {"workflow", run.workflow().name}});
   release_free_memory();
