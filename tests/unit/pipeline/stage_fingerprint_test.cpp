@@ -78,7 +78,10 @@ TEST(StageFingerprint, RebuildIsNotPartOfIngestConfig) {
   const Workflow rebuild = load(dir, kWorkflow, {"ingest.rebuild=true"});
   EXPECT_EQ(stage_config(plain.tree, Stage::kIngest), stage_config(rebuild.tree, Stage::kIngest));
   dir.write("data.csv", "x,y\n1,0\n");
-  EXPECT_EQ(fingerprint(rebuild, Stage::kIngest, std::nullopt).always_runs,
+  const Workflow absolute =
+      load(dir, "name: w\ningest: {source: {path: " + dir.file("data.csv") + "}}\n",
+           {"ingest.rebuild=true"});
+  EXPECT_EQ(fingerprint(absolute, Stage::kIngest, std::nullopt).always_runs,
             "--rebuild replays the raw layer");
 }
 
