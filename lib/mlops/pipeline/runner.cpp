@@ -96,8 +96,8 @@ void update_run_status(RunContext& run) {
 }
 
 /// Runs one stage inside `run` with the tables earlier stages of this process handed over,
-/// unless it is unchanged since its last success and `force` is false.
-void execute_stage(RunContext& run, Stage stage, HandedOver& tables, bool force) {
+/// unless it is unchanged since its last success and `force` is false; false when skipped.
+bool execute_stage(RunContext& run, Stage stage, HandedOver& tables, bool force) {
   const std::string name(stage_name(stage));
   const std::optional<StageFingerprint> fingerprint = fingerprint_now(run, stage);
   if (fingerprint && !force) {
@@ -107,7 +107,7 @@ void execute_stage(RunContext& run, Stage stage, HandedOver& tables, bool force)
                            earlier->origin()),
                {{"run", run.run_id()}});
       update_run_status(run);
-      return;
+      return false;
     }
   }
   drop_reused_outputs(run, stage);
@@ -151,13 +151,14 @@ void execute_stage(RunContext& run, Stage stage, HandedOver& tables, bool force)
     throw;
   }
   update_run_status(run);
+  return true;
 }
 
 }  // namespace
 
-void execute_stage(RunContext& run, Stage stage, bool force) {
+bool execute_stage(RunContext& run, Stage stage, bool force) {
   HandedOver none;
-  execute_stage(run, stage, none, force);
+  return execute_stage(run, stage, none, force);
 }
 
 std::string execute_workflow(const Workflow& workflow, bool force) {

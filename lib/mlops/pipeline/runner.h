@@ -14,8 +14,8 @@ namespace mlops {
 /// skipped: the run reuses those outputs, records the stage `skipped` and logs "<stage>:
 /// unchanged since run X, skipped; --force reruns". Export-report always runs. Throws what the
 /// stage throws (after recording the failure in the manifest) and ContractError for a violated
-/// contract.
-void execute_stage(RunContext& run, Stage stage, bool force = false);
+/// contract. Returns false when the stage was skipped.
+bool execute_stage(RunContext& run, Stage stage, bool force = false);
 /// Starts a new run and executes every stage in order (each skipped when unchanged, unless
 /// `force`), each stage handing the tables it wrote to the next one in memory (the files are
 /// written all the same); returns the run id.
