@@ -237,5 +237,24 @@ TEST_F(SkipUnchanged, AppendedRowsRerunEverything) {
   EXPECT_EQ(record["stages"]["ingest"]["rows"], 260);
 }
 
+TEST_F(SkipUnchanged, AMissingOutputRerunsItsStage) {
+  CliResult first = mlops("run");
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const std::string one = run_id(first);
+  fs::remove(dir_.path() / "runs" / one / "train" / "model.json");
+
+  CliResult status = mlops("status");
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_NE(
+      status.out.find("  train      stale: output runs/" + one + "/train/model.json is missing\n"),
+      std::string::npos)
+      << status.out;
+  CliResult rerun = mlops("run");
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+  EXPECT_NE(rerun.err.find(skipped("validate", one)), std::string::npos) << rerun.err;
+  EXPECT_EQ(manifest(run_id(rerun))["stages"]["train"]["status"], "ok");
+  EXPECT_TRUE(fs::exists(dir_.path() / "runs" / run_id(rerun) / "train" / "model.json"));
+}
+
 }  // namespace
 }  // namespace mlops::testing
