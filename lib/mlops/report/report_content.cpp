@@ -75,7 +75,7 @@ std::string effective_status(const RunManifest& manifest) {
   for (Stage stage : all_stages()) {
     if (stage == Stage::kReport) continue;
     const StageManifest* entry = manifest.stage(stage);
-    if (!entry || entry->status != "ok") return manifest.status.value_or("");
+    if (!entry || !stage_succeeded(entry->status.value_or(""))) return manifest.status.value_or("");
   }
   return "ok";
 }
