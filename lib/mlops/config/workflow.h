@@ -55,10 +55,11 @@ struct IngestSpec {
   bool rebuild = false;  // replay the raw layer into new clean tables (mlops ingest --rebuild)
 };
 
-/// How files are read typed as the ingest schema declares (batch-predict input, labels, validate).
-inline TypedReadSpec typed_read_spec(const IngestSpec& spec) {
-  return {spec.source.format, spec.schema, spec.null_values, spec.source.delimiter,
-          spec.source.quote};
+/// How `path`, a file other than the source (batch-predict input, labels), is read typed as
+/// the ingest schema declares: in the format its extension names, else the source's.
+inline TypedReadSpec typed_read_spec(const IngestSpec& spec, const std::string& path) {
+  return {other_file_format(path, spec.source.format), spec.schema, spec.null_values,
+          spec.source.delimiter, spec.source.quote};
 }
 
 struct LabelSpec {

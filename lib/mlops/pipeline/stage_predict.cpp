@@ -76,7 +76,7 @@ BatchInput batch_input(const Workflow& workflow, const ScoringEngine& engine,
     };
     return input;
   }
-  TypedReadSpec spec = typed_read_spec(workflow.ingest);
+  TypedReadSpec spec = typed_read_spec(workflow.ingest, path);
   spec.schema = scoring_columns(engine, workflow.ingest.schema, workflow.predict.id_columns,
                                 csv_header(path, spec));
   input.csv = csv_read_options(path, spec);
