@@ -124,7 +124,12 @@ class SqliteRegistry final : public ModelRegistry {
         model_dir / fmt::format(".incoming-{}-{}", run_id.empty() ? "adhoc" : run_id, getpid());
     std::error_code error;
     fs::remove_all(incoming, error);
-    copy_artifacts(artifact_dir, incoming);
+    try {
+      copy_artifacts(artifact_dir, incoming);
+    } catch (const IoError&) {
+      fs::remove_all(incoming, error);  // a full disk leaves no half-copied version behind
+      throw;
+    }
 
     SqliteTransaction transaction(db_);
     SqliteStatement next(db_,
@@ -158,7 +163,12 @@ class SqliteRegistry final : public ModelRegistry {
       throw IoError("{}: cannot publish the model version: {}", version.artifact_dir,
                     error.message());
     }
-    transaction.commit();
+    try {
+      transaction.commit();
+    } catch (const IoError&) {
+      fs::remove_all(version.artifact_dir, error);  // not registered: no folder without its row
+      throw;
+    }
     return version;
   }
 
