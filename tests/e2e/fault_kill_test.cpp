@@ -198,8 +198,10 @@ TEST(FaultTrials, HttpIngestKilledAtRandomThenRerunHoldsEveryRecordOnce) {
                     "size: 5}\n  schema: {id: int64, value: float64}\n");
   const std::vector<std::string> args{
       "ingest", "--env", "local", "--workflow", workflow, "--set", "runs_dir=" + dir.file("runs")};
-  const auto [first, typical] = run_timed(args, dir.file("first.log"));
-  ASSERT_EQ(first, 0) << slurp(dir.file("first.log"));
+  ASSERT_EQ(run_timed(args, dir.file("first.log")).first, 0) << slurp(dir.file("first.log"));
+  total += 60;  // a run of the size of a trial's, for the time it takes
+  const auto [second, typical] = run_timed(args, dir.file("second.log"));
+  ASSERT_EQ(second, 0) << slurp(dir.file("second.log"));
 
   std::mt19937 random(kSeed + 1);
   std::uniform_int_distribution<int64_t> delay(0, typical.count());
@@ -283,6 +285,7 @@ TEST(FaultTrials, WorkflowRunKilledAtRandomThenRerunLeavesConsistentStores) {
   TempDir dir;
   const fs::path root = dir.path();
   const std::string workflow = MLOPS_SOURCE_DIR "/workflows/cars-mpg.yaml";
+  // Few rounds on one thread: a run takes about a second even on a busy machine.
   const std::vector<std::string> args{"run",
                                       "--env",
                                       "local",
@@ -291,7 +294,9 @@ TEST(FaultTrials, WorkflowRunKilledAtRandomThenRerunLeavesConsistentStores) {
                                       "--set",
                                       "runs_dir=" + dir.file("runs"),
                                       "--set",
-                                      "train.rounds=60"};
+                                      "train.rounds=30",
+                                      "--set",
+                                      "train.params.nthread=1"};
   const auto [first, typical] = run_timed(args, dir.file("first.log"));
   ASSERT_EQ(first, 0) << slurp(dir.file("first.log"));
 

@@ -45,7 +45,9 @@ StageRecord dispatch(RunContext& run, Stage stage, HandedOver& tables) {
 }
 
 /// Runs one stage inside `run` with the tables earlier stages of this process handed over.
-void execute_stage(RunContext& run, Stage stage, HandedOver& tables) {
+/// `last`: no stage of this process follows, so the run's status is settled (ok or partial);
+/// before that it stays `running`, so that a run killed between stages is found crashed.
+void execute_stage(RunContext& run, Stage stage, HandedOver& tables, bool last) {
   const std::string name(stage_name(stage));
   log_info(fmt::format("{}: start", name),
            {{"run", run.run_id()}, {"workflow", run.workflow().name}});
@@ -85,6 +87,7 @@ void execute_stage(RunContext& run, Stage stage, HandedOver& tables) {
     run.set_status("failed");
     throw;
   }
+  if (!last) return;
   bool complete = true;
   for (Stage each : all_stages()) {
     const auto& stages = run.manifest().at("stages");
@@ -99,7 +102,7 @@ void execute_stage(RunContext& run, Stage stage, HandedOver& tables) {
 
 void execute_stage(RunContext& run, Stage stage) {
   HandedOver none;
-  execute_stage(run, stage, none);
+  execute_stage(run, stage, none, true);
 }
 
 std::string execute_workflow(const Workflow& workflow) {
@@ -107,7 +110,8 @@ std::string execute_workflow(const Workflow& workflow) {
   log_info("run: start",
            {{"run", run.run_id()}, {"workflow", workflow.name}, {"env", workflow.settings.env}});
   HandedOver tables;
-  for (Stage stage : all_stages()) execute_stage(run, stage, tables);
+  const auto stages = all_stages();
+  for (Stage stage : stages) execute_stage(run, stage, tables, stage == stages.back());
   log_info("run: done", {{"run", run.run_id()}, {"dir", run.paths().root}});
   return run.run_id();
 }
