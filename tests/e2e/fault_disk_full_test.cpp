@@ -54,9 +54,12 @@ const WritePoint kWritePoints[] = {
 class DiskFull : public ::testing::TestWithParam<WritePoint> {
  protected:
   CliResult run(const std::string& env = "") {
-    return run_mlops("run --env local --workflow workflows/penguins-species.yaml --set runs_dir=" +
-                         (project() / "runs").string(),
-                     dir_, env);
+    // One XGBoost thread: two spin badly on a busy machine.
+    return run_mlops(
+        "run --env local --workflow workflows/penguins-species.yaml --set "
+        "train.params.nthread=1 --set runs_dir=" +
+            (project() / "runs").string(),
+        dir_, env);
   }
   fs::path project() const { return dir_.path() / "p"; }
   TempDir dir_;
@@ -116,7 +119,13 @@ TEST_P(DiskFull, ExitsFiveAndTheNextRunFindsConsistentStores) {
   clean.erase(quarantined);
   expect_each_once(root / "ingest" / "clean.csv", clean);
   expect_each_once(root / "predict" / "predictions.csv", clean);
-  EXPECT_NE(slurp(root / "ingest" / "quarantine.jsonl").find("\"Sex\""), std::string::npos);
+  // The lake's quarantine holds the one bad record once.
+  size_t quarantine_lines = 0;
+  for (const auto& entry :
+       fs::directory_iterator(project() / "lake" / "penguins-species" / "quarantine")) {
+    quarantine_lines += count_lines(slurp(entry.path()));
+  }
+  EXPECT_EQ(quarantine_lines, 1u);
   auto registry = open_sqlite_registry((project() / "runs" / "mlops.db").string(),
                                        (project() / "models").string());
   std::set<std::string> runs;

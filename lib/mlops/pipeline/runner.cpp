@@ -67,8 +67,15 @@ void execute_stage(RunContext& run, Stage stage, HandedOver& tables, bool last) 
     run.set_status("refused");
     throw;
   } catch (const Error& error) {
-    run.record_stage(stage, record, "failed", elapsed(), peak_rss_bytes(), error.what());
-    run.set_status("failed");
+    // On a full disk recording the failure fails too: the user must see the first error (the
+    // run is then found crashed by the next run).
+    try {
+      run.record_stage(stage, record, "failed", elapsed(), peak_rss_bytes(), error.what());
+      run.set_status("failed");
+    } catch (const Error& also) {
+      log_warn(fmt::format("{}: cannot record the failure in the run", name),
+               {{"error", std::string(also.what())}});
+    }
     throw;
   }
   const double seconds = elapsed();
