@@ -109,6 +109,13 @@ TEST_P(DiskFull, ExitsFiveAndTheNextRunFindsConsistentStores) {
               full.err.find("database or disk is full") != std::string::npos)
       << full.err;
   EXPECT_EQ(full.err.find("internal error"), std::string::npos) << full.err;
+  // The message names the file that could not be written (a temp file by its destination).
+  std::string destination = filled.substr(0, filled.find('\n'));
+  if (const size_t at = destination.rfind(".tmp-"); at != std::string::npos) destination.resize(at);
+  if (const size_t at = destination.find("mlops.db"); at != std::string::npos) {
+    destination.resize(at + 8);
+  }
+  EXPECT_NE(full.err.find(destination), std::string::npos) << destination << "\n" << full.err;
 
   // With space again, the next run succeeds and finds every store consistent.
   const CliResult next = run();

@@ -98,8 +98,8 @@ void copy_artifacts(const fs::path& from, const fs::path& to) {
       error.clear();
       fs::copy_file(entry.path(), target, fs::copy_options::overwrite_existing, error);
       if (error) {
-        throw IoError("{}: cannot copy into the registry: {}", entry.path().string(),
-                      error.message());
+        throw IoError("cannot copy '{}' into the registry at '{}': {}", entry.path().string(),
+                      target.string(), error.message());
       }
     }
   }
