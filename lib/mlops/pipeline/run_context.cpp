@@ -163,7 +163,10 @@ void RunContext::reap_dead_runs(const Workflow& workflow) {
   std::error_code error;
   for (const auto& entry : fs::directory_iterator(workflow.settings.runs_dir, error)) {
     const std::string name = entry.path().filename().string();
-    if (indexed.contains(name) || name.find("Z-" + workflow.name + "-") == std::string::npos ||
+    // Run ids end "Z-<workflow>-XXXX" (new_run_id): another workflow's runs are not this one's.
+    const std::string tail = "Z-" + workflow.name + "-";
+    const size_t at = name.rfind(tail);
+    if (indexed.contains(name) || at == std::string::npos || name.size() != at + tail.size() + 4 ||
         !entry.is_directory(error)) {
       continue;
     }
