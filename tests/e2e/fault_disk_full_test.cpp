@@ -51,6 +51,11 @@ const WritePoint kWritePoints[] = {
     {"ReportJson", "report/report.json", "0"},
 };
 
+// ctest's names show the write point, not the parameter's bytes.
+void PrintTo(const WritePoint& point, std::ostream* out) {
+  *out << point.name;
+}
+
 class DiskFull : public ::testing::TestWithParam<WritePoint> {
  protected:
   CliResult run(const std::string& env = "") {

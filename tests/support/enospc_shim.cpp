@@ -1,6 +1,6 @@
 // A full disk for one process, by LD_PRELOAD: writes to files under MLOPS_FAULT_DIR fail with
 // ENOSPC, the way they do when the file system fills up. No product change is needed and every
-// writer is hit, the libraries' (SQLite, libstdc++) included. The tests in
+// writer is hit, the libraries' (SQLite, libstdc++, stdio's fwrite) included. The tests in
 // tests/e2e/fault_disk_full_test.cpp preload it into the `mlops` they run.
 //
 //   MLOPS_FAULT_DIR=/abs/dir   only files whose path starts with this directory are affected
@@ -120,6 +120,19 @@ ssize_t write(int fd, const void* data, size_t size) {
   static auto next = real<ssize_t (*)(int, const void*, size_t)>("write");
   if (fd <= 2) return next(fd, data, size);
   return limited(size, allowance(fd_path(fd), size), [&](size_t n) { return next(fd, data, n); });
+}
+
+// stdio writes through glibc's internal write, which no preload can replace: fwrite itself
+// (XGBoost's file streams use it) fails instead.
+size_t fwrite(const void* data, size_t size, size_t count, FILE* file) {
+  static auto next = real<size_t (*)(const void*, size_t, size_t, FILE*)>("fwrite");
+  const int fd = fileno(file);
+  const size_t bytes = size * count;
+  if (fd > 2 && bytes > 0 && allowance(fd_path(fd), bytes) < bytes) {
+    errno = ENOSPC;
+    return 0;
+  }
+  return next(data, size, count, file);
 }
 
 ssize_t pwrite(int fd, const void* data, size_t size, off_t offset) {
