@@ -109,6 +109,7 @@ ViewRows read_view_rows(const Workflow& workflow, const FeatureViewSpec& view,
   const Table& input = source.table;
 
   ViewRows out;
+  out.view = view.name;
   out.source = source.description;
   out.event_time = view.event_time.empty() ? "scored_at" : view.event_time;
   std::vector<Column> columns;

@@ -24,6 +24,7 @@ struct ViewRowsOptions {
 };
 
 struct ViewRows {
+  std::string view;  // the view's name
   /// The entity's key columns (typed as the entity declares: int64 or string), the event time
   /// (timestamp) and the features, in that order; rows sorted by event time, rows with equal
   /// times in the order the source wrote them (so the last of them is the last written).
