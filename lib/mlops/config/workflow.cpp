@@ -373,7 +373,6 @@ Workflow build_workflow(const ConfigNode& tree, const std::string& env) {
   workflow.featurize.transforms = read_transforms(tree);
   workflow.featurize.label = read_label(tree);
   workflow.featurize.drop = read_list(tree, "featurize.drop");
-  workflow.featurize.source = read_featurize_source(tree, workflow.feature_store);
 
   workflow.train = read_train(tree, workflow.settings.seed);
 
@@ -390,6 +389,7 @@ Workflow build_workflow(const ConfigNode& tree, const std::string& env) {
 
   workflow.contracts = read_contracts(tree);
   workflow.feature_store = read_feature_store(tree);
+  workflow.featurize.source = read_featurize_source(tree, workflow.feature_store);
   workflow.tree = tree;
   workflow.config_hash = hash_bytes(canonical_text(tree));
   return workflow;
