@@ -19,8 +19,8 @@ TEST(Subcommands, TableListsEveryCommandInHelpOrder) {
   for (const Subcommand& subcommand : subcommands()) names.emplace_back(subcommand.name);
   EXPECT_EQ(names,
             (std::vector<std::string>{"ingest", "featurize", "validate", "train", "batch-predict",
-                                      "export-report", "run", "config", "contract", "models",
-                                      "evaluate", "init", "notebooks", "features"}));
+                                      "export-report", "run", "status", "config", "contract",
+                                      "models", "evaluate", "init", "notebooks", "features"}));
 }
 
 TEST(Subcommands, AppGetsEveryRowWithItsHelpLine) {
