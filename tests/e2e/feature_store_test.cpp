@@ -123,6 +123,46 @@ TEST_F(FeatureStore, HistoricalNamesWhatIsWrong) {
   EXPECT_EQ(result.exit_code, 0) << result.err;
 }
 
+// `mlops run` skips an unchanged stage: a featurize that joins views reruns when the entity
+// file or a view's data changes (the clean table is not its input).
+TEST_F(FeatureStore, ARunRejoinsWhenTheEntitiesOrAViewChange) {
+  const std::string data = dir_.file("data");
+  fs::create_directories(data);
+  for (const char* file : {"airport-hourly-delays.csv", "flight-entities.csv"}) {
+    fs::copy_file(std::string(MLOPS_SOURCE_DIR "/data/") + file, data + "/" + file);
+  }
+  auto run = [&] {
+    const CliResult result = mlops("run --set data_dir=" + data);
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    const std::string marker = "flight-delay-features ";
+    const size_t at = result.out.find(marker);
+    const std::string id =
+        result.out.substr(at + marker.size(), result.out.find(':', at) - at - marker.size());
+    return read_json(fs::path(dir_.file("runs")) / id / "manifest.json");
+  };
+  auto featurize_status = [](const nlohmann::json& manifest) {
+    return manifest["stages"]["featurize"]["status"].get<std::string>();
+  };
+  EXPECT_EQ(featurize_status(run()), "ok");
+  EXPECT_EQ(featurize_status(run()), "skipped");
+  {
+    std::ofstream entities(data + "/flight-entities.csv", std::ios::app);
+    entities << "999,ATL,2001-01-10 12:00:00,500,0\n";
+  }
+  nlohmann::json manifest = run();
+  EXPECT_EQ(manifest["stages"]["ingest"]["status"], "skipped");
+  EXPECT_EQ(featurize_status(manifest), "ok");
+  EXPECT_EQ(manifest["stages"]["featurize"]["rows"], 2144);
+  EXPECT_EQ(featurize_status(run()), "skipped");
+  {
+    std::ofstream hourly(data + "/airport-hourly-delays.csv", std::ios::app);
+    hourly << "ATL,2001-01-15 01:00:00,3,1.0,0.0\n";
+  }
+  manifest = run();
+  EXPECT_EQ(manifest["stages"]["ingest"]["status"], "ok");
+  EXPECT_EQ(featurize_status(manifest), "ok");
+}
+
 TEST(FeatureStoreFresh, HistoricalBeforeIngestSaysWhatToRun) {
   TempDir dir;
   const std::string good = dir.write("good.csv", "origin,event_time\nATL,2001-01-02 00:00:00\n");

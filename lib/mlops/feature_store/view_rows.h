@@ -50,6 +50,12 @@ struct ViewRows {
 ViewRows read_view_rows(const Workflow& workflow, const FeatureViewSpec& view,
                         const ViewRowsOptions& options = {});
 
+/// A hash of what read_view_rows(view) would read now, for the stage fingerprints (a stage that
+/// joins a view reruns when it changes): a lake table's committed state (its parts, rows and
+/// columns, from the checkpoint), or the hash of the latest featurize or batch-predict output
+/// file; "missing" when there is nothing to read yet.
+std::string view_source_hash(const Workflow& workflow, const FeatureViewSpec& view);
+
 /// The entity of `view` in `workflow`; throws ConfigError when the workflow lacks it (a view
 /// checked at load always has one).
 const EntitySpec& view_entity(const Workflow& workflow, const FeatureViewSpec& view);
