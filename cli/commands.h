@@ -21,5 +21,6 @@ void setup_models(CLI::App& command);
 void setup_evaluate(CLI::App& command);
 void setup_init(CLI::App& command);
 void setup_notebooks(CLI::App& command);
+void setup_features(CLI::App& command);  // the group: historical (+ get, list, describe)
 
 }  // namespace mlops::cli

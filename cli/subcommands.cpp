@@ -43,6 +43,8 @@ constexpr Subcommand kSubcommands[] = {
      "Create a new ML project in DIR: a workflow on bundled sample data, configs for local, dev "
      "and prod, a contract, a notebook, pre-commit hooks and GitHub Actions"},
     {"notebooks", setup_notebooks, "Strip Jupyter notebooks for git, or export them to HTML"},
+    {"features", setup_features,
+     "The feature store: point-in-time joins of entity rows with feature views (historical)"},
 };
 
 }  // namespace

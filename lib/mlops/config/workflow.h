@@ -68,7 +68,16 @@ struct LabelSpec {
   std::string origin;  // where `expr` was set ("workflow.yaml:14:10"), for error messages
 };
 
+/// Where featurize's rows come from (docs/features.md, "Training from a point-in-time join").
+struct FeaturizeSourceSpec {
+  std::string type = "clean";         // clean | historical
+  std::string entities;               // historical: the entity rows file
+  std::vector<std::string> features;  // historical: VIEW or VIEW:COL,COL
+  std::string event_time = "event_time";
+  std::string origin;  // where featurize.source was set, for messages
+};
 struct FeaturizeSpec {
+  FeaturizeSourceSpec source;
   std::vector<ConfigNode> transforms;  // each a map with `type`; parsed by features/
   LabelSpec label;
   std::vector<std::string> drop;  // columns that are not features (ids, free text)

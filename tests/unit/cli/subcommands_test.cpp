@@ -20,7 +20,7 @@ TEST(Subcommands, TableListsEveryCommandInHelpOrder) {
   EXPECT_EQ(names,
             (std::vector<std::string>{"ingest", "featurize", "validate", "train", "batch-predict",
                                       "export-report", "run", "status", "config", "contract",
-                                      "models", "evaluate", "init", "notebooks"}));
+                                      "models", "evaluate", "init", "notebooks", "features"}));
 }
 
 TEST(Subcommands, AppGetsEveryRowWithItsHelpLine) {
