@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "mlops/ingest/append_file.h"
 
@@ -53,5 +54,18 @@ class RawLayer {
 /// before raw was checkpointed: nothing is touched). Throws IoError when a file is shorter
 /// than committed.
 void discard_uncommitted_raw(const std::string& source_dir, const nlohmann::json& committed);
+
+/// One index line of a raw layer, with the date partition folder it is in.
+struct RawEntry {
+  std::string partition;
+  nlohmann::json meta;
+};
+
+/// Every index line under `source_dir` (raw/<source>), oldest partition first, in the order
+/// received. A missing folder has none. Throws IoError for a line that is not JSON.
+std::vector<RawEntry> read_raw_index(const std::string& source_dir);
+/// The body an index line points to (bodies.bin at its offset), checked against its checksum.
+/// Throws IoError naming the file when it is short or the bytes differ from those received.
+std::string read_raw_body(const RawEntry& entry);
 
 }  // namespace mlops
