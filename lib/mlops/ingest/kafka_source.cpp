@@ -276,7 +276,7 @@ void run_kafka_source(SourceContext& context) {
     }
     last_message = Clock::now();
     const std::string topic = api.rd_kafka_topic_name(message->rkt);
-    const std::string body(static_cast<const char*>(message->payload), message->len);
+    std::string body(static_cast<const char*>(message->payload), message->len);
     Json meta{{"kind", "kafka"},
               {"topic", topic},
               {"partition", message->partition},
