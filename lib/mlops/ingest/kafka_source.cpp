@@ -280,7 +280,7 @@ void run_kafka_source(SourceContext& context) {
     Json meta{{"kind", "kafka"},
               {"topic", topic},
               {"partition", message->partition},
-              {"offset", message->offset}};
+              {"kafka_offset", message->offset}};  // "offset" is the body's, in bodies.bin
     if (message->key) {
       meta["key"] = std::string(static_cast<const char*>(message->key), message->key_len);
     }
@@ -318,8 +318,8 @@ void replay_kafka_source(SourceContext& context, const std::vector<RawEntry>& en
     context.report.records += 1;
     context.report.bytes += body.size();
     take_message(pending, next, entry.meta.value("topic", ""),
-                 entry.meta.value("partition", int32_t{0}), entry.meta.value("offset", int64_t{0}),
-                 std::move(body));
+                 entry.meta.value("partition", int32_t{0}),
+                 entry.meta.value("kafka_offset", int64_t{0}), std::move(body));
     // Batches as a fresh ingest with every message waiting would commit them.
     if (static_cast<int64_t>(++count) >= config.batch_size) {
       context.commit(topic_batch(context, pending, next));

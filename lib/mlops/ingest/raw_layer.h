@@ -2,7 +2,8 @@
 // The raw layer: every response body, message or file exactly as received, append-only,
 // partitioned by source and ingest date (raw/<source>/date=YYYY-MM-DD/). Bodies are
 // concatenated in bodies.bin; index.jsonl has one line per body with its offset, size,
-// XXH3-128 checksum, receive time and fetch metadata (URL and status, topic/partition/offset).
+// XXH3-128 checksum, receive time and fetch metadata (URL and status;
+// topic, partition and kafka_offset).
 // Files are copied whole under files/. Nothing committed here is ever rewritten or removed:
 // the lake's checkpoint records how far raw is committed (committed()), and opening the lake
 // cuts back what a crash appended after it (discard_uncommitted_raw).

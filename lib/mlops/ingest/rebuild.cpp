@@ -57,13 +57,18 @@ void check_complete(const Lake& lake, const SourceSpec& spec, const std::vector<
       !state.position.empty() || !state.tables.empty() || state.quarantine_bytes > 0;
   const auto refuse = [&](const std::string& what) {
     throw ConfigError(
-        "mlops ingest --rebuild: source '{}' ({}): {}, so the lake was written before its raw "
-        "layer was kept and its clean tables cannot be rebuilt from raw (nothing was changed); "
-        "move {} aside and run `mlops ingest` to ingest the source again",
+        "mlops ingest --rebuild: source '{}' ({}): {}: the lake was written before its raw layer "
+        "kept what a replay needs, so its clean tables cannot be rebuilt from raw (nothing was "
+        "changed); move {} aside and run `mlops ingest` to ingest the source again",
         spec.name, spec.type, what, lake.root());
   };
   if (committed && entries.empty()) refuse(fmt::format("{} holds no raw records", raw_dir));
   if (spec.type != "kafka") return;
+  for (const auto& entry : entries) {
+    if (!entry.meta.contains("kafka_offset")) {
+      refuse("its raw index lines lack the messages' offsets");
+    }
+  }
   // Every partition's last committed message must be in raw.
   const nlohmann::json offsets = state.position.value("offsets", nlohmann::json::object());
   for (const auto& topic : offsets.items()) {
@@ -72,7 +77,7 @@ void check_complete(const Lake& lake, const SourceSpec& spec, const std::vector<
       const bool found = std::any_of(entries.begin(), entries.end(), [&](const RawEntry& entry) {
         return entry.meta.value("topic", "") == topic.key() &&
                std::to_string(entry.meta.value("partition", 0)) == partition.key() &&
-               entry.meta.value("offset", int64_t{-1}) == last;
+               entry.meta.value("kafka_offset", int64_t{-1}) == last;
       });
       if (!found) {
         refuse(fmt::format("the raw layer lacks message {}[{}]@{}, which the lake committed",

@@ -406,7 +406,7 @@ TEST_F(HttpSource, RebuildPollingKeepsKeysAndQuarantinesTheBadBodyAgain) {
   auto bad = testing::lake_quarantine(w, "beers");
   // Calls 1..6 answered beers 1, 2, (garbage), 4, 1, 2; a rejected row has no key to repeat.
   ASSERT_EQ(bad.size(), 3u);
-  EXPECT_EQ(bad[0]["reason"], "column 'name': value 'beer 2' is not one of [beer 1, beer 4]");
+  EXPECT_EQ(bad[0]["reason"], "value 'beer 2' is not one of [beer 1, beer 4]");
   EXPECT_EQ(bad[1]["reason"], "the response is not valid JSON (at byte 1)");
   EXPECT_EQ(bad[2]["reason"], bad[0]["reason"]);
 }
@@ -426,8 +426,8 @@ TEST_F(HttpSource, RebuildRefusesWhenThePaginationNoLongerAsksForTheRecordedPage
   } catch (const ConfigError& error) {
     EXPECT_EQ(std::string(error.what()),
               "mlops ingest --rebuild: source 'beers': response 1 of the raw layer answered GET " +
-                  api_.url("/offset?limit=10&offset=0") +
-                  ", but the current settings ask for GET " + api_.url("/offset?limit=5&offset=0") +
+                  api_.url("/offset?offset=0&limit=10") +
+                  ", but the current settings ask for GET " + api_.url("/offset?offset=0&limit=5") +
                   " (the url or pagination changed since it was fetched), so the raw layer cannot "
                   "be replayed; restore the settings, or move the lake aside and run `mlops "
                   "ingest` to fetch again (nothing was changed)");

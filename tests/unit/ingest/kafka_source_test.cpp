@@ -179,7 +179,7 @@ TEST(KafkaSource, RebuildReplaysTheStoredMessagesWithTheBrokerGone) {
   EXPECT_EQ(bad[0]["source"], "events[0]@2");
   EXPECT_EQ(bad[0]["raw"], "not json");
   EXPECT_EQ(bad[1]["source"], "events[0]@3");
-  EXPECT_EQ(bad[1]["reason"], "column 'kind': value 'z' is not one of [x, y]");
+  EXPECT_EQ(bad[1]["reason"], "value 'z' is not one of [x, y]");
   Lake lake(lake_root(w));
   EXPECT_EQ(lake.position("shop")["offsets"]["events"]["0"], 5);  // resumes after message 4
 }
