@@ -30,7 +30,11 @@ HttpResponse fetch(SourceContext& context, HttpClient& client, Backoff& backoff,
       Json meta{
           {"kind", "http"}, {"url", request.url}, {"status", response.status}, {"retry", retries}};
       if (!response.error.empty()) meta["error"] = response.error;
-      raw.append(response.body, std::move(meta));
+      // Link pagination walks by this header: a rebuild replays the walk from it.
+      if (context.options.text("pagination.type") == "link") {
+        meta["link"] = response.headers_named("link");
+      }
+      if (!context.replay) raw.append(response.body, std::move(meta));
       context.report.bytes += response.body.size();
     }
     if (!is_retryable(response)) {
@@ -312,7 +316,7 @@ void run_http_source(SourceContext& context, HttpClient* client) {
   }
   HttpRequest request;
   request.url = config.url;
-  request.headers = http_headers(config);
+  if (!context.replay) request.headers = http_headers(config);  // a replay sends nothing
   request.connect_timeout = config.connect_timeout;
   request.timeout = config.timeout;
   Backoff backoff(config.retry);

@@ -112,6 +112,13 @@ IngestOutcome run_ingest(const Workflow& workflow, Lake& lake, const IngestOptio
   if (workflow.ingest.rebuild) rebuild_lake(workflow, lake, options.fault);
   IngestOutcome outcome;
   for (const auto& spec : workflow.ingest.sources) {
+    // A rebuild contacts no server, broker or database; a file source still reads the files
+    // added or changed since (local files, as a plain ingest would next).
+    if (workflow.ingest.rebuild && spec.type != "file") {
+      log_info("ingest: rebuilt from raw only; run `mlops ingest` to fetch new records",
+               {{"source", spec.name}, {"type", spec.type}});
+      continue;
+    }
     SourceContext context(workflow, spec, lake);
     context.sleep = options.sleep;
     context.report.name = spec.name;

@@ -37,7 +37,8 @@ std::string main_table(const Workflow& workflow, const Lake& lake);
 void check_sources(const Workflow& workflow);
 /// Runs every source of the workflow into `lake`, logging each source's counts and throughput,
 /// and compacts the tables written. With ingest.rebuild, first rebuilds the clean layer from
-/// raw (rebuild.h). Source failures are returned in `error`, not thrown, and so is a run whose
+/// raw (rebuild.h), then runs only the file sources (http, sqlite and kafka sources are not
+/// contacted). Source failures are returned in `error`, not thrown, and so is a run whose
 /// records were all quarantined with the main table empty (DataError "all N rows were
 /// quarantined; first reasons: ..."). Throws ConfigError when the declared schema changed
 /// since the clean tables were typed (naming --rebuild), and ConfigError and IoError of the

@@ -122,6 +122,31 @@ struct Pending {
   std::vector<std::string> positions;  // "topic[partition]@offset"
 };
 
+// The batch of the pending messages, one clean table per topic; `pending` is emptied.
+Batch topic_batch(SourceContext& context, std::map<std::string, Pending>& pending,
+                  const Offsets& next) {
+  Batch batch;
+  for (auto& [topic, messages] : pending) {
+    const std::string label = "kafka:" + topic;
+    TableBatch table =
+        json_batch(topic, label, std::move(messages.texts), context.read_options(label));
+    table.record_sources = std::move(messages.positions);
+    batch.tables.push_back(std::move(table));
+  }
+  batch.position = Json{{"offsets", offsets_json(next)}};
+  pending.clear();
+  return batch;
+}
+
+// One message as received: its text waits in `pending`, its offset moves `next` on.
+void take_message(std::map<std::string, Pending>& pending, Offsets& next, const std::string& topic,
+                  int32_t partition, int64_t offset, std::string body) {
+  Pending& messages = pending[topic];
+  messages.texts.push_back(std::move(body));
+  messages.positions.push_back(fmt::format("{}[{}]@{}", topic, partition, offset));
+  next[topic][partition] = offset + 1;
+}
+
 }  // namespace
 
 KafkaSourceConfig parse_kafka_config(const SourceOptions& options, const std::string& workflow) {
@@ -193,17 +218,7 @@ void run_kafka_source(SourceContext& context) {
   size_t pending_count = 0;
   auto commit = [&] {
     if (pending_count == 0) return;
-    Batch batch;
-    for (auto& [topic, messages] : pending) {
-      const std::string label = "kafka:" + topic;
-      TableBatch table =
-          json_batch(topic, label, std::move(messages.texts), context.read_options(label));
-      table.record_sources = std::move(messages.positions);
-      batch.tables.push_back(std::move(table));
-    }
-    batch.position = Json{{"offsets", offsets_json(next)}};
-    context.commit(std::move(batch));  // durable in the lake first ...
-    pending.clear();
+    context.commit(topic_batch(context, pending, next));  // durable in the lake first ...
     pending_count = 0;
     // ... then the group's offsets, for lag monitoring and other consumers of the group.
     PartitionList offsets(api.rd_kafka_topic_partition_list_new(0));
@@ -261,11 +276,11 @@ void run_kafka_source(SourceContext& context) {
     }
     last_message = Clock::now();
     const std::string topic = api.rd_kafka_topic_name(message->rkt);
-    const std::string body(static_cast<const char*>(message->payload), message->len);
+    std::string body(static_cast<const char*>(message->payload), message->len);
     Json meta{{"kind", "kafka"},
               {"topic", topic},
               {"partition", message->partition},
-              {"offset", message->offset}};
+              {"kafka_offset", message->offset}};  // "offset" is the body's, in bodies.bin
     if (message->key) {
       meta["key"] = std::string(static_cast<const char*>(message->key), message->key_len);
     }
@@ -273,15 +288,11 @@ void run_kafka_source(SourceContext& context) {
     const int64_t timestamp = api.rd_kafka_message_timestamp(message.get(), &type);
     if (timestamp >= 0) meta["timestamp_ms"] = timestamp;
     raw.append(body, std::move(meta));
-    Pending& messages = pending[topic];
-    messages.texts.push_back(body);
-    messages.positions.push_back(
-        fmt::format("{}[{}]@{}", topic, message->partition, message->offset));
-    next[topic][message->partition] = message->offset + 1;
+    context.report.bytes += body.size();
+    take_message(pending, next, topic, message->partition, message->offset, std::move(body));
     ++pending_count;
     ++received;
     context.report.records += 1;
-    context.report.bytes += body.size();
     if (static_cast<int64_t>(pending_count) >= config.batch_size) commit();
   }
   commit();
@@ -294,6 +305,28 @@ void run_kafka_source(SourceContext& context) {
     throw NetworkError("kafka source '{}': no broker reachable at {}: {}", spec.name,
                        config.brokers, broker_error);
   }
+}
+
+void replay_kafka_source(SourceContext& context, const std::vector<RawEntry>& entries) {
+  const KafkaSourceConfig config = parse_kafka_config(context.options, context.workflow.name);
+  std::map<std::string, Pending> pending;
+  Offsets next;
+  size_t count = 0;
+  for (const auto& entry : entries) {
+    if (entry.meta.value("kind", "") != "kafka") continue;
+    std::string body = read_raw_body(entry);
+    context.report.records += 1;
+    context.report.bytes += body.size();
+    take_message(pending, next, entry.meta.value("topic", ""),
+                 entry.meta.value("partition", int32_t{0}),
+                 entry.meta.value("kafka_offset", int64_t{0}), std::move(body));
+    // Batches as a fresh ingest with every message waiting would commit them.
+    if (static_cast<int64_t>(++count) >= config.batch_size) {
+      context.commit(topic_batch(context, pending, next));
+      count = 0;
+    }
+  }
+  if (count > 0) context.commit(topic_batch(context, pending, next));
 }
 
 }  // namespace mlops

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "mlops/ingest/raw_layer.h"
 #include "mlops/ingest/source.h"
 
 namespace mlops {
@@ -31,5 +32,9 @@ KafkaSourceConfig parse_kafka_config(const SourceOptions& options, const std::st
 /// Consumes until `idle_timeout` passes without a message or `max_messages` arrived. Throws
 /// ConfigError for a property librdkafka rejects, NetworkError when no broker could be reached.
 void run_kafka_source(SourceContext& context);
+/// Replays the messages of the source's raw layer (`entries`, kind "kafka", in the order
+/// received) into `context.lake` in batches of `batch_size`, as run_kafka_source commits them,
+/// without contacting a broker. Throws IoError for a damaged body.
+void replay_kafka_source(SourceContext& context, const std::vector<RawEntry>& entries);
 
 }  // namespace mlops

@@ -2,8 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
+#include "mlops/core/error.h"
 #include "mlops/core/hash.h"
 #include "mlops/core/secret_mask.h"
 #include "mlops/core/time.h"
@@ -96,6 +100,56 @@ void RawLayer::sync() {
   if (!index_) return;
   if (bodies_) bodies_->sync();
   index_->sync();
+}
+
+std::vector<RawEntry> read_raw_index(const std::string& source_dir) {
+  namespace fs = std::filesystem;
+  std::vector<RawEntry> entries;
+  std::error_code error;
+  if (!fs::is_directory(source_dir, error)) return entries;
+  std::vector<std::string> partitions;
+  for (const auto& entry : fs::directory_iterator(source_dir, error)) {
+    if (entry.is_directory()) partitions.push_back(entry.path().string());
+  }
+  std::sort(partitions.begin(), partitions.end());  // date=YYYY-MM-DD sorts by date
+  for (const auto& partition : partitions) {
+    const std::string index = partition + "/index.jsonl";
+    if (!path_exists(index)) continue;
+    std::istringstream lines(read_file(index));
+    for (std::string line; std::getline(lines, line);) {
+      if (line.empty()) continue;
+      try {
+        entries.push_back({partition, nlohmann::json::parse(line)});
+      } catch (const nlohmann::json::exception& e) {
+        throw IoError("{}: not a raw index: {}", index, e.what());
+      }
+    }
+  }
+  return entries;
+}
+
+std::string read_raw_body(const RawEntry& entry) {
+  const std::string path = entry.partition + "/bodies.bin";
+  const auto offset = entry.meta.value("offset", uint64_t{0});
+  const auto size = entry.meta.value("bytes", uint64_t{0});
+  std::string body(size, '\0');
+  std::ifstream in(path, std::ios::binary);
+  if (size > 0) {
+    in.seekg(static_cast<std::streamoff>(offset));
+    in.read(body.data(), static_cast<std::streamsize>(size));
+    if (!in || static_cast<uint64_t>(in.gcount()) != size) {
+      throw IoError("{}: {} bytes at offset {} are missing; the raw layer is damaged", path, size,
+                    offset);
+    }
+  }
+  const std::string checksum = entry.meta.value("checksum", "");
+  if (!checksum.empty() && checksum != "xxh128:" + hash_bytes(body)) {
+    throw IoError(
+        "{}: the {} bytes at offset {} differ from those received (checksum {}); the "
+        "raw layer is damaged",
+        path, size, offset, checksum);
+  }
+  return body;
 }
 
 }  // namespace mlops

@@ -2,7 +2,8 @@
 // The raw layer: every response body, message or file exactly as received, append-only,
 // partitioned by source and ingest date (raw/<source>/date=YYYY-MM-DD/). Bodies are
 // concatenated in bodies.bin; index.jsonl has one line per body with its offset, size,
-// XXH3-128 checksum, receive time and fetch metadata (URL and status, topic/partition/offset).
+// XXH3-128 checksum, receive time and fetch metadata (URL and status;
+// topic, partition and kafka_offset).
 // Files are copied whole under files/. Nothing committed here is ever rewritten or removed:
 // the lake's checkpoint records how far raw is committed (committed()), and opening the lake
 // cuts back what a crash appended after it (discard_uncommitted_raw).
@@ -11,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "mlops/ingest/append_file.h"
 
@@ -53,5 +55,18 @@ class RawLayer {
 /// before raw was checkpointed: nothing is touched). Throws IoError when a file is shorter
 /// than committed.
 void discard_uncommitted_raw(const std::string& source_dir, const nlohmann::json& committed);
+
+/// One index line of a raw layer, with the date partition folder it is in.
+struct RawEntry {
+  std::string partition;
+  nlohmann::json meta;
+};
+
+/// Every index line under `source_dir` (raw/<source>), oldest partition first, in the order
+/// received. A missing folder has none. Throws IoError for a line that is not JSON.
+std::vector<RawEntry> read_raw_index(const std::string& source_dir);
+/// The body an index line points to (bodies.bin at its offset), checked against its checksum.
+/// Throws IoError naming the file when it is short or the bytes differ from those received.
+std::string read_raw_body(const RawEntry& entry);
 
 }  // namespace mlops

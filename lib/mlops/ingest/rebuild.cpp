@@ -1,15 +1,19 @@
 #include "mlops/ingest/rebuild.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "mlops/core/error.h"
 #include "mlops/core/hash.h"
 #include "mlops/core/log.h"
 #include "mlops/ingest/file_source.h"
+#include "mlops/ingest/http_replay.h"
+#include "mlops/ingest/kafka_source.h"
 #include "mlops/ingest/source.h"
+#include "mlops/ingest/sqlite_source.h"
 #include "mlops/io/file.h"
 
 namespace mlops {
@@ -18,42 +22,17 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Every index line of a source's raw layer, oldest partition first, with its partition folder.
-std::vector<std::pair<fs::path, nlohmann::json>> raw_entries(const fs::path& source_dir) {
-  std::vector<std::pair<fs::path, nlohmann::json>> entries;
-  std::error_code error;
-  if (!fs::is_directory(source_dir, error)) return entries;
-  std::vector<fs::path> partitions;
-  for (const auto& entry : fs::directory_iterator(source_dir, error)) {
-    if (entry.is_directory()) partitions.push_back(entry.path());
-  }
-  std::sort(partitions.begin(), partitions.end());
-  for (const auto& partition : partitions) {
-    const fs::path index = partition / "index.jsonl";
-    if (!path_exists(index.string())) continue;
-    std::istringstream lines(read_file(index.string()));
-    for (std::string line; std::getline(lines, line);) {
-      if (line.empty()) continue;
-      try {
-        entries.emplace_back(partition, nlohmann::json::parse(line));
-      } catch (const nlohmann::json::exception& e) {
-        throw IoError("{}: not a raw index: {}", index.string(), e.what());
-      }
-    }
-  }
-  return entries;
-}
-
-void replay_file_source(SourceContext& context, const fs::path& raw_dir) {
+void replay_file_source(SourceContext& context, const std::vector<RawEntry>& entries) {
   nlohmann::json position{{"files", nlohmann::json::object()}};
-  for (const auto& [partition, meta] : raw_entries(raw_dir)) {
+  for (const auto& [partition, meta] : entries) {
     if (meta.value("kind", "") != "file") continue;
     const std::string path = meta.value("path", "");
     std::string checksum = meta.value("checksum", "");
     if (checksum.starts_with("xxh128:")) checksum = checksum.substr(7);
     const auto& files = position["files"];
     if (files.contains(path) && files[path].value("checksum", "") == checksum) continue;
-    const fs::path copy = partition / "files" / fs::path(meta.value("stored", "")).filename();
+    const fs::path copy =
+        fs::path(partition) / "files" / fs::path(meta.value("stored", "")).filename();
     if (!path_exists(copy.string())) {
       throw IoError("{}: the raw copy of '{}' is missing; the raw layer cannot be replayed",
                     copy.string(), path);
@@ -65,6 +44,56 @@ void replay_file_source(SourceContext& context, const fs::path& raw_dir) {
                          {"ingested_at", meta.value("received_at", "")}},
                         false);
   }
+}
+
+// Refuses a source whose raw layer lacks records the lake committed: a lake written before
+// raw was kept. A partial rebuild would silently drop them.
+void check_complete(const Lake& lake, const SourceSpec& spec, const std::vector<RawEntry>& entries,
+                    const std::string& raw_dir) {
+  const auto it = lake.checkpoint().sources.find(spec.name);
+  if (it == lake.checkpoint().sources.end()) return;  // never committed: nothing to lose
+  const SourceCheckpoint& state = it->second;
+  const bool committed =
+      !state.position.empty() || !state.tables.empty() || state.quarantine_bytes > 0;
+  const auto refuse = [&](const std::string& what) {
+    throw ConfigError(
+        "mlops ingest --rebuild: source '{}' ({}): {}: the lake was written before its raw layer "
+        "kept what a replay needs, so its clean tables cannot be rebuilt from raw (nothing was "
+        "changed); move {} aside and run `mlops ingest` to ingest the source again",
+        spec.name, spec.type, what, lake.root());
+  };
+  if (committed && entries.empty()) refuse(fmt::format("{} holds no raw records", raw_dir));
+  if (spec.type != "kafka") return;
+  for (const auto& entry : entries) {
+    if (!entry.meta.contains("kafka_offset")) {
+      refuse("its raw index lines lack the messages' offsets");
+    }
+  }
+  // Every partition's last committed message must be in raw.
+  const nlohmann::json offsets = state.position.value("offsets", nlohmann::json::object());
+  for (const auto& topic : offsets.items()) {
+    for (const auto& partition : topic.value().items()) {
+      const int64_t last = partition.value().get<int64_t>() - 1;
+      const bool found = std::any_of(entries.begin(), entries.end(), [&](const RawEntry& entry) {
+        return entry.meta.value("topic", "") == topic.key() &&
+               std::to_string(entry.meta.value("partition", 0)) == partition.key() &&
+               entry.meta.value("kafka_offset", int64_t{-1}) == last;
+      });
+      if (!found) {
+        refuse(fmt::format("the raw layer lacks message {}[{}]@{}, which the lake committed",
+                           topic.key(), partition.key(), last));
+      }
+    }
+  }
+}
+
+void replay_source(SourceContext& context, const std::vector<RawEntry>& entries) {
+  const std::string& type = context.spec.type;
+  if (type == "file") return replay_file_source(context, entries);
+  if (type == "http") return replay_http_source(context, entries);
+  if (type == "sqlite") return replay_sqlite_source(context, entries);
+  if (type == "kafka") return replay_kafka_source(context, entries);
+  throw ConfigError("ingest.source.type: unknown source type '{}'", type);
 }
 
 }  // namespace
@@ -86,13 +115,12 @@ std::string declared_schema_hash(const IngestSpec& spec) {
 }
 
 void rebuild_lake(const Workflow& workflow, Lake& lake, const FaultHook& fault) {
+  // Every source's raw layer is read and checked before anything is built.
+  std::vector<std::vector<RawEntry>> raw;
   for (const auto& spec : workflow.ingest.sources) {
-    if (spec.type != "file") {
-      throw ConfigError(
-          "mlops ingest --rebuild: source '{}' is a {} source, and only file sources can be "
-          "replayed from the raw layer yet (nothing was changed)",
-          spec.name, spec.type);
-    }
+    const std::string dir = (fs::path(lake.root()) / "raw" / lake_component(spec.name)).string();
+    raw.push_back(read_raw_index(dir));
+    check_complete(lake, spec, raw.back(), dir);
   }
   log_info("ingest: rebuilding the clean tables from the raw layer", {{"lake", lake.root()}});
   Checkpoint built;
@@ -100,9 +128,10 @@ void rebuild_lake(const Workflow& workflow, Lake& lake, const FaultHook& fault) 
   {
     Lake aside(lake.root() + "/rebuild", fault);
     aside.set_schema_hash(declared_schema_hash(workflow.ingest));
-    for (const auto& spec : workflow.ingest.sources) {
-      SourceContext context(workflow, spec, aside);
-      replay_file_source(context, fs::path(lake.root()) / "raw" / lake_component(spec.name));
+    for (size_t i = 0; i < workflow.ingest.sources.size(); ++i) {
+      SourceContext context(workflow, workflow.ingest.sources[i], aside);
+      context.replay = true;
+      replay_source(context, raw[i]);
     }
     for (const auto& table : aside.tables()) aside.compact(table);
     built = aside.checkpoint();

@@ -48,6 +48,8 @@ class SourceContext {
   SourceOptions options;
   Lake& lake;
   std::function<void(double)> sleep;  // empty: really sleep
+  /// Set by a rebuild: the records come from the raw layer, so nothing is stored there again.
+  bool replay = false;
   SourceReport report;
 };
 

@@ -67,6 +67,15 @@ void bind_value(sqlite3_stmt* statement, int index, const Json& value) {
   }
 }
 
+// The batch of one flush: the rows as JSON texts, typed for the source's table.
+Batch rows_batch(SourceContext& context, const std::string& label, std::vector<std::string> texts) {
+  context.report.records += texts.size();
+  Batch batch;
+  batch.tables.push_back(
+      json_batch(context.spec.table, label, std::move(texts), context.read_options(label)));
+  return batch;
+}
+
 }  // namespace
 
 void run_sqlite_source(SourceContext& context) {
@@ -128,10 +137,7 @@ void run_sqlite_source(SourceContext& context) {
         body,
         {{"kind", "sqlite"}, {"database", spec.path}, {"query", query}, {"rows", texts.size()}});
     context.report.bytes += body.size();
-    context.report.records += texts.size();
-    Batch batch;
-    batch.tables.push_back(
-        json_batch(spec.table, label, std::move(texts), context.read_options(label)));
+    Batch batch = rows_batch(context, label, std::move(texts));
     batch.position = position;
     context.commit(std::move(batch));
     texts.clear();
@@ -155,6 +161,25 @@ void run_sqlite_source(SourceContext& context) {
     if (texts.size() >= batch_size) flush();
   }
   flush();
+}
+
+void replay_sqlite_source(SourceContext& context, const std::vector<RawEntry>& entries) {
+  for (const auto& entry : entries) {
+    if (entry.meta.value("kind", "") != "sqlite") continue;
+    const std::string body = read_raw_body(entry);
+    context.report.bytes += body.size();
+    // The body is the flush's rows, one JSON text per line (a text never holds a newline).
+    std::vector<std::string> texts;
+    for (size_t start = 0; start < body.size();) {
+      size_t end = body.find('\n', start);
+      if (end == std::string::npos) end = body.size();
+      if (end > start) texts.push_back(body.substr(start, end - start));
+      start = end + 1;
+    }
+    const std::string label =
+        entry.meta.value("database", "") + ": " + entry.meta.value("query", "");
+    context.commit(rows_batch(context, label, std::move(texts)));
+  }
 }
 
 }  // namespace mlops

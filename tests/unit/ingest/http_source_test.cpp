@@ -11,6 +11,7 @@
 
 #include "ingest_fixture.h"
 #include "mlops/core/error.h"
+#include "mlops/ingest/rebuild.h"
 #include "support/http_test_server.h"
 
 namespace mlops {
@@ -92,6 +93,8 @@ class FakeApi {
   /// Responses a client received in full or in part (slow ones are given up on).
   int answered() const { return answered_; }
   std::string url(const std::string& path) const { return http_.url(path); }
+  /// Stops serving: every later request is refused.
+  void stop() { http_.stop(); }
 
  private:
   bool fault(const httplib::Request& request, httplib::Response& response) {
@@ -142,8 +145,9 @@ class FakeApi {
 
 class HttpSource : public ::testing::Test {
  protected:
-  Workflow workflow(const std::string& source) {
-    return testing::make_workflow(dir_, "name: beers\ningest:\n  source:\n" + source);
+  /// `ingest` holds extra keys of the ingest section (schema, rebuild), two-space indented.
+  Workflow workflow(const std::string& source, const std::string& ingest = "") {
+    return testing::make_workflow(dir_, "name: beers\ningest:\n" + ingest + "  source:\n" + source);
   }
   IngestOutcome ingest(const Workflow& w) {
     IngestOptions options;
@@ -325,6 +329,110 @@ TEST_F(HttpSource, HeadersComeFromTheEnvironmentAndAreRequired) {
             (std::vector<std::pair<std::string, std::string>>{{"Accept", "application/json"},
                                                               {"X-Api-Key", "k-123"},
                                                               {"Authorization", "Bearer t-456"}}));
+}
+
+// What the lake holds: ids in row order, and each quarantine line's source and reason.
+struct LakeView {
+  std::vector<int64_t> ids;
+  std::vector<std::pair<std::string, std::string>> quarantine;
+  bool operator==(const LakeView&) const = default;
+};
+
+LakeView view(const Workflow& w) {
+  LakeView out{testing::ints(testing::load_table(w, "beers"), "id"), {}};
+  for (const auto& line : testing::lake_quarantine(w, "beers")) {
+    out.quarantine.emplace_back(line["source"], line["reason"]);
+  }
+  return out;
+}
+
+TEST_F(HttpSource, RebuildReplaysEveryPaginationAsReceivedWithTheServerStopped) {
+  api_.inject("/page?page=2&per_page=10", 1, "500");
+  api_.inject("/page?page=3&per_page=10", 1, "truncated");
+  api_.inject("/cursor?cursor=11", 1, "truncated");
+  const std::vector<std::string> sources{
+      "    type: http\n    url: " + api_.url("/page") +
+          "\n    records: data.items\n"
+          "    pagination: {type: page, size_param: per_page, size: 10}\n" +
+          retry_fast(),
+      "    type: http\n    url: " + api_.url("/cursor") +
+          "\n    records: results\n    pagination: {type: cursor, cursor_path: meta.next}\n" +
+          retry_fast(),
+      "    type: http\n    url: " + api_.url("/link") + "\n    pagination: {type: link}\n" +
+          retry_fast()};
+  std::vector<LakeView> live;
+  for (size_t i = 0; i < sources.size(); ++i) {
+    Workflow w =
+        testing::make_workflow(dir_, "name: beers" + std::to_string(i) +
+                                         "\ningest:\n  source:\n    name: beers\n" + sources[i]);
+    ASSERT_FALSE(ingest(w).error) << i;
+    ASSERT_FALSE(ingest(w).error) << i;  // the second run re-reads the last page, takes nothing
+    live.push_back(view(w));
+    expect_all_good_beers_once(w);
+  }
+  api_.stop();
+  for (size_t i = 0; i < sources.size(); ++i) {
+    const std::string name = "name: beers" + std::to_string(i) + "\ningest:\n";
+    // The same schema: the rebuilt lake is the one the live runs built.
+    Workflow same = testing::make_workflow(
+        dir_, name + "  rebuild: true\n  source:\n    name: beers\n" + sources[i]);
+    const size_t raw_before = testing::raw_index(same, "beers").size();
+    ASSERT_FALSE(ingest(same).error) << i;
+    EXPECT_EQ(view(same), live[i]) << i;
+    // A declared type lets beer 20 in: what the earlier schema quarantined is read again.
+    Workflow typed = testing::make_workflow(
+        dir_, name + "  rebuild: true\n  schema: {ibu: string}\n  source:\n    name: beers\n" +
+                  sources[i]);
+    ASSERT_FALSE(ingest(typed).error) << i;
+    EXPECT_EQ(testing::ints(testing::load_table(typed, "beers"), "id"), testing::one_to(25)) << i;
+    EXPECT_TRUE(testing::lake_quarantine(typed, "beers").empty()) << i;
+    EXPECT_EQ(testing::raw_index(typed, "beers").size(), raw_before) << i;  // raw as received
+  }
+}
+
+TEST_F(HttpSource, RebuildPollingKeepsKeysAndQuarantinesTheBadBodyAgain) {
+  api_.inject("/random", 3, "malformed");
+  const std::string source = "    type: http\n    url: " + api_.url("/random") +
+                             "\n    key: id\n    poll: {count: 6, interval: 0}\n"
+                             "    retry: {max_retries: 0, budget: 5}\n";
+  Workflow w = workflow(source);
+  ASSERT_FALSE(ingest(w).error);
+  api_.stop();
+  IngestOutcome rebuilt = ingest(workflow(source,
+                                          "  schema: {name: {values: [beer 1, beer 4]}}\n"
+                                          "  rebuild: true\n"));
+  ASSERT_FALSE(rebuilt.error);
+  EXPECT_EQ(testing::ints(testing::load_table(w, "beers"), "id"), (std::vector<int64_t>{1, 4}));
+  auto bad = testing::lake_quarantine(w, "beers");
+  // Calls 1..6 answered beers 1, 2, (garbage), 4, 1, 2; a rejected row has no key to repeat.
+  ASSERT_EQ(bad.size(), 3u);
+  EXPECT_EQ(bad[0]["reason"], "value 'beer 2' is not one of [beer 1, beer 4]");
+  EXPECT_EQ(bad[1]["reason"], "the response is not valid JSON (at byte 1)");
+  EXPECT_EQ(bad[2]["reason"], bad[0]["reason"]);
+}
+
+TEST_F(HttpSource, RebuildRefusesWhenThePaginationNoLongerAsksForTheRecordedPages) {
+  const std::string source = "    type: http\n    url: " + api_.url("/offset") +
+                             "\n    records: items\n    pagination: {type: offset, size: 10}\n";
+  Workflow w = workflow(source);
+  ASSERT_FALSE(ingest(w).error);
+  const LakeView before = view(w);
+  api_.stop();
+  const std::string resized = "    type: http\n    url: " + api_.url("/offset") +
+                              "\n    records: items\n    pagination: {type: offset, size: 5}\n";
+  try {
+    ingest(workflow(resized, "  rebuild: true\n"));
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& error) {
+    EXPECT_EQ(std::string(error.what()),
+              "mlops ingest --rebuild: source 'beers': response 1 of the raw layer answered GET " +
+                  api_.url("/offset?offset=0&limit=10") +
+                  ", but the current settings ask for GET " + api_.url("/offset?offset=0&limit=5") +
+                  " (the url or pagination changed since it was fetched), so the raw layer cannot "
+                  "be replayed; restore the settings, or move the lake aside and run `mlops "
+                  "ingest` to fetch again (nothing was changed)");
+  }
+  EXPECT_EQ(view(w), before);
 }
 
 }  // namespace

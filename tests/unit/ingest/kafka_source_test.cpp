@@ -146,5 +146,43 @@ TEST(KafkaSource, NeedsTopicsOrAPattern) {
   }
 }
 
+TEST(KafkaSource, RebuildReplaysTheStoredMessagesWithTheBrokerGone) {
+  TempDir dir;
+  const auto workflow = [&](const std::string& ingest, const std::string& brokers) {
+    return testing::make_workflow(
+        dir, "name: shop\ningest:\n" + ingest + "  source:\n    type: kafka\n    brokers: \"" +
+                 brokers +
+                 "\"\n    topics: [events]\n    key: id\n    idle_timeout: 2\n    batch_size: 2\n"
+                 "    options: {session.timeout.ms: 3500, heartbeat.interval.ms: 500}\n");
+  };
+  std::string brokers;
+  {
+    MockKafka kafka;
+    brokers = kafka.bootstraps();
+    kafka.create_topic("events", 1);
+    for (const char* message :
+         {"{\"id\": 1, \"kind\": \"x\"}", "{\"id\": 2, \"kind\": \"y\"}", "not json",
+          "{\"id\": 3, \"kind\": \"z\"}", "{\"id\": 1, \"kind\": \"x\"}"}) {
+      kafka.produce("events", 0, message);
+    }
+    IngestOutcome live = testing::ingest_once(workflow("", brokers));
+    ASSERT_FALSE(live.error);
+    EXPECT_EQ(live.sources[0].duplicates, 1u);
+  }  // the broker is gone
+  IngestOutcome rebuilt = testing::ingest_once(
+      workflow("  rebuild: true\n  schema: {kind: {values: [x, y]}}\n", brokers));
+  ASSERT_FALSE(rebuilt.error);
+  const Workflow w = workflow("  schema: {kind: {values: [x, y]}}\n", brokers);
+  EXPECT_EQ(testing::ints(testing::load_table(w, "events"), "id"), (std::vector<int64_t>{1, 2}));
+  auto bad = testing::lake_quarantine(w, "shop");
+  ASSERT_EQ(bad.size(), 2u);
+  EXPECT_EQ(bad[0]["source"], "events[0]@2");
+  EXPECT_EQ(bad[0]["raw"], "not json");
+  EXPECT_EQ(bad[1]["source"], "events[0]@3");
+  EXPECT_EQ(bad[1]["reason"], "value 'z' is not one of [x, y]");
+  Lake lake(lake_root(w));
+  EXPECT_EQ(lake.position("shop")["offsets"]["events"]["0"], 5);  // resumes after message 4
+}
+
 }  // namespace
 }  // namespace mlops
