@@ -59,7 +59,8 @@ const std::vector<KeyDecl>& config_keys() {
       key("ingest.rebuild", T::kBool, "false",
           "Replay the raw layer through the current schema into new clean tables and "
           "quarantine, swapped in atomically (`mlops ingest --rebuild`); needed after "
-          "`ingest.schema` or `ingest.null_values` change."),
+          "`ingest.schema` or `ingest.null_values` change. Every source type is replayed from "
+          "what raw holds (HTTP bodies, Kafka messages, SQLite rows): nothing is fetched."),
       key("ingest.source", T::kMapList, "",
           "Where the raw data comes from: one source (a map) or several (a list of maps, each "
           "with its own `name`). `--set` and `MLOPS_INGEST__SOURCE__*` address the map form."),
