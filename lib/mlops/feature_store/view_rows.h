@@ -1,0 +1,56 @@
+#pragma once
+// A feature view's rows as the joins and materialization read them: the declared source (a
+// clean lake table of this or another workflow, the workflow's latest featurize output, or its
+// latest batch predictions) reduced to the entity's key columns, the event time and the
+// view's features, in event-time order.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mlops/config/workflow.h"
+#include "mlops/core/table.h"
+
+namespace mlops {
+
+struct ViewRowsOptions {
+  /// The features to keep (names of the view's features); empty = every feature of the view.
+  std::vector<std::string> features;
+  /// Keep only rows with start_us <= event time < end_us (materialize --start/--end,
+  /// --incremental from a watermark).
+  std::optional<int64_t> start_us;
+  std::optional<int64_t> end_us;
+};
+
+struct ViewRows {
+  /// The entity's key columns (typed as the entity declares: int64 or string), the event time
+  /// (timestamp) and the features, in that order; rows sorted by event time, rows with equal
+  /// times in the order the source wrote them (so the last of them is the last written).
+  /// Rows whose event time or a key is null are left out (they cannot be placed).
+  Table table;
+  std::vector<std::string> keys;
+  std::string event_time;
+  std::vector<std::string> features;
+  /// What was read, for messages: "lake table 'hourly' of workflow 'flights' (lake/flights)",
+  /// or a run's file.
+  std::string source;
+  /// Rows left out because their event time or a key was null.
+  uint64_t dropped_null_rows = 0;
+};
+
+/// Reads view `view` of `workflow` (whose feature_store declares it). The lake is read
+/// without its lock (committed_table.h), so a running ingest neither blocks nor is blocked.
+/// Throws ConfigError when the source has nothing yet (no such lake table, no successful
+/// featurize or batch-predict run), naming the command that creates it; DataError for a key,
+/// event-time or feature column the source lacks or a requested feature the view lacks (with
+/// "did you mean"), an event time that is not a timestamp, a key value that does not fit the
+/// entity's key type; ConfigError for an expression that does not type-check; IoError.
+ViewRows read_view_rows(const Workflow& workflow, const FeatureViewSpec& view,
+                        const ViewRowsOptions& options = {});
+
+/// The entity of `view` in `workflow`; throws ConfigError when the workflow lacks it (a view
+/// checked at load always has one).
+const EntitySpec& view_entity(const Workflow& workflow, const FeatureViewSpec& view);
+
+}  // namespace mlops
