@@ -36,10 +36,18 @@ constexpr Subcommand kSubcommands[] = {
      "The model registry: versions, aliases (champion, challenger), promotion"},
     {"evaluate", setup_evaluate,
      "Join labels that arrived after scoring with logged predictions; record live metrics"},
+    {"materialize", setup_materialize,
+     "Write the latest value of each entity key of the workflow's online feature views into "
+     "the online store (online_store.url)"},
     {"init", setup_init,
      "Create a new ML project in DIR: a workflow on bundled sample data, configs for local, dev "
      "and prod, a contract, a notebook, pre-commit hooks and GitHub Actions"},
     {"notebooks", setup_notebooks, "Strip Jupyter notebooks for git, or export them to HTML"},
+    // Until FS-OFFLINE's cmd_features.cpp (setup_features, with `historical`) is merged: the
+    // group holds the online commands only. The merge keeps setup_features, which calls
+    // setup_features_online.
+    {"features", setup_features_online,
+     "The feature store: online lookups by entity key, the catalog of feature views"},
 };
 
 }  // namespace
