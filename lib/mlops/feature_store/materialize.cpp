@@ -87,6 +87,7 @@ ViewMaterialization materialize_view(const Workflow& workflow, const FeatureView
     range.end_us = options.end_us;
   }
   const ViewRows rows = read_view_rows(workflow, view, range);
+  const double read_s = seconds_since(start);
   out.source = rows.source;
   out.rows_read = static_cast<int64_t>(rows.table.num_rows());
 
@@ -98,6 +99,7 @@ ViewMaterialization materialize_view(const Workflow& workflow, const FeatureView
   const std::vector<OnlineRecord> records =
       latest_records(rows.table, rows.keys, rows.event_time, rows.features);
   out.keys = static_cast<int64_t>(records.size());
+  const double latest_s = seconds_since(start) - read_s;
   const int64_t now = options.now_us != 0 ? options.now_us : now_micros();
   ProgressLine progress = ProgressLine::on_stderr("materialize " + view.name);
   const size_t batch = std::max<size_t>(1, options.batch_keys);
@@ -120,6 +122,10 @@ ViewMaterialization materialize_view(const Workflow& workflow, const FeatureView
     }
   }
   out.seconds = seconds_since(start);
+  log_info("materialize: view done",
+           {{"view", view.name}, {"rows", out.rows_read}, {"keys", out.keys},
+            {"written", out.keys_written}, {"read_s", read_s}, {"latest_s", latest_s},
+            {"write_s", out.seconds - read_s - latest_s}, {"store", store.describe()}});
   store.record_materialization(view.name,
                                {now_micros(), out.rows_read, out.keys_written, out.seconds});
   return out;
