@@ -11,7 +11,8 @@
 
 Starts its own redis-server on a free 127.0.0.1 port with a temporary directory. Needs
 build/mlops and build/bench/online_store/bench_online_lookup (built here with scripts/build),
-redis-server, python3-redis and python3-pandas (scripts/install-deps --test; bench/README.md).
+redis-server, redis-tools, python3-redis and python3-pandas (installed here with apt-get when
+missing, as bench/run.py does).
 Writes the Markdown table to bench/out/online_store.md.
 """
 import argparse
@@ -44,6 +45,20 @@ feature_views:
   - {name: user_events, entity: user, source: {table: fsbench}, event_time: ts,
      features: [amount, count, country, vip]}
 """
+
+
+def ensure_tools():
+    """The bench's packages, installed with apt-get when missing (as bench/run.py does)."""
+    need = ["redis-server", "redis-tools", "python3-redis", "python3-pandas"]
+    missing = [p for p in need
+               if subprocess.run(["dpkg-query", "-W", "-f=${Status}", p], capture_output=True,
+                                 text=True).stdout.find("install ok installed") < 0]
+    if missing:
+        print(f"== installing {' '.join(missing)}", flush=True)
+        sudo = [] if os.geteuid() == 0 else ["sudo"]
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run(sudo + ["apt-get", "install", "-y", "-q", "--no-install-recommends"]
+                       + missing, check=True, env=env)
 
 
 def generate(path, rows, keys):
@@ -119,6 +134,7 @@ def main():
     parser.add_argument("--keys", type=int, default=500_000)
     parser.add_argument("--runs", type=int, default=1)
     args = parser.parse_args()
+    ensure_tools()
     subprocess.run([str(ROOT / "scripts" / "build"), "mlops", "bench_online_lookup"], check=True,
                    stdout=subprocess.DEVNULL)
     csv = DATA / f"events-{args.rows}-{args.keys}.csv"
