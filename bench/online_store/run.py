@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import socket
 import statistics
@@ -109,6 +110,12 @@ class Redis:
         return subprocess.run(["redis-cli", "-p", str(self.port)] + list(args),
                               capture_output=True, text=True).stdout
 
+    def cpu(self):
+        """The server's CPU seconds so far (user + system)."""
+        fields = dict(line.split(":", 1) for line in self.cli("INFO", "cpu").splitlines()
+                      if ":" in line)
+        return float(fields["used_cpu_user"]) + float(fields["used_cpu_sys"])
+
     def memory(self):
         for line in self.cli("INFO", "memory").splitlines():
             if line.startswith("used_memory:"):
@@ -119,6 +126,11 @@ class Redis:
         self.proc.terminate()
         self.proc.wait()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def mlops(project, *args):
@@ -158,25 +170,31 @@ def main():
     try:
         for _ in range(args.runs):
             redis.cli("FLUSHALL")
+            cpu, server = children_cpu(), redis.cpu()
             peer = json.loads(subprocess.run(["/usr/bin/python3", str(PEER), str(csv),
                                               str(redis.port)], check=True, capture_output=True,
                                              text=True).stdout)
+            peer["cpu_s"] = children_cpu() - cpu + redis.cpu() - server
             results["peer_redis"].append(peer)
             memory["peer (HASH per key)"] = redis.memory()
             redis.cli("FLUSHALL")
+            cpu, server = children_cpu(), redis.cpu()
             start = time.perf_counter()
             out = json.loads(mlops(project, "materialize", "-w", "fsbench.yaml", "--format", "json",
                                    "--set", f"online_store.url={url}"))
             out["wall_s"] = time.perf_counter() - start
+            out["cpu_s"] = children_cpu() - cpu + redis.cpu() - server
             results["mlops_redis"].append(out)
             memory["mlops (STRING per key)"] = redis.memory()
             db = project / "online.db"
             for suffix in ("", "-wal", "-shm"):
                 Path(str(db) + suffix).unlink(missing_ok=True)
+            cpu = children_cpu()
             start = time.perf_counter()
             out = json.loads(mlops(project, "materialize", "-w", "fsbench.yaml", "--format", "json",
                                    "--set", f"online_store.url=sqlite:{db}"))
             out["wall_s"] = time.perf_counter() - start
+            out["cpu_s"] = children_cpu() - cpu
             results["mlops_sqlite"].append(out)
         lookups = {}
         for name, store in (("redis", url), ("sqlite", f"sqlite:{project / 'online.db'}")):
@@ -193,9 +211,13 @@ def main():
     peer_write = med([r["write_s"] for r in results["peer_redis"]])
     sqlite_s = med([r["wall_s"] for r in results["mlops_sqlite"]])
     keys = results["mlops_redis"][0]["keys_written"]
+    mlops_cpu = med([r["cpu_s"] for r in results["mlops_redis"]])
+    peer_cpu = med([r["cpu_s"] for r in results["peer_redis"]])
+    sqlite_cpu = med([r["cpu_s"] for r in results["mlops_sqlite"]])
+    load = os.getloadavg()[0]
     lines = [
         f"Online store bench: {args.rows:,} rows, {keys:,} keys; ingest {ingest_s:.1f} s "
-        f"(not compared); medians of {args.runs}",
+        f"(not compared); medians of {args.runs}; load average {load:.1f} at the end",
         "",
         "| measure | mlops | peer (pandas + redis-py) | ratio |",
         "| --- | --- | --- | --- |",
@@ -203,8 +225,12 @@ def main():
         f"(read {med([r['read_s'] for r in results['peer_redis']]):.2f}, latest "
         f"{med([r['latest_s'] for r in results['peer_redis']]):.2f}, write {peer_write:.2f}) | "
         f"{peer_redis / mlops_redis:.1f}x faster |",
+        f"| materialize into Redis, CPU s (client + redis-server) | {mlops_cpu:.2f} | "
+        f"{peer_cpu:.2f} | {peer_cpu / mlops_cpu:.1f}x less |",
         f"| materialize into SQLite, s (rows/s) | {sqlite_s:.2f} ({args.rows / sqlite_s:,.0f}) "
         f"| | |",
+        f"| materialize into SQLite, CPU s (rows per CPU s) | {sqlite_cpu:.2f} "
+        f"({args.rows / sqlite_cpu:,.0f}) | | |",
         f"| Redis memory after, MB | {memory['mlops (STRING per key)'] / 1e6:.0f} | "
         f"{memory['peer (HASH per key)'] / 1e6:.0f} | |",
     ]
