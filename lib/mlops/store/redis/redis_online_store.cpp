@@ -14,18 +14,19 @@ namespace {
 
 // KEYS[1] the view's meta hash, KEYS[2] the set of views, KEYS[3..] value keys;
 // ARGV[1] the view name, ARGV[3..] the encoded values of KEYS[3..]. Returns how many values
-// were created or replaced. Keys met for the first time add to the meta `keys` count.
+// were created or replaced. Keys met for the first time add to the meta `keys` count. GETRANGE
+// reads only the stored value's event-time prefix ("" when the key is new).
 constexpr std::string_view kWriteScript = R"lua(
 local written, created, latest = 0, 0, ''
 for i = 3, #KEYS do
   local value = ARGV[i]
   local event = string.sub(value, 1, 20)
-  local current = redis.call('GET', KEYS[i])
-  if not current then
+  local current = redis.call('GETRANGE', KEYS[i], 0, 19)
+  if current == '' then
     created = created + 1
     redis.call('SET', KEYS[i], value)
     written = written + 1
-  elseif string.sub(current, 1, 20) <= event then
+  elseif current <= event then
     redis.call('SET', KEYS[i], value)
     written = written + 1
   end
