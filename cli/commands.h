@@ -14,6 +14,7 @@ void setup_train(CLI::App& command);
 void setup_batch_predict(CLI::App& command);
 void setup_export_report(CLI::App& command);
 void setup_run(CLI::App& command);
+void setup_status(CLI::App& command);
 void setup_config(CLI::App& command);
 void setup_contract(CLI::App& command);
 void setup_models(CLI::App& command);

@@ -29,4 +29,11 @@ void add_run_option(CLI::App& command, CommonOptions& options) {
       ->type_name("ID");
 }
 
+void add_force_option(CLI::App& command, CommonOptions& options) {
+  command.add_flag("--force", options.force,
+                   "Run even when the stage's inputs, config and code are unchanged since its "
+                   "last successful run (by default such a stage is skipped and its outputs "
+                   "reused)");
+}
+
 }  // namespace mlops::cli

@@ -15,11 +15,14 @@ struct CommonOptions {
   std::string log_format;
   std::string config_dir = "configs";
   std::string run_id;
+  bool force = false;
 };
 
 /// Adds --env, --workflow, --set, --log-format and --config-dir to a subcommand.
 void add_common_options(CLI::App& command, CommonOptions& options);
 /// Adds --run ID (stage subcommands that work inside an existing run).
 void add_run_option(CLI::App& command, CommonOptions& options);
+/// Adds --force: run a stage even when it is unchanged since its last success.
+void add_force_option(CLI::App& command, CommonOptions& options);
 
 }  // namespace mlops::cli

@@ -16,7 +16,9 @@ namespace mlops::cli {
 /// overrides.
 void bind_stage_command(CLI::App& command, Stage stage, std::function<bool()> alternative = {},
                         std::shared_ptr<CommonOptions> options = nullptr);
-/// Prints "<workflow> <run> <stage>: ok (N rows, S s)" and the paths the stage wrote.
-void print_stage_result(const RunContext& run, Stage stage);
+/// Prints "<workflow> <run> <stage>: ok (N rows, S s)" (or, when it did not run or reused
+/// another run's outputs, "skipped, unchanged since run X (N rows)") and the paths the stage
+/// wrote.
+void print_stage_result(const RunContext& run, Stage stage, bool ran = true);
 
 }  // namespace mlops::cli

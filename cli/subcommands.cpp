@@ -29,7 +29,10 @@ constexpr Subcommand kSubcommands[] = {
     {"export-report", setup_export_report,
      "Write the run's report: self-contained HTML, a Markdown summary and the same as JSON"},
     {"run", setup_run,
-     "Run every stage of the workflow (or of each configured workflow) in a new run"},
+     "Run every stage of the workflow (or of each configured workflow) in a new run; stages "
+     "unchanged since their last success are skipped (--force reruns them)"},
+    {"status", setup_status,
+     "Show which stages are up to date and which are stale and why (like `dvc status`)"},
     {"config", setup_config, "Inspect the layered configuration"},
     {"contract", setup_contract, "Draft contracts and profiles from data"},
     {"models", setup_models,

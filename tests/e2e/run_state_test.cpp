@@ -91,7 +91,8 @@ TEST_F(RunState, RunWhoseProcessDiedIsMarkedCrashedWhenNextOpened) {
 
   const pid_t pid = dead_pid();
   leave_running(killed, pid);
-  CliResult next = mlops("featurize" + kCars);
+  // --force: featurize of that run is unchanged and would otherwise be skipped.
+  CliResult next = mlops("featurize" + kCars + " --force");
   ASSERT_EQ(next.exit_code, 0) << next.err;
   EXPECT_NE(next.err.find(fmt::format(
                 "run '{}' was left running by process {}, which is gone: marked crashed", id, pid)),
@@ -114,7 +115,8 @@ TEST_F(RunState, RunRefusedByTheLockIsRefusedAndNeverTheLatestRun) {
   const int fd = ::open(lock.c_str(), O_RDWR | O_CLOEXEC);
   ASSERT_GE(fd, 0);
   ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
-  CliResult refused = mlops("ingest" + kCars);
+  // --force: unchanged data would otherwise skip ingest without taking the lock.
+  CliResult refused = mlops("ingest" + kCars + " --force");
   ::close(fd);
   EXPECT_EQ(refused.exit_code, 5);
   EXPECT_NE(refused.err.find("another ingest of this workflow is running"), std::string::npos)

@@ -35,7 +35,7 @@ TEST_F(Train, SameDataConfigAndSeedGiveAByteIdenticalModel) {
   const std::string model = slurp(root() / "train" / "model.json");
   const std::string baseline = slurp(root() / "train" / "baseline.json");
   ASSERT_GT(model.size(), 10000u);
-  CliResult second = mlops("train" + workflow);
+  CliResult second = mlops("train" + workflow + " --force");  // unchanged: retrain anyway
   ASSERT_EQ(second.exit_code, 0) << second.err;
   EXPECT_TRUE(slurp(root() / "train" / "model.json") == model) << "model.json differs";
   EXPECT_EQ(slurp(root() / "train" / "baseline.json"), baseline);
@@ -148,7 +148,8 @@ train:
   std::map<std::string, std::set<int64_t>> sides;
   const Column& split = features.column("__split");
   for (size_t row = 0; row < features.num_rows(); ++row) {
-    if (!split.is_null(row)) sides[clean.column("origin").format_value(row)].insert(split.int_at(row));
+    if (!split.is_null(row))
+      sides[clean.column("origin").format_value(row)].insert(split.int_at(row));
   }
   EXPECT_GT(sides.size(), 10u);
   std::set<int64_t> used;

@@ -4,6 +4,7 @@
 
 #include "mlops/core/error.h"
 #include "mlops/core/suggest.h"
+#include "mlops/core/time_format.h"
 
 namespace mlops::config_detail {
 namespace {
@@ -14,9 +15,9 @@ ColumnDecl parse_column(const std::string& column, const ConfigNode& value) {
   decl.name = column;
   const ConfigNode* type_node = &value;
   if (value.is_map()) {
-    static const std::vector<std::string> kFields{"type", "values"};
+    static const std::vector<std::string> kFields{"type", "values", "format"};
     for (const auto& [field, field_value] : value.entries()) {
-      if (field != "type" && field != "values") {
+      if (field != "type" && field != "values" && field != "format") {
         throw ConfigError("{}: unknown key '{}.{}'{}", field_value.origin().describe(), key, field,
                           did_you_mean(field, kFields));
       }
@@ -42,6 +43,20 @@ ColumnDecl parse_column(const std::string& column, const ConfigNode& value) {
   if (!decl.allowed.empty() && decl.type != DType::kString) {
     throw ConfigError("{}: key '{}.values': allowed values need type string, not '{}'",
                       value.origin().describe(), key, type_name);
+  }
+  if (const ConfigNode* format = value.is_map() ? value.get("format") : nullptr) {
+    if (decl.type != DType::kTimestamp) {
+      throw ConfigError("{}: key '{}.format': a format needs type timestamp, not '{}'",
+                        format->origin().describe(), key, type_name);
+    }
+    const std::string pattern = format->as_string(key + ".format");
+    std::string error;
+    std::optional<TimestampFormat> compiled = TimestampFormat::compile(pattern, error);
+    if (!compiled) {
+      throw ConfigError("{}: key '{}.format': '{}' {} (docs/config.md, Timestamp formats)",
+                        format->origin().describe(), key, pattern, error);
+    }
+    decl.format = std::make_shared<const TimestampFormat>(std::move(*compiled));
   }
   return decl;
 }

@@ -61,6 +61,35 @@ std::string config_reference_markdown() {
                            : "",
                        cell(help));
   }
+  out +=
+      "\n## Timestamp formats\n\n"
+      "`ingest.schema: {date: {type: timestamp, format: \"%b %d %Y\"}}` reads `Nov 12 2015`. "
+      "Without `format` a timestamp is ISO 8601 (`2015-11-12`, `2015-11-12 08:05:09[.ffffff]`, "
+      "`T` or a space, an optional `Z` or `+hh:mm`), the fast path. A format is strptime-like, "
+      "checked when the workflow is loaded (an unknown directive is a config error naming the "
+      "file, line and key); a value that does not match the whole format goes to quarantine "
+      "with its line, column, value and the format.\n\n"
+      "| directive | reads |\n| --- | --- |\n"
+      "| `%Y` | year, up to 4 digits (optional sign) |\n"
+      "| `%y` | year 00-99: 69-99 are 1969-1999, 00-68 are 2000-2068 (POSIX) |\n"
+      "| `%m` | month 1-12 (`3` or `03`) |\n"
+      "| `%d`, `%e` | day of the month 1-31 (`%e` allows a leading space) |\n"
+      "| `%j` | day of the year 1-366 |\n"
+      "| `%b`, `%h`, `%B` | English month name, any case, abbreviated (`Nov`) or full (`November`) "
+      "|\n"
+      "| `%a`, `%A` | English weekday name (read, not checked against the date) |\n"
+      "| `%H` | hour 0-23 |\n"
+      "| `%I`, `%p` | hour 1-12 and `AM`/`PM` (any case) |\n"
+      "| `%M` | minute 0-59 |\n"
+      "| `%S` | second 0-60 |\n"
+      "| `%f` | fraction of a second, 1-9 digits (kept to the microsecond) |\n"
+      "| `%z` | UTC offset `Z`, `+hh`, `+hhmm` or `+hh:mm` (the value is converted to UTC) |\n"
+      "| `%s` | seconds since 1970-01-01 UTC |\n"
+      "| `%T`, `%D`, `%F` | `%H:%M:%S`, `%m/%d/%y`, `%Y-%m-%d` |\n"
+      "| `%%` | a literal `%` |\n\n"
+      "A space in the format matches any run of spaces, including none; every other character "
+      "matches itself. Parts the format lacks default to 1970, January, the 1st, midnight UTC "
+      "(`%Y` alone reads `1982` as 1982-01-01).\n";
   return out;
 }
 

@@ -86,6 +86,13 @@ const std::vector<KeyDecl>& config_keys() {
           "valid UTF-8 goes to quarantine (a JSON document is refused), naming line, column and "
           "byte offset; latin-1 transcodes the file to UTF-8.",
           {"utf-8", "latin-1"}),
+      key("ingest.source.delimiter", T::kString, "",
+          "file: CSV/TSV field separator, one character (`;`, `|`, `\\t` for a tab); default `,` "
+          "for csv and a tab for tsv. Used wherever the workflow's files are read (ingest, "
+          "batch-predict input, labels for `mlops evaluate`)."),
+      key("ingest.source.quote", T::kString, "\"",
+          "file: CSV/TSV quote character, one character other than the delimiter; a quoted field "
+          "may hold the delimiter and line ends, and the quote doubled stands for itself."),
       key("ingest.source.url", T::kString, "", "http: the JSON endpoint (GET), required."),
       key("ingest.source.records", T::kString, "",
           "http: dotted path of the record array in a response (`data.items`); empty: the body "
@@ -161,9 +168,11 @@ const std::vector<KeyDecl>& config_keys() {
           "kafka: librdkafka properties passed through (`security.protocol`, `sasl.username`, "
           "...); keys holding secrets are masked by `config show`."),
       key("ingest.schema", T::kOpenMap, "",
-          "Declared columns: `name: dtype` or `name: {type: string, values: [a, b]}`; other "
-          "columns "
-          "are inferred."),
+          "Declared columns: `name: dtype`, `name: {type: string, values: [a, b]}` or `name: "
+          "{type: timestamp, format: \"%b %d %Y\"}` (a layout other than ISO 8601: see Timestamp "
+          "formats below; a value that does not match goes to quarantine); other columns are "
+          "inferred. Applied wherever the workflow's files are read: ingest, batch-predict input, "
+          "labels for `mlops evaluate`."),
       key("ingest.null_values", T::kStringList, "",
           "Field texts read as null besides the empty field, e.g. NA."),
       key("featurize", T::kMap, "", "Turning the clean table into features."),
@@ -191,17 +200,20 @@ const std::vector<KeyDecl>& config_keys() {
       key("train.split", T::kMap, "", "How rows are split into training and holdout sets."),
       key("train.split.type", T::kEnum, "random",
           "Split method: random (seeded, stratified for classification), time (the latest "
-          "rows by `train.split.column` are held out) or group (a seeded hash of "
+          "rows by `train.split.column`, a timestamp or an integer period such as a year, are "
+          "held out) or group (a seeded hash of "
           "`train.split.column` decides the side, so no entity is on both sides).",
           {"random", "time", "group"}),
       key("train.split.holdout", T::kFloat, "0.2",
-          "Fraction held out: of the rows (random), of the day range (time: the last days), or "
-          "of the groups (group)."),
+          "Fraction held out: of the rows (random), of the day range (time: the last days; of "
+          "the range of values for an integer period column: the last years), or of the groups "
+          "(group)."),
       key("train.split.column", T::kString, "",
-          "Timestamp column of a time split, or entity column of a group split (read from the "
-          "ingested table)."),
+          "Timestamp or integer period (year) column of a time split, or entity column of a "
+          "group split (read from the ingested table)."),
       key("train.split.holdout_from", T::kString, "",
-          "Time split: rows at or after this timestamp are held out (instead of `holdout`)."),
+          "Time split: rows at or after this timestamp (or, for an integer period column, this "
+          "value: `1980`) are held out (instead of `holdout`)."),
       key("train.split.stratify", T::kBool, "true",
           "Keep class proportions in both sets (classification only)."),
       key("train.split.seed", T::kInt, "", "Split seed; default the top-level seed."),

@@ -149,6 +149,24 @@ const char* required_key(const std::string& type) {
   return "path";  // file, sqlite
 }
 
+// A one-character CSV option (`delimiter`, `quote`) of a source map; `fallback` when unset.
+// "\t" written with a backslash (a single-quoted YAML string) is a tab too.
+char csv_char(const ConfigNode& map, const std::string& key, const char* name, char fallback) {
+  const ConfigNode* node = map.get(name);
+  if (!node || node->is_null()) return fallback;
+  std::string value = node->as_string(key + "." + name);
+  if (value == "\\t") value = "\t";
+  if (value.size() != 1) {
+    throw ConfigError("{}: key '{}.{}': must be exactly one character, got '{}'",
+                      node->origin().describe(), key, name, value);
+  }
+  if (value[0] == '\n' || value[0] == '\r') {
+    throw ConfigError("{}: key '{}.{}': must not be a line end", node->origin().describe(), key,
+                      name);
+  }
+  return value[0];
+}
+
 // One source map; `key` is how messages name it: "ingest.source" or "ingest.source[1]".
 SourceSpec read_source(const ConfigNode& tree, const ConfigNode& map, const std::string& key) {
   SourceSpec source;
@@ -159,6 +177,15 @@ SourceSpec read_source(const ConfigNode& tree, const ConfigNode& map, const std:
   source.type = text("type", source.type);
   source.format = text("format", source.format);
   source.encoding = text("encoding", source.encoding);
+  source.delimiter = csv_char(map, key, "delimiter", 0);
+  source.quote = csv_char(map, key, "quote", '"');
+  const char delimiter = source.delimiter ? source.delimiter : source.format == "tsv" ? '\t' : ',';
+  if (source.quote == delimiter) {
+    const ConfigNode* quote = map.get("quote");
+    throw ConfigError("{}: key '{}.quote': must differ from the field delimiter '{}'",
+                      (quote ? quote : map.get("delimiter"))->origin().describe(), key,
+                      delimiter == '\t' ? std::string("\\t") : std::string(1, delimiter));
+  }
   source.name = text("name", "");
   source.table = text("table", "");
   source.path = text("path", "");

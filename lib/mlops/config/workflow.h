@@ -37,6 +37,8 @@ struct SourceSpec {
   std::string path;                // after interpolation, e.g. "data/penguins.json"
   std::string format = "auto";     // auto (from extension) | csv | tsv | json | jsonl
   std::string encoding = "utf-8";  // utf-8 (invalid records quarantined) | latin-1 (transcoded)
+  char delimiter = 0;              // CSV field separator; 0: the format's (',' csv, tab tsv)
+  char quote = '"';                // CSV quote character
   std::string name;                // lake folder and checkpoint key; default the workflow name
   std::string table;               // clean table; default `name` (kafka: one table per topic)
   /// The source's whole map, origins included: ingest/ reads the type-specific keys (url,
@@ -55,7 +57,8 @@ struct IngestSpec {
 
 /// How files are read typed as the ingest schema declares (batch-predict input, labels, validate).
 inline TypedReadSpec typed_read_spec(const IngestSpec& spec) {
-  return {spec.source.format, spec.schema, spec.null_values};
+  return {spec.source.format, spec.schema, spec.null_values, spec.source.delimiter,
+          spec.source.quote};
 }
 
 struct LabelSpec {

@@ -161,11 +161,18 @@ bool any_threshold(const DriftThresholds& t) {
 
 DriftRule parse_drift(const ConfigNode& node, Severity fallback) {
   std::vector<std::string> keys = kThresholdKeys;
-  keys.insert(keys.end(), {"reference", "columns", "severity"});
+  keys.insert(keys.end(), {"reference", "columns", "severity", "min_rows"});
   check_keys(node, keys, "drift");
   DriftRule rule;
   rule.severity = severity_of(node, "drift", fallback);
   if (const ConfigNode* v = node.get("reference")) rule.reference = v->as_string("drift.reference");
+  if (const ConfigNode* v = node.get("min_rows")) {
+    const int64_t rows = v->as_int("drift.min_rows");
+    if (rows < 0) {
+      throw ConfigError("{}: key 'drift.min_rows': must not be negative", v->origin().describe());
+    }
+    rule.min_rows = static_cast<size_t>(rows);
+  }
   rule.thresholds = parse_thresholds(node, "drift");
   if (const ConfigNode* columns = node.get("columns")) {
     if (columns->is_map()) {

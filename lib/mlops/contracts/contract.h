@@ -90,6 +90,11 @@ struct DriftRule {
   DriftThresholds thresholds;
   std::map<std::string, DriftThresholds> overrides;  // per column
   Severity severity = Severity::kError;
+  /// Fewer rows than this are too few to measure drift: reported as insufficient_data and no
+  /// drift check fails. 200 keeps the sampling noise of a decile PSI (about 9 / rows for data
+  /// with no drift at all) under half of the usual 0.1 warning line (docs/contracts.md).
+  size_t min_rows = kDefaultDriftMinRows;
+  static constexpr size_t kDefaultDriftMinRows = 200;
 };
 
 /// A parsed contract.

@@ -47,6 +47,7 @@ DriftAccumulator::DriftAccumulator(DriftRule rule, DriftReference reference)
     : rule_(std::move(rule)), reference_(std::move(reference)) {}
 
 void DriftAccumulator::add(const Table& batch) {
+  rows_ += batch.num_rows();
   if (!started_) {
     started_ = true;
     std::vector<std::string> names = rule_.columns;
@@ -170,6 +171,15 @@ std::vector<DriftAccumulator::ColumnDrift> DriftAccumulator::summary() const {
 
 std::vector<CheckResult> DriftAccumulator::checks() const {
   std::vector<CheckResult> out;
+  if (insufficient_data()) {
+    CheckResult result = contracts_detail::make_check("drift_min_rows", "", rule_.severity,
+                                                      fmt::format(">= {} rows", rule_.min_rows));
+    result.observed =
+        fmt::format("{} rows: too few to measure drift (drift.min_rows); not checked", rows_);
+    result.passed = true;
+    out.push_back(std::move(result));
+    return out;
+  }
   auto add = [&](const std::string& check, const std::string& column, double limit, double value,
                  const std::string& detail) {
     CheckResult result =

@@ -28,8 +28,13 @@ class DriftAccumulator {
   void add(const Table& batch);
   /// One check per column and statistic ("drift_psi", "drift_ks", "null_rate_change",
   /// "mean_shift", "std_ratio"), and a failed "drift" check for a column missing from the data
-  /// or the profile.
+  /// or the profile. Fewer rows than `rule.min_rows`: one passed "drift_min_rows" check saying
+  /// so instead (too few rows to tell drift from sampling noise).
   std::vector<CheckResult> checks() const;
+  /// True when fewer rows than `rule.min_rows` were added.
+  bool insufficient_data() const { return rows_ < rule_.min_rows; }
+  size_t rows() const { return rows_; }
+  size_t min_rows() const { return rule_.min_rows; }
 
   /// Per compared column, whatever the rule's thresholds: PSI and null rates (for a report).
   struct ColumnDrift {
@@ -58,6 +63,7 @@ class DriftAccumulator {
   DriftReference reference_;
   std::vector<ColumnState> columns_;
   bool started_ = false;
+  size_t rows_ = 0;  // rows of every batch added
 };
 
 }  // namespace mlops

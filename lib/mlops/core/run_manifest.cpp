@@ -47,6 +47,8 @@ std::vector<ManifestFile> files_at(const json& object, std::string_view key) {
 StageManifest read_stage(const json& entry) {
   StageManifest stage;
   stage.status = string_at(entry, "status");
+  stage.reused_from = string_at(entry, "reused_from");
+  stage.skip_reason = string_at(entry, "skip_reason");
   stage.finished_at = string_at(entry, "finished_at");
   stage.seconds = number_at(entry, "seconds");
   stage.peak_rss_bytes = count_at(entry, "peak_rss_bytes");
@@ -63,6 +65,10 @@ StageManifest read_stage(const json& entry) {
 }
 
 }  // namespace
+
+bool stage_succeeded(std::string_view status) {
+  return status == "ok" || status == "skipped";
+}
 
 const nlohmann::json& json_member(const nlohmann::json& value, std::string_view key) {
   static const nlohmann::json kNull;

@@ -19,6 +19,10 @@ namespace mlops {
 /// of files whose shape is not guaranteed: the manifest, the stages' summaries).
 const nlohmann::json& json_member(const nlohmann::json& value, std::string_view key);
 
+/// True for a stage status that gives usable outputs: "ok", or "skipped" (unchanged since an
+/// earlier run, whose outputs this run reuses).
+bool stage_succeeded(std::string_view status);
+
 /// A file a stage read or wrote: {"path", "hash"}.
 struct ManifestFile {
   std::optional<std::string> path;
@@ -27,7 +31,9 @@ struct ManifestFile {
 
 /// One stage's entry under `stages`.
 struct StageManifest {
-  std::optional<std::string> status;  // "ok" or "failed"
+  std::optional<std::string> status;       // "ok", "skipped", "failed", "contract_failed", ...
+  std::optional<std::string> reused_from;  // skipped: the run whose outputs were reused
+  std::optional<std::string> skip_reason;  // skipped: why ("unchanged since run X")
   std::optional<std::string> finished_at;
   std::optional<double> seconds;
   std::optional<uint64_t> peak_rss_bytes;

@@ -5,9 +5,9 @@
 #include <numeric>
 
 #include "mlops/core/error.h"
+#include "mlops/core/key_table.h"
 #include "mlops/core/suggest.h"
 #include "mlops/features/categories.h"
-#include "mlops/core/key_table.h"
 #include "mlops/io/file.h"
 
 namespace mlops {
@@ -121,6 +121,13 @@ Table FeaturePipeline::transform(Table input) const {
   }
   if (label) out.add_column(std::move(*label));
   return out;
+}
+
+bool FeaturePipeline::out_of_fold() const {
+  for (const auto& transform : transforms_) {
+    if (transform->out_of_fold()) return true;
+  }
+  return false;
 }
 
 bool FeaturePipeline::row_independent() const {

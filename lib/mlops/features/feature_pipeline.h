@@ -55,6 +55,10 @@ class FeaturePipeline {
   /// False when some transform needs the whole input at once (a window aggregate looks at
   /// earlier rows): scoring must then not split the input into batches.
   bool row_independent() const;
+  /// True when fit_transform() gave training rows other feature values than transform() gives
+  /// the same rows (out-of-fold target encoding): a profile of what scoring sees must then be
+  /// taken from transform(), not from the feature table featurize wrote.
+  bool out_of_fold() const;
   const std::vector<std::string>& feature_names() const { return feature_names_; }
   const LabelInfo& label() const { return label_; }
   /// Class index of each row's label (categorical), or the value (numeric); NaN for null and

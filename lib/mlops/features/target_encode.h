@@ -26,6 +26,7 @@ class TargetEncodeTransform : public Transform {
   void fit(const Table& table, const FitContext& context) override;
   void apply(Table& table) const override;
   void apply_fitted(Table& table, const FitContext& context) const override;
+  bool out_of_fold() const override { return true; }
   nlohmann::json state() const override;
   void load_state(const nlohmann::json& state) override;
 

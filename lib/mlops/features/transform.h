@@ -44,6 +44,9 @@ class Transform {
   /// False when a row's output depends on other rows of the same input (window aggregates):
   /// such a transform must see the whole input at once, not batches of it.
   virtual bool row_independent() const { return true; }
+  /// True when apply_fitted() gives training rows other values than apply() would (target
+  /// encoding's out-of-fold values): what scoring computes must then be derived with apply().
+  virtual bool out_of_fold() const { return false; }
   /// The fitted state as JSON, and its inverse.
   virtual nlohmann::json state() const { return nlohmann::json::object(); }
   virtual void load_state(const nlohmann::json& state) { (void)state; }

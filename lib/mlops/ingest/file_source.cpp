@@ -152,8 +152,11 @@ void ingest_file_version(SourceContext& context, const std::string& path, const 
   }
   std::string transcoded;  // holds the text when the encoding check had to change it
   std::vector<BadRecord> undecodable;
-  text = prepare_text(text, format, spec.encoding, path, transcoded, undecodable);
-  ReadResult result = read_table_text(text, format, context.read_options(path));
+  text = prepare_text(text, format, spec.encoding, path, transcoded, undecodable, spec.delimiter);
+  ReadOptions read = context.read_options(path);
+  read.delimiter = field_delimiter(format, spec.delimiter);
+  read.quote = spec.quote;
+  ReadResult result = read_table_text(text, format, std::move(read));
   result.bad.insert(result.bad.begin(), std::make_move_iterator(undecodable.begin()),
                     std::make_move_iterator(undecodable.end()));
   for (auto& bad : result.bad) {

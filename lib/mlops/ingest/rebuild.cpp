@@ -72,7 +72,15 @@ void replay_file_source(SourceContext& context, const fs::path& raw_dir) {
 std::string declared_schema_hash(const IngestSpec& spec) {
   nlohmann::json doc{{"columns", nlohmann::json::array()}, {"null_values", spec.null_values}};
   for (const auto& column : spec.schema) {
-    doc["columns"].push_back({column.name, std::string(dtype_name(column.type)), column.allowed});
+    nlohmann::json entry{column.name, std::string(dtype_name(column.type)), column.allowed};
+    // Only when set, so lakes built before these options keep their hash.
+    if (column.format) entry.push_back(column.format->pattern());
+    doc["columns"].push_back(std::move(entry));
+  }
+  for (const auto& source : spec.sources) {
+    if (source.delimiter != 0 || source.quote != '"') {
+      doc["csv"][source.name] = {std::string(1, source.delimiter), std::string(1, source.quote)};
+    }
   }
   return hash_bytes(doc.dump());
 }

@@ -10,6 +10,7 @@
 
 #include "mlops/core/error.h"
 #include "mlops/core/utf8.h"
+#include "mlops/io/typed_read.h"
 
 namespace mlops {
 namespace {
@@ -59,7 +60,8 @@ std::string column_name(std::string_view text, size_t column, char delimiter) {
 
 std::string_view prepare_text(std::string_view text, const std::string& format,
                               const std::string& encoding, const std::string& path,
-                              std::string& storage, std::vector<BadRecord>& bad) {
+                              std::string& storage, std::vector<BadRecord>& bad,
+                              char declared_delimiter) {
   if (const void* nul = std::memchr(text.data(), '\0', text.size())) {
     throw DataError("{}: not a {} text file: a NUL byte at byte offset {} (a binary file?)", path,
                     format, static_cast<const char*>(nul) - text.data());
@@ -79,7 +81,7 @@ std::string_view prepare_text(std::string_view text, const std::string& format,
         "ingest.source.encoding: latin-1 if the file is Latin-1)",
         path, line_number(*invalid), static_cast<unsigned char>(text[*invalid]), *invalid);
   }
-  const char delimiter = format == "tsv" ? '\t' : ',';
+  const char delimiter = field_delimiter(format, declared_delimiter);
   const bool tabular = format != "jsonl";
   storage.assign(text);
   size_t line = 1, counted_to = 0, removed = 0;  // removed: bytes erased before `offset`

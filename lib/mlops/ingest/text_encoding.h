@@ -16,9 +16,11 @@ namespace mlops {
 /// - Otherwise, for line formats, each line holding bytes that are not valid UTF-8 is blanked
 ///   (into `storage`, so line numbers stay) and appended to `bad` with file, line, column and
 ///   byte offset; a JSON document with such a byte throws DataError with the same position.
-/// Valid UTF-8 text comes back as `text` itself, without a copy.
+/// Valid UTF-8 text comes back as `text` itself, without a copy. `delimiter` (0: the format's)
+/// finds the column of a bad byte in a CSV/TSV line.
 std::string_view prepare_text(std::string_view text, const std::string& format,
                               const std::string& encoding, const std::string& path,
-                              std::string& storage, std::vector<BadRecord>& bad);
+                              std::string& storage, std::vector<BadRecord>& bad,
+                              char delimiter = 0);
 
 }  // namespace mlops

@@ -79,13 +79,13 @@ DType infer_type(const std::vector<const Json*>& values) {
 }
 
 // Appends a value already known to fit the column's type (declared and checked, or inferred).
-void push_value(Column& column, const Json* value) {
+void push_value(Column& column, const Json* value, const TimestampFormat* format) {
   if (is_null(value)) {
     column.push_null();
     return;
   }
   if (value->is_string() && column.type() != DType::kString) {
-    push_text(column, value->get_ref<const std::string&>());
+    push_text(column, value->get_ref<const std::string&>(), format);
     return;
   }
   switch (column.type()) {
@@ -183,7 +183,8 @@ ReadResult JsonColumns::finish() {
     slot.values.resize(rows_, nullptr);
     Column column(slot.name, slot.declared ? slot.declared->type() : infer_type(slot.values));
     column.reserve(rows_);
-    for (const Json* value : slot.values) push_value(column, value);
+    const TimestampFormat* format = slot.declared ? slot.declared->format() : nullptr;
+    for (const Json* value : slot.values) push_value(column, value, format);
     result.table.add_column(std::move(column));
   }
   result.bad = std::move(bad_);

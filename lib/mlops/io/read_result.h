@@ -3,11 +3,13 @@
 // that could not be typed coming out. Nothing is dropped silently: a record either lands in the
 // table or in `bad` with its position and reason.
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "mlops/core/table.h"
+#include "mlops/core/time_format.h"
 
 namespace mlops {
 
@@ -17,6 +19,8 @@ struct ColumnDecl {
   DType type = DType::kString;
   /// For string columns: the only values accepted (others send the record to quarantine).
   std::vector<std::string> allowed;
+  /// For timestamp columns: the declared layout (`format: "%b %d %Y"`); null: ISO 8601.
+  std::shared_ptr<const TimestampFormat> format = nullptr;
 };
 
 struct ReadOptions {
@@ -24,6 +28,8 @@ struct ReadOptions {
   std::string source_name = "<input>";
   /// CSV only: field separator (',' for CSV, '\t' for TSV).
   char delimiter = ',';
+  /// CSV only: the character that quotes a field (doubled inside it to stand for itself).
+  char quote = '"';
   /// Declared columns; every other column's type is inferred from its values.
   std::vector<ColumnDecl> declared;
   /// Field texts read as null in addition to the empty field (e.g. "NA").

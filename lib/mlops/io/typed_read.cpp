@@ -28,11 +28,14 @@ bool is_compressed(const std::string& path) {
   return detect_compression(std::string_view(head, read)) != Compression::kNone;
 }
 
-ReadOptions schema_read_options(const std::string& path, const TypedReadSpec& spec) {
+ReadOptions schema_read_options(const std::string& path, const std::string& format,
+                                const TypedReadSpec& spec) {
   ReadOptions options;
   options.source_name = path;
   options.declared = spec.schema;
   options.null_values = spec.null_values;
+  options.delimiter = field_delimiter(format, spec.delimiter);
+  options.quote = spec.quote;
   return options;
 }
 
@@ -40,8 +43,12 @@ ReadOptions schema_read_options(const std::string& path, const TypedReadSpec& sp
 
 ReadResult read_table_text(std::string_view text, const std::string& format, ReadOptions options) {
   if (format == "json" || format == "jsonl") return read_json(text, options);
-  options.delimiter = format == "tsv" ? '\t' : ',';
   return read_csv(text, options);
+}
+
+char field_delimiter(const std::string& format, char declared) {
+  if (declared != 0) return declared;
+  return format == "tsv" ? '\t' : ',';
 }
 
 std::string file_format(const std::string& path, const std::string& format,
@@ -62,16 +69,15 @@ std::optional<ReadOptions> csv_read_options(const std::string& path, const Typed
   if ((format != "csv" && format != "tsv") || !path_exists(path) || is_compressed(path)) {
     return std::nullopt;
   }
-  ReadOptions options = schema_read_options(path, spec);
-  options.delimiter = format == "tsv" ? '\t' : ',';
-  return options;
+  return schema_read_options(path, format, spec);
 }
 
 ReadResult read_with_schema(const std::string& path, const TypedReadSpec& spec) {
   if (auto options = csv_read_options(path, spec)) return read_csv_file(path, *options);
   const std::string format = file_format(path, spec.format);
   if (!path_exists(path)) throw IoError("{}: no such file", path);
-  return read_table_text(read_file_decompressed(path), format, schema_read_options(path, spec));
+  return read_table_text(read_file_decompressed(path), format,
+                         schema_read_options(path, format, spec));
 }
 
 }  // namespace mlops

@@ -16,7 +16,12 @@ struct TypedReadSpec {
   std::string format = "auto";  // auto (from the extension) | csv | tsv | json | jsonl
   std::vector<ColumnDecl> schema;
   std::vector<std::string> null_values;
+  char delimiter = 0;  // CSV/TSV field separator; 0: the format's (',' for csv, tab for tsv)
+  char quote = '"';    // CSV/TSV quote character
 };
+
+/// The field separator of `format` (csv or tsv): `declared` when not 0, else ',' or tab.
+char field_delimiter(const std::string& format, char declared);
 
 /// `format`, or the format implied by the extension of `path` when it is "auto" (.csv, .tsv,
 /// .json, .jsonl/.ndjson, each optionally followed by .gz or .zst). Throws ConfigError naming
@@ -30,7 +35,9 @@ ReadResult read_with_schema(const std::string& path, const TypedReadSpec& spec);
 /// read_with_schema's options when `path` is an uncompressed CSV or TSV file, which a
 /// CsvReader can then read batch by batch; nullopt for other files.
 std::optional<ReadOptions> csv_read_options(const std::string& path, const TypedReadSpec& spec);
-/// Parses a whole file's text already in memory in `format` (csv, tsv, json, jsonl).
+/// Parses a whole file's text already in memory in `format` (csv, tsv, json, jsonl); a CSV or
+/// TSV text is split at `options.delimiter` and quoted with `options.quote`, which the caller
+/// sets (field_delimiter()).
 ReadResult read_table_text(std::string_view text, const std::string& format, ReadOptions options);
 
 }  // namespace mlops

@@ -12,7 +12,7 @@ bool parses_as(DType type, std::string_view text) {
   return text_parses_as(type, text);
 }
 
-void push_text(Column& column, std::string_view text) {
+void push_text(Column& column, std::string_view text, const TimestampFormat* format) {
   if (text.empty()) {
     column.push_null();
     return;
@@ -21,13 +21,19 @@ void push_text(Column& column, std::string_view text) {
     case DType::kInt64: column.push_int(*parse_int64(text)); break;
     case DType::kFloat64: column.push_float(*parse_double(text)); break;
     case DType::kBool: column.push_bool(*parse_bool(text)); break;
-    case DType::kTimestamp: column.push_int(*parse_timestamp(text)); break;
+    case DType::kTimestamp:
+      column.push_int(format ? *format->parse(text) : *parse_timestamp(text));
+      break;
     case DType::kString: column.push_string(text); break;
   }
 }
 
 std::string cannot_parse(std::string_view text, DType type) {
   return fmt::format("cannot parse '{}' as {}", text, dtype_name(type));
+}
+
+std::string cannot_parse(std::string_view text, const TimestampFormat& format) {
+  return fmt::format("cannot parse '{}' as timestamp with format '{}'", text, format.pattern());
 }
 
 DType infer_text_type(std::span<const std::string_view> texts) {
@@ -54,7 +60,11 @@ DeclaredCheck::DeclaredCheck(const ColumnDecl& decl)
     : decl_(&decl), allowed_(decl.allowed.begin(), decl.allowed.end()) {}
 
 std::optional<std::string> DeclaredCheck::reject(std::string_view text) const {
-  if (!parses_as(decl_->type, text)) return cannot_parse(text, decl_->type);
+  if (decl_->format) {
+    if (!decl_->format->parse(text)) return cannot_parse(text, *decl_->format);
+  } else if (!parses_as(decl_->type, text)) {
+    return cannot_parse(text, decl_->type);
+  }
   if (!allowed_.empty() && !allowed_.contains(text)) {
     return fmt::format("value '{}' is not one of [{}]", text, fmt::join(decl_->allowed, ", "));
   }

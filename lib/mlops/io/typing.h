@@ -16,10 +16,13 @@ namespace mlops::io_detail {
 
 /// True when the whole text parses as a non-string `type` (any text is a string).
 bool parses_as(DType type, std::string_view text);
-/// Appends the text's value to the column; the caller checked parses_as. Empty text is null.
-void push_text(Column& column, std::string_view text);
+/// Appends the text's value to the column; the caller checked parses_as (or, for a timestamp
+/// declared with `format`, that format). Empty text is null.
+void push_text(Column& column, std::string_view text, const TimestampFormat* format = nullptr);
 /// "cannot parse 'abc' as int64".
 std::string cannot_parse(std::string_view text, DType type);
+/// "cannot parse '2015-11-12' as timestamp with format '%b %d %Y'".
+std::string cannot_parse(std::string_view text, const TimestampFormat& format);
 /// The first type every non-empty text parses as: int64, float64, bool, timestamp, else
 /// string. Empty texts are nulls; a column of nulls only is string.
 DType infer_text_type(std::span<const std::string_view> texts);
@@ -29,6 +32,7 @@ class DeclaredCheck {
  public:
   explicit DeclaredCheck(const ColumnDecl& decl);
   DType type() const { return decl_->type; }
+  const TimestampFormat* format() const { return decl_->format.get(); }
   /// The reason a non-null text is rejected, or nullopt when it fits.
   std::optional<std::string> reject(std::string_view text) const;
 

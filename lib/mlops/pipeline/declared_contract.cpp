@@ -54,7 +54,7 @@ void quarantine_rows(const RunContext& run, const Table& table, const ContractRe
 }  // namespace
 
 void check_declared_contract(const RunContext& run, Stage stage, const Table& table,
-                             StageRecord& record) {
+                             StageRecord& record, const Table* drift_table) {
   const std::string name(stage_name(stage));
   auto it = run.workflow().contracts.find(name);
   if (it == run.workflow().contracts.end()) return;
@@ -71,6 +71,17 @@ void check_declared_contract(const RunContext& run, Stage stage, const Table& ta
   if (contract.drift && contract.drift->reference.empty() && path_exists(profile)) {
     reference = load_drift_reference(profile);
     options.reference = &*reference;
+  }
+  if (drift_table && contract.drift) {
+    Contract rest = contract;
+    rest.drift.reset();
+    Contract drift{.name = contract.name};
+    drift.drift = contract.drift;
+    ContractReport report = check_contract(rest, table, name, options);
+    ContractReport drifted = check_contract(drift, *drift_table, name, options);
+    for (auto& check : drifted.checks) report.checks.push_back(std::move(check));
+    record.contracts.push_back(std::move(report));
+    return;
   }
   ContractReport report = check_contract(contract, table, name, options);
   if (!report.quarantined_rows.empty()) quarantine_rows(run, table, report, record);

@@ -9,6 +9,7 @@
 
 #include "mlops/core/error.h"
 #include "mlops/core/log.h"
+#include "mlops/core/run_manifest.h"
 #include "mlops/core/secret_mask.h"
 #include "mlops/core/time.h"
 #include "mlops/core/version.h"
@@ -140,7 +141,7 @@ bool RunContext::usable_for(std::optional<Stage> needed) const {
   if (!needed) return true;
   const auto& stages = manifest_.at("stages");
   const std::string name(stage_name(*needed));
-  return stages.contains(name) && stages[name].value("status", "") == "ok";
+  return stages.contains(name) && stage_succeeded(stages[name].value("status", ""));
 }
 
 void RunContext::require_stage(Stage stage, Stage needed_by) const {
@@ -151,7 +152,7 @@ void RunContext::require_stage(Stage stage, Stage needed_by) const {
                       run_id_, name, stage_name(needed_by), name);
   }
   const std::string status = stages[name].value("status", "");
-  if (status != "ok") {
+  if (!stage_succeeded(status)) {
     throw ConfigError(
         "stage {} of run '{}' ended with status '{}'; `mlops {}` needs it: fix and "
         "rerun `mlops {}`",
@@ -173,6 +174,11 @@ void RunContext::record_stage(Stage stage, const StageRecord& record, const std:
                        {"inputs", inputs},       {"outputs", outputs},
                        {"contracts", contracts}, {"details", record.details}};
   if (!error.empty()) entry["error"] = error;
+  if (!record.fingerprint.is_null()) entry["fingerprint"] = record.fingerprint;
+  record_stage_entry(stage, std::move(entry));
+}
+
+void RunContext::record_stage_entry(Stage stage, nlohmann::json entry) {
   manifest_["stages"][std::string(stage_name(stage))] = std::move(entry);
   save_manifest();
 }

@@ -22,6 +22,9 @@ struct StageRecord {
   size_t columns = 0;
   std::vector<ContractReport> contracts;
   nlohmann::json details = nlohmann::json::object();  // stage-specific facts
+  /// What the result depends on (stage_fingerprint.h), recorded so a later run can skip the
+  /// stage when it is unchanged; null when it could not be computed (never reused).
+  nlohmann::json fingerprint;
 };
 
 class RunContext {
@@ -49,6 +52,9 @@ class RunContext {
   /// Records a finished (or failed) stage and rewrites the manifest atomically.
   void record_stage(Stage stage, const StageRecord& record, const std::string& status,
                     double seconds, uint64_t peak_rss_bytes, const std::string& error = "");
+  /// Records `stage` as skipped: `entry` is the manifest entry of the earlier run whose outputs
+  /// this run reuses, rewritten for this run (stage_skip.h); rewrites the manifest atomically.
+  void record_stage_entry(Stage stage, nlohmann::json entry);
   /// Sets the run's overall status ("running", "ok", "partial", "failed", "refused") in
   /// manifest and store.
   void set_status(const std::string& status);

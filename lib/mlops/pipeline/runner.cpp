@@ -3,13 +3,16 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <filesystem>
 #include <optional>
 #include <utility>
 
 #include "mlops/core/error.h"
 #include "mlops/core/log.h"
 #include "mlops/core/memory.h"
+#include "mlops/core/run_manifest.h"
 #include "mlops/ingest/lake.h"
+#include "mlops/pipeline/stage_skip.h"
 #include "mlops/pipeline/stages.h"
 
 namespace mlops {
@@ -44,9 +47,70 @@ StageRecord dispatch(RunContext& run, Stage stage, HandedOver& tables) {
   throw InternalError("unknown stage");
 }
 
-/// Runs one stage inside `run` with the tables earlier stages of this process handed over.
-void execute_stage(RunContext& run, Stage stage, HandedOver& tables) {
+/// The stage's fingerprint as it would run now in `run`; nullopt for export-report (it always
+/// runs) and when an input cannot be resolved (the stage then runs and reports that itself).
+std::optional<StageFingerprint> fingerprint_now(const RunContext& run, Stage stage) {
+  if (stage == Stage::kReport) return std::nullopt;
+  try {
+    return stage_fingerprint(run.workflow(), stage,
+                             [&run](Stage) { return std::optional(run.paths().root); });
+  } catch (const Error& error) {
+    log_debug(fmt::format("{}: no fingerprint, it runs", stage_name(stage)),
+              {{"reason", error.what()}});
+    return std::nullopt;
+  }
+}
+
+/// The earlier run whose outputs of `stage` stand for this run's, when nothing changed.
+std::optional<EarlierStage> reusable(const RunContext& run, Stage stage,
+                                     const StageFingerprint& now) {
+  if (!now.always_runs.empty()) return std::nullopt;
+  StageHistory history = stage_history(run.workflow(), stage);
+  if (!history.last_success || !reuse_obstacles(*history.last_success, now).empty()) {
+    return std::nullopt;
+  }
+  return std::move(history.last_success);
+}
+
+/// Before a stage reruns in a run that reused its outputs (`--force`, or changed config with
+/// --run): those files are links to another run's, and a file the rerun does not write again
+/// must not stay behind as if it had.
+void drop_reused_outputs(const RunContext& run, Stage stage) {
+  const nlohmann::json& entry =
+      json_member(json_member(run.manifest(), "stages"), stage_name(stage));
+  if (json_member(entry, "status") != "skipped") return;
+  std::error_code ignored;
+  std::filesystem::remove_all(run.paths().stage_dir(stage), ignored);
+}
+
+/// ok when every stage succeeded (ran or was skipped), partial otherwise.
+void update_run_status(RunContext& run) {
+  bool complete = true;
+  for (Stage each : all_stages()) {
+    const auto& stages = run.manifest().at("stages");
+    const std::string each_name(stage_name(each));
+    complete = complete && stages.contains(each_name) &&
+               stage_succeeded(stages[each_name].value("status", ""));
+  }
+  run.set_status(complete ? "ok" : "partial");
+}
+
+/// Runs one stage inside `run` with the tables earlier stages of this process handed over,
+/// unless it is unchanged since its last success and `force` is false; false when skipped.
+bool execute_stage(RunContext& run, Stage stage, HandedOver& tables, bool force) {
   const std::string name(stage_name(stage));
+  const std::optional<StageFingerprint> fingerprint = fingerprint_now(run, stage);
+  if (fingerprint && !force) {
+    if (const std::optional<EarlierStage> earlier = reusable(run, stage, *fingerprint)) {
+      reuse_stage(run, stage, *earlier, *fingerprint);
+      log_info(fmt::format("{}: unchanged since run {}, skipped; --force reruns", name,
+                           earlier->origin()),
+               {{"run", run.run_id()}});
+      update_run_status(run);
+      return false;
+    }
+  }
+  drop_reused_outputs(run, stage);
   log_info(fmt::format("{}: start", name),
            {{"run", run.run_id()}, {"workflow", run.workflow().name}});
   release_free_memory();
@@ -73,6 +137,7 @@ void execute_stage(RunContext& run, Stage stage, HandedOver& tables) {
   const uint64_t peak = peak_rss_bytes();
   bool contracts_ok = true;
   for (const auto& report : record.contracts) contracts_ok = contracts_ok && report.passed();
+  if (fingerprint) record.fingerprint = fingerprint->to_json();
   run.record_stage(stage, record, contracts_ok ? "ok" : "contract_failed", seconds, peak);
   log_info(fmt::format("{}: done", name),
            {{"rows", static_cast<uint64_t>(record.rows)},
@@ -85,29 +150,23 @@ void execute_stage(RunContext& run, Stage stage, HandedOver& tables) {
     run.set_status("failed");
     throw;
   }
-  bool complete = true;
-  for (Stage each : all_stages()) {
-    const auto& stages = run.manifest().at("stages");
-    const std::string each_name(stage_name(each));
-    complete =
-        complete && stages.contains(each_name) && stages[each_name].value("status", "") == "ok";
-  }
-  run.set_status(complete ? "ok" : "partial");
+  update_run_status(run);
+  return true;
 }
 
 }  // namespace
 
-void execute_stage(RunContext& run, Stage stage) {
+bool execute_stage(RunContext& run, Stage stage, bool force) {
   HandedOver none;
-  execute_stage(run, stage, none);
+  return execute_stage(run, stage, none, force);
 }
 
-std::string execute_workflow(const Workflow& workflow) {
+std::string execute_workflow(const Workflow& workflow, bool force) {
   RunContext run = RunContext::start(workflow);
   log_info("run: start",
            {{"run", run.run_id()}, {"workflow", workflow.name}, {"env", workflow.settings.env}});
   HandedOver tables;
-  for (Stage stage : all_stages()) execute_stage(run, stage, tables);
+  for (Stage stage : all_stages()) execute_stage(run, stage, tables, force);
   log_info("run: done", {{"run", run.run_id()}, {"dir", run.paths().root}});
   return run.run_id();
 }

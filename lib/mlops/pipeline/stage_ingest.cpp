@@ -38,7 +38,10 @@ IngestOutput run_ingest_stage(RunContext& run) {
 
   StageRecord record;
   record.inputs = outcome.inputs;
-  record.outputs = {paths.clean_table(), paths.quarantine(), paths.data_profile()};
+  // The lake's checkpoint too: a later run may skip ingest only while the lake is as this run
+  // left it (stage_skip.h).
+  record.outputs = {paths.clean_table(), paths.quarantine(), paths.data_profile(),
+                    lake.root() + "/checkpoint.json"};
   record.rows = table.num_rows();
   record.columns = table.num_columns();
   uint64_t read = 0, added = 0, duplicates = 0;

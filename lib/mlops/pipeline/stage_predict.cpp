@@ -49,7 +49,9 @@ int64_t scored_at_micros(const PredictSpec& predict) {
 
 /// The column names of a plain CSV / TSV input's header; empty for other inputs.
 std::vector<std::string> csv_header(const std::string& path, const TypedReadSpec& spec) {
-  std::optional<ReadOptions> options = csv_read_options(path, {spec.format, {}, spec.null_values});
+  TypedReadSpec untyped = spec;
+  untyped.schema.clear();
+  std::optional<ReadOptions> options = csv_read_options(path, untyped);
   if (!options) return {};
   const CsvReader reader(path, *options, 64 << 10);
   std::vector<std::string> names;

@@ -137,12 +137,21 @@ StageRecord run_train_stage(RunContext& run, std::optional<Table> features) {
   // Training consumes the feature table, so what reads it comes first. The training rows'
   // profile is batch-predict's drift reference, and a declared contract's drift checks compare
   // with it; the built-in checks on the result go before the declared ones in the record.
-  save_drift_reference(
-      drift_reference_of_columns(*features, pipeline.feature_names(), setup.split.train),
-      train_dir + "/profile.json");
-  const nlohmann::json schema = feature_schema_json(*features, pipeline.feature_names());
+  // The profile must describe what scoring computes: out-of-fold target encodings exist only
+  // in the feature table, so then the rows are transformed again as the scorer does, and the
+  // contract's drift section compares that view with the profile too (like with like).
   StageRecord record;
-  check_declared_contract(run, Stage::kTrain, *features, record);
+  const nlohmann::json schema = feature_schema_json(*features, pipeline.feature_names());
+  {
+    std::optional<Table> scored_view;
+    if (pipeline.out_of_fold()) scored_view = pipeline.transform(read_table(paths.clean_table()));
+    const Table& profiled = scored_view ? *scored_view : *features;
+    save_drift_reference(
+        drift_reference_of_columns(profiled, pipeline.feature_names(), setup.split.train),
+        train_dir + "/profile.json");
+    check_declared_contract(run, Stage::kTrain, *features, record,
+                            scored_view ? &*scored_view : nullptr);
+  }
 
   const std::string model_path = train_dir + "/model.json";
   ProgressLine round_progress = ProgressLine::on_stderr("train");

@@ -34,9 +34,10 @@ StageRecord run_train_stage(RunContext& run, std::optional<Table> features);
 StageRecord run_predict_stage(RunContext& run);
 StageRecord run_report_stage(RunContext& run);
 
-/// The user's contract for `stage` when the workflow declares one, checked against `table`.
-/// Appends its report to `record`.
+/// The user's contract for `stage` when the workflow declares one, checked against `table`
+/// (its drift section against `drift_table` when given: the same rows as the scorer computes
+/// them). Appends its report to `record`.
 void check_declared_contract(const RunContext& run, Stage stage, const Table& table,
-                             StageRecord& record);
+                             StageRecord& record, const Table* drift_table = nullptr);
 
 }  // namespace mlops

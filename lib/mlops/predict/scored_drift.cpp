@@ -26,8 +26,10 @@ std::optional<DriftAccumulator> summary_drift(const std::string& model_dir) {
 nlohmann::json drift_summary_json(const DriftAccumulator& drift, const std::string& reference,
                                   size_t rows) {
   nlohmann::json features = nlohmann::json::array();
+  const bool insufficient = drift.insufficient_data();
   for (const auto& column : drift.summary()) {
     const char* status = !column.compared    ? "missing"
+                         : insufficient      ? "insufficient_data"
                          : column.psi < 0.1  ? "ok"
                          : column.psi < 0.25 ? "warn"
                                              : "drift";
@@ -37,7 +39,11 @@ nlohmann::json drift_summary_json(const DriftAccumulator& drift, const std::stri
                         {"null_rate", column.null_rate},
                         {"train_null_rate", column.reference_null_rate}});
   }
-  return {{"reference", reference}, {"rows", rows}, {"features", features}};
+  return {{"reference", reference},
+          {"rows", rows},
+          {"min_rows", drift.min_rows()},
+          {"status", insufficient ? "insufficient_data" : "measured"},
+          {"features", features}};
 }
 
 ContractReport scored_drift_report(const DriftAccumulator& drift, const Contract& contract,

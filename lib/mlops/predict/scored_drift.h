@@ -19,8 +19,9 @@ std::optional<DriftAccumulator> take_scored_drift(std::optional<Contract>& contr
 /// Drift of every scored feature against the model's profile.json, for the report, whatever the
 /// contract says: nullopt when the model has no profile.
 std::optional<DriftAccumulator> summary_drift(const std::string& model_dir);
-/// predict/drift.json: {reference, rows, features: [{feature, psi, status (ok below 0.1, warn
-/// below 0.25, else drift; missing), null_rate, train_null_rate}]}.
+/// predict/drift.json: {reference, rows, min_rows, status (measured, or insufficient_data below
+/// min_rows), features: [{feature, psi, status (ok below 0.1, warn below 0.25, else drift;
+/// missing; insufficient_data below min_rows), null_rate, train_null_rate}]}.
 nlohmann::json drift_summary_json(const DriftAccumulator& drift, const std::string& reference,
                                   size_t rows);
 

@@ -45,6 +45,11 @@ std::vector<ColumnDecl> scoring_columns(const ScoringEngine& engine,
     } else if (const ColumnDecl* declared_at_ingest = find_column(ingest_schema, column.name)) {
       decl.allowed = declared_at_ingest->allowed;
     }
+    // A timestamp arrives in the layout the workflow declares for it, as at ingest.
+    if (const ColumnDecl* declared_at_ingest = find_column(ingest_schema, column.name);
+        declared_at_ingest && decl.type == DType::kTimestamp) {
+      decl.format = declared_at_ingest->format;
+    }
     declared.push_back(std::move(decl));
   }
   // An id column the schema does not know (typed by inference at ingest) is text too.

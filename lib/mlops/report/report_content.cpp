@@ -75,7 +75,7 @@ std::string effective_status(const RunManifest& manifest) {
   for (Stage stage : all_stages()) {
     if (stage == Stage::kReport) continue;
     const StageManifest* entry = manifest.stage(stage);
-    if (!entry || entry->status != "ok") return manifest.status.value_or("");
+    if (!entry || !stage_succeeded(entry->status.value_or(""))) return manifest.status.value_or("");
   }
   return "ok";
 }
@@ -340,6 +340,8 @@ json drift_section(const json& drift) {
   }
   return {{"reference", json_member(drift, "reference")},
           {"rows", json_member(drift, "rows")},
+          {"status", string_or(json_member(drift, "status"), "measured")},
+          {"min_rows", json_member(drift, "min_rows")},
           {"features_total", features.size()},
           {"counts", std::move(counts)},
           {"features", std::move(sorted)}};

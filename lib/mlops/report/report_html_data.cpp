@@ -3,8 +3,8 @@
 
 #include <fmt/format.h>
 
-#include "mlops/core/time.h"
 #include "mlops/core/escape.h"
+#include "mlops/core/time.h"
 #include "mlops/report/report_html_sections.h"
 #include "mlops/report/report_text.h"
 #include "mlops/report/svg_chart.h"
@@ -97,6 +97,11 @@ std::string drift_section(const json& drift) {
       R"(<p class="meta">{} scored rows against the training profile <code>{}</code>: <span class="fail">{} drifted</span>, <span class="warn">{} warnings</span>, <span class="ok">{} ok</span> (population stability index per feature).</p>)",
       text(drift["rows"]), text(drift["reference"]), text(counts["drift"]), text(counts["warn"]),
       text(counts["ok"]));
+  if (drift.value("status", "") == "insufficient_data") {
+    html += fmt::format(
+        R"(<p class="warn">Too few rows to measure drift: {} scored, drift.min_rows is {}; the PSI below is sampling noise and was not judged.</p>)",
+        text(drift["rows"]), text(drift["min_rows"]));
+  }
   html +=
       "<table><tr><th>feature</th><th>PSI</th><th>status</th><th>null rate (scored)</th>"
       "<th>null rate (training)</th></tr>";

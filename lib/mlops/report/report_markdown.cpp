@@ -92,6 +92,11 @@ std::string drift_part(const json& drift) {
   std::string out = fmt::format(
       "{} scored rows against the training profile: **{} drifted**, {} warnings, {} ok.\n",
       md(drift["rows"]), md(counts["drift"]), md(counts["warn"]), md(counts["ok"]));
+  if (drift.value("status", "") == "insufficient_data") {
+    out += fmt::format(
+        "Too few rows to measure drift (drift.min_rows is {}): the PSI is not judged.\n",
+        md(drift["min_rows"]));
+  }
   std::string rows;
   for (const auto& feature : drift["features"]) {
     if (feature["status"] == "ok") continue;

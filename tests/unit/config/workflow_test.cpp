@@ -215,5 +215,76 @@ TEST(ConfigWorkflow, ParamsAreTypedByTheKeyTable) {
             dir.file("wf.yaml") + ":5:5: key 'train.params.eta': expected float, got a list");
 }
 
+TEST(ConfigWorkflow, CsvDelimiterAndQuoteReachEveryTypedRead) {
+  testing::TempDir dir;
+  Workflow w = load_workflow(
+      "name: w\ningest:\n  source: {path: a.csv, delimiter: \";\", quote: \"'\"}\n", dir);
+  EXPECT_EQ(w.ingest.source.delimiter, ';');
+  EXPECT_EQ(w.ingest.source.quote, '\'');
+  const TypedReadSpec spec = typed_read_spec(w.ingest);
+  EXPECT_EQ(spec.delimiter, ';');
+  EXPECT_EQ(spec.quote, '\'');
+  // Unset: the format's own (',' for csv, a tab for tsv) and the double quote.
+  w = load_workflow("name: w\ningest: {source: {path: a.tsv}}\n", dir);
+  EXPECT_EQ(w.ingest.source.delimiter, 0);
+  EXPECT_EQ(w.ingest.source.quote, '"');
+  EXPECT_EQ(field_delimiter("tsv", w.ingest.source.delimiter), '\t');
+  w = load_workflow("name: w\ningest: {source: {path: a.csv, delimiter: '\\t'}}\n", dir);
+  EXPECT_EQ(w.ingest.source.delimiter, '\t');
+}
+
+TEST(ConfigWorkflow, BadDelimiterOrQuoteNamesFileLineAndKey) {
+  testing::TempDir dir;
+  auto error = [&](const std::string& source) {
+    return config_error(
+        [&] { load_workflow("name: w\ningest:\n  source: " + source + "\n", dir); });
+  };
+  const std::string two = error("{path: a.csv, delimiter: \";;\"}");
+  EXPECT_NE(two.find("wf.yaml:3:"), std::string::npos) << two;
+  EXPECT_NE(two.find("key 'ingest.source.delimiter': must be exactly one character, got ';;'"),
+            std::string::npos)
+      << two;
+  EXPECT_NE(error("{path: a.csv, quote: \"\\n\"}")
+                .find("key 'ingest.source.quote': must not be a line end"),
+            std::string::npos);
+  EXPECT_NE(error("{path: a.csv, delimiter: \"'\", quote: \"'\"}")
+                .find("key 'ingest.source.quote': must differ from the field delimiter '''"),
+            std::string::npos);
+  EXPECT_NE(error("{path: a.csv, quote: \",\"}")
+                .find("key 'ingest.source.quote': must differ from the field delimiter ','"),
+            std::string::npos);
+  const std::string typo = error("{path: a.csv, delimeter: \";\"}");
+  EXPECT_NE(typo.find("ingest.source.delimeter"), std::string::npos) << typo;
+  EXPECT_NE(typo.find("did you mean 'ingest.source.delimiter'"), std::string::npos) << typo;
+}
+
+TEST(ConfigWorkflow, TimestampFormatIsCompiledAtLoad) {
+  testing::TempDir dir;
+  Workflow w = load_workflow(
+      "name: w\ningest:\n  source: {path: a.csv}\n  schema:\n    day: {type: timestamp, format: "
+      "\"%b %d %Y\"}\n    n: int64\n",
+      dir);
+  ASSERT_EQ(w.ingest.schema.size(), 2u);
+  ASSERT_NE(w.ingest.schema[0].format, nullptr);
+  EXPECT_EQ(w.ingest.schema[0].format->pattern(), "%b %d %Y");
+  EXPECT_EQ(w.ingest.schema[1].format, nullptr);
+  auto error = [&](const std::string& column) {
+    return config_error([&] {
+      load_workflow(
+          "name: w\ningest:\n  source: {path: a.csv}\n  schema:\n    day: " + column + "\n", dir);
+    });
+  };
+  const std::string unknown = error("{type: timestamp, format: \"%b %Q %Y\"}");
+  EXPECT_NE(unknown.find("wf.yaml:5:"), std::string::npos) << unknown;
+  EXPECT_NE(unknown.find("key 'ingest.schema.day.format': '%b %Q %Y' unknown directive '%Q'"),
+            std::string::npos)
+      << unknown;
+  EXPECT_NE(error("{type: int64, format: \"%Y\"}")
+                .find("key 'ingest.schema.day.format': a format needs type timestamp, not 'int64'"),
+            std::string::npos);
+  EXPECT_NE(error("{type: timestamp, fromat: \"%Y\"}").find("did you mean 'format'"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace mlops

@@ -160,5 +160,45 @@ TEST(Drift, NeedsAThresholdAndAReference) {
             "set drift.reference (a profile from `mlops contract profile`)");
 }
 
+TEST(Drift, FewerRowsThanMinRowsAreNotJudged) {
+  // 10 rows shifted far away: too few to tell drift from noise, so one passed check says so.
+  ContractReport report =
+      drift("drift: {psi: 0.1, ks: 0.05}", sample(10, 40, false, true), kReference);
+  EXPECT_TRUE(report.passed());
+  ASSERT_EQ(report.checks.size(), 1u);
+  EXPECT_EQ(report.checks[0].check, "drift_min_rows");
+  EXPECT_EQ(report.checks[0].expected, ">= 200 rows");
+  EXPECT_EQ(report.checks[0].observed,
+            "10 rows: too few to measure drift (drift.min_rows); not checked");
+  // A lower minimum measures them, and the shift fires.
+  report = drift("drift: {psi: 0.1, min_rows: 10}", sample(10, 40, false, true), kReference);
+  EXPECT_FALSE(report.passed());
+  EXPECT_FALSE(find(report, "drift_psi", "x").passed);
+  // Batches add up to the minimum.
+  Contract contract =
+      parse_contract(parse_yaml("drift: {psi: 0.1}", "contract.yaml"), "contract.yaml");
+  DriftAccumulator accumulator(*contract.drift, kReference);
+  accumulator.add(sample(150, 0, false, false));
+  EXPECT_TRUE(accumulator.insufficient_data());
+  accumulator.add(sample(50, 0, false, false));
+  EXPECT_FALSE(accumulator.insufficient_data());
+  EXPECT_EQ(accumulator.rows(), 200u);
+}
+
+TEST(Drift, MinRowsMustBeAWholeNonNegativeNumber) {
+  try {
+    parse_contract(parse_yaml("drift: {psi: 0.1, min_rows: -1}", "contract.yaml"), "contract.yaml");
+    ADD_FAILURE() << "no ConfigError";
+  } catch (const ConfigError& error) {
+    const std::string message = error.what();
+    EXPECT_EQ(message.rfind("contract.yaml:1:", 0), 0u) << message;
+    EXPECT_NE(message.find(": key 'drift.min_rows': must not be negative"), std::string::npos)
+        << message;
+  }
+  EXPECT_THROW(parse_contract(parse_yaml("drift: {psi: 0.1, min_rows: many}", "contract.yaml"),
+                              "contract.yaml"),
+               ConfigError);
+}
+
 }  // namespace
 }  // namespace mlops

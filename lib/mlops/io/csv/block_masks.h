@@ -22,7 +22,7 @@
 
 namespace mlops::io_detail {
 
-/// Which bytes of a block of at most 64 are the delimiter, '\n' or '"' (bit i: byte i).
+/// Which bytes of a block of at most 64 are the delimiter, '\n' or the quote (bit i: byte i).
 struct BlockMasks {
   uint64_t delimiters = 0;
   uint64_t newlines = 0;
@@ -31,22 +31,22 @@ struct BlockMasks {
 
 /// The masks of the `size` (<= 64) bytes at `p`, one byte at a time: the portable path, and the
 /// tail of any text.
-inline BlockMasks block_masks_scalar(const char* p, size_t size, char delimiter) {
+inline BlockMasks block_masks_scalar(const char* p, size_t size, char delimiter, char quote = '"') {
   BlockMasks masks;
   for (size_t i = 0; i < size; ++i) {
     masks.delimiters |= static_cast<uint64_t>(p[i] == delimiter) << i;
     masks.newlines |= static_cast<uint64_t>(p[i] == '\n') << i;
-    masks.quotes |= static_cast<uint64_t>(p[i] == '"') << i;
+    masks.quotes |= static_cast<uint64_t>(p[i] == quote) << i;
   }
   return masks;
 }
 
 #if MLOPS_CSV_SPLIT_SSE2
 /// The masks of the 64 bytes at `p`, 16 bytes per compare.
-inline BlockMasks block_masks_sse2(const char* p, char delimiter) {
+inline BlockMasks block_masks_sse2(const char* p, char delimiter, char quote = '"') {
   const __m128i delimiter_vector = _mm_set1_epi8(delimiter);
   const __m128i newline_vector = _mm_set1_epi8('\n');
-  const __m128i quote_vector = _mm_set1_epi8('"');
+  const __m128i quote_vector = _mm_set1_epi8(quote);
   BlockMasks masks;
   for (int i = 0; i < 4; ++i) {
     const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
@@ -78,11 +78,12 @@ template <bool kSimd>
 class BasicLineSplitter {
  public:
   /// Splits `text` (which must outlive the splitter).
-  BasicLineSplitter(std::string_view text, char delimiter)
+  BasicLineSplitter(std::string_view text, char delimiter, char quote = '"')
       : line_start_(text.data()),
         end_(text.data() + text.size()),
         block_(text.data()),
-        delimiter_(delimiter) {
+        delimiter_(delimiter),
+        quote_(quote) {
     load_block();
   }
 
@@ -144,12 +145,12 @@ class BasicLineSplitter {
     const auto left = static_cast<size_t>(end_ - block_);
 #if MLOPS_CSV_SPLIT_SSE2
     if (kSimd && left >= 64) {
-      masks_ = block_masks_sse2(block_, delimiter_);
+      masks_ = block_masks_sse2(block_, delimiter_, quote_);
     } else {
-      masks_ = block_masks_scalar(block_, left < 64 ? left : 64, delimiter_);
+      masks_ = block_masks_scalar(block_, left < 64 ? left : 64, delimiter_, quote_);
     }
 #else
-    masks_ = block_masks_scalar(block_, left < 64 ? left : 64, delimiter_);
+    masks_ = block_masks_scalar(block_, left < 64 ? left : 64, delimiter_, quote_);
 #endif
     found_quote_ = masks_.quotes != 0;
   }
@@ -165,6 +166,7 @@ class BasicLineSplitter {
   const char* end_;
   const char* block_;  // the 64 bytes masks_ describe; bits of bytes already passed are clear
   char delimiter_;
+  char quote_;
   BlockMasks masks_;
   size_t lines_ = 0;
   bool found_quote_ = false;

@@ -20,7 +20,8 @@ size_t count_newlines(std::string_view text, size_t from, size_t to) {
 
 }  // namespace
 
-CsvScan::CsvScan(std::string_view text, char delimiter) : text_(text), delimiter_(delimiter) {
+CsvScan::CsvScan(std::string_view text, char delimiter, char quote)
+    : text_(text), delimiter_(delimiter), quote_(quote) {
   const size_t n = text.size();
   size_t pos = text.starts_with(kByteOrderMark) ? kByteOrderMark.size() : 0;
   while (pos < n) {
@@ -37,7 +38,7 @@ CsvScan::CsvScan(std::string_view text, char delimiter) : text_(text), delimiter
     record.raw_begin = pos;
     record.first_field = fields_.size();
     // A line without a quote is a whole record (the common case): split it with memchr alone.
-    if (find_byte(text, '"', pos, content_end) == content_end) {
+    if (find_byte(text, quote_, pos, content_end) == content_end) {
       record.raw_end = content_end;
       scan_simple_line(pos, content_end);
       pos = line_end + 1;
@@ -90,14 +91,14 @@ size_t CsvScan::scan_quoted_record(size_t pos, CsvRecordRef& record) {
   };
   size_t i = pos;
   while (true) {
-    if (i < n && text_[i] == '"') {
+    if (i < n && text_[i] == quote_) {
       const size_t content_begin = i + 1;
       size_t segment = content_begin;
       bool in_scratch = false;
       size_t scratch_begin = 0;
       size_t closing = 0;
       while (true) {
-        const size_t quote = find_byte(text_, '"', segment, n);
+        const size_t quote = find_byte(text_, quote_, segment, n);
         line_ += count_newlines(text_, segment, quote);
         if (quote == n) {  // the rest of the input is this one broken record
           record.unterminated = true;
@@ -107,7 +108,7 @@ size_t CsvScan::scan_quoted_record(size_t pos, CsvRecordRef& record) {
           record.raw_end = end;
           return n;
         }
-        if (quote + 1 < n && text_[quote + 1] == '"') {  // "" is one quote
+        if (quote + 1 < n && text_[quote + 1] == quote_) {  // a doubled quote is one quote
           if (!in_scratch) {
             in_scratch = true;
             scratch_begin = scratch_.size();

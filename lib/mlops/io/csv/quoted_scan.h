@@ -30,7 +30,7 @@ class CsvScan {
  public:
   /// Splits `text` (which must outlive this object). A UTF-8 byte order mark at the start is
   /// skipped, and blank lines are skipped (they hold no record, but still count as lines).
-  CsvScan(std::string_view text, char delimiter);
+  CsvScan(std::string_view text, char delimiter, char quote = '"');
 
   const std::vector<CsvRecordRef>& records() const { return records_; }
   std::string_view field(const CsvRecordRef& record, size_t index) const {
@@ -50,6 +50,7 @@ class CsvScan {
 
   std::string_view text_;
   char delimiter_;
+  char quote_;  // opens and closes a quoted field; doubled inside it
   size_t line_ = 1;
   std::vector<CsvRecordRef> records_;
   std::vector<CsvFieldRef> fields_;

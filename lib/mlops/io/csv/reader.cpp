@@ -62,8 +62,8 @@ std::vector<std::string_view> cut_at_lines(std::string_view text) {
 /// anywhere else it is text. Counting every quote instead would cut a window inside a quoted
 /// field after a stray quote (5'10" in an unquoted field), so where records end would depend on
 /// the window size. Stops after the first end when `first_only`; 0 when no record ends.
-size_t record_end(std::string_view text, char delimiter, bool first_only) {
-  if (!first_only && text.find('"') == std::string_view::npos) {
+size_t record_end(std::string_view text, char delimiter, char quote, bool first_only) {
+  if (!first_only && text.find(quote) == std::string_view::npos) {
     const size_t newline = text.rfind('\n');
     return newline == std::string_view::npos ? 0 : newline + 1;
   }
@@ -74,16 +74,16 @@ size_t record_end(std::string_view text, char delimiter, bool first_only) {
   for (size_t i = text.starts_with("\xEF\xBB\xBF") ? 3 : 0; i < text.size(); ++i) {
     const char c = text[i];
     if (quoted) {
-      if (c == '"') {
-        if (i + 1 < text.size() && text[i + 1] == '"') {
-          ++i;  // "" is one quote
+      if (c == quote) {
+        if (i + 1 < text.size() && text[i + 1] == quote) {
+          ++i;  // a doubled quote is one quote
         } else {
           quoted = false;
         }
       }
       continue;
     }
-    if (c == '"' && field_start) {
+    if (c == quote && field_start) {
       quoted = true;
       field_start = false;
     } else if (c == '\n') {
@@ -341,21 +341,22 @@ void CsvReader::read_header() {
     ++line_;
   }
   // The header is the first record: scan only its text, not the whole window.
-  size_t end = record_end(window_, options_.delimiter, true);
+  size_t end = record_end(window_, options_.delimiter, options_.quote, true);
   while (end == 0 && !eof_) {
     window_bytes_ *= 2;  // a header longer than the window: grow it
     fill_window();
-    end = record_end(window_, options_.delimiter, true);
+    end = record_end(window_, options_.delimiter, options_.quote, true);
   }
   if (end == 0) end = window_.size();
   std::string_view head = window_.substr(0, end);
-  auto scan = std::make_unique<io_detail::CsvScan>(head, options_.delimiter);
+  auto scan = std::make_unique<io_detail::CsvScan>(head, options_.delimiter, options_.quote);
   // A quote inside an unquoted field can end the count above too early (the scanner keeps such
   // a quote as text): then the header is the first record of every complete record.
   if (!scan->records().empty() && scan->records().front().unterminated) {
-    if (const size_t whole = record_end(window_, options_.delimiter, false); whole > end) {
+    if (const size_t whole = record_end(window_, options_.delimiter, options_.quote, false);
+        whole > end) {
       head = window_.substr(0, whole);
-      scan = std::make_unique<io_detail::CsvScan>(head, options_.delimiter);
+      scan = std::make_unique<io_detail::CsvScan>(head, options_.delimiter, options_.quote);
     }
   }
   if (scan->records().empty())
@@ -399,12 +400,12 @@ void CsvReader::infer_types() {
   // that does not fit makes read_csv_file restart with the column widened.
   std::vector<std::vector<std::string_view>> samples(names_.size());
   bool any_inferred = std::find(declared_.begin(), declared_.end(), nullptr) != declared_.end();
-  std::string_view sample =
-      window_.substr(0, record_end(window_.substr(0, kSampleBytes), options_.delimiter, false));
+  std::string_view sample = window_.substr(
+      0, record_end(window_.substr(0, kSampleBytes), options_.delimiter, options_.quote, false));
   if (eof_ && window_.size() <= kSampleBytes) sample = window_;
   std::unique_ptr<io_detail::CsvScan> scan;
   if (any_inferred) {
-    scan = std::make_unique<io_detail::CsvScan>(sample, options_.delimiter);
+    scan = std::make_unique<io_detail::CsvScan>(sample, options_.delimiter, options_.quote);
     io_detail::NullValues nulls(options_.null_values);
     for (const auto& record : scan->records()) {
       if (record.unterminated || record.num_fields != names_.size()) continue;
@@ -423,6 +424,7 @@ void CsvReader::infer_types() {
     schema_.push_back({names_[c], type});
     plan.types.push_back(type);
     plan.declared.push_back(declared_[c] != nullptr);
+    plan.formats.push_back(declared_[c] ? declared_[c]->format.get() : nullptr);
     plan.allowed.push_back(declared_[c] && !declared_[c]->allowed.empty()
                                ? std::make_unique<io_detail::DeclaredCheck>(*declared_[c])
                                : nullptr);
@@ -469,7 +471,7 @@ bool CsvReader::next(Table& batch, std::vector<BadRecord>& bad) {
 
 size_t CsvReader::whole_records_end(bool quoted) {
   auto records_end = [&] {
-    if (quoted) return record_end(window_, options_.delimiter, false);
+    if (quoted) return record_end(window_, options_.delimiter, options_.quote, false);
     const size_t newline = window_.rfind('\n');
     return newline == std::string_view::npos ? 0 : newline + 1;
   };
@@ -529,8 +531,9 @@ std::vector<CsvReader::ParsedText> CsvReader::parse_texts(std::vector<std::strin
       RecordParser parser(impl_->plan, impl_->take_spare());
       parser.reserve(estimate_lines(texts[i]), texts[i].size());
       if (quoted) {
-        io_detail::parse_quoted(texts[i], options_.delimiter, parser, out.lines);
-      } else if (!io_detail::parse_plain(texts[i], options_.delimiter, parser, out.lines)) {
+        io_detail::parse_quoted(texts[i], options_.delimiter, options_.quote, parser, out.lines);
+      } else if (!io_detail::parse_plain(texts[i], options_.delimiter, options_.quote, parser,
+                                         out.lines)) {
         out.found_quote = true;
         return;
       }

@@ -5,9 +5,9 @@
 #include <algorithm>
 
 #include "mlops/core/value_parse.h"
-#include "mlops/io/csv/reader.h"
-#include "mlops/io/csv/quoted_scan.h"
 #include "mlops/io/csv/block_masks.h"
+#include "mlops/io/csv/quoted_scan.h"
+#include "mlops/io/csv/reader.h"
 
 namespace mlops::io_detail {
 
@@ -24,6 +24,9 @@ RecordParser::RecordParser(const RecordPlan& plan, std::vector<Column> reuse)
     any_allowed_ = any_allowed_ || plan.allowed[c] != nullptr;
   }
   timestamps_.resize(columns_.size());
+  for (size_t c = 0; c < plan.formats.size() && c < timestamps_.size(); ++c) {
+    timestamps_[c].set_format(plan.formats[c]);
+  }
 }
 
 void RecordParser::reserve(size_t rows, size_t bytes) {
@@ -79,7 +82,10 @@ void RecordParser::add(const std::string_view* fields, size_t num_fields, size_t
     }
     if (!parsed) {
       if (!plan_.declared[c]) throw_mismatch(c, text);
-      reject_partial(c, line, record, text, cannot_parse(text, plan_.types[c]), raw);
+      const TimestampFormat* format = c < plan_.formats.size() ? plan_.formats[c] : nullptr;
+      reject_partial(c, line, record, text,
+                     format ? cannot_parse(text, *format) : cannot_parse(text, plan_.types[c]),
+                     raw);
       return;
     }
   }
@@ -130,9 +136,10 @@ void RecordParser::throw_mismatch(size_t c, std::string_view text) const {
   throw CsvReader::InferenceMismatch{(*plan_.names)[c], widened};
 }
 
-bool parse_plain(std::string_view text, char delimiter, RecordParser& parser, size_t& lines) {
+bool parse_plain(std::string_view text, char delimiter, char quote, RecordParser& parser,
+                 size_t& lines) {
   std::vector<std::string_view> fields(parser.width());
-  LineSplitter splitter(text, delimiter);
+  LineSplitter splitter(text, delimiter, quote);
   parser.set_readable_end(text.data() + text.size());
   SplitLine line;
   while (splitter.next(line, fields)) {
@@ -143,8 +150,9 @@ bool parse_plain(std::string_view text, char delimiter, RecordParser& parser, si
   return !splitter.found_quote();
 }
 
-void parse_quoted(std::string_view text, char delimiter, RecordParser& parser, size_t& lines) {
-  CsvScan scan(text, delimiter);
+void parse_quoted(std::string_view text, char delimiter, char quote, RecordParser& parser,
+                  size_t& lines) {
+  CsvScan scan(text, delimiter, quote);
   std::vector<std::string_view> fields;
   for (const auto& record : scan.records()) {
     if (record.unterminated) {

@@ -21,6 +21,7 @@ struct RecordPlan {
   const std::vector<std::string>* names = nullptr;
   std::vector<DType> types;
   std::vector<bool> declared;
+  std::vector<const TimestampFormat*> formats;          // declared timestamp layouts; null: ISO
   std::vector<std::unique_ptr<DeclaredCheck>> allowed;  // declared with values only
   const ReadOptions* options = nullptr;
 };
@@ -75,8 +76,10 @@ class RecordParser {
 /// Types quote-free text of whole lines (every line is one record); `lines` gets the number of
 /// lines in the text, blank ones included. Returns false, with the parser's records incomplete,
 /// when the text holds a quote: then it needs parse_quoted.
-bool parse_plain(std::string_view text, char delimiter, RecordParser& parser, size_t& lines);
+bool parse_plain(std::string_view text, char delimiter, char quote, RecordParser& parser,
+                 size_t& lines);
 /// Types text that may hold quoted fields (the exact, single-threaded scanner).
-void parse_quoted(std::string_view text, char delimiter, RecordParser& parser, size_t& lines);
+void parse_quoted(std::string_view text, char delimiter, char quote, RecordParser& parser,
+                  size_t& lines);
 
 }  // namespace mlops::io_detail

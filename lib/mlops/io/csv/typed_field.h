@@ -8,6 +8,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "mlops/core/time_format.h"
 #include "mlops/core/value_parse.h"
 
 namespace mlops::io_detail {
@@ -72,11 +73,14 @@ inline bool parse_int64_field(std::string_view text, int64_t& out,
 
 /// Timestamps of one column, read in order: "YYYY-MM-DD HH:MM:SS" (or with 'T') whose date
 /// matches the previous value's takes a few instructions, anything else goes to the full
-/// parser (parse_timestamp).
+/// parser (parse_timestamp). A column declared with a format is parsed by that format only.
 class TimestampParser {
  public:
+  void set_format(const TimestampFormat* format) { format_ = format; }
   /// Parses `text` into microseconds since the epoch; false when it is not a timestamp.
   bool parse(std::string_view text, int64_t& micros) {
+    if (format_) [[unlikely]]
+      return format_->parse(text, micros);
     const char* p = text.data();
     if (text.size() != 19 || p[4] != '-' || p[7] != '-' || (p[10] != ' ' && p[10] != 'T') ||
         p[13] != ':' || p[16] != ':') {
@@ -105,6 +109,7 @@ class TimestampParser {
   /// Parses the date part of a 19-character timestamp into the cache.
   bool cache_date(std::string_view text);
 
+  const TimestampFormat* format_ = nullptr;
   char cached_date_[10] = {};
   int64_t cached_days_ = 0;
   bool has_cached_date_ = false;

@@ -7,6 +7,7 @@
 #include "mlops/core/hash.h"
 #include "mlops/core/suggest.h"
 #include "mlops/core/time.h"
+#include "mlops/core/value_parse.h"
 
 namespace mlops {
 
@@ -24,18 +25,40 @@ const Column& split_source(const Table& table, const SplitSpec& spec) {
 SplitIndices time_split(const Table& table, const std::vector<size_t>& labeled,
                         const SplitSpec& spec) {
   const Column* time = &split_source(table, spec);
-  if (time->type() != DType::kTimestamp) {
-    throw ConfigError("train.split.column: column '{}' is {}, a time split needs a timestamp",
-                      spec.column, dtype_name(time->type()));
+  // An integer column (a year such as 1970..1982) holds whole periods: the range is of its
+  // values, and holdout_from is one of them.
+  const bool periods = time->type() == DType::kInt64;
+  if (time->type() != DType::kTimestamp && !periods) {
+    throw ConfigError(
+        "train.split.column: column '{}' is {}, a time split needs a timestamp or an integer "
+        "period such as a year",
+        spec.column, dtype_name(time->type()));
   }
-  int64_t cutoff = 0;  // holdout: micros >= cutoff
+  int64_t cutoff = 0;  // holdout: value >= cutoff (micros, or periods)
   if (!spec.holdout_from.empty()) {
-    auto from = parse_timestamp(spec.holdout_from);
+    auto from = periods ? parse_int64(spec.holdout_from) : parse_timestamp(spec.holdout_from);
+    if (!from && periods) {
+      throw ConfigError(
+          "train.split.holdout_from: '{}' is not an integer (column '{}' holds integer periods "
+          "such as years)",
+          spec.holdout_from, spec.column);
+    }
     if (!from) {
       throw ConfigError("train.split.holdout_from: '{}' is not a timestamp (YYYY-MM-DD[ HH:MM:SS])",
                         spec.holdout_from);
     }
     cutoff = *from;
+  } else if (periods) {
+    int64_t first = INT64_MAX, last = INT64_MIN;
+    for (size_t row : labeled) {
+      if (time->is_null(row)) continue;
+      first = std::min(first, time->int_at(row));
+      last = std::max(last, time->int_at(row));
+    }
+    if (first > last) throw ConfigError("train.split.column: '{}' has no values", spec.column);
+    // Whole periods, as whole days for timestamps: the last `holdout` of the period range.
+    const double count = static_cast<double>(last - first) + 1;
+    cutoff = first + static_cast<int64_t>(std::floor(count * (1 - spec.holdout) + 1e-9));
   } else {
     // floor_day is monotonic: the day range is that of the earliest and latest instants.
     int64_t earliest = INT64_MAX, latest = INT64_MIN;

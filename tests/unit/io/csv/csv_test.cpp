@@ -326,5 +326,46 @@ TEST(Csv, ReadFileUsesPathAsSourceName) {
   EXPECT_EQ(result.bad[0].source, path);
 }
 
+TEST(Csv, SemicolonDelimiterAndSingleQuoteReadQuotedFields) {
+  ReadOptions options;
+  options.delimiter = ';';
+  options.quote = '\'';
+  // The quote char opens a field only at its start; doubled it stands for itself, and a
+  // double quote is plain text.
+  ReadResult result = read_csv("a;b;c\n'x;y';'it''s';5\"1\n'multi\nline';2;3\n", options);
+  ASSERT_TRUE(result.bad.empty()) << result.bad[0].reason;
+  EXPECT_EQ(values(result.table, "a"), (Strings{"x;y", "multi\nline"}));
+  EXPECT_EQ(values(result.table, "b"), (Strings{"it's", "2"}));
+  EXPECT_EQ(values(result.table, "c"), (Strings{"5\"1", "3"}));
+}
+
+TEST(Csv, QuoteCharInLongQuoteFreeTextGoesThroughTheFastPath) {
+  // Longer than a 64-byte block: the splitter's masks look for the configured quote.
+  ReadOptions options;
+  options.delimiter = '|';
+  options.quote = '\'';
+  std::string text = "id|name\n";
+  for (int i = 0; i < 200; ++i) text += std::to_string(i) + "|\"n" + std::to_string(i) + "\"\n";
+  text += "200|'a|b'\n";
+  ReadResult result = read_csv(text, options);
+  ASSERT_EQ(result.table.num_rows(), 201u);
+  EXPECT_EQ(result.table.column("name").string_at(0), "\"n0\"");
+  EXPECT_EQ(result.table.column("name").string_at(200), "a|b");
+}
+
+TEST(Csv, DeclaredTimestampFormatParsesAndQuarantinesWithTheFormat) {
+  std::string error;
+  ColumnDecl date{.name = "date", .type = DType::kTimestamp, .allowed = {}};
+  date.format =
+      std::make_shared<const TimestampFormat>(*TimestampFormat::compile("%b %d %Y", error));
+  ReadResult result = read("id,date\n1,Nov 12 2015\n2,2015-11-12\n3,\n", {date});
+  EXPECT_EQ(values(result.table, "date"), (Strings{"2015-11-12 00:00:00", "<null>"}));
+  ASSERT_EQ(result.bad.size(), 1u);
+  EXPECT_EQ(result.bad[0].line, 3u);
+  EXPECT_EQ(result.bad[0].column, "date");
+  EXPECT_EQ(result.bad[0].value, "2015-11-12");
+  EXPECT_EQ(result.bad[0].reason, "cannot parse '2015-11-12' as timestamp with format '%b %d %Y'");
+}
+
 }  // namespace
 }  // namespace mlops

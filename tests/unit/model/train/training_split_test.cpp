@@ -146,5 +146,65 @@ TEST(TrainingSplit, GroupSplitColumnMustExist) {
   }
 }
 
+TEST(TrainingSplit, IntegerYearColumnHoldsOutTheLastYears) {
+  // 13 model years 1970..1982, 4 cars each: holdout 0.2 of the year range is
+  // floor(13 * 0.8) = 10 years for training, 1980..1982 held out.
+  Table table;
+  Column year("year", DType::kInt64);
+  Column label("y", DType::kFloat64);
+  for (int y = 1970; y <= 1982; ++y) {
+    for (int i = 0; i < 4; ++i) {
+      year.push_int(y);
+      label.push_float(i);
+    }
+  }
+  table.add_column(year);
+  SplitSpec spec;
+  spec.type = "time";
+  spec.column = "year";
+  spec.holdout = 0.2;
+  SplitIndices split = training_split(table, label, false, spec);
+  EXPECT_EQ(split.train.size(), 40u);
+  EXPECT_EQ(split.holdout.size(), 12u);
+  for (size_t row : split.holdout) EXPECT_GE(year.int_at(row), 1980);
+  for (size_t row : split.train) EXPECT_LT(year.int_at(row), 1980);
+  // holdout_from names the first held-out year.
+  spec.holdout_from = "1976";
+  split = training_split(table, label, false, spec);
+  EXPECT_EQ(split.train.size(), 24u);
+  EXPECT_EQ(split.holdout.size(), 28u);
+  spec.holdout_from = "1976-01-01";
+  try {
+    training_split(table, label, false, spec);
+    ADD_FAILURE() << "no ConfigError";
+  } catch (const ConfigError& error) {
+    EXPECT_EQ(std::string(error.what()),
+              "train.split.holdout_from: '1976-01-01' is not an integer (column 'year' holds "
+              "integer periods such as years)");
+  }
+}
+
+TEST(TrainingSplit, TimeSplitRefusesAFloatColumn) {
+  Table table;
+  Column value("score", DType::kFloat64);
+  Column label("y", DType::kFloat64);
+  for (int i = 0; i < 10; ++i) {
+    value.push_float(i);
+    label.push_float(i);
+  }
+  table.add_column(value);
+  SplitSpec spec;
+  spec.type = "time";
+  spec.column = "score";
+  try {
+    training_split(table, label, false, spec);
+    ADD_FAILURE() << "no ConfigError";
+  } catch (const ConfigError& error) {
+    EXPECT_EQ(std::string(error.what()),
+              "train.split.column: column 'score' is float64, a time split needs a timestamp or "
+              "an integer period such as a year");
+  }
+}
+
 }  // namespace
 }  // namespace mlops
