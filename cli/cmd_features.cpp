@@ -81,6 +81,7 @@ void setup_historical(CLI::App& features) {
 void setup_features(CLI::App& features) {
   features.require_subcommand(1);
   setup_historical(features);
+  setup_features_online(features);
 }
 
 }  // namespace mlops::cli

@@ -39,12 +39,16 @@ constexpr Subcommand kSubcommands[] = {
      "The model registry: versions, aliases (champion, challenger), promotion"},
     {"evaluate", setup_evaluate,
      "Join labels that arrived after scoring with logged predictions; record live metrics"},
+    {"materialize", setup_materialize,
+     "Write the latest value of each entity key of the workflow's online feature views into "
+     "the online store (online_store.url)"},
     {"init", setup_init,
      "Create a new ML project in DIR: a workflow on bundled sample data, configs for local, dev "
      "and prod, a contract, a notebook, pre-commit hooks and GitHub Actions"},
     {"notebooks", setup_notebooks, "Strip Jupyter notebooks for git, or export them to HTML"},
     {"features", setup_features,
-     "The feature store: point-in-time joins of entity rows with feature views (historical)"},
+     "The feature store: point-in-time joins of entity rows with feature views (historical), "
+     "online lookups by entity key (get), the catalog of views (list, describe)"},
 };
 
 }  // namespace

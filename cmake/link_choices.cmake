@@ -48,3 +48,7 @@ mlops_prefer_static(mlops_zstd libzstd.a PkgConfig::ZSTD Threads::Threads)
 mlops_prefer_static(mlops_xxhash libxxhash.a ${XXHASH_LIBRARY})
 mlops_prefer_static(mlops_sqlite libsqlite3.a SQLite::SQLite3 m ${CMAKE_DL_LIBS} Threads::Threads)
 mlops_prefer_static(mlops_yaml libyaml-cpp.a yaml-cpp)
+
+# hiredis: the Redis online store's client (store/redis/); small, so linked like SQLite.
+pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
+mlops_prefer_static(mlops_hiredis libhiredis.a PkgConfig::HIREDIS)

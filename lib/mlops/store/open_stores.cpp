@@ -3,22 +3,26 @@
 #include <filesystem>
 
 #include "mlops/core/error.h"
+#include "mlops/store/redis/redis_online_store.h"
 #include "mlops/store/sqlite/sqlite_stores.h"
 
 namespace mlops {
 
 namespace {
 
-/// The SQLite file, its folder created first (a store.path in a new folder just works).
-std::string sqlite_file(const Settings& settings) {
-  const StoreLocation location = store_location(settings);
-  const auto parent = std::filesystem::path(location.path).parent_path();
+/// `path` after creating its folder (a store in a new folder just works).
+std::string with_folder(const std::string& path) {
+  const auto parent = std::filesystem::path(path).parent_path();
   std::error_code error;
   if (!parent.empty()) std::filesystem::create_directories(parent, error);
   if (error) {
     throw IoError("{}: cannot create the store's folder: {}", parent.string(), error.message());
   }
-  return location.path;
+  return path;
+}
+
+std::string sqlite_file(const Settings& settings) {
+  return with_folder(store_location(settings).path);
 }
 
 }  // namespace
@@ -64,6 +68,37 @@ std::unique_ptr<ModelRegistry> open_registry(const Settings& settings) {
 
 std::unique_ptr<EvaluationStore> open_evaluation_store(const Settings& settings) {
   return open_sqlite_evaluation_store(sqlite_file(settings));
+}
+
+OnlineStoreLocation parse_online_store_url(std::string_view url, std::string_view key) {
+  OnlineStoreLocation location;
+  if (url.starts_with("redis://")) {
+    location.backend = OnlineStoreLocation::Backend::kRedis;
+    location.redis = parse_redis_url(url, key);
+    return location;
+  }
+  if (url.starts_with("sqlite://")) {
+    location.path = parse_store_url(url, key).path;
+    return location;
+  }
+  if (url.starts_with("sqlite:") && url.size() > 7) {
+    location.path = std::string(url.substr(7));
+    return location;
+  }
+  const size_t colon = url.find(':');
+  throw ConfigError(
+      "{}: expected sqlite:PATH or redis://[:PASSWORD@]HOST:PORT/DB{}", key,
+      colon == std::string_view::npos || colon == 0
+          ? std::string()
+          : fmt::format(" (no online store backend for scheme '{}')", url.substr(0, colon)));
+}
+
+std::unique_ptr<OnlineStore> open_online_store(const Settings& settings) {
+  const OnlineStoreLocation location = parse_online_store_url(settings.online_store_url);
+  if (location.backend == OnlineStoreLocation::Backend::kRedis) {
+    return open_redis_online_store(location.redis);
+  }
+  return open_sqlite_online_store(with_folder(location.path));
 }
 
 }  // namespace mlops

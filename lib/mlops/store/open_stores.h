@@ -10,6 +10,8 @@
 
 #include "mlops/config/workflow.h"
 #include "mlops/store/evaluation_store.h"
+#include "mlops/store/online_store.h"
+#include "mlops/store/redis/redis_client.h"
 #include "mlops/store/registry.h"
 #include "mlops/store/tracking_store.h"
 
@@ -47,5 +49,26 @@ std::unique_ptr<ModelRegistry> open_registry(const Settings& settings);
 
 /// The evaluation store (prediction log, labels, live metrics). Throws as open_tracking_store.
 std::unique_ptr<EvaluationStore> open_evaluation_store(const Settings& settings);
+
+/// Where the online feature store is (online_store.url).
+struct OnlineStoreLocation {
+  enum class Backend { kSqlite, kRedis };
+  Backend backend = Backend::kSqlite;
+  std::string path;     // kSqlite: the database file
+  RedisLocation redis;  // kRedis
+};
+
+/// Parses an online store URL: `sqlite:PATH` (PATH as written, relative to the working
+/// directory), `sqlite:///relative.db`, `sqlite:////absolute.db`, or
+/// `redis://[[USER]:PASSWORD@]HOST[:PORT][/DB][?connect_timeout=S&timeout=S]`. Throws
+/// ConfigError naming `key`, never the password.
+OnlineStoreLocation parse_online_store_url(std::string_view url,
+                                           std::string_view key = "online_store.url");
+
+/// The online feature store of `settings.online_store_url`, creating a SQLite file's folder.
+/// Throws ConfigError for a bad URL, IoError for a SQLite file that cannot be opened,
+/// NetworkError naming the Redis URL without its password when Redis cannot be reached
+/// (exit 5).
+std::unique_ptr<OnlineStore> open_online_store(const Settings& settings);
 
 }  // namespace mlops

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "mlops/store/evaluation_store.h"
+#include "mlops/store/online_store.h"
 #include "mlops/store/registry.h"
 #include "mlops/store/tracking_store.h"
 
@@ -27,5 +28,13 @@ std::unique_ptr<ModelRegistry> open_sqlite_registry(const std::string& db_path,
 /// The evaluation store in `db_path` (tables `prediction_log`, `labels`, `live_metrics`).
 /// Throws as open_sqlite_tracking_store.
 std::unique_ptr<EvaluationStore> open_sqlite_evaluation_store(const std::string& db_path);
+
+}  // namespace mlops
+
+namespace mlops {
+
+/// The online feature store in its own file `db_path` (tables `online_views`,
+/// `online_values`). Throws as open_sqlite_tracking_store.
+std::unique_ptr<OnlineStore> open_sqlite_online_store(const std::string& db_path);
 
 }  // namespace mlops

@@ -1,0 +1,228 @@
+#include "mlops/store/online_record.h"
+
+#include <fmt/format.h>
+
+#include <bit>
+#include <cstring>
+#include <limits>
+#include <nlohmann/json.hpp>
+
+#include "mlops/core/error.h"
+#include "mlops/core/time.h"
+#include "mlops/core/value_format.h"
+
+namespace mlops {
+
+namespace {
+
+constexpr uint64_t kSignFlip = uint64_t{1} << 63;
+
+enum Tag : uint8_t { kNull = 0, kInt = 1, kFloat = 2, kBool = 3, kString = 4, kTimestamp = 5 };
+
+void put_u32(std::string& out, uint32_t value) {
+  char bytes[4];
+  for (int i = 0; i < 4; ++i) bytes[i] = static_cast<char>(value >> (8 * i));
+  out.append(bytes, 4);
+}
+
+void put_u64(std::string& out, uint64_t value) {
+  char bytes[8];
+  for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>(value >> (8 * i));
+  out.append(bytes, 8);
+}
+
+/// Reads the encoding front to back; any overrun is a DataError naming the value.
+class Reader {
+ public:
+  Reader(std::string_view bytes, std::string_view where) : bytes_(bytes), where_(where) {}
+  std::string_view take(size_t n) {
+    if (bytes_.size() - pos_ < n) bad();
+    std::string_view out = bytes_.substr(pos_, n);
+    pos_ += n;
+    return out;
+  }
+  uint64_t u64() {
+    const std::string_view b = take(8);
+    uint64_t value = 0;
+    for (int i = 7; i >= 0; --i) value = (value << 8) | static_cast<unsigned char>(b[i]);
+    return value;
+  }
+  uint32_t u32() {
+    const std::string_view b = take(4);
+    uint32_t value = 0;
+    for (int i = 3; i >= 0; --i) value = (value << 8) | static_cast<unsigned char>(b[i]);
+    return value;
+  }
+  uint8_t u8() { return static_cast<uint8_t>(take(1)[0]); }
+  bool done() const { return pos_ == bytes_.size(); }
+  [[noreturn]] void bad() const {
+    throw DataError("{}: not an online-store value written by this mlops (corrupt or newer)",
+                    where_);
+  }
+
+ private:
+  std::string_view bytes_;
+  std::string_view where_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+std::string event_time_prefix(int64_t event_time_us) {
+  return fmt::format("{:020}", static_cast<uint64_t>(event_time_us) ^ kSignFlip);
+}
+
+int64_t parse_event_time_prefix(std::string_view prefix) {
+  uint64_t value = 0;
+  if (prefix.size() != kEventPrefixBytes) throw DataError("not an event-time prefix");
+  for (char c : prefix) {
+    if (c < '0' || c > '9') throw DataError("not an event-time prefix");
+    value = value * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return static_cast<int64_t>(value ^ kSignFlip);
+}
+
+void encode_online_value(std::span<const OnlineColumn> columns, const OnlineRecord& record,
+                         int64_t write_time_us, std::string& out) {
+  out += event_time_prefix(record.event_time_us);
+  put_u64(out, static_cast<uint64_t>(write_time_us));
+  put_u32(out, static_cast<uint32_t>(columns.size()));
+  for (size_t i = 0; i < columns.size(); ++i) {
+    put_u32(out, static_cast<uint32_t>(columns[i].name.size()));
+    out += columns[i].name;
+    const FeatureValue& value = i < record.values.size() ? record.values[i] : FeatureValue{};
+    if (const auto* v = std::get_if<int64_t>(&value)) {
+      out += static_cast<char>(kInt);
+      put_u64(out, static_cast<uint64_t>(*v));
+    } else if (const auto* d = std::get_if<double>(&value)) {
+      out += static_cast<char>(kFloat);
+      put_u64(out, std::bit_cast<uint64_t>(*d));
+    } else if (const auto* b = std::get_if<bool>(&value)) {
+      out += static_cast<char>(kBool);
+      out += static_cast<char>(*b ? 1 : 0);
+    } else if (const auto* s = std::get_if<std::string>(&value)) {
+      out += static_cast<char>(kString);
+      put_u32(out, static_cast<uint32_t>(s->size()));
+      out += *s;
+    } else if (const auto* t = std::get_if<TimestampValue>(&value)) {
+      out += static_cast<char>(kTimestamp);
+      put_u64(out, static_cast<uint64_t>(t->micros));
+    } else {
+      out += static_cast<char>(kNull);
+    }
+  }
+}
+
+void decode_online_value(std::string_view bytes, std::string_view where, OnlineLookup& lookup) {
+  Reader in(bytes, where);
+  try {
+    lookup.event_time_us = parse_event_time_prefix(in.take(kEventPrefixBytes));
+  } catch (const DataError&) {
+    in.bad();
+  }
+  lookup.write_time_us = static_cast<int64_t>(in.u64());
+  const uint32_t count = in.u32();
+  lookup.columns.clear();
+  lookup.values.clear();
+  lookup.columns.reserve(count);
+  lookup.values.reserve(count);
+  for (uint32_t i = 0; i < count; ++i) {
+    const uint32_t name_size = in.u32();
+    lookup.columns.emplace_back(in.take(name_size));
+    switch (in.u8()) {
+      case kNull: lookup.values.emplace_back(); break;
+      case kInt: lookup.values.emplace_back(static_cast<int64_t>(in.u64())); break;
+      case kFloat: lookup.values.emplace_back(std::bit_cast<double>(in.u64())); break;
+      case kBool: lookup.values.emplace_back(in.u8() != 0); break;
+      case kString: {
+        const uint32_t size = in.u32();
+        lookup.values.emplace_back(std::string(in.take(size)));
+        break;
+      }
+      case kTimestamp:
+        lookup.values.emplace_back(TimestampValue{static_cast<int64_t>(in.u64())});
+        break;
+      default: in.bad();
+    }
+  }
+  if (!in.done()) in.bad();
+  lookup.found = true;
+}
+
+bool is_stale(int64_t event_time_us, const LookupOptions& options) {
+  if (options.ttl_us <= 0) return false;
+  const int64_t now = options.now_us != 0 ? options.now_us : now_micros();
+  return event_time_us < now - options.ttl_us;
+}
+
+std::string entity_key_text(std::span<const std::string> values) {
+  if (values.size() == 1) return values.front();
+  std::string out;
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) out += '\x1f';
+    out += values[i];
+  }
+  return out;
+}
+
+std::string feature_value_text(const FeatureValue& value) {
+  if (const auto* v = std::get_if<int64_t>(&value)) return std::to_string(*v);
+  if (const auto* d = std::get_if<double>(&value)) return format_double(*d);
+  if (const auto* b = std::get_if<bool>(&value)) return *b ? "true" : "false";
+  if (const auto* s = std::get_if<std::string>(&value)) return *s;
+  if (const auto* t = std::get_if<TimestampValue>(&value)) return format_timestamp(t->micros);
+  return "null";
+}
+
+std::optional<DType> feature_value_type(const FeatureValue& value) {
+  switch (value.index()) {
+    case 1: return DType::kInt64;
+    case 2: return DType::kFloat64;
+    case 3: return DType::kBool;
+    case 4: return DType::kString;
+    case 5: return DType::kTimestamp;
+    default: return std::nullopt;
+  }
+}
+
+}  // namespace mlops
+
+namespace mlops {
+
+std::string columns_to_json(std::span<const OnlineColumn> columns) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const OnlineColumn& column : columns) {
+    out.push_back({{"name", column.name}, {"type", std::string(dtype_name(column.type))}});
+  }
+  return out.dump();
+}
+
+std::vector<OnlineColumn> columns_from_json(std::string_view text) {
+  std::vector<OnlineColumn> columns;
+  const nlohmann::json parsed = nlohmann::json::parse(text, nullptr, false);
+  if (!parsed.is_array()) return columns;
+  for (const auto& item : parsed) {
+    if (!item.is_object() || !item.contains("name")) continue;
+    OnlineColumn column;
+    column.name = item.value("name", "");
+    column.type = parse_dtype(item.value("type", "string")).value_or(DType::kString);
+    columns.push_back(std::move(column));
+  }
+  return columns;
+}
+
+std::string names_to_json(std::span<const std::string> names) {
+  return nlohmann::json(std::vector<std::string>(names.begin(), names.end())).dump();
+}
+
+std::vector<std::string> names_from_json(std::string_view text) {
+  std::vector<std::string> names;
+  const nlohmann::json parsed = nlohmann::json::parse(text, nullptr, false);
+  if (!parsed.is_array()) return names;
+  for (const auto& item : parsed) {
+    if (item.is_string()) names.push_back(item.get<std::string>());
+  }
+  return names;
+}
+
+}  // namespace mlops
