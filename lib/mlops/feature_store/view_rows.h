@@ -49,6 +49,11 @@ struct ViewRows {
 ViewRows read_view_rows(const Workflow& workflow, const FeatureViewSpec& view,
                         const ViewRowsOptions& options = {});
 
+/// The same for rows already in hand (`input` has the source's columns): follow mode's rows
+/// of one lake commit. `description` names them in messages. Throws as read_view_rows.
+ViewRows view_rows_of(const Workflow& workflow, const FeatureViewSpec& view, const Table& input,
+                      std::string description, const ViewRowsOptions& options = {});
+
 /// The entity of `view` in `workflow`; throws ConfigError when the workflow lacks it (a view
 /// checked at load always has one).
 const EntitySpec& view_entity(const Workflow& workflow, const FeatureViewSpec& view);

@@ -48,6 +48,10 @@ class SourceContext {
   SourceOptions options;
   Lake& lake;
   std::function<void(double)> sleep;  // empty: really sleep
+  /// Called after each lake commit with the rows it added (follow mode's online push); it
+  /// runs before the source acknowledges the batch upstream (kafka offsets), so a throw
+  /// leaves the batch unacknowledged. Empty: nothing is called and no rows are kept.
+  std::function<void(const CommitStats&)> after_commit;
   SourceReport report;
 };
 
