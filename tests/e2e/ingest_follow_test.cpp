@@ -67,6 +67,11 @@ struct Expected {
 
 const int64_t kBase = 1'704'067'200'000'000;  // 2024-01-01T00:00:00Z
 
+/// ISO 8601 with microseconds (format_iso8601 stops at seconds).
+std::string iso_micros(int64_t micros) {
+  return format_iso8601(micros).substr(0, 19) + fmt::format(".{:06}Z", micros % 1'000'000);
+}
+
 /// Produces `count` messages for users 0..users-1 with distinct, shuffled event times (late
 /// ones among them) and records what they should leave.
 void produce(MockKafka& kafka, std::mt19937& random, int count, int users, Expected& expected) {
@@ -76,7 +81,7 @@ void produce(MockKafka& kafka, std::mt19937& random, int count, int users, Expec
     // Distinct per message (the id in the low digits), not in id order.
     const int64_t event = kBase + static_cast<int64_t>(random() % 100'000) * 1'000'000 + id;
     kafka.produce(fmt::format(R"({{"id": {}, "user_id": {}, "ts": "{}", "amount": {}}})", id, user,
-                              format_iso8601(event), id));
+                              iso_micros(event), id));
     const auto found = expected.latest.find(user);
     if (found == expected.latest.end() || event > found->second.first) {
       expected.latest[user] = {event, id};
@@ -111,11 +116,25 @@ feature_views:
 )");
     settings_.online_store_url = "sqlite:" + dir_.file("online.db");
   }
+  // A process a failed assertion left running is killed.
+  ~FollowProject() {
+    for (pid_t pid : started_) {
+      int status = 0;
+      if (waitpid(pid, &status, WNOHANG) == 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+      }
+    }
+  }
   std::string path() const { return dir_.path().string(); }
-  std::string log() const { return testing::slurp(dir_.file("follow.log")); }
+  /// The processes' stderr and where things stand, for failure messages.
+  std::string log() const {
+    return fmt::format("lake offset {}, messages received {}\n{}", lake_offset(), raw_messages(),
+                       testing::slurp(dir_.file("follow.log")));
+  }
 
   /// Starts `mlops ingest --follow [extra...]` (stderr appended to follow.log); returns its pid.
-  pid_t start(const std::vector<std::string>& extra = {}) const {
+  pid_t start(const std::vector<std::string>& extra = {}) {
     std::vector<std::string> argv{MLOPS_BINARY, "ingest", "-w", "follow.yaml", "--follow"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     std::vector<char*> raw;
@@ -130,6 +149,7 @@ feature_views:
     pid_t pid = -1;
     posix_spawn(&pid, raw[0], &actions, nullptr, raw.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
+    started_.push_back(pid);
     return pid;
   }
 
@@ -168,7 +188,7 @@ feature_views:
       const OnlineLookup& value = found[i++];
       if (value.found && value.event_time_us == entry.second.first &&
           std::get<int64_t>(value.values[0]) == entry.second.second &&
-          std::get<int64_t>(value.values[1]) == 2 * entry.second.second) {
+          feature_value_text(value.values[1]) == std::to_string(2 * entry.second.second)) {
         ++matching;
       }
     }
@@ -194,6 +214,7 @@ feature_views:
  private:
   TempDir dir_;
   Settings settings_;
+  std::vector<pid_t> started_;
 };
 
 /// Polls `done` every 50 ms for up to `seconds`.
