@@ -46,11 +46,9 @@ constexpr Subcommand kSubcommands[] = {
      "Create a new ML project in DIR: a workflow on bundled sample data, configs for local, dev "
      "and prod, a contract, a notebook, pre-commit hooks and GitHub Actions"},
     {"notebooks", setup_notebooks, "Strip Jupyter notebooks for git, or export them to HTML"},
-    // Until FS-OFFLINE's cmd_features.cpp (setup_features, with `historical`) is merged: the
-    // group holds the online commands only. The merge keeps setup_features, which calls
-    // setup_features_online.
-    {"features", setup_features_online,
-     "The feature store: online lookups by entity key, the catalog of feature views"},
+    {"features", setup_features,
+     "The feature store: point-in-time joins of entity rows with feature views (historical), "
+     "online lookups by entity key (get), the catalog of views (list, describe)"},
 };
 
 }  // namespace

@@ -11,7 +11,7 @@
 #include <atomic>
 #include <set>
 
-#include "cli_runner.h"
+#include "fault_trials.h"
 #include "support/http_test_server.h"
 
 namespace mlops::testing {
@@ -19,23 +19,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-// Starts `mlops <args>` from the repository root without waiting, so a test can kill it.
-pid_t spawn_mlops(const std::vector<std::string>& args, const std::string& log) {
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    if (::chdir(MLOPS_SOURCE_DIR) != 0) ::_exit(127);
-    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(fd, 1);
-    ::dup2(fd, 2);
-    std::vector<char*> argv{const_cast<char*>(MLOPS_BINARY)};
-    for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-    argv.push_back(nullptr);
-    ::execv(MLOPS_BINARY, argv.data());
-    ::_exit(127);
-  }
-  return pid;
-}
 
 // The clean table of a run as CSV lines, header first.
 std::vector<std::string> csv_lines(const fs::path& file) {

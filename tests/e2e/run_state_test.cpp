@@ -105,6 +105,32 @@ TEST_F(RunState, RunWhoseProcessDiedIsMarkedCrashedWhenNextOpened) {
   EXPECT_EQ(store()->find_run(id)->status, "crashed");
 }
 
+TEST_F(RunState, NextRunMarksADeadRunCrashedAndRemovesItsTempFiles) {
+  ASSERT_EQ(mlops("ingest" + kCars).exit_code, 0);
+  const fs::path killed = only_run(dir_.file("runs"));
+  const pid_t pid = dead_pid();
+  leave_running(killed, pid);
+  const fs::path temp = killed / "ingest" / ("profile.json.tmp-" + std::to_string(pid) + "-7");
+  std::ofstream(temp) << "{\"half\":";
+  // Killed before its manifest existed: a folder with a temp file only.
+  const fs::path unborn = fs::path(dir_.file("runs")) / "20260101T000000Z-cars-mpg-0000";
+  fs::create_directories(unborn);
+  const fs::path unborn_temp = unborn / ("config.yaml.tmp-" + std::to_string(pid) + "-0");
+  std::ofstream(unborn_temp) << "name:";
+
+  CliResult next = mlops("ingest" + kCars);
+  ASSERT_EQ(next.exit_code, 0) << next.err;
+  EXPECT_NE(next.err.find(fmt::format("run '{}' was left running by process {}, which is gone: "
+                                      "marked crashed",
+                                      killed.filename().string(), pid)),
+            std::string::npos)
+      << next.err;
+  EXPECT_EQ(read_json(killed / "manifest.json")["status"], "crashed");
+  EXPECT_EQ(store()->find_run(killed.filename().string())->status, "crashed");
+  EXPECT_FALSE(fs::exists(temp));
+  EXPECT_FALSE(fs::exists(unborn_temp));
+}
+
 TEST_F(RunState, RunRefusedByTheLockIsRefusedAndNeverTheLatestRun) {
   ASSERT_EQ(mlops("ingest" + kCars).exit_code, 0);
   const fs::path first = only_run(dir_.file("runs"));

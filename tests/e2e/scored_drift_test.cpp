@@ -144,10 +144,9 @@ TEST_F(ScoredDrift, DemoWorkflowsScoringTheirTrainingRowsShowNoDrift) {
     ASSERT_EQ(trained.exit_code, 0) << trained.err;
     const std::string input =
         write_training_rows(only_run(runs_dir), dir_.file(name + "-training-rows.csv"));
-    // penguins declares `format: json` for its source, which batch-predict also applies to
-    // its input: the training rows are CSV.
-    CliResult scored = run_mlops(
-        "batch-predict" + common + " --input " + input + " --set ingest.source.format=auto", dir_);
+    // penguins declares `format: json` for its source; the rows to score are a .csv file,
+    // read as CSV (the extension names the format of a file other than the source).
+    CliResult scored = run_mlops("batch-predict" + common + " --input " + input, dir_);
     ASSERT_EQ(scored.exit_code, 0) << scored.err;
     expect_no_drift(read_json(newest_run(runs_dir) / "predict" / "drift.json"), name);
   }

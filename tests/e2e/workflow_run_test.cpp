@@ -54,7 +54,7 @@ TEST_F(WorkflowRun, PenguinsSpeciesEndToEnd) {
   std::string predictions = slurp(root / "predict" / "predictions.csv");
   EXPECT_EQ(count_lines(predictions), 344u);  // header + 343
   EXPECT_EQ(predictions.substr(0, predictions.find('\n')),
-            "Island,Species,prediction,probability_Adelie,probability_Chinstrap,"
+            "id,prediction,probability_Adelie,probability_Chinstrap,"
             "probability_Gentoo,model_version,scored_at");
   EXPECT_TRUE(fs::exists(root / "train" / "model.json"));
   EXPECT_TRUE(fs::exists(root / "train" / "feature_state.json"));

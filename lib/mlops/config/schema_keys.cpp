@@ -195,6 +195,18 @@ const std::vector<KeyDecl>& config_keys() {
           "Expression computing the label, e.g. `delay > 15` (classes \"false\"/\"true\"); the "
           "columns it reads are never features."),
       key("featurize.drop", T::kStringList, "", "Columns that are not features (ids, free text)."),
+      key("featurize.source", T::kMap, "",
+          "Where featurize reads its rows: the run's clean table, or a point-in-time join of "
+          "entity rows with feature views (docs/features.md)."),
+      key("featurize.source.type", T::kEnum, "clean",
+          "`clean` (ingest's clean table) or `historical` (entity rows joined with views).",
+          {"clean", "historical"}),
+      key("featurize.source.entities", T::kPath, "",
+          "historical: the entity rows (keys, event time, label), a data file."),
+      key("featurize.source.features", T::kStringList, "",
+          "historical: the views to join, `VIEW` or `VIEW:COL,COL`; columns `VIEW__COL`."),
+      key("featurize.source.event_time", T::kString, "event_time",
+          "historical: the entity file's timestamp column."),
       key("train", T::kMap, "", "Model training."),
       key("train.objective", T::kEnum, "reg:squarederror",
           "XGBoost objective: binary:logistic (two classes), multi:softprob (several), or a "

@@ -243,6 +243,33 @@ std::vector<SourceSpec> read_sources(const ConfigNode& tree, const std::string& 
 }
 
 // `label: {column: y}` or a computed `label: {name: delayed, expr: "delay > 15"}`.
+FeaturizeSourceSpec read_featurize_source(const ConfigNode& tree, const FeatureStoreSpec& store) {
+  FeaturizeSourceSpec source;
+  source.type = read_string(tree, "featurize.source.type", source.type);
+  source.entities = read_string(tree, "featurize.source.entities", "");
+  source.features = read_list(tree, "featurize.source.features");
+  source.event_time = read_string(tree, "featurize.source.event_time", source.event_time);
+  source.origin = nearest_origin(tree, "featurize.source.type").describe();
+  if (source.type != "historical") return source;
+  if (source.entities.empty() || source.features.empty()) {
+    throw ConfigError(
+        "{}: key 'featurize.source': type historical needs 'entities' (a file) and "
+        "'features' (a list of VIEW or VIEW:COL,COL)",
+        source.origin);
+  }
+  std::vector<std::string> names;
+  for (const FeatureViewSpec& view : store.views) names.push_back(view.name);
+  for (const std::string& request : source.features) {
+    const std::string view = request.substr(0, request.find(':'));
+    if (!store.view(view)) {
+      throw ConfigError("{}: key 'featurize.source.features': unknown feature view '{}'{}",
+                        nearest_origin(tree, "featurize.source.features").describe(), view,
+                        did_you_mean(view, names));
+    }
+  }
+  return source;
+}
+
 LabelSpec read_label(const ConfigNode& tree) {
   LabelSpec label;
   label.column = read_string(tree, "featurize.label.column", "");
@@ -395,6 +422,7 @@ Workflow build_workflow(const ConfigNode& tree, const std::string& env) {
 
   workflow.contracts = read_contracts(tree);
   workflow.feature_store = read_feature_store(tree);
+  workflow.featurize.source = read_featurize_source(tree, workflow.feature_store);
   workflow.tree = tree;
   workflow.config_hash = hash_bytes(canonical_text(tree));
   return workflow;

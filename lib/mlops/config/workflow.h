@@ -59,10 +59,11 @@ struct IngestSpec {
   double follow_max_delay = 1;
 };
 
-/// How files are read typed as the ingest schema declares (batch-predict input, labels, validate).
-inline TypedReadSpec typed_read_spec(const IngestSpec& spec) {
-  return {spec.source.format, spec.schema, spec.null_values, spec.source.delimiter,
-          spec.source.quote};
+/// How `path`, a file other than the source (batch-predict input, labels), is read typed as
+/// the ingest schema declares: in the format its extension names, else the source's.
+inline TypedReadSpec typed_read_spec(const IngestSpec& spec, const std::string& path) {
+  return {other_file_format(path, spec.source.format), spec.schema, spec.null_values,
+          spec.source.delimiter, spec.source.quote};
 }
 
 struct LabelSpec {
@@ -71,7 +72,16 @@ struct LabelSpec {
   std::string origin;  // where `expr` was set ("workflow.yaml:14:10"), for error messages
 };
 
+/// Where featurize's rows come from (docs/features.md, "Training from a point-in-time join").
+struct FeaturizeSourceSpec {
+  std::string type = "clean";         // clean | historical
+  std::string entities;               // historical: the entity rows file
+  std::vector<std::string> features;  // historical: VIEW or VIEW:COL,COL
+  std::string event_time = "event_time";
+  std::string origin;  // where featurize.source was set, for messages
+};
 struct FeaturizeSpec {
+  FeaturizeSourceSpec source;
   std::vector<ConfigNode> transforms;  // each a map with `type`; parsed by features/
   LabelSpec label;
   std::vector<std::string> drop;  // columns that are not features (ids, free text)

@@ -5,12 +5,16 @@
 #include <numeric>
 
 #include "mlops/core/error.h"
+#include "mlops/core/hash.h"
 #include "mlops/core/suggest.h"
 #include "mlops/expr/expression.h"
 #include "mlops/feature_store/committed_table.h"
 #include "mlops/feature_store/latest_output.h"
+#include "mlops/ingest/checkpoint.h"
 #include "mlops/ingest/column_convert.h"
 #include "mlops/ingest/lake.h"
+#include "mlops/io/file.h"
+#include "mlops/io/file_hash_memo.h"
 #include "mlops/io/table_file.h"
 
 namespace mlops {
@@ -21,10 +25,14 @@ struct Source {
   std::string description;
 };
 
+std::string lake_root_of(const Workflow& workflow, const FeatureViewSpec& view) {
+  const std::string& owner = view.source.workflow.empty() ? workflow.name : view.source.workflow;
+  return (std::filesystem::path(workflow.settings.lake_dir) / lake_component(owner)).string();
+}
+
 Source read_lake_source(const Workflow& workflow, const FeatureViewSpec& view) {
   const std::string& owner = view.source.workflow.empty() ? workflow.name : view.source.workflow;
-  const std::string root =
-      (std::filesystem::path(workflow.settings.lake_dir) / lake_component(owner)).string();
+  const std::string root = lake_root_of(workflow, view);
   std::string description =
       fmt::format("lake table '{}' of workflow '{}' ({})", view.source.table, owner, root);
   std::optional<Table> table = read_committed_table(root, view.source.table);
@@ -91,6 +99,32 @@ Column typed_as(const Column& column, DType type, const std::string& role,
 
 }  // namespace
 
+std::string view_source_hash(const Workflow& workflow, const FeatureViewSpec& view) {
+  constexpr const char* kMissing = "missing";
+  if (view.source.kind == ViewSource::Kind::kLakeTable) {
+    const std::string root = lake_root_of(workflow, view);
+    const Checkpoint checkpoint = load_checkpoint(root + "/checkpoint.json");
+    const auto it = checkpoint.tables.find(view.source.table);
+    if (it == checkpoint.tables.end()) return kMissing;
+    std::string state = fmt::format("{} rows;", it->second.rows);
+    for (const CleanField& field : it->second.fields) {
+      state += fmt::format("{}:{};", field.name, dtype_name(field.type));
+    }
+    for (const std::string& part : it->second.parts) state += part + ";";
+    return hash_bytes(state);
+  }
+  const bool featurize = view.source.kind == ViewSource::Kind::kFeaturize;
+  const std::optional<StageOutput> output =
+      latest_stage_output(workflow.settings.runs_dir, workflow.name,
+                          featurize ? Stage::kFeaturize : Stage::kBatchPredict);
+  if (!output) return kMissing;
+  std::string hashes;
+  for (const std::string& file : output->files) {
+    if (path_exists(file)) hashes += hash_file_memo(file) + ";";
+  }
+  return hash_bytes(hashes);
+}
+
 const EntitySpec& view_entity(const Workflow& workflow, const FeatureViewSpec& view) {
   const EntitySpec* entity = workflow.feature_store.entity(view.entity);
   if (!entity) {
@@ -112,6 +146,7 @@ ViewRows view_rows_of(const Workflow& workflow, const FeatureViewSpec& view, con
                       std::string description, const ViewRowsOptions& options) {
   const EntitySpec& entity = view_entity(workflow, view);
   ViewRows out;
+  out.view = view.name;
   out.source = std::move(description);
   out.event_time = view.event_time.empty() ? "scored_at" : view.event_time;
   std::vector<Column> columns;

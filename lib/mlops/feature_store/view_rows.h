@@ -24,6 +24,7 @@ struct ViewRowsOptions {
 };
 
 struct ViewRows {
+  std::string view;  // the view's name
   /// The entity's key columns (typed as the entity declares: int64 or string), the event time
   /// (timestamp) and the features, in that order; rows sorted by event time, rows with equal
   /// times in the order the source wrote them (so the last of them is the last written).
@@ -53,6 +54,12 @@ ViewRows read_view_rows(const Workflow& workflow, const FeatureViewSpec& view,
 /// of one lake commit. `description` names them in messages. Throws as read_view_rows.
 ViewRows view_rows_of(const Workflow& workflow, const FeatureViewSpec& view, const Table& input,
                       std::string description, const ViewRowsOptions& options = {});
+
+/// A hash of what read_view_rows(view) would read now, for the stage fingerprints (a stage that
+/// joins a view reruns when it changes): a lake table's committed state (its parts, rows and
+/// columns, from the checkpoint), or the hash of the latest featurize or batch-predict output
+/// file; "missing" when there is nothing to read yet.
+std::string view_source_hash(const Workflow& workflow, const FeatureViewSpec& view);
 
 /// The entity of `view` in `workflow`; throws ConfigError when the workflow lacks it (a view
 /// checked at load always has one).

@@ -117,7 +117,7 @@ void AtomicFile::write(std::string_view bytes) {
     for (size_t at = 0; at < bytes.size(); at += kSlice) {
       const size_t size = std::min(kSlice, bytes.size() - at);
       if (!write_all(fd_, bytes.data() + at, size)) {
-        throw IoError("cannot write '{}': {}", temp_path_, errno_text());
+        throw IoError("cannot write '{}': {}", path_, errno_text());
       }
       start_writeback(size);
     }
@@ -144,7 +144,7 @@ void AtomicFile::start_writeback(size_t bytes_written) {
 void AtomicFile::flush() {
   if (buffer_.empty()) return;
   if (!write_all(fd_, buffer_.data(), buffer_.size())) {
-    throw IoError("cannot write '{}': {}", temp_path_, errno_text());
+    throw IoError("cannot write '{}': {}", path_, errno_text());
   }
   start_writeback(buffer_.size());
   buffer_.clear();
@@ -153,12 +153,12 @@ void AtomicFile::flush() {
 void AtomicFile::commit() {
   if (committed_) return;
   flush();
-  if (::fsync(fd_) != 0) throw IoError("cannot sync '{}': {}", temp_path_, errno_text());
+  if (::fsync(fd_) != 0) throw IoError("cannot write '{}': {}", path_, errno_text());
   struct stat written {};
   const bool identified = ::fstat(fd_, &written) == 0;
   int fd = fd_;
   fd_ = -1;  // closed below whatever happens, so the destructor must not close it again
-  if (::close(fd) != 0) throw IoError("cannot close '{}': {}", temp_path_, errno_text());
+  if (::close(fd) != 0) throw IoError("cannot write '{}': {}", path_, errno_text());
   forget_file_hash(path_);  // the file being replaced
   if (::rename(temp_path_.c_str(), path_.c_str()) != 0) {
     throw IoError("cannot rename '{}' to '{}': {}", temp_path_, path_, errno_text());
@@ -195,16 +195,23 @@ void copy_file_atomic(const std::string& from, const std::string& to) {
     if (hash && identified) remember_file_hash(to, *hash, {source.st_dev, source.st_ino});
     return;
   }
+  // A failed copy (a full disk) must not leave its partial temp file behind.
+  auto fail = [&temp](std::string message) {
+    std::error_code ignored;
+    std::filesystem::remove(temp, ignored);
+    throw IoError(std::move(message));
+  };
   std::filesystem::copy_file(from, temp, std::filesystem::copy_options::overwrite_existing, error);
-  if (error) throw IoError("cannot copy '{}' to '{}': {}", from, temp, error.message());
+  if (error) fail(fmt::format("cannot write '{}': {}", to, error.message()));
   const int fd = ::open(temp.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0 || ::fsync(fd) != 0) {
+    const std::string reason = errno_text();
     if (fd >= 0) ::close(fd);
-    throw IoError("cannot sync '{}': {}", temp, std::strerror(errno));
+    fail(fmt::format("cannot write '{}': {}", to, reason));
   }
   ::close(fd);
   std::filesystem::rename(temp, to, error);
-  if (error) throw IoError("cannot rename '{}' to '{}': {}", temp, to, error.message());
+  if (error) fail(fmt::format("cannot rename '{}' to '{}': {}", temp, to, error.message()));
 }
 
 }  // namespace mlops

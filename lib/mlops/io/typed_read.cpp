@@ -64,6 +64,14 @@ std::string file_format(const std::string& path, const std::string& format,
       key, path, key);
 }
 
+std::string other_file_format(const std::string& path, const std::string& declared) {
+  const std::string name = strip_compression_suffix(path);
+  for (const char* extension : {".csv", ".tsv", ".json", ".jsonl", ".ndjson"}) {
+    if (ends_with(name, extension)) return file_format(path, "auto");
+  }
+  return declared;
+}
+
 std::optional<ReadOptions> csv_read_options(const std::string& path, const TypedReadSpec& spec) {
   const std::string format = file_format(path, spec.format);
   if ((format != "csv" && format != "tsv") || !path_exists(path) || is_compressed(path)) {

@@ -28,6 +28,10 @@ char field_delimiter(const std::string& format, char declared);
 /// `key` when it cannot tell.
 std::string file_format(const std::string& path, const std::string& format,
                         const std::string& key = "ingest.source.format");
+/// The format of a file that is not the source the format was declared for (a file to score,
+/// labels): its extension when that names one (a `.csv` to score for a workflow ingesting
+/// JSON), else `declared`.
+std::string other_file_format(const std::string& path, const std::string& declared);
 /// Reads any table file typed as `spec` declares, decompressing it when needed; a plain CSV or
 /// TSV file is streamed in windows, never held whole in memory. Throws IoError naming the path
 /// when the file cannot be read, DataError when it cannot be parsed at all.

@@ -5,7 +5,9 @@
 
 #include <cerrno>
 #include <csignal>
+#include <filesystem>
 #include <random>
+#include <set>
 
 #include "mlops/core/error.h"
 #include "mlops/core/log.h"
@@ -15,6 +17,7 @@
 #include "mlops/core/version.h"
 #include "mlops/io/file.h"
 #include "mlops/io/file_hash_memo.h"
+#include "mlops/io/temp_files.h"
 #include "mlops/store/open_stores.h"
 
 namespace mlops {
@@ -57,6 +60,7 @@ RunContext::RunContext(Workflow workflow, std::string run_id)
 }
 
 RunContext RunContext::start(const Workflow& workflow) {
+  reap_dead_runs(workflow);
   RunContext context(workflow, new_run_id(workflow.name));
   make_directories(context.paths_.root);
   write_file_atomic(context.paths_.config(), to_yaml(workflow.tree, true, false));
@@ -132,8 +136,51 @@ RunContext RunContext::load(const Workflow& workflow, const std::string& id) {
                          id, context.manifest_["pid"].get<int64_t>()),
              {});
     context.set_status("crashed");
+    remove_orphan_temp_files(context.paths_.root);  // what it was writing when it died
   }
   return context;
+}
+
+void RunContext::reap_dead_runs(const Workflow& workflow) {
+  namespace fs = std::filesystem;
+  std::set<std::string> indexed;
+  if (store_exists(workflow.settings)) {
+    for (const RunRow& row : open_tracking_store(workflow.settings)->runs(workflow.name)) {
+      indexed.insert(row.run_id);
+      if (row.status != "running") continue;
+      try {
+        RunContext context = load(workflow, row.run_id);  // marks a dead process's run crashed
+        // Killed between its manifest's last write and the store's: the manifest is right.
+        if (context.manifest_.value("status", "") != row.status) context.update_store();
+      } catch (const ConfigError&) {
+        // Its folder is gone or belongs to another workflow: nothing to mark.
+      } catch (const DataError&) {
+      }
+    }
+  }
+  // A run killed before the store knew it has only its folder: with a manifest (marked as
+  // above, which indexes it), or without one, holding its dead writer's temp files (a live
+  // writer's, a run starting now, are kept).
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(workflow.settings.runs_dir, error)) {
+    const std::string name = entry.path().filename().string();
+    // Run ids end "Z-<workflow>-XXXX" (new_run_id): another workflow's runs are not this one's.
+    const std::string tail = "Z-" + workflow.name + "-";
+    const size_t at = name.rfind(tail);
+    if (indexed.contains(name) || at == std::string::npos || name.size() != at + tail.size() + 4 ||
+        !entry.is_directory(error)) {
+      continue;
+    }
+    if (!fs::exists(entry.path() / "manifest.json", error)) {
+      remove_orphan_temp_files(entry.path().string());
+      continue;
+    }
+    try {
+      load(workflow, name);
+    } catch (const Error&) {
+      // Not a run of this workflow after all.
+    }
+  }
 }
 
 bool RunContext::usable_for(std::optional<Stage> needed) const {

@@ -31,7 +31,8 @@ class RunContext {
  public:
   /// Starts a new run: creates runs/<run-id>/, writes config.yaml (secrets masked) and the
   /// manifest (with the pid and host of this process), and registers the run in the tracking
-  /// store.
+  /// store. First the workflow's runs left `running` by a process that is gone are marked
+  /// `crashed` and their temp files removed (reap_dead_runs).
   static RunContext start(const Workflow& workflow);
   /// Opens an existing run: `run_id`, or when empty the workflow's latest usable run: the most
   /// recent one, never a `refused` one, whose stage `needed` (when given) ended `ok`; when no
@@ -65,6 +66,10 @@ class RunContext {
   RunContext(Workflow workflow, std::string run_id);
   /// Reads the run's manifest and marks it `crashed` when its process died while running.
   static RunContext load(const Workflow& workflow, const std::string& run_id);
+  /// Marks the workflow's runs whose process died `crashed` (and a store row left `running`
+  /// by a kill between the manifest's write and the store's, as the manifest says), and
+  /// removes the temp files of dead writers in run folders that never got a manifest.
+  static void reap_dead_runs(const Workflow& workflow);
   bool usable_for(std::optional<Stage> needed) const;
   void save_manifest();
   void update_store();

@@ -97,7 +97,9 @@ void update_run_status(RunContext& run) {
 
 /// Runs one stage inside `run` with the tables earlier stages of this process handed over,
 /// unless it is unchanged since its last success and `force` is false; false when skipped.
-bool execute_stage(RunContext& run, Stage stage, HandedOver& tables, bool force) {
+/// `last`: no stage of this process follows, so the run's status is settled (ok or partial);
+/// before that it stays `running`, so that a run killed between stages is found crashed.
+bool execute_stage(RunContext& run, Stage stage, HandedOver& tables, bool force, bool last) {
   const std::string name(stage_name(stage));
   const std::optional<StageFingerprint> fingerprint = fingerprint_now(run, stage);
   if (fingerprint && !force) {
@@ -106,7 +108,7 @@ bool execute_stage(RunContext& run, Stage stage, HandedOver& tables, bool force)
       log_info(fmt::format("{}: unchanged since run {}, skipped; --force reruns", name,
                            earlier->origin()),
                {{"run", run.run_id()}});
-      update_run_status(run);
+      if (last) update_run_status(run);
       return false;
     }
   }
@@ -129,8 +131,15 @@ bool execute_stage(RunContext& run, Stage stage, HandedOver& tables, bool force)
     run.set_status("refused");
     throw;
   } catch (const Error& error) {
-    run.record_stage(stage, record, "failed", elapsed(), peak_rss_bytes(), error.what());
-    run.set_status("failed");
+    // On a full disk recording the failure fails too: the user must see the first error (the
+    // run is then found crashed by the next run).
+    try {
+      run.record_stage(stage, record, "failed", elapsed(), peak_rss_bytes(), error.what());
+      run.set_status("failed");
+    } catch (const Error& also) {
+      log_warn(fmt::format("{}: cannot record the failure in the run", name),
+               {{"error", std::string(also.what())}});
+    }
     throw;
   }
   const double seconds = elapsed();
@@ -150,7 +159,7 @@ bool execute_stage(RunContext& run, Stage stage, HandedOver& tables, bool force)
     run.set_status("failed");
     throw;
   }
-  update_run_status(run);
+  if (last) update_run_status(run);
   return true;
 }
 
@@ -158,7 +167,7 @@ bool execute_stage(RunContext& run, Stage stage, HandedOver& tables, bool force)
 
 bool execute_stage(RunContext& run, Stage stage, bool force) {
   HandedOver none;
-  return execute_stage(run, stage, none, force);
+  return execute_stage(run, stage, none, force, true);
 }
 
 std::string execute_workflow(const Workflow& workflow, bool force) {
@@ -166,7 +175,8 @@ std::string execute_workflow(const Workflow& workflow, bool force) {
   log_info("run: start",
            {{"run", run.run_id()}, {"workflow", workflow.name}, {"env", workflow.settings.env}});
   HandedOver tables;
-  for (Stage stage : all_stages()) execute_stage(run, stage, tables, force);
+  const auto stages = all_stages();
+  for (Stage stage : stages) execute_stage(run, stage, tables, force, stage == stages.back());
   log_info("run: done", {{"run", run.run_id()}, {"dir", run.paths().root}});
   return run.run_id();
 }

@@ -1,3 +1,5 @@
+#include "mlops/core/log.h"
+#include "mlops/feature_store/historical_join.h"
 #include "mlops/features/featurize.h"
 #include "mlops/io/table_file.h"
 #include "mlops/pipeline/stages.h"
@@ -8,7 +10,17 @@ FeaturizeOutput run_featurize_stage(RunContext& run, std::optional<Table> clean)
   run.require_stage(Stage::kIngest, Stage::kFeaturize);
   const Workflow& workflow = run.workflow();
   const RunPaths& paths = run.paths();
-  if (!clean) clean = read_table(paths.clean_table());
+  // featurize.source historical: the rows are the entity file joined point-in-time with the
+  // views (which ingest keeps in the lake), not the clean table.
+  const FeaturizeSourceSpec& source = workflow.featurize.source;
+  HistoricalJoinStats joined;
+  if (source.type == "historical") {
+    clean = historical_join_table(workflow, featurize_join_spec(source), &joined);
+    log_info("featurize: entity rows joined with feature views",
+             {{"entities", source.entities}, {"rows", std::to_string(joined.rows)}});
+  } else if (!clean) {
+    clean = read_table(paths.clean_table());
+  }
   FeaturizeResult result = featurize(std::move(*clean), workflow.featurize, workflow.train);
   const FeaturePipeline& pipeline = result.pipeline;
   const LabelInfo& label = pipeline.label();
@@ -17,7 +29,7 @@ FeaturizeOutput run_featurize_stage(RunContext& run, std::optional<Table> clean)
   pipeline.save(paths.feature_state());
 
   StageRecord record;
-  record.inputs = {paths.clean_table()};
+  record.inputs = {source.type == "historical" ? source.entities : paths.clean_table()};
   record.outputs = {paths.features(), paths.feature_state()};
   record.rows = result.features.num_rows();
   record.columns = result.features.num_columns();
@@ -27,6 +39,16 @@ FeaturizeOutput run_featurize_stage(RunContext& run, std::optional<Table> clean)
                     {"holdout_rows", result.split.holdout.size()},
                     {"unlabeled_rows", result.unlabeled_rows}};
   if (!label.expr.empty()) record.details["label_expr"] = label.expr;
+  if (source.type == "historical") {
+    nlohmann::json views = nlohmann::json::object();
+    for (size_t v = 0; v < joined.views.size(); ++v) {
+      views[joined.views[v]] = {{"matched", joined.matched[v]}};
+    }
+    record.details["source"] = {{"type", "historical"},
+                                {"entities", source.entities},
+                                {"rows", joined.rows},
+                                {"views", views}};
+  }
 
   // Built-in: one feature row per clean row, the label kept, and no column the label is
   // computed from (it would leak the label into the features).

@@ -9,6 +9,7 @@
 #include "mlops/core/error.h"
 #include "mlops/core/hash.h"
 #include "mlops/core/version.h"
+#include "mlops/feature_store/view_rows.h"
 #include "mlops/ingest/file_source.h"
 #include "mlops/io/file.h"
 #include "mlops/io/file_hash_memo.h"
@@ -35,16 +36,20 @@ ConfigScope config_scope(Stage stage) {
     case Stage::kIngest:
       return {{"ingest", "contracts.ingest"}, {"ingest.rebuild", "ingest.follow"}};
     // featurize decides the split (train.split, its seed) and encodes the label by the task.
+    // featurize.source historical joins the feature views (their declarations count).
     case Stage::kFeaturize:
-      return {{"featurize", "train.objective", "train.split", "seed", "contracts.featurize"}, {}};
+      return {{"featurize", "train.objective", "train.split", "seed", "contracts.featurize",
+               "entities", "feature_views"},
+              {}};
     case Stage::kValidate: return {{"contracts.validate"}, {}};
     // Registration (the gate, the model name) is part of what train produces.
     case Stage::kTrain: return {{"train", "seed", "registry", "contracts.train"}, {}};
     // predict.input is typed by the ingest schema.
+    // A workflow trained from a point-in-time join scores its input joined the same way.
     case Stage::kBatchPredict:
-      return {
-          {"predict", "registry.model", "ingest.schema", "ingest.null_values", "contracts.predict"},
-          {}};
+      return {{"predict", "registry.model", "ingest.schema", "ingest.null_values",
+               "contracts.predict", "featurize.source", "entities", "feature_views"},
+              {}};
     case Stage::kReport: return {};
   }
   return {};
@@ -86,6 +91,18 @@ void add_run_file(std::map<std::string, std::string>& inputs, const RunRootOf& r
     return;
   }
   add_file(inputs, name, *root + "/" + name);
+}
+
+/// A point-in-time join's inputs: the entity file and the state of each view it joins.
+void add_joined_views(const Workflow& workflow, const std::string& entities,
+                      StageFingerprint& fingerprint) {
+  add_file(fingerprint.inputs, "entities " + entities, entities);
+  for (const std::string& request : workflow.featurize.source.features) {
+    const std::string name = request.substr(0, request.find(':'));
+    if (const FeatureViewSpec* view = workflow.feature_store.view(name)) {
+      fingerprint.inputs["view " + name] = view_source_hash(workflow, *view);
+    }
+  }
 }
 
 void add_sources(const Workflow& workflow, StageFingerprint& fingerprint) {
@@ -242,7 +259,11 @@ StageFingerprint stage_fingerprint(const Workflow& workflow, Stage stage,
       add_sources(workflow, fingerprint);
       break;
     case Stage::kFeaturize:
-      add_run_file(fingerprint.inputs, run_root_of, Stage::kIngest, "clean.csv");
+      if (workflow.featurize.source.type == "historical") {
+        add_joined_views(workflow, workflow.featurize.source.entities, fingerprint);
+      } else {
+        add_run_file(fingerprint.inputs, run_root_of, Stage::kIngest, "clean.csv");
+      }
       break;
     case Stage::kValidate:
     case Stage::kTrain:
@@ -254,7 +275,12 @@ StageFingerprint stage_fingerprint(const Workflow& workflow, Stage stage,
       }
       break;
     case Stage::kBatchPredict:
-      if (workflow.predict.input.empty()) {
+      if (workflow.featurize.source.type == "historical") {
+        add_joined_views(workflow,
+                         workflow.predict.input.empty() ? workflow.featurize.source.entities
+                                                        : workflow.predict.input,
+                         fingerprint);
+      } else if (workflow.predict.input.empty()) {
         add_run_file(fingerprint.inputs, run_root_of, Stage::kIngest, "clean.csv");
       } else {
         add_file(fingerprint.inputs, "input " + workflow.predict.input, workflow.predict.input);

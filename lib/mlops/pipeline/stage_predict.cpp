@@ -7,6 +7,7 @@
 
 #include "mlops/core/log.h"
 #include "mlops/core/time.h"
+#include "mlops/feature_store/historical_join.h"
 #include "mlops/io/csv/csv.h"
 #include "mlops/io/csv/reader.h"
 #include "mlops/io/table_file.h"
@@ -76,7 +77,7 @@ BatchInput batch_input(const Workflow& workflow, const ScoringEngine& engine,
     };
     return input;
   }
-  TypedReadSpec spec = typed_read_spec(workflow.ingest);
+  TypedReadSpec spec = typed_read_spec(workflow.ingest, path);
   spec.schema = scoring_columns(engine, workflow.ingest.schema, workflow.predict.id_columns,
                                 csv_header(path, spec));
   input.csv = csv_read_options(path, spec);
@@ -96,9 +97,21 @@ StageRecord run_predict_stage(RunContext& run) {
   const RunPaths& paths = run.paths();
   StageRecord record;
 
-  const bool own_table = spec.input.empty();
+  // A workflow trained from a point-in-time join scores entity rows joined the same way
+  // (predict.input, else the training entity file), so training and scoring see the same
+  // features as of each row's time.
+  const FeaturizeSourceSpec& source = workflow.featurize.source;
+  const bool historical = source.type == "historical";
+  const bool own_table = spec.input.empty() && !historical;
   if (own_table) run.require_stage(Stage::kIngest, Stage::kBatchPredict);
-  const std::string input_path = own_table ? paths.clean_table() : spec.input;
+  std::string input_path = own_table ? paths.clean_table() : spec.input;
+  if (historical) {
+    const HistoricalJoinSpec join = featurize_join_spec(source, spec.input);
+    input_path = paths.stage_dir(Stage::kBatchPredict) + "/entities_joined.csv";
+    const HistoricalJoinStats stats = historical_join_file(workflow, join, input_path);
+    record.inputs.push_back(join.entities);
+    record.details["entities_joined"] = {{"entities", join.entities}, {"rows", stats.rows}};
+  }
   record.inputs.push_back(input_path);
   const ScoringEngine engine = load_registered_model(workflow, record.details);
   record.inputs.push_back(engine.model_dir() + "/model.json");

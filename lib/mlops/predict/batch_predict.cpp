@@ -5,6 +5,7 @@
 #include <future>
 
 #include "mlops/contracts/streaming_contract.h"
+#include "mlops/core/error.h"
 #include "mlops/core/log.h"
 #include "mlops/io/csv/batches.h"
 #include "mlops/io/csv/csv.h"
@@ -157,8 +158,14 @@ BatchPredictResult batch_predict(const ScoringEngine& engine, const BatchInput& 
     pass->finish_writing();
     pass->writer->commit();
   } catch (...) {
-    // Predictions that were never written must not stay logged.
-    if (evaluation) evaluation->discard_run(log.model, log.run_id);
+    // Predictions that were never written must not stay logged. On a full disk that fails
+    // too: the user must see the first error.
+    try {
+      if (evaluation) evaluation->discard_run(log.model, log.run_id);
+    } catch (const Error& also) {
+      log_warn("predict: cannot remove this run's predictions from the evaluation store",
+               {{"run", log.run_id}, {"error", std::string(also.what())}});
+    }
     throw;
   }
   const TableWriter& writer = *pass->writer;

@@ -103,7 +103,7 @@ LiveEvaluation evaluate_labels(const Workflow& workflow, const std::string& labe
   std::erase_if(spec.schema, [&](const ColumnDecl& decl) {
     return std::find(ids.begin(), ids.end(), decl.name) == ids.end();
   });
-  ReadResult read = read_with_schema(labels_path, typed_read_spec(spec));
+  ReadResult read = read_with_schema(labels_path, typed_read_spec(spec, labels_path));
   if (!read.bad.empty()) {
     throw DataError("{}:{}: {} ({} bad records)", labels_path, read.bad.front().line,
                     read.bad.front().reason, read.bad.size());

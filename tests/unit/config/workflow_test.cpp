@@ -215,15 +215,27 @@ TEST(ConfigWorkflow, ParamsAreTypedByTheKeyTable) {
             dir.file("wf.yaml") + ":5:5: key 'train.params.eta': expected float, got a list");
 }
 
+// A file to score or labels are read in the format their extension names: a workflow
+// ingesting JSON scores a CSV file as CSV (the declared format is the source's).
+TEST(ConfigWorkflow, OtherFilesAreReadInTheFormatTheirExtensionNames) {
+  testing::TempDir dir;
+  Workflow w = load_workflow("name: w\ningest: {source: {path: a.json, format: json}}\n", dir);
+  EXPECT_EQ(typed_read_spec(w.ingest, "score.csv").format, "csv");
+  EXPECT_EQ(typed_read_spec(w.ingest, "score.jsonl.gz").format, "jsonl");
+  EXPECT_EQ(typed_read_spec(w.ingest, "score.json").format, "json");
+  EXPECT_EQ(typed_read_spec(w.ingest, "score.txt").format, "json");
+}
+
 TEST(ConfigWorkflow, CsvDelimiterAndQuoteReachEveryTypedRead) {
   testing::TempDir dir;
   Workflow w = load_workflow(
       "name: w\ningest:\n  source: {path: a.csv, delimiter: \";\", quote: \"'\"}\n", dir);
   EXPECT_EQ(w.ingest.source.delimiter, ';');
   EXPECT_EQ(w.ingest.source.quote, '\'');
-  const TypedReadSpec spec = typed_read_spec(w.ingest);
+  const TypedReadSpec spec = typed_read_spec(w.ingest, "score.csv");
   EXPECT_EQ(spec.delimiter, ';');
   EXPECT_EQ(spec.quote, '\'');
+  EXPECT_EQ(spec.format, "csv");
   // Unset: the format's own (',' for csv, a tab for tsv) and the double quote.
   w = load_workflow("name: w\ningest: {source: {path: a.tsv}}\n", dir);
   EXPECT_EQ(w.ingest.source.delimiter, 0);

@@ -5,6 +5,7 @@
 #include "fs_test_util.h"
 #include "mlops/core/error.h"
 #include "mlops/core/time.h"
+#include "mlops/io/table_file.h"
 
 namespace mlops {
 namespace {
@@ -97,6 +98,64 @@ TEST(ViewRows, AnotherWorkflowsLake) {
   const ViewRows rows = read_view_rows(workflow, view);
   EXPECT_EQ(rows.table.num_rows(), 1u);
   EXPECT_EQ(rows.features, (std::vector<std::string>{"delay"}));
+}
+
+TEST(ViewRows, ReadsTheLakeWhileAnIngestHoldsItsLockAndAfterCompaction) {
+  TempDir dir;
+  Workflow workflow = feature_workflow(dir);
+  commit_csv(workflow, "hourly", "origin,hour,delay\nATL,2024-01-01 02:00:00,1\n");
+  commit_csv(workflow, "hourly", "origin,hour,delay\nORD,2024-01-01 03:00:00,2\n");
+  const FeatureViewSpec view = lake_view("delays", "hourly");
+  {
+    Lake held(workflow.settings.lake_dir + "/wf");  // an ingest in progress holds the lock
+    EXPECT_EQ(read_view_rows(workflow, view).table.num_rows(), 2u);
+    held.compact("hourly");  // replaces both parts with one, deleting the old ones
+    EXPECT_EQ(read_view_rows(workflow, view).table.num_rows(), 2u);
+  }
+}
+
+// A run folder with a manifest recording `stage` with `status` and an output file.
+void write_run(const TempDir& dir, const std::string& id, const std::string& stage,
+               const std::string& status, const std::string& finished_at, const std::string& file,
+               const std::string& csv) {
+  const std::string folder = "runs/" + id + "/" + stage;
+  dir.write(folder + "/" + file, csv);
+  dir.write("runs/" + id + "/manifest.json",
+            fmt::format(R"({{"run_id": "{}", "workflow": "wf", "status": "ok", "stages": {{"{}":
+                {{"status": "{}", "finished_at": "{}", "outputs": [{{"path": "elsewhere/{}"}}]}}}}}})",
+                        id, stage, status, finished_at, file));
+}
+
+TEST(ViewRows, LatestSuccessfulFeaturizeAndPredictionsRuns) {
+  TempDir dir;
+  Workflow workflow = feature_workflow(dir);
+  FeatureViewSpec view = lake_view("scores", "");
+  view.source.kind = ViewSource::Kind::kPredictions;
+  view.event_time = "";
+  try {
+    read_view_rows(workflow, view);
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("no run whose predict succeeded"), std::string::npos)
+        << e.what();
+  }
+  write_run(dir, "r1", "predict", "ok", "2024-01-01T00:00:00Z", "predictions.csv",
+            "origin,prediction,scored_at\nATL,0.5,2024-01-01 00:00:00\n");
+  write_run(dir, "r2", "predict", "ok", "2024-01-02T00:00:00Z", "predictions.csv",
+            "origin,prediction,scored_at\nATL,0.7,2024-01-02 00:00:00\nORD,0.1,2024-01-02 "
+            "00:00:00\n");
+  write_run(dir, "r3", "predict", "failed", "2024-01-03T00:00:00Z", "predictions.csv",
+            "origin,prediction,scored_at\n");
+  const ViewRows rows = read_view_rows(workflow, view);
+  EXPECT_EQ(rows.table.num_rows(), 2u);  // r2: the latest that succeeded
+  EXPECT_EQ(rows.features, (std::vector<std::string>{"prediction"}));
+  EXPECT_NE(rows.source.find("(run r2)"), std::string::npos) << rows.source;
+
+  view.source.kind = ViewSource::Kind::kFeaturize;
+  view.event_time = "t";
+  write_run(dir, "r4", "featurize", "ok", "2024-01-01T00:00:00Z", "features.csv",
+            "origin,t,x\nATL,2024-01-01 00:00:00,3\n");
+  EXPECT_EQ(read_view_rows(workflow, view).table.column("x").int_at(0), 3);
 }
 
 }  // namespace

@@ -1,15 +1,9 @@
 #include "mlops/model/xgb/xgb.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <filesystem>
 #include <limits>
 
 #include "mlops/core/error.h"
+#include "mlops/io/file.h"
 #include "mlops/model/xgb/xgb_error.h"
 
 namespace mlops {
@@ -23,18 +17,6 @@ std::string_view function_name(std::string_view call) {
 
 constexpr const char* kPredictConfig =
     R"({"type":0,"training":false,"iteration_begin":0,"iteration_end":0,"strict_shape":false})";
-
-// Flushes the file XGBoost wrote so the rename that follows cannot expose an empty file after
-// a crash.
-void sync_file(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY);
-  if (fd < 0 || ::fsync(fd) != 0) {
-    int error = errno;
-    if (fd >= 0) ::close(fd);
-    throw IoError("cannot sync '{}': {}", path, std::strerror(error));
-  }
-  ::close(fd);
-}
 
 }  // namespace
 
@@ -146,28 +128,10 @@ std::vector<float> Booster::predict(const DMatrix& data) const {
 }
 
 void Booster::save_json(const std::string& path) const {
-  // XGBoost picks the format from the extension, so the temp name ends in .json whatever `path`
-  // is; the temp file sits next to `path` so the rename is atomic.
-  std::filesystem::path target(path);
-  std::error_code error;
-  if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path(), error);
-  if (error) {
-    throw IoError("cannot create directory '{}': {}", target.parent_path().string(),
-                  error.message());
-  }
-  std::string temp = path + ".tmp-" + std::to_string(::getpid()) + ".json";
-  try {
-    MLOPS_XGB_CHECK(XGBoosterSaveModel(handle_, temp.c_str()));
-    sync_file(temp);
-  } catch (...) {
-    std::remove(temp.c_str());
-    throw;
-  }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    int rename_error = errno;
-    std::remove(temp.c_str());
-    throw IoError("cannot write model '{}': {}", path, std::strerror(rename_error));
-  }
+  // Through the project's atomic writer rather than XGBoosterSaveModel, whose failed write (a
+  // full disk) is an untyped "FileStream.Write incomplete": a write error is then an IoError
+  // naming `path` (exit 5), and no temp file is left behind.
+  write_file_atomic(path, to_json());
 }
 
 std::string Booster::to_json() const {

@@ -62,7 +62,8 @@ class Booster {
   std::vector<float> predict(const DMatrix& data) const;
   /// The same from rows fed in batches without building a DMatrix (in-place prediction).
   std::vector<float> predict(const RowSource& rows, int nthread = 2) const;
-  /// Saves as XGBoost JSON (the format the Python package loads) to `path`, atomically.
+  /// Saves as XGBoost JSON (the format the Python package loads) to `path`, atomically;
+  /// throws IoError naming `path` when it cannot be written (a full disk: exit 5).
   void save_json(const std::string& path) const;
   /// The model as XGBoost JSON text, what save_json writes.
   std::string to_json() const;

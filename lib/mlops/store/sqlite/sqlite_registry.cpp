@@ -98,8 +98,8 @@ void copy_artifacts(const fs::path& from, const fs::path& to) {
       error.clear();
       fs::copy_file(entry.path(), target, fs::copy_options::overwrite_existing, error);
       if (error) {
-        throw IoError("{}: cannot copy into the registry: {}", entry.path().string(),
-                      error.message());
+        throw IoError("cannot copy '{}' into the registry at '{}': {}", entry.path().string(),
+                      target.string(), error.message());
       }
     }
   }
@@ -124,7 +124,12 @@ class SqliteRegistry final : public ModelRegistry {
         model_dir / fmt::format(".incoming-{}-{}", run_id.empty() ? "adhoc" : run_id, getpid());
     std::error_code error;
     fs::remove_all(incoming, error);
-    copy_artifacts(artifact_dir, incoming);
+    try {
+      copy_artifacts(artifact_dir, incoming);
+    } catch (const IoError&) {
+      fs::remove_all(incoming, error);  // a full disk leaves no half-copied version behind
+      throw;
+    }
 
     SqliteTransaction transaction(db_);
     SqliteStatement next(db_,
@@ -158,7 +163,12 @@ class SqliteRegistry final : public ModelRegistry {
       throw IoError("{}: cannot publish the model version: {}", version.artifact_dir,
                     error.message());
     }
-    transaction.commit();
+    try {
+      transaction.commit();
+    } catch (const IoError&) {
+      fs::remove_all(version.artifact_dir, error);  // not registered: no folder without its row
+      throw;
+    }
     return version;
   }
 
