@@ -42,6 +42,12 @@ void setup_ingest(CLI::App& command) {
       "--rebuild", [options] { options->sets.push_back("ingest.rebuild=true"); },
       "Replay the raw layer through the current schema into new clean tables and quarantine, "
       "swapped in atomically (after a schema change); the raw layer is kept as received");
+  command.add_flag_callback(
+      "--follow", [options] { options->sets.push_back("ingest.follow.enabled=true"); },
+      "Kafka: run until SIGTERM/SIGINT, committing a batch when full or after "
+      "ingest.follow.max_delay seconds (default 1) and pushing its rows to the workflow's "
+      "online feature views before acknowledging the offsets; SIGTERM finishes the batch in "
+      "hand and exits 0");
   command.footer(source_options_help);  // built only when the help is shown
 }
 

@@ -61,6 +61,14 @@ const std::vector<KeyDecl>& config_keys() {
           "quarantine, swapped in atomically (`mlops ingest --rebuild`); needed after "
           "`ingest.schema` or `ingest.null_values` change. Every source type is replayed from "
           "what raw holds (HTTP bodies, Kafka messages, SQLite rows): nothing is fetched."),
+      key("ingest.follow", T::kMap, "",
+          "Follow mode (`mlops ingest --follow`): a kafka source runs until SIGTERM or SIGINT, "
+          "pushing each batch's rows to the online views of its tables."),
+      key("ingest.follow.enabled", T::kBool, "false",
+          "Run the kafka source until SIGTERM/SIGINT instead of until idle (`--follow`)."),
+      key("ingest.follow.max_delay", T::kFloat, "1",
+          "Follow mode: seconds a message may wait before its batch is committed to the lake "
+          "and pushed to the online store (a full batch is committed at once)."),
       key("ingest.source", T::kMapList, "",
           "Where the raw data comes from: one source (a map) or several (a list of maps, each "
           "with its own `name`). `--set` and `MLOPS_INGEST__SOURCE__*` address the map form."),
@@ -462,6 +470,7 @@ const std::vector<RangeCheck>& range_checks() {
       {"ingest.source.batch_size", 1, kIntMax, false, "must be from 1 to 2147483647"},
       {"ingest.source.max_messages", 0, kIntMax, false, "must not be negative"},
       {"ingest.source.idle_timeout", 0, 86400, true, "must be above 0 and below 86400"},
+      {"ingest.follow.max_delay", 0, 3600, true, "must be above 0 and below 3600"},
   };
   return checks;
 }

@@ -396,6 +396,12 @@ Workflow build_workflow(const ConfigNode& tree, const std::string& env) {
   if (const ConfigNode* rebuild = value_at(tree, "ingest.rebuild")) {
     ingest.rebuild = rebuild->as_bool("ingest.rebuild");
   }
+  if (const ConfigNode* follow = value_at(tree, "ingest.follow.enabled")) {
+    ingest.follow = follow->as_bool("ingest.follow.enabled");
+  }
+  if (const ConfigNode* delay = value_at(tree, "ingest.follow.max_delay")) {
+    ingest.follow_max_delay = delay->as_double("ingest.follow.max_delay");
+  }
 
   workflow.featurize.transforms = read_transforms(tree);
   workflow.featurize.label = read_label(tree);

@@ -53,6 +53,10 @@ struct IngestSpec {
   std::vector<ColumnDecl> schema;   // declared columns, in file order
   std::vector<std::string> null_values;
   bool rebuild = false;  // replay the raw layer into new clean tables (mlops ingest --rebuild)
+  /// Follow mode (mlops ingest --follow): run the kafka source until SIGTERM, committing a
+  /// batch when full or after `follow_max_delay` seconds, pushing online views' rows.
+  bool follow = false;
+  double follow_max_delay = 1;
 };
 
 /// How `path`, a file other than the source (batch-predict input, labels), is read typed as

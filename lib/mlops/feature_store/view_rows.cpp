@@ -136,15 +136,18 @@ const EntitySpec& view_entity(const Workflow& workflow, const FeatureViewSpec& v
 
 ViewRows read_view_rows(const Workflow& workflow, const FeatureViewSpec& view,
                         const ViewRowsOptions& options) {
-  const EntitySpec& entity = view_entity(workflow, view);
   Source source = view.source.kind == ViewSource::Kind::kLakeTable
                       ? read_lake_source(workflow, view)
                       : read_run_source(workflow, view);
-  const Table& input = source.table;
+  return view_rows_of(workflow, view, source.table, std::move(source.description), options);
+}
 
+ViewRows view_rows_of(const Workflow& workflow, const FeatureViewSpec& view, const Table& input,
+                      std::string description, const ViewRowsOptions& options) {
+  const EntitySpec& entity = view_entity(workflow, view);
   ViewRows out;
   out.view = view.name;
-  out.source = source.description;
+  out.source = std::move(description);
   out.event_time = view.event_time.empty() ? "scored_at" : view.event_time;
   std::vector<Column> columns;
   for (const EntityKey& key : entity.keys) {

@@ -50,6 +50,11 @@ struct ViewRows {
 ViewRows read_view_rows(const Workflow& workflow, const FeatureViewSpec& view,
                         const ViewRowsOptions& options = {});
 
+/// The same for rows already in hand (`input` has the source's columns): follow mode's rows
+/// of one lake commit. `description` names them in messages. Throws as read_view_rows.
+ViewRows view_rows_of(const Workflow& workflow, const FeatureViewSpec& view, const Table& input,
+                      std::string description, const ViewRowsOptions& options = {});
+
 /// A hash of what read_view_rows(view) would read now, for the stage fingerprints (a stage that
 /// joins a view reruns when it changes): a lake table's committed state (its parts, rows and
 /// columns, from the checkpoint), or the hash of the latest featurize or batch-predict output

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "mlops/io/read_result.h"
@@ -37,6 +38,9 @@ struct Batch {
   /// With a key: a row whose key was committed before replaces the earlier row (latest wins)
   /// instead of being skipped as a duplicate; within the batch the last row of a key wins.
   bool upsert = false;
+  /// Hand the rows the commit added back in CommitStats::added (follow mode pushes them to
+  /// the online store); off by default, since it copies them.
+  bool keep_rows = false;
 };
 
 /// Counts of one commit.
@@ -45,6 +49,9 @@ struct CommitStats {
   uint64_t quarantined = 0;  // records sent to quarantine
   uint64_t duplicates = 0;   // records skipped because their key was already ingested
   uint64_t replaced = 0;     // earlier rows removed: their file changed, or their key upserted
+  /// With Batch::keep_rows: the rows added to each clean table, as committed (typed as the
+  /// table, in the order written).
+  std::vector<std::pair<std::string, Table>> added;
 };
 
 /// JSON texts, one record each, typed as one batch with `options` (the ingest schema's

@@ -85,6 +85,13 @@ std::string main_table(const Workflow& workflow, const Lake& lake) {
 }
 
 void check_sources(const Workflow& workflow) {
+  if (workflow.ingest.follow &&
+      (workflow.ingest.sources.size() != 1 || workflow.ingest.sources.front().type != "kafka")) {
+    throw ConfigError(
+        "ingest --follow (ingest.follow.enabled) needs exactly one source, of type kafka; "
+        "workflow '{}' has {} source(s), the first of type '{}'",
+        workflow.name, workflow.ingest.sources.size(), workflow.ingest.sources.front().type);
+  }
   for (const auto& spec : workflow.ingest.sources) {
     SourceOptions options(spec);
     if (spec.type == "http") parse_http_config(options);
@@ -121,6 +128,7 @@ IngestOutcome run_ingest(const Workflow& workflow, Lake& lake, const IngestOptio
     }
     SourceContext context(workflow, spec, lake);
     context.sleep = options.sleep;
+    context.after_commit = options.after_commit;
     context.report.name = spec.name;
     context.report.type = spec.type;
     const auto start = std::chrono::steady_clock::now();

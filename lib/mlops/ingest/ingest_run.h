@@ -17,6 +17,8 @@ namespace mlops {
 struct IngestOptions {
   FaultHook fault;
   std::function<void(double)> sleep;
+  /// Given to every source's context (source.h): follow mode's online push.
+  std::function<void(const CommitStats&)> after_commit;
 };
 
 struct IngestOutcome {
@@ -33,7 +35,8 @@ std::string lake_root(const Workflow& workflow);
 /// The table the run's clean.csv is made of: ingest.table, else the first source's table (a
 /// kafka source's first listed topic, or the first topic it has written).
 std::string main_table(const Workflow& workflow, const Lake& lake);
-/// Checks every source's options before anything is read; throws ConfigError.
+/// Checks every source's options before anything is read; throws ConfigError, also for
+/// ingest.follow with anything but one kafka source.
 void check_sources(const Workflow& workflow);
 /// Runs every source of the workflow into `lake`, logging each source's counts and throughput,
 /// and compacts the tables written. With ingest.rebuild, first rebuilds the clean layer from

@@ -7,6 +7,7 @@
 
 #include "mlops/core/error.h"
 #include "mlops/core/log.h"
+#include "mlops/core/stop_signal.h"
 #include "mlops/ingest/kafka_api.h"
 
 namespace mlops {
@@ -238,6 +239,12 @@ void run_kafka_source(SourceContext& context) {
   std::string broker_error;
   const auto started = Clock::now();
   auto last_message = started;
+  // Follow mode: no idle stop; a batch is committed when full or when its first message has
+  // waited max_delay (the bound on a message's way to the lake and the online store).
+  const bool follow = context.workflow.ingest.follow;
+  const double max_delay = context.workflow.ingest.follow_max_delay;
+  auto first_pending = started;
+  if (follow) log_info("ingest: following", {{"source", spec.name}, {"max_delay_s", max_delay}});
   const auto seconds_since = [](Clock::time_point at) {
     return std::chrono::duration<double>(Clock::now() - at).count();
   };
@@ -245,8 +252,17 @@ void run_kafka_source(SourceContext& context) {
   // assigned gives up after the idle timeout plus this much.
   constexpr double kJoinGrace = 30;
   while (config.max_messages == 0 || static_cast<int64_t>(received) < config.max_messages) {
+    if (follow && stop_requested()) {
+      log_info("ingest: stop requested; committing the batch in hand",
+               {{"source", spec.name}, {"messages", static_cast<uint64_t>(pending_count)}});
+      break;
+    }
     std::unique_ptr<rd_kafka_message_t, DestroyMessage> message(
         api.rd_kafka_consumer_poll(consumer.get(), 100));
+    if (!message && follow) {
+      if (pending_count > 0 && seconds_since(first_pending) >= max_delay) commit();
+      continue;
+    }
     if (!message) {
       if (pending_count > 0 && seconds_since(last_message) > 0.5) commit();  // a lull: flush
       if (!state.assigned) {
@@ -289,11 +305,15 @@ void run_kafka_source(SourceContext& context) {
     if (timestamp >= 0) meta["timestamp_ms"] = timestamp;
     raw.append(body, std::move(meta));
     context.report.bytes += body.size();
+    if (pending_count == 0) first_pending = Clock::now();
     take_message(pending, next, topic, message->partition, message->offset, std::move(body));
     ++pending_count;
     ++received;
     context.report.records += 1;
-    if (static_cast<int64_t>(pending_count) >= config.batch_size) commit();
+    if (static_cast<int64_t>(pending_count) >= config.batch_size ||
+        (follow && seconds_since(first_pending) >= max_delay)) {
+      commit();
+    }
   }
   commit();
   api.rd_kafka_consumer_close(consumer.get());

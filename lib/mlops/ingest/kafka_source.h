@@ -4,6 +4,11 @@
 // the lake first and only then are its offsets committed to the consumer group; the lake's
 // checkpoint holds the offsets too and is what a restarted ingest resumes from, so a crash
 // between the two never loses or repeats a message.
+//
+// Follow mode (ingest.follow, `mlops ingest --follow`): no idle stop; a batch is committed when
+// full or when its first message has waited ingest.follow.max_delay, and the loop ends at
+// SIGTERM/SIGINT (core/stop_signal.h) after committing the batch in hand. The context's
+// after_commit (the online push) runs inside each commit, before the group's offsets.
 
 #include <cstdint>
 #include <string>
@@ -29,7 +34,8 @@ struct KafkaSourceConfig {
 /// Reads and checks a kafka source's keys; the group defaults to mlops-<workflow>-<source>.
 /// Throws ConfigError when neither topics nor topic_pattern is set.
 KafkaSourceConfig parse_kafka_config(const SourceOptions& options, const std::string& workflow);
-/// Consumes until `idle_timeout` passes without a message or `max_messages` arrived. Throws
+/// Consumes until `idle_timeout` passes without a message or `max_messages` arrived (follow
+/// mode: until a stop is requested). Throws
 /// ConfigError for a property librdkafka rejects, NetworkError when no broker could be reached.
 void run_kafka_source(SourceContext& context);
 /// Replays the messages of the source's raw layer (`entries`, kind "kafka", in the order

@@ -442,6 +442,7 @@ CommitStats Lake::commit(const std::string& source, const std::string& key, Batc
       add_origin(table.origins, input.origin, count);
       table.rows += count;
       stats.rows += count;
+      if (batch.keep_rows) stats.added.emplace_back(input.table, conformed.rows);
       written.emplace_back(input.table, std::move(conformed.rows));
     }
     if (std::find(state.tables.begin(), state.tables.end(), input.table) == state.tables.end()) {

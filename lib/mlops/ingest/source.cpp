@@ -6,11 +6,13 @@
 namespace mlops {
 
 void SourceContext::commit(Batch batch) {
+  batch.keep_rows = static_cast<bool>(after_commit);
   const CommitStats stats = lake.commit(spec.name, options.text("key"), std::move(batch));
   report.rows += stats.rows;
   report.quarantined += stats.quarantined;
   report.duplicates += stats.duplicates;
   ++report.commits;
+  if (after_commit) after_commit(stats);
 }
 
 ReadOptions SourceContext::read_options(std::string source_name) const {

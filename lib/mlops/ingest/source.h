@@ -50,6 +50,10 @@ class SourceContext {
   std::function<void(double)> sleep;  // empty: really sleep
   /// Set by a rebuild: the records come from the raw layer, so nothing is stored there again.
   bool replay = false;
+  /// Called after each lake commit with the rows it added (follow mode's online push); it
+  /// runs before the source acknowledges the batch upstream (kafka offsets), so a throw
+  /// leaves the batch unacknowledged. Empty: nothing is called and no rows are kept.
+  std::function<void(const CommitStats&)> after_commit;
   SourceReport report;
 };
 

@@ -171,6 +171,13 @@ bool execute_stage(RunContext& run, Stage stage, bool force) {
 }
 
 std::string execute_workflow(const Workflow& workflow, bool force) {
+  // Follow mode never ends by itself: the stages after ingest would never run.
+  if (workflow.ingest.follow) {
+    throw ConfigError(
+        "workflow '{}': ingest.follow.enabled is for `mlops ingest --follow`, not `mlops run` "
+        "(its ingest runs until SIGTERM, so the later stages would never run)",
+        workflow.name);
+  }
   RunContext run = RunContext::start(workflow);
   log_info("run: start",
            {{"run", run.run_id()}, {"workflow", workflow.name}, {"env", workflow.settings.env}});

@@ -33,7 +33,8 @@ struct ConfigScope {
 
 ConfigScope config_scope(Stage stage) {
   switch (stage) {
-    case Stage::kIngest: return {{"ingest", "contracts.ingest"}, {"ingest.rebuild"}};
+    case Stage::kIngest:
+      return {{"ingest", "contracts.ingest"}, {"ingest.rebuild", "ingest.follow"}};
     // featurize decides the split (train.split, its seed) and encodes the label by the task.
     // featurize.source historical joins the feature views (their declarations count).
     case Stage::kFeaturize:

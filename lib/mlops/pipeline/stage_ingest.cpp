@@ -1,12 +1,17 @@
 #include <chrono>
+#include <memory>
+#include <optional>
 
 #include "mlops/core/log.h"
+#include "mlops/core/stop_signal.h"
+#include "mlops/feature_store/online_push.h"
 #include "mlops/ingest/ingest_run.h"
 #include "mlops/io/file.h"
 #include "mlops/io/quarantine.h"
 #include "mlops/io/table_file.h"
 #include "mlops/pipeline/stages.h"
 #include "mlops/report/data_profile.h"
+#include "mlops/store/open_stores.h"
 
 namespace mlops {
 
@@ -17,7 +22,28 @@ IngestOutput run_ingest_stage(RunContext& run) {
   // The lake keeps what every earlier run ingested; this run adds what is new, and the run's
   // clean table is the whole main table as it now stands.
   Lake lake(lake_root(workflow));
-  IngestOutcome outcome = run_ingest(workflow, lake);
+  // Follow mode: the kafka source runs until SIGTERM/SIGINT, and each commit's rows go on to
+  // the online views over its tables before the offsets are acknowledged (online_push.h).
+  IngestOptions options;
+  std::unique_ptr<OnlineStore> store;
+  std::optional<OnlinePush> push;
+  if (spec.follow) {
+    check_sources(workflow);
+    install_stop_handlers();
+    if (!followed_views(workflow).empty()) {
+      store = open_online_store(workflow.settings);
+      OnlinePushOptions push_options;
+      push_options.stop = stop_requested;
+      push.emplace(workflow, *store, std::move(push_options));
+      push->catch_up([&lake](const std::string& table) { return lake.rows(table) > 0; });
+      options.after_commit = [&push](const CommitStats& commit) { push->push(commit); };
+    } else {
+      log_info(
+          "ingest: no online feature view reads this workflow's lake; following without "
+          "an online push");
+    }
+  }
+  IngestOutcome outcome = run_ingest(workflow, lake, options);
   lake.snapshot(outcome.main_table, paths.clean_table());
   Table table = lake.load(outcome.main_table);
   const std::vector<BadRecord>& bad = lake.quarantined();
