@@ -3,6 +3,7 @@
 
 #include "commands.h"
 #include "mlops/config/schema.h"
+#include "mlops/core/stop_signal.h"
 #include "stage_command.h"
 
 namespace mlops::cli {
@@ -43,7 +44,13 @@ void setup_ingest(CLI::App& command) {
       "Replay the raw layer through the current schema into new clean tables and quarantine, "
       "swapped in atomically (after a schema change); the raw layer is kept as received");
   command.add_flag_callback(
-      "--follow", [options] { options->sets.push_back("ingest.follow.enabled=true"); },
+      "--follow",
+      [options] {
+        options->sets.push_back("ingest.follow.enabled=true");
+        // At once, not when the stage starts: a SIGTERM while the config loads or the online
+        // views catch up (a pod stopped early) is a graceful stop too.
+        install_stop_handlers();
+      },
       "Kafka: run until SIGTERM/SIGINT, committing a batch when full or after "
       "ingest.follow.max_delay seconds (default 1) and pushing its rows to the workflow's "
       "online feature views before acknowledging the offsets; SIGTERM finishes the batch in "
