@@ -4,10 +4,7 @@
 
 #include "mlops/core/error.h"
 #include "mlops/ingest/checkpoint.h"
-#include "mlops/ingest/column_convert.h"
 #include "mlops/ingest/lake.h"
-#include "mlops/io/file.h"
-#include "mlops/io/table_file.h"
 
 namespace mlops {
 namespace {
@@ -29,32 +26,6 @@ fs::path table_dir(const fs::path& root, const Checkpoint& checkpoint, const std
   return root / "clean" / lake_component(table);
 }
 
-Table read_parts(const fs::path& dir, const CleanTableState& state) {
-  std::vector<Column> columns;
-  for (const auto& field : state.fields) {
-    columns.emplace_back(field.name, field.type);
-    columns.back().reserve(state.rows);
-  }
-  for (const auto& part : state.parts) {
-    const std::string path = (dir / part).string();
-    if (!path_exists(path)) throw IoError("{}: part removed while reading", path);
-    const Table rows = read_table(path);
-    for (size_t f = 0; f < state.fields.size(); ++f) {
-      const Column* column = rows.find(state.fields[f].name);
-      for (size_t row = 0; row < rows.num_rows(); ++row) {
-        if (column) {
-          push_converted(columns[f], *column, row);
-        } else {
-          columns[f].push_null();
-        }
-      }
-    }
-  }
-  Table out;
-  for (auto& column : columns) out.add_column(std::move(column));
-  return out;
-}
-
 }  // namespace
 
 std::optional<Table> read_committed_table(const std::string& lake_root, const std::string& table) {
@@ -66,7 +37,7 @@ std::optional<Table> read_committed_table(const std::string& lake_root, const st
     const auto it = checkpoint.tables.find(table);
     if (it == checkpoint.tables.end()) return std::nullopt;
     try {
-      return read_parts(table_dir(root, checkpoint, table), it->second);
+      return read_clean_parts(table_dir(root, checkpoint, table).string(), it->second);
     } catch (const IoError& e) {
       if (load_checkpoint(checkpoint_path).sequence == checkpoint.sequence) throw;
       last_error = e.what();  // a commit replaced the parts: read the new ones

@@ -511,18 +511,19 @@ Table Lake::load(const std::string& table) {
   }
   auto it = checkpoint_.tables.find(table);
   if (it == checkpoint_.tables.end()) return Table();
-  return read_parts(table, it->second);
+  return read_clean_parts(table_dir(table), it->second);
 }
 
-Table Lake::read_parts(const std::string& table, const CleanTableState& state) const {
-  Table out;
+Table read_clean_parts(const std::string& dir, const CleanTableState& state) {
   std::vector<Column> columns;
   for (const auto& field : state.fields) {
     columns.emplace_back(field.name, field.type);
     columns.back().reserve(state.rows);
   }
   for (const auto& part : state.parts) {
-    const Table rows = read_table(table_dir(table) + "/" + part);
+    const std::string path = dir + "/" + part;
+    if (!path_exists(path)) throw IoError("{}: part removed while reading", path);
+    const Table rows = read_table(path);
     for (size_t f = 0; f < state.fields.size(); ++f) {
       const Column* column = rows.find(state.fields[f].name);
       for (size_t row = 0; row < rows.num_rows(); ++row) {
@@ -534,6 +535,7 @@ Table Lake::read_parts(const std::string& table, const CleanTableState& state) c
       }
     }
   }
+  Table out;
   for (auto& column : columns) out.add_column(std::move(column));
   return out;
 }
@@ -554,7 +556,7 @@ uint64_t Lake::drop_rows(const std::string& table, CleanTableState& state,
         origin, table);
   }
   if ((!by_origin && keys.empty()) || state.rows == 0) return 0;
-  const Table rows = read_parts(table, state);
+  const Table rows = read_clean_parts(table_dir(table), state);
   const Column* key_column = keys.empty() ? nullptr : rows.find(key);
   auto key_matches = [&](size_t row) {
     return key_column && !key_column->is_null(row) && keys.contains(key_column->format_value(row));

@@ -43,6 +43,11 @@ class BusyError : public IoError {
 /// and '_' become '_' (a leading '.' too).
 std::string lake_component(std::string_view name);
 
+/// The rows of a clean table's parts in `dir`, in `state`'s order, typed as its fields (a part
+/// lacking a field gives nulls). Throws IoError when a part is missing: a reader without the
+/// lock (feature_store/committed_table) then retries at the newer checkpoint.
+Table read_clean_parts(const std::string& dir, const CleanTableState& state);
+
 class Lake {
  public:
   /// Opens (creating) the lake at `root`, takes its lock, loads the checkpoint, finishes a
@@ -106,7 +111,6 @@ class Lake {
   void discard_uncommitted_raw_layers();
   void remove_temp_files();
   std::string table_dir(const std::string& table) const;
-  Table read_parts(const std::string& table, const CleanTableState& state) const;
   uint64_t drop_rows(const std::string& table, CleanTableState& state, const std::string& origin,
                      const std::string& key, const std::unordered_set<std::string>& keys,
                      uint64_t sequence, std::vector<std::string>& obsolete);
