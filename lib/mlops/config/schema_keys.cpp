@@ -385,6 +385,22 @@ const std::vector<KeyDecl>& config_keys() {
           "`sqlite:PATH` (embedded) or `redis://[:PASSWORD@]HOST:PORT[/DB]`; default "
           "`sqlite:online.db` next to runs_dir. Give a password as `${VAR}`: it is masked "
           "wherever the URL is printed or written."),
+      key("serve", T::kMap, "", "`mlops serve`: online predictions over HTTP (docs/serving.md)."),
+      key("serve.log", T::kMap, "",
+          "The prediction log: every served prediction, written to the evaluation store in "
+          "batches by a background thread, through an on-disk journal while the store cannot "
+          "take them (docs/serving.md, \"Prediction log\")."),
+      key("serve.log.queue_capacity", T::kInt, "65536",
+          "Served predictions held in memory for the store; when full, a prediction goes "
+          "straight to the journal (a request never waits)."),
+      key("serve.log.batch_size", T::kInt, "512",
+          "Served predictions written to the evaluation store per transaction."),
+      key("serve.log.flush_interval", T::kFloat, "0.2",
+          "Seconds a partial batch waits before it is written."),
+      key("serve.log.journal_dir", T::kPath, "",
+          "Directory of the journal (segment files replayed into the evaluation store when it "
+          "is reachable again, also after a restart); default `serve-journal` next to "
+          "runs_dir. Keep it on a local disk, apart from the store."),
       key("entities", T::kMapList, "",
           "What features are looked up by: a list of `{name, keys}` (docs/features.md)."),
       key("entities.name", T::kString, "", "Entity name, unique in the workflow (required)."),
@@ -471,6 +487,9 @@ const std::vector<RangeCheck>& range_checks() {
       {"ingest.source.max_messages", 0, kIntMax, false, "must not be negative"},
       {"ingest.source.idle_timeout", 0, 86400, true, "must be above 0 and below 86400"},
       {"ingest.follow.max_delay", 0, 3600, true, "must be above 0 and below 3600"},
+      {"serve.log.queue_capacity", 1, kIntMax, false, "must be from 1 to 2147483647"},
+      {"serve.log.batch_size", 1, kIntMax, false, "must be from 1 to 2147483647"},
+      {"serve.log.flush_interval", 0, 3600, true, "must be above 0 and below 3600"},
   };
   return checks;
 }
