@@ -51,7 +51,7 @@ contracts:
 )";
 }
 
-const nlohmann::json* find_check(const nlohmann::json& stage, const std::string& check,
+const nlohmann::json* find_flights_check(const nlohmann::json& stage, const std::string& check,
                                  const std::string& column) {
   for (const auto& report : stage["contracts"]) {
     for (const auto& entry : report["checks"]) {
@@ -84,11 +84,11 @@ TEST_F(FeaturesFlights, LabelExpressionTrainsWithoutItsSourceColumn) {
   EXPECT_EQ(state["label"]["classes"], nlohmann::json::parse(R"(["false", "true"])"));
   nlohmann::json manifest = read_json(root / "manifest.json");
   const nlohmann::json* source =
-      find_check(manifest["stages"]["validate"], "no_label_source", "delay");
+      find_flights_check(manifest["stages"]["validate"], "no_label_source", "delay");
   ASSERT_NE(source, nullptr);
   EXPECT_TRUE((*source)["passed"].get<bool>());
   const nlohmann::json* classes =
-      find_check(manifest["stages"]["validate"], "training_classes", "delayed");
+      find_flights_check(manifest["stages"]["validate"], "training_classes", "delayed");
   ASSERT_NE(classes, nullptr);
   EXPECT_TRUE((*classes)["passed"].get<bool>());
   EXPECT_TRUE(fs::exists(root / "train" / "profile.json"));
@@ -98,15 +98,15 @@ TEST_F(FeaturesFlights, LabelExpressionTrainsWithoutItsSourceColumn) {
   ASSERT_EQ(train_reports.size(), 2u);
   EXPECT_EQ(train_reports[0]["contract"], "built-in train");
   EXPECT_EQ(train_reports[1]["contract"], "contracts.train");
-  const nlohmann::json* split = find_check(manifest["stages"]["train"], "max", "__split");
+  const nlohmann::json* split = find_flights_check(manifest["stages"]["train"], "max", "__split");
   ASSERT_NE(split, nullptr);
   EXPECT_TRUE((*split)["passed"].get<bool>());
-  const nlohmann::json* hour = find_check(manifest["stages"]["train"], "drift_psi", "date_hour");
+  const nlohmann::json* hour = find_flights_check(manifest["stages"]["train"], "drift_psi", "date_hour");
   ASSERT_NE(hour, nullptr);
   EXPECT_TRUE((*hour)["passed"].get<bool>());
   // Scoring the training month: no drift, and a "true"/"false" prediction per row.
   const nlohmann::json* month =
-      find_check(manifest["stages"]["predict"], "drift_psi", "date_month");
+      find_flights_check(manifest["stages"]["predict"], "drift_psi", "date_month");
   ASSERT_NE(month, nullptr);
   EXPECT_TRUE((*month)["passed"].get<bool>());
   EXPECT_EQ(count_lines(slurp(root / "predict" / "predictions.csv")), 3009u);
@@ -129,7 +129,7 @@ TEST_F(FeaturesFlights, ScoringJuneWithAJanuaryModelFiresTheDriftCheck) {
   EXPECT_NE(manifest.dump().find("(drift of scored features)"), std::string::npos);
   // Distance did not drift between the months.
   const nlohmann::json* distance =
-      find_check(manifest["stages"]["predict"], "drift_psi", "distance");
+      find_flights_check(manifest["stages"]["predict"], "drift_psi", "distance");
   ASSERT_NE(distance, nullptr);
   EXPECT_TRUE((*distance)["passed"].get<bool>());
 }

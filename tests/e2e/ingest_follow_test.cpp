@@ -60,7 +60,7 @@ class MockKafka {
 };
 
 /// What the messages produced so far should leave: every id once, each user's latest value.
-struct Expected {
+struct FollowExpected {
   int64_t messages = 0;
   std::map<int64_t, std::pair<int64_t, int64_t>> latest;  // user -> (event time, amount)
 };
@@ -74,7 +74,7 @@ std::string iso_micros(int64_t micros) {
 
 /// Produces `count` messages for users 0..users-1 with distinct, shuffled event times (late
 /// ones among them) and records what they should leave.
-void produce(MockKafka& kafka, std::mt19937& random, int count, int users, Expected& expected) {
+void produce(MockKafka& kafka, std::mt19937& random, int count, int users, FollowExpected& expected) {
   for (int i = 0; i < count; ++i) {
     const int64_t id = ++expected.messages;
     const int64_t user = static_cast<int64_t>(random() % static_cast<unsigned>(users));
@@ -187,7 +187,7 @@ feature_views:
   }
 
   /// Users whose stored value is the expected latest one (amount and the expression).
-  size_t matching_users(const Expected& expected) const {
+  size_t matching_users(const FollowExpected& expected) const {
     if (!std::filesystem::exists(dir_.file("online.db"))) return 0;
     auto store = open_online_store(settings_);
     if (!store->view("spend")) return 0;
@@ -254,7 +254,7 @@ TEST(IngestFollow, PushesToTheOnlineStoreWhileRunningAndSigtermCommitsTheLastBat
   MockKafka kafka;
   FollowProject project(kafka.bootstraps());
   std::mt19937 random(7);
-  Expected expected;
+  FollowExpected expected;
   produce(kafka, random, 120, 20, expected);
 
   const pid_t pid = project.start();
@@ -293,7 +293,7 @@ TEST(IngestFollow, KillNineTrialsLoseAndRepeatNothing) {
   MockKafka kafka;
   FollowProject project(kafka.bootstraps());
   std::mt19937 random(16);
-  Expected expected;
+  FollowExpected expected;
   int killed_running = 0;
   constexpr int kTrials = 4;
   for (int trial = 0; trial < kTrials; ++trial) {

@@ -13,29 +13,29 @@ namespace {
 
 using testing::config_error;
 
-constexpr const char* kHead = R"(name: flights
+constexpr const char* kFeaturizeSourceHead = R"(name: flights
 ingest: {source: {path: data/hourly.csv}}
 entities: [{name: airport, keys: [origin]}]
 feature_views: [{name: delays, entity: airport, source: {table: hourly}, event_time: hour}]
 )";
 
-Workflow load(const std::string& body) {
+Workflow load_featurize_source(const std::string& body) {
   testing::TempDir dir;
   LoadOptions options;
   options.config_dir = dir.file("no-configs");
-  options.workflow_path = dir.write("wf.yaml", kHead + body);
+  options.workflow_path = dir.write("wf.yaml", kFeaturizeSourceHead + body);
   options.getenv = testing::fake_env({});
   return build_workflow(load_config(options), "local");
 }
 
 TEST(FeaturizeSource, DefaultsToTheCleanTable) {
-  const Workflow workflow = load("");
+  const Workflow workflow = load_featurize_source("");
   EXPECT_EQ(workflow.featurize.source.type, "clean");
   EXPECT_EQ(workflow.featurize.source.event_time, "event_time");
 }
 
 TEST(FeaturizeSource, ReadsAHistoricalJoin) {
-  const Workflow workflow = load(R"(featurize:
+  const Workflow workflow = load_featurize_source(R"(featurize:
   source: {type: historical, entities: data/flights.csv, features: ["delays:avg,n"], event_time: dep}
 )");
   const FeaturizeSourceSpec& source = workflow.featurize.source;
@@ -47,17 +47,17 @@ TEST(FeaturizeSource, ReadsAHistoricalJoin) {
 
 TEST(FeaturizeSource, NamesWhatAHistoricalJoinLacks) {
   EXPECT_NE(config_error([] {
-              load("featurize: {source: {type: historical, features: [delays]}}\n");
+              load_featurize_source("featurize: {source: {type: historical, features: [delays]}}\n");
             }).find("type historical needs 'entities' (a file) and 'features'"),
             std::string::npos);
   EXPECT_NE(config_error([] {
-              load("featurize: {source: {type: historical, entities: e.csv, features: [delay]}}\n");
+              load_featurize_source("featurize: {source: {type: historical, entities: e.csv, features: [delay]}}\n");
             })
                 .find("key 'featurize.source.features': unknown feature view 'delay' (did you mean "
                       "'delays'?)"),
             std::string::npos);
   EXPECT_NE(config_error([] {
-              load("featurize: {source: {type: joined}}\n");
+              load_featurize_source("featurize: {source: {type: joined}}\n");
             }).find("featurize.source.type"),
             std::string::npos);
 }

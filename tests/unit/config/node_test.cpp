@@ -48,6 +48,22 @@ TEST(ConfigNode, InvalidUtf8IsAnErrorNamingLineColumnAndByte) {
   EXPECT_EQ(parse_yaml("city: " + utf8 + "\n", "c.yaml").get("city")->text(), utf8);
 }
 
+TEST(ConfigNode, ControlCharacterIsAnErrorNamingLineColumnAndByte) {
+  // Found by tests/fuzz/fuzz_contract (corpus/contract/nul-before-underscore.yaml): yaml-cpp
+  // read "\0_" as the escape \_ and produced the lone byte 0xA0 in a column name.
+  const std::string nul = std::string("columns:\n  tem") + '\0' + "_max: {dtype: float64}\n";
+  EXPECT_EQ(config_error([&] { parse_yaml(nul, "c.yaml"); }),
+            "c.yaml:2:6: control character 0x00 (YAML allows only tab, LF and CR)");
+  EXPECT_EQ(parse_yaml("a: \"x\ty\"\r\n", "c.yaml").get("a")->text(), "x\ty");
+}
+
+TEST(ConfigNode, NonBreakingSpaceAndNextLineEscapesAreUtf8) {
+  // yaml-cpp decodes \_ and \N to the Latin-1 bytes 0xA0 and 0x85; values must be UTF-8.
+  const ConfigNode root = parse_yaml("a: \"x\\_y\\Nz\"\n\"k\\_\": 1\n", "c.yaml");
+  EXPECT_EQ(root.get("a")->text(), "x\u00a0y\u0085z");
+  EXPECT_NE(root.get("k\u00a0"), nullptr);
+}
+
 TEST(ConfigNode, DuplicateKeyIsAnError) {
   EXPECT_EQ(config_error([] { parse_yaml("seed: 1\nruns_dir: r\nseed: 2\n", "w.yaml"); }),
             "w.yaml:3:1: duplicate key 'seed' (first set at line 1)");

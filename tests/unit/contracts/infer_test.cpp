@@ -7,7 +7,7 @@
 namespace mlops {
 namespace {
 
-Table penguins() {
+Table infer_penguins() {
   Table table;
   Column species("Species", DType::kString), mass("Body Mass (g)", DType::kInt64),
       sex("Sex", DType::kString), id("id", DType::kInt64);
@@ -23,7 +23,7 @@ Table penguins() {
 }
 
 TEST(ContractInfer, DraftsTypesNullRatesRangesAndCategories) {
-  EXPECT_EQ(infer_contract_yaml(penguins(), {"penguins.csv", 20}),
+  EXPECT_EQ(infer_contract_yaml(infer_penguins(), {"penguins.csv", 20}),
             "# Drafted by `mlops contract infer` from penguins.csv (12 rows, 4 columns).\n"
             "# Review it: ranges and category sets are what this data held, not what is valid.\n"
             "rows: {min: 1}\n"
@@ -36,9 +36,9 @@ TEST(ContractInfer, DraftsTypesNullRatesRangesAndCategories) {
 }
 
 TEST(ContractInfer, TheDraftParsesAndPassesOnItsOwnData) {
-  const std::string yaml = infer_contract_yaml(penguins(), {"penguins.csv", 20});
+  const std::string yaml = infer_contract_yaml(infer_penguins(), {"penguins.csv", 20});
   Contract contract = parse_contract(parse_yaml(yaml, "draft.yaml"), "draft.yaml");
-  ContractReport report = check_contract(contract, penguins(), "validate");
+  ContractReport report = check_contract(contract, infer_penguins(), "validate");
   EXPECT_TRUE(report.passed());
   EXPECT_EQ(report.failed_count(Severity::kWarn), 0u);
 }

@@ -35,12 +35,12 @@ Table weather() {
   return table;
 }
 
-Contract contract_from(const std::string& yaml) {
+Contract rules_contract_from(const std::string& yaml) {
   return parse_contract(parse_yaml(yaml, "contract.yaml"), "contract.yaml");
 }
 
 ContractReport check(const std::string& yaml, const CheckOptions& options = {}) {
-  return check_contract(contract_from(yaml), weather(), "validate", options);
+  return check_contract(rules_contract_from(yaml), weather(), "validate", options);
 }
 
 /// The one failure of the report, described; "" when every check passed.
@@ -56,7 +56,7 @@ std::string failure(const ContractReport& report) {
 
 std::string config_error(const std::string& yaml) {
   try {
-    contract_from(yaml);
+    rules_contract_from(yaml);
   } catch (const ConfigError& e) {
     return e.what();
   }
@@ -208,7 +208,7 @@ namespace {
 /// failing_rows of the `check` on column `x` of `table` under `yaml` (a columns: x: {...} map).
 size_t failing(const Table& table, const std::string& rule, const std::string& check) {
   const ContractReport report =
-      check_contract(contract_from("columns:\n  x: " + rule + "\n"), table, "validate");
+      check_contract(rules_contract_from("columns:\n  x: " + rule + "\n"), table, "validate");
   for (const auto& result : report.checks) {
     if (result.check == check) return result.failing_rows;
   }

@@ -57,7 +57,7 @@ ContractReport report_on(
   return validate_training_table(result.features, result.pipeline);
 }
 
-const CheckResult* find_check(const ContractReport& report, const std::string& check,
+const CheckResult* find_readiness_check(const ContractReport& report, const std::string& check,
                               const std::string& column) {
   for (const auto& each : report.checks) {
     if (each.check == check && each.column == column) return &each;
@@ -80,14 +80,14 @@ TEST(TrainingReadiness, FeaturizedTableWithTwoClassesPassesEveryCheck) {
   EXPECT_EQ(report.rows, 12u);
   EXPECT_TRUE(report.passed());
   EXPECT_EQ(failed_checks(report), std::vector<std::string>{});
-  const CheckResult* labeled = find_check(report, "labeled_rows", "delayed");
+  const CheckResult* labeled = find_readiness_check(report, "labeled_rows", "delayed");
   ASSERT_NE(labeled, nullptr);
   EXPECT_EQ(labeled->observed, "12");
-  const CheckResult* training = find_check(report, "training_classes", "delayed");
+  const CheckResult* training = find_readiness_check(report, "training_classes", "delayed");
   ASSERT_NE(training, nullptr);
   EXPECT_EQ(training->observed, "2 classes in 8 training rows");
-  ASSERT_NE(find_check(report, "no_label_source", "delay"), nullptr);
-  ASSERT_NE(find_check(report, "numeric_feature", "distance"), nullptr);
+  ASSERT_NE(find_readiness_check(report, "no_label_source", "delay"), nullptr);
+  ASSERT_NE(find_readiness_check(report, "numeric_feature", "distance"), nullptr);
 }
 
 TEST(TrainingReadiness, MissingLabelColumnFailsAndNothingElseIsChecked) {
@@ -105,15 +105,15 @@ TEST(TrainingReadiness, OneClassFailsOverallAndAmongTrainingRows) {
       report_on(flights({20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31}), false);
   EXPECT_EQ(failed_checks(report),
             (std::vector<std::string>{"label_classes:delayed", "training_classes:delayed"}));
-  EXPECT_EQ(find_check(report, "label_classes", "delayed")->observed, "1 classes");
-  EXPECT_EQ(find_check(report, "training_classes", "delayed")->observed,
+  EXPECT_EQ(find_readiness_check(report, "label_classes", "delayed")->observed, "1 classes");
+  EXPECT_EQ(find_readiness_check(report, "training_classes", "delayed")->observed,
             "1 classes in 8 training rows");
 }
 
 TEST(TrainingReadiness, FeatureThatCopiesTheLabelIsLeakage) {
   const ContractReport report = report_on(flights(kMixed), true);
   EXPECT_EQ(failed_checks(report), std::vector<std::string>{"no_label_leakage:late"});
-  EXPECT_EQ(find_check(report, "no_label_leakage", "late")->observed,
+  EXPECT_EQ(find_readiness_check(report, "no_label_leakage", "late")->observed,
             "identical to the label on every labeled row");
 }
 
@@ -130,8 +130,8 @@ TEST(TrainingReadiness, FewerThanTenLabeledRowsAndAStringFeatureFail) {
   });
   EXPECT_EQ(failed_checks(report),
             (std::vector<std::string>{"labeled_rows:delayed", "numeric_feature:distance"}));
-  EXPECT_EQ(find_check(report, "labeled_rows", "delayed")->observed, "9");
-  EXPECT_EQ(find_check(report, "numeric_feature", "distance")->observed, "string");
+  EXPECT_EQ(find_readiness_check(report, "labeled_rows", "delayed")->observed, "9");
+  EXPECT_EQ(find_readiness_check(report, "numeric_feature", "distance")->observed, "string");
 }
 
 }  // namespace

@@ -30,7 +30,7 @@ Workflow workflow_from(const std::string& featurize, const std::string& split) {
 
 /// Twelve days of flights: days 1-8 before the time split's cutoff, 9-12 after it. Day 9 has
 /// no delay (no label); day 10 no distance.
-Table flights() {
+Table featurize_flights() {
   return make_table(
       {make_column("date", DType::kTimestamp,
                    {"2001-01-01 08:00:00", "2001-01-02 08:00:00", "2001-01-03 08:00:00",
@@ -58,7 +58,7 @@ const std::string kDelayed =
 TEST(Featurize, LabelFromExpressionSplitAndFeaturesFittedOnTrainingRowsOnly) {
   const Workflow workflow =
       workflow_from(kDelayed, "{type: time, column: date, holdout_from: \"2001-01-09\"}");
-  FeaturizeResult result = featurize(flights(), workflow.featurize, workflow.train);
+  FeaturizeResult result = featurize(featurize_flights(), workflow.featurize, workflow.train);
 
   EXPECT_EQ(result.clean_rows, 12u);
   EXPECT_EQ(result.unlabeled_rows, 1u);
@@ -85,7 +85,7 @@ TEST(Featurize, LabelFromExpressionSplitAndFeaturesFittedOnTrainingRowsOnly) {
 TEST(Featurize, GroupSplitKeepsEachGroupOnOneSideAndCarriesTheGroups) {
   const Workflow workflow =
       workflow_from(kDelayed, "{type: group, column: origin, holdout: 0.5, stratify: false}");
-  FeaturizeResult result = featurize(flights(), workflow.featurize, workflow.train);
+  FeaturizeResult result = featurize(featurize_flights(), workflow.featurize, workflow.train);
 
   const Table& features = result.features;
   ASSERT_NE(features.find(kGroupColumn), nullptr);
@@ -109,7 +109,7 @@ TEST(Featurize, MissingLabelColumnIsAConfigErrorWithASuggestion) {
   const Workflow workflow = workflow_from(
       "featurize:\n  label: {column: delays}\n  drop: [date, origin]\n", "{type: random}");
   try {
-    featurize(flights(), workflow.featurize, workflow.train);
+    featurize(featurize_flights(), workflow.featurize, workflow.train);
     FAIL() << "no error";
   } catch (const ConfigError& error) {
     EXPECT_EQ(std::string(error.what()),

@@ -15,7 +15,7 @@ const char* kSpec =
     "{type: window_aggregate, key: origin, time: t, column: delay, window: 2d, "
     "functions: [count, sum, mean, min, max], name: w}";
 
-Table flights() {
+Table window_flights() {
   return make_table(
       {make_column("origin", DType::kString, {"A", "A", "B", "A", "A", "A", "B", nullptr}),
        make_column("t", DType::kTimestamp,
@@ -26,7 +26,7 @@ Table flights() {
 }
 
 TEST(WindowAggregate, UsesOnlyEarlierRowsOfTheSameKeyInsideTheWindow) {
-  Table out = applied(*fitted(kSpec, flights()), flights());
+  Table out = applied(*fitted(kSpec, window_flights()), window_flights());
   // Row 0: nothing before. Rows 1 and 3 (same instant): only row 0. Row 4 (Jan 3): rows 0, 1,
   // 3 ([Jan 1, Jan 3)). Row 5 (Jan 5): window [Jan 3, Jan 5) holds row 4, whose delay is null.
   EXPECT_EQ(texts(out.column("w_count")), (Texts{"0", "1", "0", "1", "3", "0", "1", "null"}));
@@ -103,7 +103,7 @@ TEST(WindowAggregate, NoFutureRowLeaksIn) {
 }
 
 TEST(WindowAggregate, ScoringLaterDataSeesTheTrainingTail) {
-  auto transform = fitted(kSpec, flights());
+  auto transform = fitted(kSpec, window_flights());
   auto reloaded = make(kSpec);
   reloaded->load_state(nlohmann::json::parse(transform->state().dump()));
   // One new A flight on Jan 6: the window [Jan 4, Jan 6) holds training row 5 (delay 7).

@@ -22,7 +22,7 @@ using testing::TempDir;
 
 const std::string kFixtures = MLOPS_SOURCE_DIR "/tests/fixtures/notebooks/";
 
-std::string data_error(const std::function<void()>& action) {
+std::string html_data_error(const std::function<void()>& action) {
   return testing::error_text<DataError>(action);
 }
 
@@ -140,10 +140,10 @@ TEST(NotebookHtml, ExportWritesThePageAndNamesBadInput) {
   EXPECT_EQ(read_file(page), page_of_fixture());
 
   const std::string bad = dir.write("bad.ipynb", "{\n \"cells\": [\n  {\"a\" 1}\n ]\n}\n");
-  EXPECT_EQ(data_error([&] { export_notebook(bad, dir.file("bad.html"), "bad", {}); }),
+  EXPECT_EQ(html_data_error([&] { export_notebook(bad, dir.file("bad.html"), "bad", {}); }),
             bad + ":3:8: invalid JSON: expected ':' after a member name");
   const std::string list = dir.write("list.ipynb", "[1, 2]");
-  EXPECT_EQ(data_error([&] { export_notebook(list, dir.file("list.html"), "list", {}); }),
+  EXPECT_EQ(html_data_error([&] { export_notebook(list, dir.file("list.html"), "list", {}); }),
             list + ": not a Jupyter notebook (nbformat 4 needs a top-level 'cells' list)");
   EXPECT_FALSE(path_exists(dir.file("bad.html")));
 }

@@ -16,7 +16,7 @@ namespace {
 
 using testing::TempDir;
 
-const std::string kFixtures = MLOPS_SOURCE_DIR "/tests/fixtures/notebooks/";
+const std::string kStripFixtures = MLOPS_SOURCE_DIR "/tests/fixtures/notebooks/";
 
 StrippedNotebook strip(std::string_view text,
                        const std::vector<std::string>& keep = default_keep_metadata()) {
@@ -48,8 +48,8 @@ const char* kHandWrittenStripped = R"nb({"cells": [{"cell_type": "code", "execut
 
 TEST(NotebookStrip, RealNotebookBecomesWhatNbformatWouldWriteWithoutOutputs) {
   // outputs.stripped.ipynb was computed by Python's json module (see the fixtures' README).
-  const StrippedNotebook stripped = strip(read_file(kFixtures + "outputs.ipynb"));
-  EXPECT_EQ(stripped.text, read_file(kFixtures + "outputs.stripped.ipynb"));
+  const StrippedNotebook stripped = strip(read_file(kStripFixtures + "outputs.ipynb"));
+  EXPECT_EQ(stripped.text, read_file(kStripFixtures + "outputs.stripped.ipynb"));
   EXPECT_EQ(stripped.counts.outputs, 7u);
   EXPECT_EQ(stripped.counts.execution_counts, 5u);
   // celltoolbar, widgets, language_info.version; collapsed, scrolled, ExecuteTime and five
@@ -59,7 +59,7 @@ TEST(NotebookStrip, RealNotebookBecomesWhatNbformatWouldWriteWithoutOutputs) {
 
 TEST(NotebookStrip, StrippingTwiceChangesNothingMore) {
   for (const std::string& text :
-       {read_file(kFixtures + "outputs.ipynb"), std::string(kHandWritten)}) {
+       {read_file(kStripFixtures + "outputs.ipynb"), std::string(kHandWritten)}) {
     const StrippedNotebook once = strip(text);
     const StrippedNotebook twice = strip(once.text);
     EXPECT_EQ(twice.text, once.text);
@@ -130,15 +130,15 @@ TEST(NotebookStrip, MetadataPathsMustNameNotebookOrCellMetadata) {
 TEST(NotebookStrip, FileIsRewrittenOnlyWhenItChangesAndKeepsItsPermissions) {
   namespace fs = std::filesystem;
   TempDir dir;
-  const std::string path = dir.write("nb.ipynb", read_file(kFixtures + "outputs.ipynb"));
+  const std::string path = dir.write("nb.ipynb", read_file(kStripFixtures + "outputs.ipynb"));
   fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
 
   const StripCounts checked = strip_notebook_file(path, default_keep_metadata(), false);
   EXPECT_TRUE(checked.changed());
-  EXPECT_EQ(read_file(path), read_file(kFixtures + "outputs.ipynb"));  // a check writes nothing
+  EXPECT_EQ(read_file(path), read_file(kStripFixtures + "outputs.ipynb"));  // a check writes nothing
 
   EXPECT_TRUE(strip_notebook_file(path, default_keep_metadata(), true).changed());
-  EXPECT_EQ(read_file(path), read_file(kFixtures + "outputs.stripped.ipynb"));
+  EXPECT_EQ(read_file(path), read_file(kStripFixtures + "outputs.stripped.ipynb"));
   EXPECT_EQ(fs::status(path).permissions(), fs::perms::owner_read | fs::perms::owner_write);
 
   const auto old_time = fs::file_time_type::clock::now() - std::chrono::hours(24);

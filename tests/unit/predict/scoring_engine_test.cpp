@@ -19,7 +19,7 @@ using testing::raw_rows;
 using testing::TempDir;
 using testing::write_model_bundle;
 
-constexpr int64_t kScoredAt = 1'767'225'600'000'000;  // 2026-01-01T00:00:00Z
+constexpr int64_t kEngineScoredAt = 1'767'225'600'000'000;  // 2026-01-01T00:00:00Z
 
 /// What XGBoost itself predicts for `rows`: the saved features computed by the saved feature
 /// state, scored by the booster through a DMatrix.
@@ -51,7 +51,7 @@ TEST(ScoringEngine, BinaryModelScoresWhatXgboostPredicts) {
   const Table rows = raw_rows(Objective::kBinary, 150, 99);  // not the training rows
   const std::vector<float> expected = xgboost_predictions(dir.path().string(), rows);
   const ScoredBatch scored =
-      engine.score(rows, {.id_columns = {"id"}, .scored_at_micros = kScoredAt});
+      engine.score(rows, {.id_columns = {"id"}, .scored_at_micros = kEngineScoredAt});
   EXPECT_EQ(scored.source, ScoreSource::kModel);
   const Table& out = scored.predictions;
   EXPECT_EQ(out.column_names(), (std::vector<std::string>{"id", "prediction", "probability",
@@ -65,7 +65,7 @@ TEST(ScoringEngine, BinaryModelScoresWhatXgboostPredicts) {
     EXPECT_EQ(out.column("prediction").string_at(row), expected[row] > 0.5f ? "yes" : "no");
     EXPECT_EQ(out.column("id").int_at(row), static_cast<int64_t>(row + 1));
     EXPECT_EQ(out.column("model_version").string_at(row), "v7");
-    EXPECT_EQ(out.column("scored_at").int_at(row), kScoredAt);
+    EXPECT_EQ(out.column("scored_at").int_at(row), kEngineScoredAt);
     positives += expected[row] > 0.5f;
   }
   EXPECT_GT(positives, 20u);  // the model separates the classes: both are predicted
@@ -119,7 +119,7 @@ TEST(ScoringEngine, OneRowAloneScoresAsThatRowInABatch) {
   ASSERT_TRUE(engine.row_independent());
   const Table rows = raw_rows(Objective::kMulticlass, 30, 11);
   const ScoreOptions options{
-      .id_columns = {"id"}, .scored_at_micros = kScoredAt, .keep_features = true};
+      .id_columns = {"id"}, .scored_at_micros = kEngineScoredAt, .keep_features = true};
   const ScoredBatch batch = engine.score(rows, options);
   for (size_t row : {0, 4, 13, 29}) {  // row 4 has a null feature
     const std::vector<size_t> one = {row};
@@ -221,7 +221,7 @@ void expect_concurrent_scores_equal_serial(const std::string& booster) {
   write_model_bundle(dir.path().string(), Objective::kMulticlass, booster);
   const ScoringEngine engine = ScoringEngine::load(dir.path().string(), "v1");
   const Table rows = raw_rows(Objective::kMulticlass, 64, 21);
-  const ScoreOptions options{.id_columns = {"id"}, .scored_at_micros = kScoredAt};
+  const ScoreOptions options{.id_columns = {"id"}, .scored_at_micros = kEngineScoredAt};
   const std::vector<std::string> serial = cells(engine.score(rows, options).predictions);
   std::vector<std::vector<std::string>> results(4);
   std::vector<std::thread> threads;

@@ -12,7 +12,7 @@
 namespace mlops {
 namespace {
 
-std::string url_error(std::string_view url) {
+std::string store_url_error(std::string_view url) {
   try {
     parse_store_url(url);
   } catch (const ConfigError& e) {
@@ -43,11 +43,11 @@ TEST(OpenStores, SqliteUrlsNameRelativeAndAbsoluteFiles) {
 }
 
 TEST(OpenStores, UnknownSchemeIsAConfigErrorThatHidesTheUrl) {
-  EXPECT_EQ(url_error("redis://user:secret@host:6379/0"),
+  EXPECT_EQ(store_url_error("redis://user:secret@host:6379/0"),
             "store.url: no store backend for scheme 'redis' (supported: sqlite)");
-  EXPECT_EQ(url_error("runs/mlops.db"),
+  EXPECT_EQ(store_url_error("runs/mlops.db"),
             "store.url: not a store URL (expected scheme://..., e.g. sqlite:///runs/mlops.db)");
-  EXPECT_EQ(url_error("sqlite://"),
+  EXPECT_EQ(store_url_error("sqlite://"),
             "store.url: a sqlite URL names a file: sqlite:///relative.db or "
             "sqlite:////absolute.db");
 }

@@ -71,7 +71,7 @@ int64_t count(const std::string& path, const std::string& table) {
   return query.integer(0);
 }
 
-std::string config_error(const std::function<void()>& action) {
+std::string migration_config_error(const std::function<void()>& action) {
   try {
     action();
   } catch (const ConfigError& e) {
@@ -138,7 +138,7 @@ TEST(SchemaMigrations, FileFromANewerMlopsIsAConfigErrorNamingIt) {
     SqliteDb db(path, "test");
     db.exec("INSERT INTO schema_migrations VALUES ('tracking', 2, '2030-01-01T00:00:00Z')");
   }
-  EXPECT_EQ(config_error([&] { open_sqlite_tracking_store(path); }),
+  EXPECT_EQ(migration_config_error([&] { open_sqlite_tracking_store(path); }),
             path +
                 ": the tracking store (tracking) is at schema version 2, newer than the 1 this "
                 "mlops knows: a newer mlops wrote it; upgrade mlops or set store.path to another "
