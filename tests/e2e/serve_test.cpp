@@ -308,10 +308,13 @@ TEST(Serve, BadInputAuthAndRoutes) {
   EXPECT_EQ(error_of("churn", R"({"rows": [{}, {}, {}, {}]})").first, 413);
   const auto big =
       error_of("churn", "{\"rows\": [{\"country\": \"" + std::string(3000, 'x') + "\"}]}");
-  EXPECT_EQ(big, std::make_pair(413, json{{"error",
-                                           "request body larger than 2000 bytes "
-                                           "(serve.max_body_bytes)"},
-                                          {"status", 413}}));
+  EXPECT_EQ(
+      big,
+      std::make_pair(
+          413, json{{"error",
+                     "request body larger than 2000 bytes "
+                     "(serve.max_body_bytes; 8192 for a form-encoded body: send application/json)"},
+                    {"status", 413}}));
   EXPECT_EQ(server.client()->Get("/nowhere", auth)->status, 404);
   EXPECT_EQ(server.client()->Get("/v1/workflows/churn/predict", auth)->status, 405);
   EXPECT_EQ(server.client()->Delete("/metrics", auth)->status, 405);

@@ -365,7 +365,8 @@ void install_routes(httplib::Server& server, ServeState& state) {
     switch (res.status) {
       case 413:
         answer_error(res, 413,
-                     fmt::format("request body larger than {} bytes (serve.max_body_bytes)",
+                     fmt::format("request body larger than {} bytes (serve.max_body_bytes; "
+                                 "8192 for a form-encoded body: send application/json)",
                                  shared->settings.max_body_bytes));
         break;
       case 404: answer_error(res, 404, "no such route"); break;

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "mlops/core/error.h"
+#include "mlops/core/log.h"
 #include "mlops/core/time.h"
 #include "mlops/feature_store/online_lookup.h"
 #include "mlops/store/prediction_log.h"
@@ -203,7 +204,12 @@ const Predictor::EntityViews* Predictor::views_of(const EntitySpec& entity) cons
 PredictOutcome Predictor::predict(const PredictRequest& request, const ServedModel& model,
                                   OnlineStore* store, int64_t now_us) const {
   const ScoringEngine& engine = model.engine;
-  const std::vector<ColumnDecl>& schema = engine.input_schema();
+  // A model trained from a point-in-time join reads the entity rows and VIEW__FEATURE columns,
+  // which its recorded input schema (the lake table's) does not describe: its fields are then
+  // typed from the request's JSON and the online store's values.
+  static const std::vector<ColumnDecl> kNoSchema;
+  const bool joined = workflow_->featurize.source.type == "historical";
+  const std::vector<ColumnDecl>& schema = joined ? kNoSchema : engine.input_schema();
   const std::vector<std::string>& id_columns = workflow_->predict.id_columns;
 
   // Id columns the model's schema lacks still key the prediction log: carried as text.
@@ -309,19 +315,53 @@ PredictOutcome Predictor::predict(const PredictRequest& request, const ServedMod
     fill(column, nullptr);
     table.add_column(std::move(column));
   }
-  if (schema.empty()) {  // a model saved without its input schema: the request's fields as typed
-    std::vector<std::string> names;
+  if (schema.empty()) {
+    // No usable input schema: the request's fields typed from their JSON values (text that is
+    // an ISO 8601 time is a timestamp), then the online values as VIEW__COLUMN.
+    auto json_type = [](const nlohmann::json& value) {
+      if (value.is_boolean()) return DType::kBool;
+      if (value.is_number_integer() || value.is_number_unsigned()) return DType::kInt64;
+      if (value.is_number()) return DType::kFloat64;
+      if (value.is_string()) {
+        const std::string& text = value.get_ref<const std::string&>();
+        if (text.size() >= 10 && text[4] == '-' && parse_timestamp(text)) return DType::kTimestamp;
+      }
+      return DType::kString;
+    };
+    std::vector<std::pair<std::string, DType>> fields;
+    auto add_field = [&](const std::string& name, const nlohmann::json& value) {
+      for (auto& field : fields) {
+        if (field.first != name) continue;
+        if (value.is_number_float() && field.second == DType::kInt64) {
+          field.second = DType::kFloat64;
+        } else if (!value.is_null() && field.second == DType::kFloat64 && !value.is_number()) {
+          field.second = json_type(value);  // typed by its first non-null value
+        }
+        return;
+      }
+      // A field null everywhere is still a column (float64: a numeric feature's missing value).
+      fields.emplace_back(name, value.is_null() ? DType::kFloat64 : json_type(value));
+    };
     for (const nlohmann::json& row : request.rows) {
-      for (const auto& [name, value] : row.items()) {
-        if (table.find(name) || std::find(names.begin(), names.end(), name) != names.end())
-          continue;
-        names.push_back(name);
-        const DType type = value.is_boolean()                                        ? DType::kBool
-                           : value.is_number_integer() || value.is_number_unsigned() ? DType::kInt64
-                           : value.is_number() ? DType::kFloat64
-                                               : DType::kString;
-        Column column(name, type);
-        fill(column, nullptr);
+      for (const auto& [name, value] : row.items()) add_field(name, value);
+    }
+    if (request.key.is_object()) {
+      for (const auto& [name, value] : request.key.items()) add_field(name, value);
+    }
+    for (const auto& [name, type] : fields) {
+      if (table.find(name)) continue;
+      Column column(name, type);
+      fill(column, nullptr);
+      table.add_column(std::move(column));
+    }
+    for (const auto& entry : lookups) {
+      for (size_t c = 0; c < entry.second.columns.size(); ++c) {
+        const std::string name = entry.first->name + "__" + entry.second.columns[c];
+        const FeatureValue& value = entry.second.values[c];
+        const std::optional<DType> type = feature_value_type(value);
+        if (!type || table.find(name)) continue;
+        Column column(name, *type);
+        fill(column, &value);
         table.add_column(std::move(column));
       }
     }
@@ -348,7 +388,9 @@ PredictOutcome Predictor::predict(const PredictRequest& request, const ServedMod
         outcome.rows = rows_from_scored(scored, engine, present_ids);
         for (PredictedRow& row : outcome.rows) row.features_age_s = features_age;
         return outcome;
-      } catch (const Error&) {
+      } catch (const Error& error) {
+        log_debug("serve: the model cannot score this request",
+                  {{"workflow", workflow_->name}, {"reason", error.what()}});
         outcome.fallbacks.push_back(FallbackReason::kModelError);
       }
     }
@@ -420,7 +462,9 @@ PredictOutcome Predictor::predict(const PredictRequest& request, const ServedMod
       }
       keys_of(outcome.rows);
       return outcome;
-    } catch (const Error&) {
+    } catch (const Error& error) {
+      log_debug("serve: the baseline cannot score this request",
+                {{"workflow", workflow_->name}, {"reason", error.what()}});
       outcome.fallbacks.push_back(FallbackReason::kBaselineError);
     }
   } else {
