@@ -1,5 +1,6 @@
 // `mlops evaluate --labels FILE`: joins labels that arrived after scoring with the logged
-// predictions and records live metrics per model version and time window.
+// predictions (batch-predict's and `mlops serve`'s) and records live metrics per model version
+// and time window.
 
 #include <fmt/format.h>
 
@@ -31,14 +32,17 @@ void evaluate_command(const EvaluateOptions& options) {
                        {"labels_read", result.labels_read},
                        {"labels_matched", result.labels_matched},
                        {"joined", result.joined},
+                       {"joined_online", result.joined_online},
+                       {"joined_batch", result.joined_batch},
                        {"metrics", live_metrics_json(result.metrics)}};
     fmt::print("{}\n", out.dump(2));
     return;
   }
   fmt::print(
       "{}: {} labels read; {} stored labels match logged predictions; {} predictions "
-      "evaluated\n",
-      workflow.registry.model, result.labels_read, result.labels_matched, result.joined);
+      "evaluated ({} served online, {} from batch runs)\n",
+      workflow.registry.model, result.labels_read, result.labels_matched, result.joined,
+      result.joined_online, result.joined_batch);
   fmt::print("{}", format_live_metrics(result.metrics));
 }
 

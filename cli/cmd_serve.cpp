@@ -3,11 +3,10 @@
 
 #include <fmt/format.h>
 
-#include <atomic>
-
 #include "commands.h"
 #include "front_door.h"
 #include "mlops/config/loader.h"
+#include "mlops/serve/prediction_logger.h"
 #include "mlops/serve/service.h"
 #include "options.h"
 
@@ -21,22 +20,6 @@ struct ServeCommandOptions {
   std::string host;
   int port = -1;
   int threads = 0;
-};
-
-// Counts what it is handed; stands in until the evaluation-store logger (wip/servelog) is
-// merged.
-class CountingSink final : public PredictionSink {
- public:
-  void log(ServedPrediction) override { accepted_.fetch_add(1, std::memory_order_relaxed); }
-  PredictionSinkStats stats() const override {
-    PredictionSinkStats stats;
-    stats.accepted = accepted_.load(std::memory_order_relaxed);
-    return stats;
-  }
-  void close(std::chrono::milliseconds) override {}
-
- private:
-  std::atomic<uint64_t> accepted_{0};
 };
 
 void serve_command(const ServeCommandOptions& options) {
@@ -57,8 +40,11 @@ void serve_command(const ServeCommandOptions& options) {
   if (!options.host.empty()) overrides.host = options.host;
   if (options.port >= 0) overrides.port = options.port;
   if (options.threads > 0) overrides.threads = static_cast<size_t>(options.threads);
-  CountingSink sink;
-  run_serve(workflows, overrides, sink, [](int port) {
+  // Every served prediction goes to the evaluation store of the first workflow's settings.
+  const Settings& settings = workflows.front().settings;
+  const std::unique_ptr<PredictionSink> sink =
+      open_prediction_logger(settings, prediction_logger_options(settings));
+  run_serve(workflows, overrides, *sink, [](int port) {
     // The one line on stdout: scripts (and tests) read the port from it.
     fmt::print("listening on port {}\n", port);
     std::fflush(stdout);

@@ -66,6 +66,10 @@ struct Demo {
   std::string input;  // the scored rows, relative to the run
 };
 
+void PrintTo(const Demo& demo, std::ostream* out) {
+  *out << demo.workflow;
+}
+
 class ServeDemo : public ::testing::TestWithParam<Demo> {};
 
 TEST_P(ServeDemo, ServedPredictionsEqualBatchPredictions) {

@@ -430,6 +430,21 @@ const std::vector<KeyDecl>& config_keys() {
           "predictions`) when features are missing or stale, or the model cannot score."),
       key("serve.fallback.baseline", T::kBool, "true",
           "Step 3: the baseline trained beside the model, on the fields available."),
+      key("serve.log", T::kMap, "",
+          "The prediction log: every served prediction, written to the evaluation store in "
+          "batches by a background thread, through an on-disk journal while the store cannot "
+          "take them (docs/serving.md, \"Prediction log\")."),
+      key("serve.log.queue_capacity", T::kInt, "65536",
+          "Served predictions held in memory for the store; when full, a prediction goes "
+          "straight to the journal (a request never waits)."),
+      key("serve.log.batch_size", T::kInt, "512",
+          "Served predictions written to the evaluation store per transaction."),
+      key("serve.log.flush_interval", T::kFloat, "0.2",
+          "Seconds a partial batch waits before it is written."),
+      key("serve.log.journal_dir", T::kPath, "",
+          "Directory of the journal (segment files replayed into the evaluation store when it "
+          "is reachable again, also after a restart); default `serve-journal` next to "
+          "runs_dir. Keep it on a local disk, apart from the store."),
       key("entities", T::kMapList, "",
           "What features are looked up by: a list of `{name, keys}` (docs/features.md)."),
       key("entities.name", T::kString, "", "Entity name, unique in the workflow (required)."),
@@ -528,6 +543,9 @@ const std::vector<RangeCheck>& range_checks() {
       {"serve.max_body_bytes", 1, 1'073'741'824, false, "must be from 1 to 1073741824"},
       {"serve.max_json_depth", 2, 1000, false, "must be from 2 to 1000"},
       {"serve.max_rows", 1, 1'000'000, false, "must be from 1 to 1000000"},
+      {"serve.log.queue_capacity", 1, kIntMax, false, "must be from 1 to 2147483647"},
+      {"serve.log.batch_size", 1, kIntMax, false, "must be from 1 to 2147483647"},
+      {"serve.log.flush_interval", 0, 3600, true, "must be above 0 and below 3600"},
   };
   return checks;
 }

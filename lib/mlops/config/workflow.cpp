@@ -84,6 +84,18 @@ Settings read_settings(const ConfigNode& tree, const std::string& env) {
   if (settings.online_store_url.empty()) {
     settings.online_store_url = "sqlite:" + sibling_of_runs(settings.runs_dir, "online.db");
   }
+  ServeLogSettings& serve_log = settings.serve_log;
+  if (const ConfigNode* node = value_at(tree, "serve.log.queue_capacity")) {
+    serve_log.queue_capacity = static_cast<uint64_t>(node->as_int("serve.log.queue_capacity"));
+  }
+  if (const ConfigNode* node = value_at(tree, "serve.log.batch_size")) {
+    serve_log.batch_size = static_cast<uint64_t>(node->as_int("serve.log.batch_size"));
+  }
+  if (const ConfigNode* node = value_at(tree, "serve.log.flush_interval")) {
+    serve_log.flush_interval = node->as_double("serve.log.flush_interval");
+  }
+  serve_log.journal_dir = read_string(tree, "serve.log.journal_dir",
+                                      sibling_of_runs(settings.runs_dir, "serve-journal"));
   return settings;
 }
 

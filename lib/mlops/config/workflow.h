@@ -16,6 +16,14 @@
 
 namespace mlops {
 
+/// The served prediction log of `mlops serve` (serve.log.*).
+struct ServeLogSettings {
+  uint64_t queue_capacity = 65536;  // records held in memory; beyond, log() journals
+  uint64_t batch_size = 512;        // records per store transaction
+  double flush_interval = 0.2;      // seconds a partial batch waits
+  std::string journal_dir;          // default `serve-journal` next to runs_dir
+};
+
 struct Settings {
   std::string env = "local";
   std::string data_dir = "data";
@@ -30,6 +38,7 @@ struct Settings {
   /// The online feature store: "sqlite:PATH" or "redis://..." (may hold a password: print it
   /// only through mask_secrets); default "sqlite:<online.db next to runs_dir>".
   std::string online_store_url;
+  ServeLogSettings serve_log;
 };
 
 struct SourceSpec {

@@ -10,10 +10,10 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "mlops/core/duration.h"
 #include "mlops/core/error.h"
 #include "mlops/core/log.h"
 #include "mlops/core/time.h"
-#include "mlops/core/duration.h"
 #include "mlops/features/feature_pipeline.h"
 #include "mlops/io/file.h"
 #include "mlops/io/typed_read.h"
@@ -145,6 +145,9 @@ LiveEvaluation evaluate_labels(const Workflow& workflow, const std::string& labe
 
   const std::vector<LabelledPrediction> labelled = store->labelled(model);
   result.joined = labelled.size();
+  result.joined_online = static_cast<size_t>(std::count_if(
+      labelled.begin(), labelled.end(), [](const auto& row) { return !row.source.empty(); }));
+  result.joined_batch = result.joined - result.joined_online;
   // Group by version, and by window of scored_at; "all" is each version's whole history.
   std::map<std::string, std::map<int64_t, std::vector<const LabelledPrediction*>>> groups;
   for (const auto& row : labelled) {

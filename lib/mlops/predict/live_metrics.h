@@ -1,7 +1,8 @@
 #pragma once
 // Live metrics (`mlops evaluate`): labels that arrive after scoring are stored by row key,
-// joined with the predictions logged in the evaluation store, and scored per model version and
-// time window (of scored_at) with each version's own label encoding (its feature state).
+// joined with the predictions logged in the evaluation store (by batch-predict runs and by
+// `mlops serve` alike), and scored per model version and time window (of scored_at) with each
+// version's own label encoding (its feature state).
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -17,6 +18,8 @@ struct LiveEvaluation {
   size_t labels_read = 0;           // rows of the labels file with a label
   size_t labels_matched = 0;        // stored labels (all files so far) whose key was scored
   size_t joined = 0;                // labelled predictions evaluated (all versions)
+  size_t joined_online = 0;         // of them, served by `mlops serve`
+  size_t joined_batch = 0;          // of them, logged by batch-predict runs
   std::vector<LiveMetric> metrics;  // this evaluation's windows, and "all" per version
 };
 

@@ -70,6 +70,11 @@ std::unique_ptr<EvaluationStore> open_evaluation_store(const Settings& settings)
   return open_sqlite_evaluation_store(sqlite_file(settings));
 }
 
+std::unique_ptr<EvaluationStore> open_evaluation_store(const Settings& settings,
+                                                       std::chrono::milliseconds wait) {
+  return open_sqlite_evaluation_store(sqlite_file(settings), static_cast<int>(wait.count()));
+}
+
 OnlineStoreLocation parse_online_store_url(std::string_view url, std::string_view key) {
   OnlineStoreLocation location;
   if (url.starts_with("redis://")) {

@@ -4,6 +4,7 @@
 // artifacts under `models_dir`. PostgreSQL and Redis backends plug in here (a later
 // `store.url` key parsed by parse_store_url).
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -49,6 +50,12 @@ std::unique_ptr<ModelRegistry> open_registry(const Settings& settings);
 
 /// The evaluation store (prediction log, labels, live metrics). Throws as open_tracking_store.
 std::unique_ptr<EvaluationStore> open_evaluation_store(const Settings& settings);
+
+/// The evaluation store for a writer that must not wait long (the served prediction log): a
+/// write that meets another writer's lock (later: a network call) fails with IoError after
+/// `wait` instead of the usual 30 s. Throws as open_tracking_store.
+std::unique_ptr<EvaluationStore> open_evaluation_store(const Settings& settings,
+                                                       std::chrono::milliseconds wait);
 
 /// Where the online feature store is (online_store.url).
 struct OnlineStoreLocation {

@@ -15,13 +15,13 @@ namespace mlops {
 namespace {
 
 /// Runs `attempt` (which returns an SQLite result code) again while it fails with SQLITE_BUSY,
-/// pausing 1, 2, 4 ... 100 ms, until kBusyTimeoutMs after the first attempt. The busy handler
+/// pausing 1, 2, 4 ... 100 ms, until `timeout_ms` after the first attempt. The busy handler
 /// already waited for most locks; what reaches here failed without waiting (WAL recovery, a
 /// journal mode switch), so the pause is short.
 template <typename Attempt>
-int retry_while_busy(Attempt attempt) {
+int retry_while_busy(int timeout_ms, Attempt attempt) {
   using Clock = std::chrono::steady_clock;
-  const auto deadline = Clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+  const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
   int pause_ms = 1;
   int rc = attempt();
   while ((rc & 0xff) == SQLITE_BUSY && Clock::now() < deadline) {
@@ -34,14 +34,15 @@ int retry_while_busy(Attempt attempt) {
 
 }  // namespace
 
-SqliteDb::SqliteDb(const std::string& path, std::string_view what) : path_(path), what_(what) {
+SqliteDb::SqliteDb(const std::string& path, std::string_view what, int busy_timeout_ms)
+    : path_(path), what_(what), busy_timeout_ms_(busy_timeout_ms) {
   if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) {
     std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     db_ = nullptr;
     throw IoError("{}: cannot open the {}: {}", path, what_, message);
   }
-  sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+  sqlite3_busy_timeout(db_, busy_timeout_ms_);
   exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON");
 }
 
@@ -64,7 +65,7 @@ void SqliteDb::exec(std::string_view sql) {
     error = nullptr;
     return sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error);
   };
-  const int rc = retry ? retry_while_busy(attempt) : attempt();
+  const int rc = retry ? retry_while_busy(busy_timeout_ms_, attempt) : attempt();
   if (rc != SQLITE_OK) {
     std::string message = error ? error : "unknown error";
     sqlite3_free(error);
@@ -120,8 +121,9 @@ bool SqliteStatement::step() {
   // A statement outside a transaction that met SQLITE_BUSY was rolled back and may run again
   // (sqlite3_step resets it itself); inside one, the caller's transaction decides.
   const bool retry = sqlite3_get_autocommit(db_.handle()) != 0;
-  const int rc =
-      retry ? retry_while_busy([&] { return sqlite3_step(stmt_); }) : sqlite3_step(stmt_);
+  const int rc = retry
+                     ? retry_while_busy(db_.busy_timeout_ms(), [&] { return sqlite3_step(stmt_); })
+                     : sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
   db_.fail("");

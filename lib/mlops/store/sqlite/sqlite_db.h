@@ -8,7 +8,8 @@
 //   and a CI matrix on one machine can share the store; `synchronous=NORMAL`, which in WAL mode
 //   never corrupts the file (a power loss may drop the last commits, an application crash
 //   loses nothing); `foreign_keys=ON` (SQLite's default is off).
-// - Waiting: a busy timeout of kBusyTimeoutMs: a statement that meets another connection's
+// - Waiting: a busy timeout of kBusyTimeoutMs (or what the opener passes): a statement that meets
+// another connection's
 //   lock waits up to that long before failing with IoError ("database is locked").
 // - Writers: a store that reads and then writes (next version number, compare-and-set of an
 //   alias, a batch of rows) does it inside a SqliteTransaction, which is BEGIN IMMEDIATE: the
@@ -79,9 +80,11 @@ class SqliteStatement {
 /// One connection to a store file, opened with the policy above.
 class SqliteDb {
  public:
-  /// Opens (creating) the database file; `what` names the store in errors. Throws IoError
-  /// naming the path when it cannot be opened or set up.
-  SqliteDb(const std::string& path, std::string_view what);
+  /// Opens (creating) the database file; `what` names the store in errors; a lock is waited
+  /// for up to `busy_timeout_ms` (a caller that must not wait long, such as the served
+  /// prediction log, passes less). Throws IoError naming the path when it cannot be opened or
+  /// set up.
+  SqliteDb(const std::string& path, std::string_view what, int busy_timeout_ms = kBusyTimeoutMs);
   ~SqliteDb();
   SqliteDb(const SqliteDb&) = delete;
   SqliteDb& operator=(const SqliteDb&) = delete;
@@ -94,12 +97,14 @@ class SqliteDb {
   /// The store's name in errors ("tracking store").
   const std::string& what() const { return what_; }
   sqlite3* handle() const { return db_; }
+  int busy_timeout_ms() const { return busy_timeout_ms_; }
   /// Throws IoError with the connection's last message.
   [[noreturn]] void fail(std::string_view context) const;
 
  private:
   std::string path_;
   std::string what_;
+  int busy_timeout_ms_ = kBusyTimeoutMs;
   sqlite3* db_ = nullptr;
 };
 

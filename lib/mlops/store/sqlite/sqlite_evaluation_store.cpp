@@ -1,11 +1,16 @@
 // Predictions are logged with one prepared INSERT reused inside a transaction per batch, so
 // logging costs a few hundred nanoseconds a row; the join picks each version's latest
-// prediction of a row.
+// prediction of a row. Served predictions (`mlops serve`) are rows of the same prediction_log,
+// with run_id NULL and the served columns (version 2) set; a unique log_id makes writing them
+// again a no-op.
 
 #include <fmt/format.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <cstring>
 
+#include "mlops/core/error.h"
 #include "mlops/core/time.h"
 #include "mlops/store/sqlite/schema_migrations.h"
 #include "mlops/store/sqlite/sqlite_db.h"
@@ -33,7 +38,31 @@ CREATE TABLE IF NOT EXISTS live_metrics (
   PRIMARY KEY (model, model_version, window, window_start, metric));
 )sql";
 
-constexpr Migration kMigrations[] = {{1, kVersion1}};
+// Version 2: served predictions (`mlops serve`) in the same log. Batch rows keep these NULL;
+// log_id is unique among served rows (a partial index: batch rows cost it nothing).
+constexpr const char* kVersion2 = R"sql(
+ALTER TABLE prediction_log ADD COLUMN source TEXT;
+ALTER TABLE prediction_log ADD COLUMN request_id TEXT;
+ALTER TABLE prediction_log ADD COLUMN latency_ms REAL;
+ALTER TABLE prediction_log ADD COLUMN log_id TEXT;
+CREATE UNIQUE INDEX prediction_log_served ON prediction_log (log_id) WHERE log_id IS NOT NULL;
+)sql";
+
+constexpr Migration kMigrations[] = {{1, kVersion1}, {2, kVersion2}};
+
+/// The file's identity, so a store whose file was removed (or replaced) under an open
+/// connection is noticed instead of written into an unlinked inode.
+struct FileIdentity {
+  dev_t device = 0;
+  ino_t inode = 0;
+  bool operator==(const FileIdentity&) const = default;
+};
+
+std::optional<FileIdentity> identity_of(const std::string& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) return std::nullopt;
+  return FileIdentity{info.st_dev, info.st_ino};
+}
 
 std::vector<float> floats_from_blob(const std::string& blob) {
   std::vector<float> values(blob.size() / sizeof(float));
@@ -43,8 +72,41 @@ std::vector<float> floats_from_blob(const std::string& blob) {
 
 class SqliteEvaluationStore final : public EvaluationStore {
  public:
-  explicit SqliteEvaluationStore(const std::string& path) : db_(path, "evaluation store") {
+  SqliteEvaluationStore(const std::string& path, int busy_timeout_ms)
+      : db_(path, "evaluation store", busy_timeout_ms) {
     apply_migrations(db_, "evaluation", kMigrations);
+    file_ = identity_of(path);
+  }
+
+  size_t log_served_predictions(std::span<const ServedLogEntry> batch) override {
+    if (batch.empty()) return 0;
+    if (!file_ || identity_of(db_.path()) != file_) {
+      throw IoError("{}: the evaluation store's file was removed or replaced", db_.path());
+    }
+    SqliteTransaction transaction(db_);
+    SqliteStatement insert(db_,
+                           "INSERT OR IGNORE INTO prediction_log (model, model_version, run_id, "
+                           "row_key, features_hash, prediction, score, probabilities, scored_at, "
+                           "source, request_id, latency_ms, log_id) VALUES (?1, ?2, NULL, ?3, ?4, "
+                           "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+    size_t added = 0;
+    for (const ServedLogEntry& entry : batch) {
+      const ServedPrediction& row = entry.prediction;
+      insert.bind(1, row.model).bind(2, row.model_version).bind(3, row.row_key);
+      insert.bind(4, fmt::format("{:016x}", row.features_hash)).bind(5, row.prediction);
+      insert.bind_real_or_null(6, row.score);
+      if (row.probabilities.empty()) {
+        insert.bind_null(7);
+      } else {
+        insert.bind_blob(7, row.probabilities.data(), row.probabilities.size() * sizeof(float));
+      }
+      insert.bind(8, row.served_at_us).bind(9, row.source).bind(10, row.request_id);
+      insert.bind_real_or_null(11, row.latency_ms).bind(12, entry.log_id);
+      insert.run();
+      added += static_cast<size_t>(sqlite3_changes(db_.handle()));
+    }
+    transaction.commit();
+    return added;
   }
 
   void log_predictions(const std::string& model, const std::string& model_version,
@@ -93,18 +155,22 @@ class SqliteEvaluationStore final : public EvaluationStore {
   }
 
   std::vector<LabelledPrediction> labelled(const std::string& model) override {
-    // SQLite's bare-column rule: with MAX(rowid) the other columns come from that row.
+    // The latest by scored_at, then by rowid: a served row replayed from the journal is
+    // stored after newer ones but is not the latest.
     SqliteStatement query(db_,
-                          "SELECT p.model_version, p.scored_at, p.score, p.probabilities, "
-                          "l.label, MAX(p.rowid) FROM prediction_log p JOIN labels l ON "
-                          "l.model = p.model AND l.row_key = p.row_key WHERE p.model = ?1 "
-                          "GROUP BY p.model_version, p.row_key ORDER BY p.model_version, "
-                          "p.scored_at");
+                          "SELECT model_version, scored_at, score, probabilities, label, source "
+                          "FROM (SELECT p.model_version, p.scored_at, p.score, p.probabilities, "
+                          "l.label, p.source, ROW_NUMBER() OVER (PARTITION BY p.model_version, "
+                          "p.row_key ORDER BY p.scored_at DESC, p.rowid DESC) AS latest FROM "
+                          "prediction_log p JOIN labels l ON l.model = p.model AND l.row_key = "
+                          "p.row_key WHERE p.model = ?1 AND (p.source IS NULL OR p.source <> "
+                          "'default') AND p.model_version <> '') WHERE latest = 1 ORDER BY "
+                          "model_version, scored_at");
     query.bind(1, model);
     std::vector<LabelledPrediction> rows;
     while (query.step()) {
       rows.push_back({query.text(0), query.integer(1), query.real(2),
-                      floats_from_blob(query.blob(3)), query.text(4)});
+                      floats_from_blob(query.blob(3)), query.text(4), query.text(5)});
     }
     return rows;
   }
@@ -114,7 +180,8 @@ class SqliteEvaluationStore final : public EvaluationStore {
         db_,
         "SELECT p.row_key, p.run_id, COUNT(*) FROM labels l JOIN "
         "prediction_log p ON p.model = l.model AND p.row_key = l.row_key WHERE "
-        "l.model = ?1 GROUP BY p.run_id, p.model_version, p.row_key HAVING COUNT(*) > 1 "
+        "l.model = ?1 AND p.run_id IS NOT NULL GROUP BY p.run_id, p.model_version, p.row_key "
+        "HAVING COUNT(*) > 1 "
         "ORDER BY p.rowid LIMIT 1");
     query.bind(1, model);
     if (!query.step()) return std::nullopt;
@@ -123,6 +190,15 @@ class SqliteEvaluationStore final : public EvaluationStore {
 
   int64_t logged_count(const std::string& model) override {
     SqliteStatement query(db_, "SELECT COUNT(*) FROM prediction_log WHERE model = ?1");
+    query.bind(1, model);
+    query.step();
+    return query.integer(0);
+  }
+
+  int64_t served_count(const std::string& model) override {
+    SqliteStatement query(db_,
+                          "SELECT COUNT(*) FROM prediction_log WHERE model = ?1 AND log_id IS "
+                          "NOT NULL");
     query.bind(1, model);
     query.step();
     return query.integer(0);
@@ -173,12 +249,14 @@ class SqliteEvaluationStore final : public EvaluationStore {
 
  private:
   SqliteDb db_;
+  std::optional<FileIdentity> file_;
 };
 
 }  // namespace
 
-std::unique_ptr<EvaluationStore> open_sqlite_evaluation_store(const std::string& db_path) {
-  return std::make_unique<SqliteEvaluationStore>(db_path);
+std::unique_ptr<EvaluationStore> open_sqlite_evaluation_store(const std::string& db_path,
+                                                              int busy_timeout_ms) {
+  return std::make_unique<SqliteEvaluationStore>(db_path, busy_timeout_ms);
 }
 
 }  // namespace mlops

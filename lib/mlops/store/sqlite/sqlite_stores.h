@@ -10,6 +10,7 @@
 #include "mlops/store/evaluation_store.h"
 #include "mlops/store/online_store.h"
 #include "mlops/store/registry.h"
+#include "mlops/store/sqlite/sqlite_db.h"
 #include "mlops/store/tracking_store.h"
 
 namespace mlops {
@@ -25,9 +26,11 @@ std::unique_ptr<TrackingStore> open_sqlite_tracking_store(const std::string& db_
 std::unique_ptr<ModelRegistry> open_sqlite_registry(const std::string& db_path,
                                                     const std::string& models_dir);
 
-/// The evaluation store in `db_path` (tables `prediction_log`, `labels`, `live_metrics`).
-/// Throws as open_sqlite_tracking_store.
-std::unique_ptr<EvaluationStore> open_sqlite_evaluation_store(const std::string& db_path);
+/// The evaluation store in `db_path` (tables `prediction_log`, `labels`, `live_metrics`),
+/// waiting up to `busy_timeout_ms` for another connection's lock. Throws as
+/// open_sqlite_tracking_store.
+std::unique_ptr<EvaluationStore> open_sqlite_evaluation_store(const std::string& db_path,
+                                                              int busy_timeout_ms = kBusyTimeoutMs);
 
 }  // namespace mlops
 
