@@ -486,7 +486,9 @@ TEST(Serve, SigtermDrainsRequestsInFlightAndExitsZero) {
   EXPECT_LT(seconds, 5.0);
   const std::string log = server.err();
   EXPECT_NE(log.find("serve: stopping; draining requests in flight"), std::string::npos) << log;
-  EXPECT_NE(log.find("serve: stopped logged=" + std::to_string(ok.load())), std::string::npos)
+  EXPECT_NE(log.find("serve: stopped logged=" + std::to_string(ok.load()) +
+                     " stored=" + std::to_string(ok.load()) + " journaled=0"),
+            std::string::npos)
       << log;
 }
 
