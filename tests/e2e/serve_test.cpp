@@ -2,9 +2,13 @@
 // batch-scored and materialized by the binary itself. The fallback chain forced step by step,
 // hot reload under a request loop, SIGTERM drain, auth, bad input, Redis online features.
 
+#include <arpa/inet.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <sqlite3.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cmath>
@@ -514,6 +518,54 @@ TEST(Serve, RedisOnlineStoreEndToEnd) {
                    R"({"key": {"user_id": 11}, "rows": [{"amount": 5.5}]})")["predictions"][0];
   EXPECT_EQ(row["source"], "baseline");
   EXPECT_EQ(server.client()->Get("/readyz")->status, 503);
+  EXPECT_EQ(server.stop(), 0);
+}
+
+}  // namespace
+}  // namespace mlops
+
+namespace mlops {
+namespace {
+
+int connect_to(int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+  return fd;
+}
+
+TEST(Serve, OverloadIsAnswered503AtOnce) {
+  ServeProject project;
+  project.prepare();
+  ServeProcess server = project.serve("--threads 1 --set serve.queue=1");
+  ASSERT_TRUE(server.started()) << server.err();
+  // The one worker waits for a request on `busy`; `waiting` fills the queue; `extra` is turned
+  // away: its request is answered 503 at once.
+  const int busy = connect_to(server.port());
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const int waiting = connect_to(server.port());
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const int extra = connect_to(server.port());
+  const std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_EQ(write(extra, request.data(), request.size()), static_cast<ssize_t>(request.size()));
+  char buffer[1024] = {};
+  const ssize_t n = read(extra, buffer, sizeof(buffer) - 1);
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_GT(n, 0);
+  const std::string answer(buffer, static_cast<size_t>(n));
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 503 ")) << answer;
+  EXPECT_NE(answer.find("Retry-After: 1"), std::string::npos);
+  EXPECT_NE(answer.find("the server is overloaded"), std::string::npos);
+  EXPECT_LT(ms, 500);
+  close(extra);
+  close(waiting);
+  close(busy);
+  EXPECT_NE(metric_line(server, "mlops_serve_rejected_total"), "mlops_serve_rejected_total 0");
   EXPECT_EQ(server.stop(), 0);
 }
 
