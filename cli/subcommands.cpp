@@ -42,6 +42,9 @@ constexpr Subcommand kSubcommands[] = {
     {"materialize", setup_materialize,
      "Write the latest value of each entity key of the workflow's online feature views into "
      "the online store (online_store.url)"},
+    {"serve", setup_serve,
+     "Serve each workflow's model over HTTP: predictions by entity key or raw rows, online "
+     "features, a fallback chain (batch prediction, baseline, default), hot reload, metrics"},
     {"init", setup_init,
      "Create a new ML project in DIR: a workflow on bundled sample data, configs for local, dev "
      "and prod, a contract, a notebook, pre-commit hooks and GitHub Actions"},

@@ -52,3 +52,8 @@ mlops_prefer_static(mlops_yaml libyaml-cpp.a yaml-cpp)
 # hiredis: the Redis online store's client (store/redis/); small, so linked like SQLite.
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
 mlops_prefer_static(mlops_hiredis libhiredis.a PkgConfig::HIREDIS)
+
+# cpp-httplib: `mlops serve`'s HTTP server (serve/), and the tests' HTTP servers and clients.
+# Debian ships it compiled (its header declares, the shared library defines), with its
+# OpenSSL, zlib and brotli options in the pkg-config flags the header's layout depends on.
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET GLOBAL cpp-httplib)

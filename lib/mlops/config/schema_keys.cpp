@@ -385,7 +385,51 @@ const std::vector<KeyDecl>& config_keys() {
           "`sqlite:PATH` (embedded) or `redis://[:PASSWORD@]HOST:PORT[/DB]`; default "
           "`sqlite:online.db` next to runs_dir. Give a password as `${VAR}`: it is masked "
           "wherever the URL is printed or written."),
-      key("serve", T::kMap, "", "`mlops serve`: online predictions over HTTP (docs/serving.md)."),
+      key("serve", T::kMap, "",
+          "`mlops serve`: the online prediction API (docs/serving.md). Server keys (host .. "
+          "token) are read from the first served workflow's config; the others per workflow."),
+      key("serve.host", T::kString, "127.0.0.1",
+          "Address to listen on; `0.0.0.0` exposes the API beyond this machine."),
+      key("serve.port", T::kInt, "8080", "TCP port (`0`: any free port, printed at start)."),
+      key("serve.threads", T::kInt, "8",
+          "Worker threads; each serves one connection at a time (keep-alive connections stay "
+          "with their worker until idle for `serve.keep_alive_timeout`)."),
+      key("serve.queue", T::kInt, "64",
+          "Accepted connections that may wait for a worker; beyond it a connection gets 503 at "
+          "once."),
+      key("serve.alias", T::kString, "champion",
+          "Registry alias (or version: `3`, `v3`) each workflow's model is served from."),
+      key("serve.reload_interval", T::kFloat, "10",
+          "Seconds between two looks at the registry for a changed alias (a promotion or a "
+          "rollback, loaded off the request path and swapped in); `0`: only on SIGHUP."),
+      key("serve.drain_timeout", T::kFloat, "10",
+          "Seconds SIGTERM/SIGINT waits for requests in flight before the prediction log is "
+          "flushed and the process exits."),
+      key("serve.read_timeout", T::kFloat, "5",
+          "Seconds a client may take to send a request (slow clients are cut off)."),
+      key("serve.write_timeout", T::kFloat, "5", "Seconds a client may take to read an answer."),
+      key("serve.keep_alive_timeout", T::kFloat, "2",
+          "Seconds an idle keep-alive connection is kept open (it holds its worker)."),
+      key("serve.keep_alive_requests", T::kInt, "1000",
+          "Requests on one connection before the server closes it."),
+      key("serve.max_body_bytes", T::kInt, "1048576",
+          "Largest request body accepted; a larger one gets 413."),
+      key("serve.max_json_depth", T::kInt, "8",
+          "Deepest nesting of arrays and objects accepted in a request body; deeper gets 413."),
+      key("serve.max_rows", T::kInt, "1000", "Most rows one predict request may hold (413)."),
+      key("serve.token", T::kString, "",
+          "Bearer token every request but /healthz must carry (`Authorization: Bearer ...`, "
+          "compared in constant time, 401 otherwise); give it as `${MLOPS_SERVE_TOKEN}`. "
+          "Empty: no authentication."),
+      key("serve.default_prediction", T::kString, "",
+          "Fallback step 4: the prediction answered (source `default`) when the model, the "
+          "batch prediction and the baseline all cannot answer; empty: 503."),
+      key("serve.fallback", T::kMap, "", "Which fallback steps are taken (docs/serving.md)."),
+      key("serve.fallback.batch", T::kBool, "true",
+          "Step 2: the key's latest materialized batch prediction (a view with `source: "
+          "predictions`) when features are missing or stale, or the model cannot score."),
+      key("serve.fallback.baseline", T::kBool, "true",
+          "Step 3: the baseline trained beside the model, on the fields available."),
       key("serve.log", T::kMap, "",
           "The prediction log: every served prediction, written to the evaluation store in "
           "batches by a background thread, through an on-disk journal while the store cannot "
@@ -487,6 +531,18 @@ const std::vector<RangeCheck>& range_checks() {
       {"ingest.source.max_messages", 0, kIntMax, false, "must not be negative"},
       {"ingest.source.idle_timeout", 0, 86400, true, "must be above 0 and below 86400"},
       {"ingest.follow.max_delay", 0, 3600, true, "must be above 0 and below 3600"},
+      {"serve.port", 0, 65535, false, "must be from 0 to 65535"},
+      {"serve.threads", 1, 1024, false, "must be from 1 to 1024"},
+      {"serve.queue", 1, 1'000'000, false, "must be from 1 to 1000000"},
+      {"serve.reload_interval", 0, 86400, false, "must be from 0 to 86400"},
+      {"serve.drain_timeout", 0, 3600, true, "must be above 0 and below 3600"},
+      {"serve.read_timeout", 0, 3600, true, "must be above 0 and below 3600"},
+      {"serve.write_timeout", 0, 3600, true, "must be above 0 and below 3600"},
+      {"serve.keep_alive_timeout", 0, 3600, true, "must be above 0 and below 3600"},
+      {"serve.keep_alive_requests", 1, kIntMax, false, "must be from 1 to 2147483647"},
+      {"serve.max_body_bytes", 1, 1'073'741'824, false, "must be from 1 to 1073741824"},
+      {"serve.max_json_depth", 2, 1000, false, "must be from 2 to 1000"},
+      {"serve.max_rows", 1, 1'000'000, false, "must be from 1 to 1000000"},
       {"serve.log.queue_capacity", 1, kIntMax, false, "must be from 1 to 2147483647"},
       {"serve.log.batch_size", 1, kIntMax, false, "must be from 1 to 2147483647"},
       {"serve.log.flush_interval", 0, 3600, true, "must be above 0 and below 3600"},

@@ -11,6 +11,12 @@ namespace {
 std::atomic<bool> g_stop{false};
 static_assert(std::atomic<bool>::is_always_lock_free);
 
+std::atomic<bool> g_reload{false};
+
+extern "C" void on_reload_signal(int) {
+  g_reload.store(true, std::memory_order_relaxed);
+}
+
 extern "C" void on_stop_signal(int) {
   g_stop.store(true, std::memory_order_relaxed);
 }
@@ -32,6 +38,22 @@ bool stop_requested() {
 
 void request_stop() {
   g_stop.store(true, std::memory_order_relaxed);
+}
+
+void install_reload_handler() {
+  struct sigaction action {};
+  action.sa_handler = on_reload_signal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  sigaction(SIGHUP, &action, nullptr);
+}
+
+bool take_reload_request() {
+  return g_reload.exchange(false, std::memory_order_relaxed);
+}
+
+void request_reload() {
+  g_reload.store(true, std::memory_order_relaxed);
 }
 
 }  // namespace mlops

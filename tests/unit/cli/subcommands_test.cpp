@@ -17,10 +17,10 @@ std::vector<std::string> names_in(const CLI::App& app) {
 TEST(Subcommands, TableListsEveryCommandInHelpOrder) {
   std::vector<std::string> names;
   for (const Subcommand& subcommand : subcommands()) names.emplace_back(subcommand.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"ingest", "featurize", "validate", "train",
-                                             "batch-predict", "export-report", "run", "status",
-                                             "config", "contract", "models", "evaluate",
-                                             "materialize", "init", "notebooks", "features"}));
+  EXPECT_EQ(names, (std::vector<std::string>{
+                       "ingest", "featurize", "validate", "train", "batch-predict", "export-report",
+                       "run", "status", "config", "contract", "models", "evaluate", "materialize",
+                       "serve", "init", "notebooks", "features"}));
 }
 
 TEST(Subcommands, AppGetsEveryRowWithItsHelpLine) {

@@ -1,0 +1,400 @@
+#include "mlops/serve/http_api.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <random>
+
+#include "mlops/core/error.h"
+#include "mlops/core/log.h"
+#include "mlops/core/suggest.h"
+#include "mlops/core/time.h"
+#include "mlops/feature_store/online_lookup.h"
+#include "mlops/serve/auth.h"
+#include "mlops/serve/openapi.h"
+#include "mlops/serve/request.h"
+#include "mlops/serve/work_queue.h"
+
+namespace mlops {
+
+namespace {
+
+using json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* kJson = "application/json";
+
+// The request being served on this thread: when it arrived, and whether it is counted in
+// flight (the logger, called after every response, uncounts it).
+struct RequestScope {
+  Clock::time_point start;
+  bool counted = false;
+};
+thread_local RequestScope t_request;
+
+void answer_error(httplib::Response& res, int status, std::string_view message) {
+  res.status = status;
+  res.set_content(json{{"error", message}, {"status", status}}.dump(), kJson);
+}
+
+void answer_json(httplib::Response& res, int status, const json& body) {
+  res.status = status;
+  res.set_content(body.dump(), kJson);
+}
+
+// X-Request-Id when the client sent a sensible one, else 32 random hex digits.
+std::string request_id(const httplib::Request& req) {
+  const std::string given = req.get_header_value("X-Request-Id");
+  if (!given.empty() && given.size() <= 128 && std::all_of(given.begin(), given.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+      })) {
+    return given;
+  }
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  return fmt::format("{:016x}{:016x}", random(), random());
+}
+
+// The predict route's workflow index, or npos.
+size_t find_workflow(const ServeState& state, std::string_view name) {
+  for (size_t i = 0; i < state.workflows.size(); ++i) {
+    if (state.workflows[i].name == name) return i;
+  }
+  return std::string::npos;
+}
+
+json prediction_json(const PredictedRow& row) {
+  json out{{"prediction", row.prediction},
+           {"model_version", row.model_version.empty() ? json(nullptr) : json(row.model_version)},
+           {"source", answer_source_name(row.source)},
+           {"features_age_s", row.features_age_s ? json(*row.features_age_s) : json(nullptr)}};
+  if (row.probability) out["probability"] = *row.probability;
+  if (!row.probabilities.empty()) {
+    json per_class = json::object();
+    for (const auto& [name, p] : row.probabilities) per_class[name] = p;
+    out["probabilities"] = std::move(per_class);
+  }
+  return out;
+}
+
+void predict(ServeState& state, const httplib::Request& req, httplib::Response& res) {
+  const Clock::time_point start = t_request.counted ? t_request.start : Clock::now();
+  const std::string name = req.matches.size() > 1 ? req.matches[1].str() : std::string();
+  const size_t index = find_workflow(state, name);
+  if (index == std::string::npos) {
+    std::vector<std::string> names;
+    for (const ServedWorkflow& workflow : state.workflows) names.push_back(workflow.name);
+    answer_error(res, 404,
+                 fmt::format("unknown workflow '{}'{}; served: {}", name, did_you_mean(name, names),
+                             fmt::join(names, ", ")));
+    state.metrics->count_request(index, 404,
+                                 std::chrono::duration<double>(Clock::now() - start).count());
+    return;
+  }
+  const ServedWorkflow& workflow = state.workflows[index];
+  try {
+    const PredictRequest request =
+        parse_predict_request(req.body, state.settings.max_json_depth, state.settings.max_rows);
+    const std::shared_ptr<const ServedModel> model = state.models->get(workflow.slot);
+    std::optional<OnlineStorePool::Lease> lease;
+    OnlineStore* store = nullptr;
+    if (!request.key.is_null()) {
+      try {
+        lease.emplace(workflow.store->acquire());
+        store = lease->get();
+      } catch (const Error& error) {
+        log_warn("serve: the online store cannot be reached", {{"reason", error.what()}});
+      }
+    }
+    const int64_t now = now_micros();
+    const PredictOutcome outcome = workflow.predictor->predict(request, *model, store, now);
+    for (FallbackReason reason : outcome.fallbacks) {
+      state.metrics->count_fallback(index, reason);
+      if (reason == FallbackReason::kStoreError && lease) lease->discard();
+    }
+    const std::string id = request_id(req);
+    json predictions = json::array();
+    for (const PredictedRow& row : outcome.rows) predictions.push_back(prediction_json(row));
+    res.status = 200;
+    res.set_header("X-Request-Id", id);
+    res.set_content(json{{"request_id", id}, {"predictions", std::move(predictions)}}.dump(),
+                    kJson);
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    for (const PredictedRow& row : outcome.rows) {
+      ServedPrediction logged;
+      logged.model = workflow.model;
+      logged.request_id = id;
+      logged.row_key = row.row_key;
+      logged.model_version = row.model_version;
+      logged.source = std::string(answer_source_name(row.source));
+      logged.prediction = row.prediction_text;
+      logged.score = row.score;
+      for (const auto& entry : row.probabilities) {
+        logged.probabilities.push_back(static_cast<float>(entry.second));
+      }
+      logged.features_hash = row.features_hash;
+      logged.served_at_us = now;
+      logged.latency_ms = seconds * 1e3;
+      state.sink->log(std::move(logged));
+    }
+    if (!outcome.rows.empty()) {
+      state.metrics->count_predictions(index, outcome.rows.front().source, outcome.rows.size());
+    }
+    state.metrics->count_request(index, 200, seconds);
+  } catch (const RequestError& error) {
+    answer_error(res, error.status(), error.what());
+    state.metrics->count_request(index, error.status(),
+                                 std::chrono::duration<double>(Clock::now() - start).count());
+  }
+}
+
+MetricsSnapshot snapshot(const ServeState& state) {
+  MetricsSnapshot out;
+  for (const ServedWorkflow& workflow : state.workflows) {
+    const auto model = state.models->get(workflow.slot);
+    out.models.push_back({.workflow = workflow.name,
+                          .version = model->engine.version(),
+                          .alias = state.models->alias(workflow.slot),
+                          .loaded_at_us = model->loaded_at_us});
+  }
+  out.log = state.sink->stats();
+  out.in_flight = state.in_flight.load(std::memory_order_relaxed);
+  out.queued_connections = state.queued.load(std::memory_order_relaxed);
+  return out;
+}
+
+json sink_json(const PredictionSinkStats& stats) {
+  return {{"accepted", stats.accepted},
+          {"stored", stats.stored},
+          {"queued", stats.queued},
+          {"journaled", stats.journaled},
+          {"journal_bytes", stats.journal_bytes},
+          {"store_reachable", stats.store_reachable}};
+}
+
+bool needs_online_store(const Workflow& workflow) {
+  for (const FeatureViewSpec& view : workflow.feature_store.views) {
+    if (view.online) return true;
+  }
+  return false;
+}
+
+void readyz(ServeState& state, httplib::Response& res) {
+  bool ready = true;
+  json workflows = json::array();
+  json stores = json::array();
+  std::vector<const OnlineStorePool*> checked;
+  for (const ServedWorkflow& workflow : state.workflows) {
+    const auto model = state.models->get(workflow.slot);
+    workflows.push_back({{"workflow", workflow.name},
+                         {"model", workflow.model},
+                         {"version", model->engine.version()},
+                         {"alias", state.models->alias(workflow.slot)},
+                         {"scores_with", score_source_name(model->engine.source())}});
+    const Workflow& spec = workflow.predictor->workflow();
+    if (!needs_online_store(spec) ||
+        std::find(checked.begin(), checked.end(), workflow.store) != checked.end()) {
+      continue;
+    }
+    checked.push_back(workflow.store);
+    json entry{{"url", workflow.store->describe()}, {"reachable", true}};
+    try {
+      OnlineStorePool::Lease lease = workflow.store->acquire();
+      try {
+        lease.get()->watermark("");
+      } catch (...) {
+        lease.discard();
+        throw;
+      }
+    } catch (const Error& error) {
+      entry["reachable"] = false;
+      entry["error"] = error.what();
+      ready = false;
+    }
+    stores.push_back(std::move(entry));
+  }
+  answer_json(res, ready ? 200 : 503,
+              {{"ready", ready},
+               {"workflows", workflows},
+               {"online_stores", stores},
+               {"prediction_log", sink_json(state.sink->stats())}});
+}
+
+// GET /v1/features[/{view}[/{key}]]
+void features(ServeState& state, std::string_view rest, httplib::Response& res) {
+  try {
+    if (rest.empty()) {
+      json all = json::array();
+      for (const ServedWorkflow& workflow : state.workflows) {
+        const Workflow& spec = workflow.predictor->workflow();
+        OnlineStorePool::Lease lease = workflow.store->acquire();
+        all.push_back(catalog_json(spec, feature_catalog(spec, *lease.get())));
+      }
+      return answer_json(res, 200, {{"workflows", all}});
+    }
+    const size_t slash = rest.find('/');
+    const std::string view(rest.substr(0, slash));
+    const ServedWorkflow* owner = nullptr;
+    std::vector<std::string> names;
+    for (const ServedWorkflow& workflow : state.workflows) {
+      for (const FeatureViewSpec& spec : workflow.predictor->workflow().feature_store.views) {
+        names.push_back(spec.name);
+        if (!owner && spec.name == view) owner = &workflow;
+      }
+    }
+    if (!owner) {
+      return answer_error(res, 404,
+                          fmt::format("no feature view '{}'{}", view, did_you_mean(view, names)));
+    }
+    const Workflow& spec = owner->predictor->workflow();
+    OnlineStorePool::Lease lease = owner->store->acquire();
+    if (slash == std::string_view::npos) {
+      const FeatureViewSpec& found = find_feature_view(spec, view);
+      const ViewCatalogEntry entry{&found,
+                                   found.online ? lease.get()->view(found.name) : std::nullopt};
+      return answer_json(res, 200, describe_json(spec, entry));
+    }
+    const std::string key(rest.substr(slash + 1));
+    try {
+      return answer_json(
+          res, 200, lookup_json(lookup_features(spec, *lease.get(), view, std::span(&key, 1))));
+    } catch (const ConfigError& error) {
+      std::string message = error.what();
+      if (message.starts_with("--key ")) message.erase(0, 2);
+      return answer_error(res, 422, message);
+    }
+  } catch (const Error& error) {
+    return answer_error(res, 503, fmt::format("the online store cannot be read: {}", error.what()));
+  }
+}
+
+}  // namespace
+
+void install_routes(httplib::Server& server, ServeState& state) {
+  const ServerSettings& settings = state.settings;
+  ServeState* shared = &state;
+  server.new_task_queue = [shared] {
+    return new WorkQueue(
+        shared->settings.threads, shared->settings.queue,
+        [shared] { shared->metrics->count_rejected(); }, &shared->queued);
+  };
+  auto seconds = [](std::chrono::milliseconds ms) {
+    return static_cast<time_t>(ms.count() / 1000);
+  };
+  auto micros = [](std::chrono::milliseconds ms) {
+    return static_cast<time_t>(ms.count() % 1000 * 1000);
+  };
+  server.set_read_timeout(seconds(settings.read_timeout), micros(settings.read_timeout));
+  server.set_write_timeout(seconds(settings.write_timeout), micros(settings.write_timeout));
+  server.set_keep_alive_timeout(
+      std::max<time_t>(1, static_cast<time_t>((settings.keep_alive_timeout.count() + 999) / 1000)));
+  server.set_keep_alive_max_count(settings.keep_alive_requests);
+  server.set_payload_max_length(settings.max_body_bytes);
+  server.set_tcp_nodelay(true);
+
+  std::vector<std::string> names;
+  for (const ServedWorkflow& workflow : state.workflows) names.push_back(workflow.name);
+  auto openapi =
+      std::make_shared<const std::string>(openapi_document(names, !settings.token.empty()).dump(2));
+
+  server.set_pre_routing_handler(
+      [shared, openapi](const httplib::Request& req, httplib::Response& res) {
+        using Handled = httplib::Server::HandlerResponse;
+        t_request.start = Clock::now();
+        if (!t_request.counted) {
+          t_request.counted = true;
+          shared->in_flight.fetch_add(1, std::memory_order_relaxed);
+        }
+        if (WorkQueue::rejecting()) {
+          answer_error(res, 503, "the server is overloaded (every worker busy, queue full); retry");
+          res.set_header("Retry-After", "1");
+          res.set_header("Connection", "close");
+          return Handled::Handled;
+        }
+        const std::string& path = req.path;
+        const bool get = req.method == "GET" || req.method == "HEAD";
+        if (path == "/healthz" && get) {
+          answer_json(res, 200, {{"status", "ok"}});
+          return Handled::Handled;
+        }
+        if (!bearer_authorized(req.get_header_value("Authorization"), shared->settings.token)) {
+          res.set_header("WWW-Authenticate", "Bearer");
+          answer_error(res, 401, "missing or wrong bearer token (Authorization: Bearer ...)");
+          return Handled::Handled;
+        }
+        if (req.method == "POST") {
+          if (path.starts_with("/v1/workflows/") && path.ends_with("/predict")) {
+            return Handled::Unhandled;  // the body is read, then the predict route answers
+          }
+          answer_error(res, 404, "no such route");
+          return Handled::Handled;
+        }
+        if (!get) {
+          answer_error(res, 405, "method not allowed");
+          return Handled::Handled;
+        }
+        if (path == "/readyz") {
+          readyz(*shared, res);
+        } else if (path == "/metrics") {
+          res.status = 200;
+          res.set_content(shared->metrics->prometheus(snapshot(*shared)),
+                          "text/plain; version=0.0.4; charset=utf-8");
+        } else if (path == "/openapi.json") {
+          res.status = 200;
+          res.set_content(*openapi, kJson);
+        } else if (path == "/v1/features") {
+          features(*shared, "", res);
+        } else if (path.starts_with("/v1/features/")) {
+          features(*shared, std::string_view(path).substr(13), res);
+        } else if (path.starts_with("/v1/workflows/") && path.ends_with("/predict")) {
+          answer_error(res, 405, "use POST to predict");
+        } else {
+          answer_error(res, 404, "no such route");
+        }
+        return Handled::Handled;
+      });
+
+  server.Post(R"(/v1/workflows/([^/]+)/predict)",
+              [shared](const httplib::Request& req, httplib::Response& res) {
+                predict(*shared, req, res);
+              });
+
+  server.set_error_handler([shared](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    switch (res.status) {
+      case 413:
+        answer_error(res, 413,
+                     fmt::format("request body larger than {} bytes (serve.max_body_bytes; "
+                                 "8192 for a form-encoded body: send application/json)",
+                                 shared->settings.max_body_bytes));
+        break;
+      case 404: answer_error(res, 404, "no such route"); break;
+      case 400: answer_error(res, 400, "bad request"); break;
+      default: answer_error(res, res.status, "request failed"); break;
+    }
+  });
+
+  server.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr error) {
+        std::string what = "unknown";
+        try {
+          if (error) std::rethrow_exception(error);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        log_error("serve: a request failed", {{"reason", what}});
+        answer_error(res, 500, "internal error");
+      });
+
+  server.set_logger([shared](const httplib::Request&, const httplib::Response& res) {
+    if (t_request.counted) {
+      t_request.counted = false;
+      shared->in_flight.fetch_sub(1, std::memory_order_relaxed);
+    }
+    shared->metrics->count_response(res.status);
+  });
+}
+
+}  // namespace mlops

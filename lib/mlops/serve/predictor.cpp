@@ -1,0 +1,505 @@
+#include "mlops/serve/predictor.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+#include "mlops/core/error.h"
+#include "mlops/core/log.h"
+#include "mlops/core/time.h"
+#include "mlops/feature_store/online_lookup.h"
+#include "mlops/store/prediction_log.h"
+
+namespace mlops {
+
+std::string_view answer_source_name(AnswerSource source) {
+  switch (source) {
+    case AnswerSource::kModel: return "model";
+    case AnswerSource::kBatch: return "batch";
+    case AnswerSource::kBaseline: return "baseline";
+    case AnswerSource::kDefault: return "default";
+  }
+  return "model";
+}
+
+std::string_view fallback_reason_name(FallbackReason reason) {
+  switch (reason) {
+    case FallbackReason::kFeaturesMissing: return "features_missing";
+    case FallbackReason::kFeaturesStale: return "features_stale";
+    case FallbackReason::kStoreError: return "store_error";
+    case FallbackReason::kModelError: return "model_error";
+    case FallbackReason::kBatchMissing: return "batch_missing";
+    case FallbackReason::kBaselineError: return "baseline_error";
+  }
+  return "model_error";
+}
+
+namespace {
+
+// A request value into a column of the model's input type (the value was checked).
+void push_json(Column& column, const nlohmann::json& value) {
+  if (value.is_null()) return column.push_null();
+  switch (column.type()) {
+    case DType::kInt64:
+      if (value.is_number_integer() || value.is_number_unsigned()) {
+        return column.push_int(value.get<int64_t>());
+      }
+      if (value.is_number()) return column.push_int(std::llround(value.get<double>()));
+      if (value.is_string()) {
+        const std::string& text = value.get_ref<const std::string&>();
+        int64_t number = 0;
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+        if (error == std::errc() && end == text.data() + text.size()) {
+          return column.push_int(number);
+        }
+      }
+      return column.push_null();
+    case DType::kFloat64:
+      if (value.is_number()) return column.push_float(value.get<double>());
+      return column.push_null();
+    case DType::kBool:
+      if (value.is_boolean()) return column.push_bool(value.get<bool>());
+      return column.push_null();
+    case DType::kString:
+      if (value.is_string()) return column.push_string(value.get_ref<const std::string&>());
+      return column.push_string(value.dump());
+    case DType::kTimestamp:
+      if (value.is_string()) {
+        if (auto micros = parse_timestamp(value.get_ref<const std::string&>())) {
+          return column.push_int(*micros);
+        }
+        return column.push_null();
+      }
+      if (value.is_number()) return column.push_int(std::llround(value.get<double>() * 1e6));
+      return column.push_null();
+  }
+}
+
+// An online value into a column of the model's input type; a value of another kind is null.
+void push_feature(Column& column, const FeatureValue& value) {
+  switch (column.type()) {
+    case DType::kInt64:
+      if (const auto* v = std::get_if<int64_t>(&value)) return column.push_int(*v);
+      if (const auto* b = std::get_if<bool>(&value)) return column.push_int(*b ? 1 : 0);
+      break;
+    case DType::kFloat64:
+      if (const auto* d = std::get_if<double>(&value)) return column.push_float(*d);
+      if (const auto* v = std::get_if<int64_t>(&value)) {
+        return column.push_float(static_cast<double>(*v));
+      }
+      break;
+    case DType::kBool:
+      if (const auto* b = std::get_if<bool>(&value)) return column.push_bool(*b);
+      break;
+    case DType::kString:
+      if (std::holds_alternative<std::monostate>(value)) break;
+      if (const auto* s = std::get_if<std::string>(&value)) return column.push_string(*s);
+      return column.push_string(feature_value_text(value));
+    case DType::kTimestamp:
+      if (const auto* t = std::get_if<TimestampValue>(&value)) return column.push_int(t->micros);
+      if (const auto* v = std::get_if<int64_t>(&value)) return column.push_int(*v);
+      break;
+  }
+  column.push_null();
+}
+
+nlohmann::json number_or_null(double value) {
+  return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
+}
+
+// Rows of raw outputs (Booster::predict's layout) as predictions of `task`.
+std::vector<PredictedRow> rows_from_raw(Task task, const std::vector<std::string>& classes,
+                                        const std::vector<float>& raw, size_t rows) {
+  std::vector<PredictedRow> out(rows);
+  for (size_t row = 0; row < rows; ++row) {
+    PredictedRow& r = out[row];
+    if (task == Task::kRegression) {
+      r.score = raw[row];
+      r.prediction = number_or_null(r.score);
+      r.prediction_text = fmt::format("{}", r.score);
+    } else if (task == Task::kBinary) {
+      r.score = raw[row];
+      r.probability = r.score;
+      r.prediction_text = classes.at(raw[row] > 0.5f ? 1 : 0);
+      r.prediction = r.prediction_text;
+    } else {
+      const size_t k = classes.size();
+      size_t best = 0;
+      for (size_t c = 0; c < k; ++c) {
+        if (raw[row * k + c] > raw[row * k + best]) best = c;
+        r.probabilities.emplace_back(classes[c], raw[row * k + c]);
+      }
+      r.prediction_text = classes.at(best);
+      r.prediction = r.prediction_text;
+      r.score = std::nan("");
+    }
+  }
+  return out;
+}
+
+// The model's answers, read from the engine's predictions table.
+std::vector<PredictedRow> rows_from_scored(const ScoredBatch& scored, const ScoringEngine& engine,
+                                           const std::vector<std::string>& id_columns) {
+  const Table& table = scored.predictions;
+  const size_t rows = table.num_rows();
+  const std::vector<LoggedPrediction> logged =
+      prediction_log_rows(table, scored.features, engine.features().feature_names(), id_columns);
+  std::vector<PredictedRow> out(rows);
+  const Column& prediction = table.column("prediction");
+  const Column* probability = table.find("probability");
+  const auto& classes = engine.features().label().classes;
+  std::vector<const Column*> per_class;
+  if (engine.task() == Task::kMulticlass) {
+    for (const std::string& name : classes)
+      per_class.push_back(&table.column("probability_" + name));
+  }
+  for (size_t row = 0; row < rows; ++row) {
+    PredictedRow& r = out[row];
+    if (prediction.type() == DType::kFloat64) {
+      r.prediction = number_or_null(prediction.float_at(row));
+    } else {
+      r.prediction = std::string(prediction.string_at(row));
+    }
+    r.prediction_text = logged[row].prediction;
+    if (probability) r.probability = probability->float_at(row);
+    for (size_t c = 0; c < per_class.size(); ++c) {
+      r.probabilities.emplace_back(classes[c], per_class[c]->float_at(row));
+    }
+    r.score = logged[row].score;
+    r.row_key = logged[row].row_key;
+    r.features_hash = logged[row].features_hash;
+    r.model_version = engine.version();
+    r.source = AnswerSource::kModel;
+  }
+  return out;
+}
+
+}  // namespace
+
+Predictor::Predictor(const Workflow& workflow, WorkflowServeSettings settings)
+    : workflow_(&workflow), settings_(std::move(settings)) {
+  for (const EntitySpec& entity : workflow.feature_store.entities) {
+    EntityViews views{.entity = &entity, .features = {}, .predictions = nullptr};
+    for (const FeatureViewSpec& view : workflow.feature_store.views) {
+      if (view.entity != entity.name || !view.online) continue;
+      if (view.source.kind == ViewSource::Kind::kPredictions) {
+        if (!views.predictions) views.predictions = &view;
+      } else {
+        views.features.push_back(&view);
+      }
+    }
+    entities_.push_back(std::move(views));
+  }
+}
+
+const Predictor::EntityViews* Predictor::views_of(const EntitySpec& entity) const {
+  for (const EntityViews& views : entities_) {
+    if (views.entity == &entity) return &views;
+  }
+  return nullptr;
+}
+
+PredictOutcome Predictor::predict(const PredictRequest& request, const ServedModel& model,
+                                  OnlineStore* store, int64_t now_us) const {
+  const ScoringEngine& engine = model.engine;
+  // A model trained from a point-in-time join reads the entity rows and VIEW__FEATURE columns,
+  // which its recorded input schema (the lake table's) does not describe: its fields are then
+  // typed from the request's JSON and the online store's values.
+  static const std::vector<ColumnDecl> kNoSchema;
+  const bool joined = workflow_->featurize.source.type == "historical";
+  const std::vector<ColumnDecl>& schema = joined ? kNoSchema : engine.input_schema();
+  const std::vector<std::string>& id_columns = workflow_->predict.id_columns;
+
+  // Id columns the model's schema lacks still key the prediction log: carried as text.
+  std::vector<std::string> extra;
+  for (const std::string& id : id_columns) {
+    if (std::none_of(schema.begin(), schema.end(),
+                     [&](const ColumnDecl& column) { return column.name == id; })) {
+      extra.push_back(id);
+    }
+  }
+  if (!schema.empty()) check_rows(request.rows, schema, extra);
+
+  PredictOutcome outcome;
+  const EntityViews* views = nullptr;
+  std::string key_text;
+  if (!request.key.is_null()) {
+    std::vector<std::string> values;
+    const EntitySpec& entity = match_entity(workflow_->feature_store, request.key, values);
+    views = views_of(entity);
+    key_text = entity_key_text(values);
+  }
+
+  // The key's online features, by input column; stale and missing views leave theirs empty.
+  std::vector<const FeatureValue*> online(schema.size(), nullptr);
+  std::vector<std::pair<const FeatureViewSpec*, OnlineLookup>> lookups;
+  bool features_ok = true;
+  std::optional<int64_t> oldest_event;
+  if (views && !views->features.empty()) {
+    lookups.reserve(views->features.size());
+    for (const FeatureViewSpec* view : views->features) {
+      OnlineLookup lookup;
+      try {
+        if (!store) throw IoError("no online store");
+        lookup = store->read_one(view->name, key_text, {.ttl_us = view->ttl_us, .now_us = now_us});
+      } catch (const Error&) {
+        if (features_ok) outcome.fallbacks.push_back(FallbackReason::kStoreError);
+        features_ok = false;
+        continue;
+      }
+      if (!lookup.found || lookup.stale) {
+        if (features_ok) {
+          outcome.fallbacks.push_back(lookup.found ? FallbackReason::kFeaturesStale
+                                                   : FallbackReason::kFeaturesMissing);
+        }
+        features_ok = false;
+        continue;
+      }
+      oldest_event = std::min(oldest_event.value_or(lookup.event_time_us), lookup.event_time_us);
+      lookups.emplace_back(view, std::move(lookup));
+    }
+    for (const auto& entry : lookups) {
+      const std::string& view = entry.first->name;
+      const OnlineLookup& lookup = entry.second;
+      for (size_t c = 0; c < lookup.columns.size(); ++c) {
+        const std::string& column = lookup.columns[c];
+        for (size_t j = 0; j < schema.size(); ++j) {
+          // The model reads the view's column by its own name, or as VIEW__COLUMN (a
+          // point-in-time join's output).
+          const std::string_view name = schema[j].name;
+          if (name == column ||
+              (name.size() == view.size() + 2 + column.size() && name.starts_with(view) &&
+               name.substr(view.size(), 2) == "__" && name.ends_with(column))) {
+            online[j] = &lookup.values[c];
+          }
+        }
+      }
+    }
+  }
+  const std::optional<double> features_age =
+      oldest_event ? std::optional<double>(static_cast<double>(now_us - *oldest_event) / 1e6)
+                   : std::nullopt;
+
+  // The rows as the model reads them: request field > key column > online value > null.
+  const size_t n = std::max<size_t>(1, request.rows.size());
+  Table table;
+  auto fill = [&](Column& column, const FeatureValue* online_value) {
+    for (size_t r = 0; r < n; ++r) {
+      const nlohmann::json* given = nullptr;
+      if (r < request.rows.size()) {
+        const auto it = request.rows[r].find(column.name());
+        if (it != request.rows[r].end()) given = &*it;
+      }
+      if (!given && request.key.is_object()) {
+        const auto it = request.key.find(column.name());
+        if (it != request.key.end()) given = &*it;
+      }
+      if (given) {
+        push_json(column, *given);
+      } else if (online_value) {
+        push_feature(column, *online_value);
+      } else {
+        column.push_null();
+      }
+    }
+  };
+  for (size_t j = 0; j < schema.size(); ++j) {
+    Column column(schema[j].name, schema[j].type);
+    fill(column, online[j]);
+    table.add_column(std::move(column));
+  }
+  for (const std::string& id : extra) {
+    Column column(id, DType::kString);
+    fill(column, nullptr);
+    table.add_column(std::move(column));
+  }
+  if (schema.empty()) {
+    // No usable input schema: the request's fields typed from their JSON values (text that is
+    // an ISO 8601 time is a timestamp), then the online values as VIEW__COLUMN.
+    auto json_type = [](const nlohmann::json& value) {
+      if (value.is_boolean()) return DType::kBool;
+      if (value.is_number_integer() || value.is_number_unsigned()) return DType::kInt64;
+      if (value.is_number()) return DType::kFloat64;
+      if (value.is_string()) {
+        const std::string& text = value.get_ref<const std::string&>();
+        if (text.size() >= 10 && text[4] == '-' && parse_timestamp(text)) return DType::kTimestamp;
+      }
+      return DType::kString;
+    };
+    std::vector<std::pair<std::string, DType>> fields;
+    auto add_field = [&](const std::string& name, const nlohmann::json& value) {
+      for (auto& field : fields) {
+        if (field.first != name) continue;
+        if (value.is_number_float() && field.second == DType::kInt64) {
+          field.second = DType::kFloat64;
+        } else if (!value.is_null() && field.second == DType::kFloat64 && !value.is_number()) {
+          field.second = json_type(value);  // typed by its first non-null value
+        }
+        return;
+      }
+      // A field null everywhere is still a column (float64: a numeric feature's missing value).
+      fields.emplace_back(name, value.is_null() ? DType::kFloat64 : json_type(value));
+    };
+    for (const nlohmann::json& row : request.rows) {
+      for (const auto& [name, value] : row.items()) add_field(name, value);
+    }
+    if (request.key.is_object()) {
+      for (const auto& [name, value] : request.key.items()) add_field(name, value);
+    }
+    for (const auto& [name, type] : fields) {
+      if (table.find(name)) continue;
+      Column column(name, type);
+      fill(column, nullptr);
+      table.add_column(std::move(column));
+    }
+    for (const auto& entry : lookups) {
+      for (size_t c = 0; c < entry.second.columns.size(); ++c) {
+        const std::string name = entry.first->name + "__" + entry.second.columns[c];
+        const FeatureValue& value = entry.second.values[c];
+        const std::optional<DType> type = feature_value_type(value);
+        if (!type || table.find(name)) continue;
+        Column column(name, *type);
+        fill(column, &value);
+        table.add_column(std::move(column));
+      }
+    }
+  }
+  std::vector<std::string> present_ids;
+  for (const std::string& id : id_columns) {
+    if (table.find(id)) present_ids.push_back(id);
+  }
+  auto keys_of = [&](std::vector<PredictedRow>& rows) {
+    for (size_t r = 0; r < rows.size(); ++r) rows[r].row_key = row_key(table, present_ids, r);
+  };
+
+  // 1. The model on fresh features.
+  if (features_ok) {
+    if (engine.source() != ScoreSource::kModel) {
+      outcome.fallbacks.push_back(FallbackReason::kModelError);
+    } else {
+      try {
+        ScoreOptions options;
+        options.id_columns = present_ids;
+        options.scored_at_micros = now_us;
+        options.keep_features = true;
+        const ScoredBatch scored = engine.score(table, options);
+        outcome.rows = rows_from_scored(scored, engine, present_ids);
+        for (PredictedRow& row : outcome.rows) row.features_age_s = features_age;
+        return outcome;
+      } catch (const Error& error) {
+        log_debug("serve: the model cannot score this request",
+                  {{"workflow", workflow_->name}, {"reason", error.what()}});
+        outcome.fallbacks.push_back(FallbackReason::kModelError);
+      }
+    }
+  }
+
+  // 2. The key's latest batch prediction.
+  if (settings_.fallback_batch && views && views->predictions && store) {
+    try {
+      const FeatureViewSpec& view = *views->predictions;
+      const OnlineLookup batch =
+          store->read_one(view.name, key_text, {.ttl_us = view.ttl_us, .now_us = now_us});
+      if (batch.found && !batch.stale) {
+        PredictedRow row;
+        row.source = AnswerSource::kBatch;
+        row.features_age_s = static_cast<double>(now_us - batch.event_time_us) / 1e6;
+        row.score = std::nan("");
+        for (size_t c = 0; c < batch.columns.size(); ++c) {
+          const std::string& name = batch.columns[c];
+          const FeatureValue& value = batch.values[c];
+          if (name == "prediction") {
+            if (const auto* d = std::get_if<double>(&value)) {
+              row.prediction = number_or_null(*d);
+              row.score = *d;
+            } else if (const auto* i = std::get_if<int64_t>(&value)) {
+              row.prediction = *i;
+              row.score = static_cast<double>(*i);
+            } else {
+              row.prediction = feature_value_json(value);
+            }
+            row.prediction_text = feature_value_text(value);
+          } else if (name == "probability") {
+            if (const auto* d = std::get_if<double>(&value)) {
+              row.probability = *d;
+              row.score = *d;
+            }
+          } else if (name.starts_with("probability_")) {
+            if (const auto* d = std::get_if<double>(&value)) {
+              row.probabilities.emplace_back(name.substr(12), *d);
+            }
+          } else if (name == "model_version") {
+            if (const auto* s = std::get_if<std::string>(&value)) row.model_version = *s;
+          }
+        }
+        if (!row.prediction.is_null()) {
+          outcome.rows.assign(n, row);
+          keys_of(outcome.rows);
+          return outcome;
+        }
+      }
+      outcome.fallbacks.push_back(FallbackReason::kBatchMissing);
+    } catch (const Error&) {
+      outcome.fallbacks.push_back(FallbackReason::kBatchMissing);
+    }
+  } else {
+    outcome.fallbacks.push_back(FallbackReason::kBatchMissing);
+  }
+
+  // 3. The baseline on the fields available.
+  const BaselineModel* baseline = model.baseline ? &*model.baseline : engine.baseline();
+  if (settings_.fallback_baseline && baseline) {
+    try {
+      const Table features = engine.features().transform(table);
+      const std::vector<float> raw = baseline->predict(features);
+      outcome.rows = rows_from_raw(engine.task(), engine.features().label().classes, raw, n);
+      for (PredictedRow& row : outcome.rows) {
+        row.source = AnswerSource::kBaseline;
+        row.model_version = model.label;
+        row.features_age_s = features_age;
+      }
+      keys_of(outcome.rows);
+      return outcome;
+    } catch (const Error& error) {
+      log_debug("serve: the baseline cannot score this request",
+                {{"workflow", workflow_->name}, {"reason", error.what()}});
+      outcome.fallbacks.push_back(FallbackReason::kBaselineError);
+    }
+  } else {
+    outcome.fallbacks.push_back(FallbackReason::kBaselineError);
+  }
+
+  // 4. The configured default, or nothing.
+  if (settings_.default_prediction.empty()) {
+    std::vector<std::string> reasons;
+    for (FallbackReason reason : outcome.fallbacks) {
+      reasons.emplace_back(fallback_reason_name(reason));
+    }
+    throw RequestError(503,
+                       fmt::format("no prediction: the model, the batch prediction and the "
+                                   "baseline could not answer ({}) and serve.default_prediction "
+                                   "is not set",
+                                   fmt::join(reasons, ", ")));
+  }
+  PredictedRow row;
+  row.source = AnswerSource::kDefault;
+  row.prediction_text = settings_.default_prediction;
+  row.score = std::nan("");
+  double number = 0;
+  const std::string& text = settings_.default_prediction;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (engine.task() == Task::kRegression && error == std::errc() &&
+      end == text.data() + text.size()) {
+    row.prediction = number;
+    row.score = number;
+  } else {
+    row.prediction = text;
+  }
+  outcome.rows.assign(n, row);
+  keys_of(outcome.rows);
+  return outcome;
+}
+
+}  // namespace mlops

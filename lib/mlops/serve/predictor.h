@@ -1,0 +1,95 @@
+#pragma once
+// One workflow's predictions with the fallback chain (docs/serving.md, "Fallback chain"):
+//   1. model    the served model on the row: the key's online features (every online view of
+//               the key's entity that feeds the model) completed or overridden by the request's
+//               fields; taken when those features are found and fresh (within each view's ttl)
+//               and the model can score (its model.json loaded, no scoring error);
+//   2. batch    otherwise the key's latest materialized batch prediction (the entity's view
+//               with `source: predictions`), when serve.fallback.batch;
+//   3. baseline otherwise the baseline trained beside the model on the fields available (the
+//               request's and the fresh online ones; the rest imputed), when
+//               serve.fallback.baseline;
+//   4. default  otherwise serve.default_prediction, or RequestError 503.
+// Rows of one request answer together: the chain is walked once for the request.
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mlops/config/workflow.h"
+#include "mlops/serve/model_set.h"
+#include "mlops/serve/request.h"
+#include "mlops/serve/settings.h"
+#include "mlops/store/online_store.h"
+
+namespace mlops {
+
+/// Which step of the chain answered.
+enum class AnswerSource { kModel, kBatch, kBaseline, kDefault };
+inline constexpr size_t kAnswerSources = 4;
+/// "model", "batch", "baseline", "default".
+std::string_view answer_source_name(AnswerSource source);
+
+/// Why a step was passed over.
+enum class FallbackReason {
+  kFeaturesMissing,  // the key is not in an online view the model reads
+  kFeaturesStale,    // its values are older than the view's ttl
+  kStoreError,       // the online store could not be read
+  kModelError,       // the model cannot score (model.json unusable, a scoring error)
+  kBatchMissing,     // no batch prediction for the key (or step 2 off, or no key)
+  kBaselineError,    // no baseline, step 3 off, or it could not score
+};
+inline constexpr size_t kFallbackReasons = 6;
+std::string_view fallback_reason_name(FallbackReason reason);
+
+/// One answered row.
+struct PredictedRow {
+  nlohmann::json prediction;          // class name (string) or value (number)
+  std::string prediction_text;        // as batch-predict writes it
+  std::optional<double> probability;  // binary: of the positive class
+  std::vector<std::pair<std::string, double>> probabilities;  // multiclass, in class order
+  double score = 0;           // probability or value, as the evaluation store keeps it
+  std::string model_version;  // "" for the default
+  AnswerSource source = AnswerSource::kModel;
+  std::optional<double> features_age_s;  // age of the oldest online value used
+  std::string row_key;                   // predict.id_columns' values joined by '|'
+  uint64_t features_hash = 0;            // of the features the model scored (source model)
+};
+
+struct PredictOutcome {
+  std::vector<PredictedRow> rows;
+  std::vector<FallbackReason> fallbacks;  // each step passed over, in order
+};
+
+class Predictor {
+ public:
+  /// Precomputes the workflow's views by entity. `model_name` is what the prediction log
+  /// files rows under (the registered model's name).
+  Predictor(const Workflow& workflow, WorkflowServeSettings settings);
+
+  const Workflow& workflow() const { return *workflow_; }
+  const WorkflowServeSettings& settings() const { return settings_; }
+
+  /// Answers `request` with `model`, reading features from `store` (null: none configured).
+  /// Throws RequestError: 422 for a key or a field the workflow or model does not have or
+  /// with the wrong type; 503 when every step of the chain failed and there is no default.
+  PredictOutcome predict(const PredictRequest& request, const ServedModel& model,
+                         OnlineStore* store, int64_t now_us) const;
+
+ private:
+  struct EntityViews {
+    const EntitySpec* entity = nullptr;
+    std::vector<const FeatureViewSpec*> features;  // online views feeding the model
+    const FeatureViewSpec* predictions = nullptr;  // online `source: predictions`
+  };
+  const EntityViews* views_of(const EntitySpec& entity) const;
+
+  const Workflow* workflow_;
+  WorkflowServeSettings settings_;
+  std::vector<EntityViews> entities_;
+};
+
+}  // namespace mlops

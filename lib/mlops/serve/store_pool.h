@@ -1,0 +1,52 @@
+#pragma once
+// Online store connections for the request threads. An OnlineStore is one connection and not
+// thread-safe, so each request leases one: an idle connection when there is one, else a new
+// one (at most one per worker thread ever opens). A connection that failed is dropped, not
+// returned, and the next lease connects again.
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "mlops/config/workflow.h"
+#include "mlops/store/online_store.h"
+
+namespace mlops {
+
+class OnlineStorePool {
+ public:
+  /// Connections to `settings.online_store_url`, opened on demand.
+  explicit OnlineStorePool(Settings settings) : settings_(std::move(settings)) {}
+
+  /// One leased connection; returned to the pool when the lease ends unless discarded.
+  class Lease {
+   public:
+    Lease(OnlineStorePool* pool, std::unique_ptr<OnlineStore> store)
+        : pool_(pool), store_(std::move(store)) {}
+    Lease(Lease&&) = default;
+    Lease& operator=(Lease&&) = delete;
+    ~Lease();
+    OnlineStore* get() const { return store_.get(); }
+    /// The connection failed: close it instead of returning it.
+    void discard() { store_.reset(); }
+
+   private:
+    OnlineStorePool* pool_;
+    std::unique_ptr<OnlineStore> store_;
+  };
+
+  /// Throws what open_online_store throws (NetworkError, IoError, ConfigError).
+  Lease acquire();
+  /// The store's address with any password masked.
+  std::string describe() const;
+
+ private:
+  void give_back(std::unique_ptr<OnlineStore> store);
+
+  Settings settings_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<OnlineStore>> idle_;
+};
+
+}  // namespace mlops

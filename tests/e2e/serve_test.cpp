@@ -1,0 +1,573 @@
+// `mlops serve` end to end: the built binary on a real 127.0.0.1 port, a workflow trained,
+// batch-scored and materialized by the binary itself. The fallback chain forced step by step,
+// hot reload under a request loop, SIGTERM drain, auth, bad input, Redis online features.
+
+#include <arpa/inet.h>
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sqlite3.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cmath>
+#include <map>
+#include <thread>
+
+#include "cli_runner.h"
+#include "mlops/core/time.h"
+#include "serve_process.h"
+#include "support/redis_server.h"
+
+namespace mlops {
+namespace {
+
+using json = nlohmann::json;
+using testing::CliResult;
+using testing::ServeProcess;
+using testing::TempDir;
+
+constexpr const char* kChurn = R"(name: churn
+ingest:
+  source: {type: file, path: "${data_dir}/users.csv", format: csv}
+  schema: {user_id: int64, ts: timestamp, amount: float64, visits: int64, country: string, churned: bool}
+entities:
+  - {name: user, keys: {user_id: int}}
+feature_views:
+  - name: user_stats
+    entity: user
+    source: {table: churn}
+    event_time: ts
+    features: [amount, visits, country]
+    ttl: 1d
+  - {name: user_score, entity: user, source: predictions}
+featurize:
+  transforms:
+    - {type: category_codes, columns: [country]}
+  label: {column: churned}
+  drop: [user_id, ts]
+train:
+  objective: binary:logistic
+  rounds: 15
+  split: {type: random, holdout: 0.25}
+  params: {max_depth: 3, nthread: 1}
+predict:
+  id_columns: [user_id]
+)";
+
+/// A project: configs, data/users.csv (user 3's values three days old: stale), churn.yaml,
+/// trained, batch-scored and materialized.
+class ServeProject {
+ public:
+  explicit ServeProject(const std::string& base_yaml = "data_dir: data\nruns_dir: runs\n") {
+    dir_.write("configs/base.yaml", base_yaml);
+    dir_.write("configs/local.yaml", "{}\n");
+    dir_.write("churn.yaml", kChurn);
+    const int64_t now = now_micros();
+    std::string csv = "user_id,ts,amount,visits,country,churned\n";
+    const char* countries[] = {"FR", "DE", "US", "JP"};
+    for (int id = 1; id <= 240; ++id) {
+      const int64_t ts = now - (id == 3 ? 3LL * 86'400'000'000 : 3'600'000'000LL);
+      const double amount = (id * 37 % 100) + 0.5;
+      const int visits = id * 13 % 20;
+      const bool churned = (amount < 40 && visits < 12) || id % 17 == 0;
+      csv += fmt::format("{},{},{},{},{},{}\n", id, format_iso8601(ts), amount, visits,
+                         countries[id % 4], churned ? "true" : "false");
+    }
+    dir_.write("data/users.csv", csv);
+  }
+  std::string path() const { return dir_.path().string(); }
+  const TempDir& dir() const { return dir_; }
+  CliResult mlops(const std::string& args) const {
+    return testing::run_mlops_in(path(), args, scratch_);
+  }
+  /// run (ingest .. batch-predict) and materialize both views.
+  void prepare(const std::string& extra = "") const {
+    const CliResult run = mlops("run -w churn.yaml" + extra);
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    const CliResult materialize = mlops("materialize -w churn.yaml" + extra);
+    ASSERT_EQ(materialize.exit_code, 0) << materialize.err;
+  }
+  /// The batch prediction of each user (predictions.csv of the latest run).
+  std::map<int, double> batch_probabilities() const {
+    std::map<int, double> out;
+    for (const auto& entry : std::filesystem::directory_iterator(dir_.file("runs"))) {
+      const auto file = entry.path() / "predict" / "predictions.csv";
+      if (!std::filesystem::exists(file)) continue;
+      std::istringstream lines(testing::slurp(file));
+      std::string line;
+      std::getline(lines, line);  // user_id,prediction,probability,model_version,scored_at
+      while (std::getline(lines, line)) {
+        const size_t a = line.find(','), b = line.find(',', a + 1), c = line.find(',', b + 1);
+        out[std::stoi(line.substr(0, a))] = std::stod(line.substr(b + 1, c - b - 1));
+      }
+    }
+    return out;
+  }
+  ServeProcess serve(const std::string& args = "", const std::vector<std::string>& env = {}) const {
+    return ServeProcess(path(), "-w churn.yaml " + args, scratch_, env);
+  }
+  /// Deletes one key of one view from the SQLite online store.
+  void delete_online(const std::string& view, const std::string& key) const {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(dir_.file("online.db").c_str(), &db), SQLITE_OK);
+    const std::string sql =
+        "DELETE FROM online_values WHERE view = '" + view + "' AND key = '" + key + "'";
+    char* error = nullptr;
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK)
+        << (error ? error : "");
+    sqlite3_free(error);
+    sqlite3_close(db);
+  }
+
+ private:
+  TempDir dir_;
+  TempDir scratch_;
+};
+
+json predict_ok(const ServeProcess& server, const std::string& body) {
+  const auto res = server.predict("churn", body);
+  EXPECT_TRUE(res) << "no answer";
+  if (!res) return nullptr;
+  EXPECT_EQ(res->status, 200) << res->body;
+  return json::parse(res->body);
+}
+
+std::string metric_line(const ServeProcess& server, const std::string& prefix) {
+  const auto res = server.client()->Get("/metrics");
+  std::istringstream lines(res ? res->body : "");
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with(prefix)) return line;
+  }
+  return "";
+}
+
+TEST(Serve, FallbackChainStepByStep) {
+  ServeProject project;
+  project.prepare();
+  const auto batch = project.batch_probabilities();
+  ASSERT_EQ(batch.size(), 240u);
+
+  {
+    ServeProcess server = project.serve();
+    ASSERT_TRUE(server.started()) << server.err();
+    // 1. The model on fresh online features: the same number as batch-predict.
+    json answer = predict_ok(server, R"({"key": {"user_id": 5}})");
+    ASSERT_EQ(answer["predictions"].size(), 1u);
+    json row = answer["predictions"][0];
+    EXPECT_EQ(row["source"], "model");
+    EXPECT_EQ(row["model_version"], "v1");
+    EXPECT_EQ(row["probability"].get<double>(), batch.at(5));
+    EXPECT_GT(row["features_age_s"].get<double>(), 3000);
+    EXPECT_LT(row["features_age_s"].get<double>(), 4000);
+    EXPECT_EQ(answer["request_id"].get<std::string>().size(), 32u);
+    // The key as a string of digits, and a row completing it: the row's field overrides.
+    answer = predict_ok(server, R"({"key": {"user_id": "5"}, "rows": [{}, {"amount": 1.5}]})");
+    ASSERT_EQ(answer["predictions"].size(), 2u);
+    EXPECT_EQ(answer["predictions"][0]["probability"].get<double>(), batch.at(5));
+    EXPECT_EQ(answer["predictions"][1]["source"], "model");
+
+    // 2. Stale features (user 3: three days old, ttl 1d): the latest batch prediction.
+    row = predict_ok(server, R"({"key": {"user_id": 3}})")["predictions"][0];
+    EXPECT_EQ(row["source"], "batch");
+    EXPECT_EQ(row["probability"].get<double>(), batch.at(3));
+    EXPECT_EQ(row["model_version"], "v1");
+    EXPECT_LT(row["features_age_s"].get<double>(), 600);  // the batch prediction's age
+
+    // 2. Missing online row (removed): the batch prediction.
+    project.delete_online("user_stats", "7");
+    row = predict_ok(server, R"({"key": {"user_id": 7}})")["predictions"][0];
+    EXPECT_EQ(row["source"], "batch");
+    EXPECT_EQ(row["probability"].get<double>(), batch.at(7));
+
+    // 3. No batch prediction either (removed): the baseline on the fields available.
+    project.delete_online("user_score", "7");
+    row = predict_ok(server,
+                     R"({"key": {"user_id": 7}, "rows": [{"amount": 20.5}]})")["predictions"][0];
+    EXPECT_EQ(row["source"], "baseline");
+    EXPECT_EQ(row["model_version"], "v1");
+    EXPECT_TRUE(row["probability"].is_number());
+
+    EXPECT_EQ(
+        metric_line(server,
+                    "mlops_serve_fallbacks_total{workflow=\"churn\",reason=\"features_stale\"}"),
+        "mlops_serve_fallbacks_total{workflow=\"churn\",reason=\"features_stale\"} 1");
+    EXPECT_EQ(
+        metric_line(server,
+                    "mlops_serve_fallbacks_total{workflow=\"churn\",reason=\"features_missing\"}"),
+        "mlops_serve_fallbacks_total{workflow=\"churn\",reason=\"features_missing\"} 2");
+    EXPECT_EQ(
+        metric_line(server, "mlops_serve_predictions_total{workflow=\"churn\",source=\"model\"}"),
+        "mlops_serve_predictions_total{workflow=\"churn\",source=\"model\"} 3");
+    EXPECT_EQ(
+        metric_line(server, "mlops_serve_predictions_total{workflow=\"churn\",source=\"batch\"}"),
+        "mlops_serve_predictions_total{workflow=\"churn\",source=\"batch\"} 2");
+    EXPECT_EQ(server.stop(), 0) << server.err();
+  }
+  {
+    // 4. Baseline off: the configured default, else 503.
+    ServeProcess with_default =
+        project.serve("--set serve.fallback.baseline=false --set serve.default_prediction=false");
+    ASSERT_TRUE(with_default.started()) << with_default.err();
+    json row = predict_ok(with_default, R"({"key": {"user_id": 7}})")["predictions"][0];
+    EXPECT_EQ(row["source"], "default");
+    EXPECT_EQ(row["prediction"], "false");
+    EXPECT_TRUE(row["model_version"].is_null());
+    EXPECT_EQ(with_default.stop(), 0);
+    ServeProcess none = project.serve("--set serve.fallback.baseline=false");
+    ASSERT_TRUE(none.started()) << none.err();
+    const auto res = none.predict("churn", R"({"key": {"user_id": 7}})");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 503);
+    EXPECT_EQ(json::parse(res->body)["error"],
+              "no prediction: the model, the batch prediction and the baseline could not answer "
+              "(features_missing, batch_missing, baseline_error) and serve.default_prediction is "
+              "not set");
+    EXPECT_EQ(none.stop(), 0);
+  }
+  {
+    // A corrupt model file: the model cannot score -> the batch prediction for a key; the
+    // baseline (loaded beside it) for raw rows.
+    std::ofstream(project.dir().file("models/churn/v1/model.json")) << "{not json";
+    ServeProcess server = project.serve();
+    ASSERT_TRUE(server.started()) << server.err();
+    json row = predict_ok(server, R"({"key": {"user_id": 5}})")["predictions"][0];
+    EXPECT_EQ(row["source"], "batch");
+    EXPECT_EQ(row["probability"].get<double>(), batch.at(5));
+    row = predict_ok(
+        server, R"({"rows": [{"amount": 10.5, "visits": 3, "country": "FR"}]})")["predictions"][0];
+    EXPECT_EQ(row["source"], "baseline");
+    EXPECT_EQ(metric_line(server,
+                          "mlops_serve_fallbacks_total{workflow=\"churn\",reason=\"model_error\"}"),
+              "mlops_serve_fallbacks_total{workflow=\"churn\",reason=\"model_error\"} 2");
+    EXPECT_EQ(server.stop(), 0);
+  }
+}
+
+TEST(Serve, BadInputAuthAndRoutes) {
+  ServeProject project(
+      "data_dir: data\nruns_dir: runs\nserve: {token: \"${MLOPS_SERVE_TOKEN}\"}\n");
+  // The token is needed at load: the run reads the same configs.
+  const std::string token = "s3cret-token-value";
+  ASSERT_EQ(testing::run_mlops_in(project.path(), "run -w churn.yaml", project.dir(),
+                                  "MLOPS_SERVE_TOKEN=" + token)
+                .exit_code,
+            0);
+  ServeProcess server = project.serve("--set serve.max_body_bytes=2000 --set serve.max_rows=3",
+                                      {"MLOPS_SERVE_TOKEN=" + token});
+  ASSERT_TRUE(server.started()) << server.err();
+  const httplib::Headers auth{{"Authorization", "Bearer " + token}};
+
+  // Auth: /healthz is open; everything else needs the token.
+  EXPECT_EQ(server.client()->Get("/healthz")->status, 200);
+  auto res = server.predict("churn", R"({"rows": [{}]})");
+  EXPECT_EQ(res->status, 401);
+  EXPECT_EQ(res->get_header_value("WWW-Authenticate"), "Bearer");
+  res = server.predict("churn", R"({"rows": [{}]})", {{"Authorization", "Bearer wrong"}});
+  EXPECT_EQ(res->status, 401);
+  EXPECT_EQ(res->body.find(token), std::string::npos);
+  EXPECT_EQ(server.client()->Get("/metrics")->status, 401);
+  res = server.predict("churn", R"({"rows": [{"amount": 3.5}]})", auth);
+  EXPECT_EQ(res->status, 200) << res->body;
+  res = server.predict("churn", R"({"rows": [{"amount": 3.5}]})",
+                       {{"Authorization", "bearer " + token}, {"X-Request-Id", "abc-1"}});
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(json::parse(res->body)["request_id"], "abc-1");
+
+  auto error_of = [&](const std::string& workflow, const std::string& body) {
+    const auto r = server.predict(workflow, body, auth);
+    return std::make_pair(r ? r->status : -1, r ? json::parse(r->body) : json());
+  };
+  EXPECT_EQ(error_of("churn", R"({"rows": [{"amount": 3.5},]})"),
+            std::make_pair(400, json{{"error", "malformed JSON at byte 27"}, {"status", 400}}));
+  EXPECT_EQ(error_of("chrun", R"({"rows": [{}]})"),
+            std::make_pair(404, json{{"error",
+                                      "unknown workflow 'chrun' (did you mean 'churn'?); "
+                                      "served: churn"},
+                                     {"status", 404}}));
+  EXPECT_EQ(error_of("churn", R"({"rows": [{"amount": "lots"}]})"),
+            std::make_pair(422, json{{"error",
+                                      "field 'rows[0].amount': expected a number "
+                                      "(float64), got a string"},
+                                     {"status", 422}}));
+  EXPECT_EQ(error_of("churn", R"({"rows": [{"visits": 2.5}]})").first, 422);
+  EXPECT_EQ(error_of("churn", R"({"rows": [{"amout": 2.5}]})").second["error"],
+            "field 'rows[0].amout': the model has no input column 'amout' (did you mean "
+            "'amount'?)");
+  EXPECT_EQ(error_of("churn", R"({"key": {"user": 1}})").second["error"],
+            "field 'key': expected the key columns of an entity: user (user_id)");
+  EXPECT_EQ(error_of("churn", R"({"key": {"user_id": "x1"}})").second["error"],
+            "field 'key.user_id': expected an integer (entity 'user'), got a string");
+  EXPECT_EQ(error_of("churn", R"({"row": []})").second["error"],
+            "unknown field 'row' (did you mean 'rows'?); expected \"key\" and/or \"rows\"");
+  EXPECT_EQ(error_of("churn", R"({"rows": {}})").first, 422);
+  EXPECT_EQ(error_of("churn", R"([1])").first, 422);
+  EXPECT_EQ(error_of("churn", R"({})").first, 422);
+  EXPECT_EQ(error_of("churn", R"({"rows": [[[[[[[[[1]]]]]]]]]})"),
+            std::make_pair(413, json{{"error",
+                                      "request body nests 10 levels deep; at most 8 "
+                                      "allowed (serve.max_json_depth)"},
+                                     {"status", 413}}));
+  EXPECT_EQ(error_of("churn", R"({"rows": [{}, {}, {}, {}]})").first, 413);
+  const auto big =
+      error_of("churn", "{\"rows\": [{\"country\": \"" + std::string(3000, 'x') + "\"}]}");
+  EXPECT_EQ(
+      big,
+      std::make_pair(
+          413, json{{"error",
+                     "request body larger than 2000 bytes "
+                     "(serve.max_body_bytes; 8192 for a form-encoded body: send application/json)"},
+                    {"status", 413}}));
+  EXPECT_EQ(server.client()->Get("/nowhere", auth)->status, 404);
+  EXPECT_EQ(server.client()->Get("/v1/workflows/churn/predict", auth)->status, 405);
+  EXPECT_EQ(server.client()->Delete("/metrics", auth)->status, 405);
+
+  // Nothing said names a file path or the token.
+  EXPECT_EQ(server.err().find(token), std::string::npos);
+  EXPECT_EQ(server.stop(), 0);
+  EXPECT_EQ(server.err().find(token), std::string::npos);
+  EXPECT_EQ(server.out().find(token), std::string::npos);
+}
+
+TEST(Serve, MetricsReadyzOpenApiAndFeatureRoutes) {
+  ServeProject project;
+  project.prepare();
+  ServeProcess server = project.serve();
+  ASSERT_TRUE(server.started()) << server.err();
+  auto client = server.client();
+  predict_ok(server, R"({"key": {"user_id": 5}})");
+
+  const auto ready = client->Get("/readyz");
+  ASSERT_EQ(ready->status, 200) << ready->body;
+  const json readyz = json::parse(ready->body);
+  EXPECT_EQ(readyz["ready"], true);
+  EXPECT_EQ(readyz["workflows"][0]["version"], "v1");
+  EXPECT_EQ(readyz["online_stores"][0]["reachable"], true);
+  EXPECT_EQ(readyz["prediction_log"]["accepted"], 1);
+
+  const auto metrics = client->Get("/metrics");
+  ASSERT_EQ(metrics->status, 200);
+  EXPECT_EQ(metrics->get_header_value("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
+  for (const char* line :
+       {"mlops_serve_requests_total{workflow=\"churn\",status=\"200\"} 1\n",
+        "mlops_serve_request_duration_seconds_count{workflow=\"churn\"} 1\n",
+        "mlops_serve_model_info{workflow=\"churn\",version=\"v1\",alias=\"champion\"} 1\n",
+        "mlops_serve_log_accepted_total 1\n", "mlops_serve_log_queue_depth ",
+        "mlops_serve_log_journal_bytes ",
+        "# TYPE mlops_serve_request_duration_seconds histogram\n"}) {
+    EXPECT_NE(metrics->body.find(line), std::string::npos) << line << "\n" << metrics->body;
+  }
+
+  const json openapi = json::parse(client->Get("/openapi.json")->body);
+  EXPECT_EQ(openapi["openapi"], "3.0.3");
+  EXPECT_EQ(
+      openapi["paths"]["/v1/workflows/{name}/predict"]["post"]["parameters"][0]["schema"]["enum"],
+      json::array({"churn"}));
+
+  const json catalog = json::parse(client->Get("/v1/features")->body);
+  EXPECT_EQ(catalog["workflows"][0]["workflow"], "churn");
+  EXPECT_EQ(catalog["workflows"][0]["views"][0]["rows"], 240);
+  const json view = json::parse(client->Get("/v1/features/user_stats")->body);
+  EXPECT_EQ(view["entity"], "user");
+  const json lookup = json::parse(client->Get("/v1/features/user_stats/user_id=5")->body);
+  EXPECT_EQ(lookup["results"][0]["found"], true);
+  EXPECT_EQ(lookup["results"][0]["features"]["country"], "DE");
+  const auto unknown = client->Get("/v1/features/user_stat");
+  EXPECT_EQ(unknown->status, 404);
+  EXPECT_EQ(json::parse(unknown->body)["error"],
+            "no feature view 'user_stat' (did you mean 'user_stats'?)");
+  const auto bad_key = client->Get("/v1/features/user_stats/user_id=x");
+  EXPECT_EQ(bad_key->status, 422);
+  EXPECT_EQ(json::parse(bad_key->body)["error"],
+            "key 'user_id=x': key column 'user_id' is an integer, not 'x'");
+  EXPECT_EQ(server.stop(), 0);
+}
+
+TEST(Serve, HotReloadUnderARequestLoopFailsNoRequest) {
+  ServeProject project;
+  project.prepare();
+  // v2: trained again with other rounds (the gate decides its alias; promote makes it champion).
+  ASSERT_EQ(project.mlops("train -w churn.yaml --set train.rounds=5").exit_code, 0);
+  ServeProcess server = project.serve("--set serve.reload_interval=0.1 --threads 4");
+  ASSERT_TRUE(server.started()) << server.err();
+  EXPECT_EQ(project.mlops("models promote churn v1").exit_code, 0);
+
+  std::atomic<bool> stop{false};
+  std::atomic<int> ok{0}, failed{0};
+  std::map<std::string, int> versions;
+  std::mutex versions_mutex;
+  std::vector<std::thread> loops;
+  for (int t = 0; t < 3; ++t) {
+    loops.emplace_back([&] {
+      auto client = server.client();
+      while (!stop) {
+        const auto res = client->Post("/v1/workflows/churn/predict", R"({"key": {"user_id": 9}})",
+                                      "application/json");
+        if (res && res->status == 200) {
+          ++ok;
+          const json body = json::parse(res->body);
+          std::lock_guard lock(versions_mutex);
+          ++versions[body["predictions"][0]["model_version"].get<std::string>()];
+        } else {
+          ++failed;
+        }
+      }
+    });
+  }
+  auto serving = [&] {
+    return json::parse(server.client()->Get("/readyz")->body)["workflows"][0]["version"];
+  };
+  auto wait_for = [&](const std::string& version) {
+    for (int i = 0; i < 100 && serving() != version; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return serving() == version;
+  };
+  EXPECT_TRUE(wait_for("v1"));
+  ASSERT_EQ(project.mlops("models promote churn v2").exit_code, 0);
+  EXPECT_TRUE(wait_for("v2"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ASSERT_EQ(project.mlops("models rollback churn").exit_code, 0);
+  EXPECT_TRUE(wait_for("v1"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  stop = true;
+  for (auto& loop : loops) loop.join();
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_GT(ok.load(), 50);
+  EXPECT_GT(versions["v1"], 0);
+  EXPECT_GT(versions["v2"], 0);
+  EXPECT_NE(
+      metric_line(server, "mlops_serve_model_reloads_total{workflow=\"churn\",result=\"ok\"}"),
+      "mlops_serve_model_reloads_total{workflow=\"churn\",result=\"ok\"} 0");
+  // SIGHUP reloads at once (reload_interval 0: only on SIGHUP).
+  EXPECT_EQ(server.stop(), 0);
+  ServeProcess hup = project.serve("--set serve.reload_interval=0");
+  ASSERT_TRUE(hup.started());
+  ASSERT_EQ(project.mlops("models promote churn v2").exit_code, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(json::parse(hup.client()->Get("/readyz")->body)["workflows"][0]["version"], "v1");
+  kill(hup.pid(), SIGHUP);
+  bool reloaded = false;
+  for (int i = 0; i < 100 && !reloaded; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    reloaded = json::parse(hup.client()->Get("/readyz")->body)["workflows"][0]["version"] == "v2";
+  }
+  EXPECT_TRUE(reloaded);
+  EXPECT_EQ(hup.stop(), 0);
+}
+
+TEST(Serve, SigtermDrainsRequestsInFlightAndExitsZero) {
+  ServeProject project;
+  project.prepare();
+  ServeProcess server = project.serve("--threads 4");
+  ASSERT_TRUE(server.started()) << server.err();
+  std::atomic<bool> stop{false};
+  std::atomic<int> ok{0}, bad_status{0};
+  std::vector<std::thread> loops;
+  for (int t = 0; t < 3; ++t) {
+    loops.emplace_back([&] {
+      while (!stop) {
+        // One connection per request: a request either gets its whole answer or is refused.
+        httplib::Client client("127.0.0.1", server.port());
+        client.set_keep_alive(false);
+        const auto res = client.Post("/v1/workflows/churn/predict", R"({"key": {"user_id": 9}})",
+                                     "application/json");
+        if (!res) continue;  // refused: the server stopped accepting
+        (res->status == 200 ? ok : bad_status)++;
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(server.stop(SIGTERM), 0) << server.err();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  stop = true;
+  for (auto& loop : loops) loop.join();
+  EXPECT_GT(ok.load(), 10);
+  EXPECT_EQ(bad_status.load(), 0);
+  EXPECT_LT(seconds, 5.0);
+  const std::string log = server.err();
+  EXPECT_NE(log.find("serve: stopping; draining requests in flight"), std::string::npos) << log;
+  EXPECT_NE(log.find("serve: stopped logged=" + std::to_string(ok.load()) +
+                     " stored=" + std::to_string(ok.load()) + " journaled=0"),
+            std::string::npos)
+      << log;
+}
+
+TEST(Serve, RedisOnlineStoreEndToEnd) {
+  testing::RedisServer redis;
+  ServeProject project;
+  const std::string url = " --set online_store.url=" + redis.url();
+  project.prepare(url);
+  const auto batch = project.batch_probabilities();
+  ServeProcess server = project.serve(url.substr(1));
+  ASSERT_TRUE(server.started()) << server.err();
+  json row = predict_ok(server, R"({"key": {"user_id": 11}})")["predictions"][0];
+  EXPECT_EQ(row["source"], "model");
+  EXPECT_EQ(row["probability"].get<double>(), batch.at(11));
+  row = predict_ok(server, R"({"key": {"user_id": 3}})")["predictions"][0];
+  EXPECT_EQ(row["source"], "batch");
+  EXPECT_EQ(json::parse(server.client()->Get("/readyz")->body)["online_stores"][0]["url"],
+            redis.url());
+  // Redis goes away: features cannot be read; the chain answers from what is left (the
+  // baseline, no batch prediction without the store), and /readyz says not ready.
+  redis.stop();
+  row = predict_ok(server,
+                   R"({"key": {"user_id": 11}, "rows": [{"amount": 5.5}]})")["predictions"][0];
+  EXPECT_EQ(row["source"], "baseline");
+  EXPECT_EQ(server.client()->Get("/readyz")->status, 503);
+  EXPECT_EQ(server.stop(), 0);
+}
+
+}  // namespace
+}  // namespace mlops
+
+namespace mlops {
+namespace {
+
+int connect_to(int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+  return fd;
+}
+
+TEST(Serve, OverloadIsAnswered503AtOnce) {
+  ServeProject project;
+  project.prepare();
+  ServeProcess server = project.serve("--threads 1 --set serve.queue=1");
+  ASSERT_TRUE(server.started()) << server.err();
+  // The one worker waits for a request on `busy`; `waiting` fills the queue; `extra` is turned
+  // away: its request is answered 503 at once.
+  const int busy = connect_to(server.port());
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const int waiting = connect_to(server.port());
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const int extra = connect_to(server.port());
+  const std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_EQ(write(extra, request.data(), request.size()), static_cast<ssize_t>(request.size()));
+  char buffer[1024] = {};
+  const ssize_t n = read(extra, buffer, sizeof(buffer) - 1);
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_GT(n, 0);
+  const std::string answer(buffer, static_cast<size_t>(n));
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 503 ")) << answer;
+  EXPECT_NE(answer.find("Retry-After: 1"), std::string::npos);
+  EXPECT_NE(answer.find("the server is overloaded"), std::string::npos);
+  EXPECT_LT(ms, 500);
+  close(extra);
+  close(waiting);
+  close(busy);
+  EXPECT_NE(metric_line(server, "mlops_serve_rejected_total"), "mlops_serve_rejected_total 0");
+  EXPECT_EQ(server.stop(), 0);
+}
+
+}  // namespace
+}  // namespace mlops
