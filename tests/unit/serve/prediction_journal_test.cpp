@@ -4,6 +4,7 @@
 #include "mlops/serve/prediction_journal.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -22,19 +23,20 @@ namespace fs = std::filesystem;
 std::vector<ServedLogEntry> entries(int from, int count) {
   std::vector<ServedLogEntry> out;
   for (int n = from; n < from + count; ++n) {
-    ServedPrediction p;
-    p.model = "m";
-    p.request_id = "req \"" + std::to_string(n) + "\"";  // quotes survive the JSON payload
-    p.row_key = "k|" + std::to_string(n);
-    p.model_version = "v2";
-    p.source = n % 2 ? "baseline" : "model";
-    p.prediction = "b";
-    p.score = n % 3 ? 0.125 * n : std::nan("");
-    p.probabilities = {0.1f, 0.7f, 0.2f};
-    p.features_hash = 0xfedcba9876543210ull + static_cast<uint64_t>(n);
-    p.served_at_us = 1'700'000'000'123'456 + n;
-    p.latency_ms = 0.75;
-    out.push_back({"id-" + std::to_string(n), p});
+    // Built by designated initializers: assigning a literal to each string member trips
+    // GCC 12's false -Wrestrict warning (GCC bug 105329) once inlined.
+    const ServedPrediction p{.model = "m",
+                             .request_id = fmt::format("req \"{}\"", n),  // quotes survive
+                             .row_key = fmt::format("k|{}", n),
+                             .model_version = "v2",
+                             .source = n % 2 ? "baseline" : "model",
+                             .prediction = "b",
+                             .score = n % 3 ? 0.125 * n : std::nan(""),
+                             .probabilities = {0.1f, 0.7f, 0.2f},
+                             .features_hash = 0xfedcba9876543210ull + static_cast<uint64_t>(n),
+                             .served_at_us = 1'700'000'000'123'456 + n,
+                             .latency_ms = 0.75};
+    out.push_back({fmt::format("id-{}", n), p});
   }
   return out;
 }
