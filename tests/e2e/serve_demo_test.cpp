@@ -100,18 +100,11 @@ TEST_P(ServeDemo, ServedPredictionsEqualBatchPredictions) {
     json row = json::object();
     for (size_t c = 0; c < header.size(); ++c) {
       const std::string& text = inputs[r][c];
-      // A point-in-time join's input (entity rows, VIEW__FEATURE) is not in the recorded
-      // schema (the lake table's): typed from its text.
-      std::string guessed = "string";
-      if (text == "true" || text == "false") {
-        guessed = "bool";
-      } else if (!text.empty() && text.find_first_not_of("-0123456789") == std::string::npos) {
-        guessed = "int64";
-      } else if (!text.empty() && text.find_first_not_of("-0123456789.e") == std::string::npos) {
-        guessed = "float64";
-      }
+      // Every scored column is typed by the model's recorded input schema (for a
+      // point-in-time join: the entity columns and VIEW__FEATURE, as train recorded them).
       const auto known = types.find(header[c]);
-      const std::string type = known != types.end() ? known->second : guessed;
+      ASSERT_NE(known, types.end()) << header[c] << " is not in model_meta.json's input_schema";
+      const std::string& type = known->second;
       if (text.empty()) {
         row[header[c]] = nullptr;
       } else if (type == "int64") {
@@ -153,6 +146,15 @@ TEST_P(ServeDemo, ServedPredictionsEqualBatchPredictions) {
         EXPECT_EQ(answer["model_version"], text);
       }
     }
+  }
+  // A numeric input given as text is refused naming the field, for every demo (a
+  // point-in-time join's VIEW__FEATURE columns included).
+  for (const auto& [name, type] : types) {
+    if (type != "float64" && type != "int64") continue;
+    const auto wrong = server.predict(demo.name, json{{"rows", {{{name, "x"}}}}}.dump());
+    ASSERT_TRUE(wrong);
+    EXPECT_EQ(wrong->status, 422) << name << ": " << wrong->body;
+    EXPECT_NE(wrong->body.find("rows[0]." + name), std::string::npos) << wrong->body;
   }
   EXPECT_EQ(server.stop(), 0);
 }

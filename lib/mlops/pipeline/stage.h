@@ -20,6 +20,8 @@ struct RunPaths {
   std::string data_profile() const { return stage_dir(Stage::kIngest) + "/profile.json"; }
   std::string features() const { return stage_dir(Stage::kFeaturize) + "/features.csv"; }
   std::string feature_state() const { return stage_dir(Stage::kFeaturize) + "/feature_state.json"; }
+  /// featurize.source historical: the joined rows' columns and types (the model's input).
+  std::string joined_schema() const { return stage_dir(Stage::kFeaturize) + "/input_schema.json"; }
   std::string validation() const { return stage_dir(Stage::kValidate) + "/contracts.json"; }
   std::string train_dir() const { return stage_dir(Stage::kTrain); }
   std::string report() const { return stage_dir(Stage::kReport) + "/report.html"; }

@@ -1,6 +1,7 @@
 #include "mlops/core/log.h"
 #include "mlops/feature_store/historical_join.h"
 #include "mlops/features/featurize.h"
+#include "mlops/io/file.h"
 #include "mlops/io/table_file.h"
 #include "mlops/pipeline/stages.h"
 
@@ -14,10 +15,17 @@ FeaturizeOutput run_featurize_stage(RunContext& run, std::optional<Table> clean)
   // views (which ingest keeps in the lake), not the clean table.
   const FeaturizeSourceSpec& source = workflow.featurize.source;
   HistoricalJoinStats joined;
+  nlohmann::json joined_schema = nlohmann::json::array();
   if (source.type == "historical") {
     clean = historical_join_table(workflow, featurize_join_spec(source), &joined);
     log_info("featurize: entity rows joined with feature views",
              {{"entities", source.entities}, {"rows", std::to_string(joined.rows)}});
+    // The model's input is the joined rows (entity columns and VIEW__FEATURE columns), not a
+    // lake table: train records these types so serving can type and check a request.
+    for (const Column& column : clean->columns()) {
+      joined_schema.push_back(
+          {{"name", column.name()}, {"dtype", std::string(dtype_name(column.type()))}});
+    }
   } else if (!clean) {
     clean = read_table(paths.clean_table());
   }
@@ -31,6 +39,10 @@ FeaturizeOutput run_featurize_stage(RunContext& run, std::optional<Table> clean)
   StageRecord record;
   record.inputs = {source.type == "historical" ? source.entities : paths.clean_table()};
   record.outputs = {paths.features(), paths.feature_state()};
+  if (source.type == "historical") {
+    write_file_atomic(paths.joined_schema(), joined_schema.dump(2) + "\n");
+    record.outputs.push_back(paths.joined_schema());
+  }
   record.rows = result.features.num_rows();
   record.columns = result.features.num_columns();
   record.details = {{"features", pipeline.feature_names()},

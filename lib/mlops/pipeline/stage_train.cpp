@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "mlops/contracts/drift_reference.h"
+#include "mlops/core/error.h"
 #include "mlops/core/log.h"
 #include "mlops/core/progress.h"
 #include "mlops/core/value_format.h"
@@ -22,9 +23,19 @@ namespace mlops {
 
 namespace {
 
-/// The clean table's columns and types as its sidecar records them: what batch-predict reads
-/// its input as (the model's training schema). Empty when the table has no sidecar.
-nlohmann::json input_schema_json(const std::string& clean_table) {
+/// The model's input columns and types: what batch-predict reads its input as and serving
+/// types a request by. The clean table's, as its sidecar records them; for featurize.source
+/// historical, the joined rows' that featurize wrote. Empty when neither exists.
+nlohmann::json input_schema_json(const Workflow& workflow, const RunPaths& paths) {
+  if (workflow.featurize.source.type == "historical") {
+    if (!path_exists(paths.joined_schema())) return nlohmann::json::array();
+    try {
+      return nlohmann::json::parse(read_file(paths.joined_schema()));
+    } catch (const nlohmann::json::exception& error) {
+      throw DataError("{}: {}", paths.joined_schema(), error.what());
+    }
+  }
+  const std::string clean_table = paths.clean_table();
   nlohmann::json fields = nlohmann::json::array();
   if (!path_exists(schema_sidecar_path(clean_table))) return fields;
   for (const ColumnDecl& column : table_read_options(clean_table).declared) {
@@ -176,7 +187,7 @@ StageRecord run_train_stage(RunContext& run, std::optional<Table> features) {
       {"classes", label.classes},
       {"features", pipeline.feature_names()},
       {"schema", schema},
-      {"input_schema", input_schema_json(paths.clean_table())},
+      {"input_schema", input_schema_json(workflow, paths)},
       {"label", label.column},
       {"rounds", result.curve.best_round},
       {"rounds_trained", result.curve.rounds_trained},

@@ -204,12 +204,17 @@ const Predictor::EntityViews* Predictor::views_of(const EntitySpec& entity) cons
 PredictOutcome Predictor::predict(const PredictRequest& request, const ServedModel& model,
                                   OnlineStore* store, int64_t now_us) const {
   const ScoringEngine& engine = model.engine;
-  // A model trained from a point-in-time join reads the entity rows and VIEW__FEATURE columns,
-  // which its recorded input schema (the lake table's) does not describe: its fields are then
-  // typed from the request's JSON and the online store's values.
+  // A model trained from a point-in-time join reads the entity rows and VIEW__FEATURE columns;
+  // its recorded input schema describes them (train records the joined rows' types). A model
+  // trained before mlops recorded them has the lake table's schema instead: its fields are
+  // then typed from the request's JSON and the online store's values.
   static const std::vector<ColumnDecl> kNoSchema;
   const bool joined = workflow_->featurize.source.type == "historical";
-  const std::vector<ColumnDecl>& schema = joined ? kNoSchema : engine.input_schema();
+  const bool joined_schema_recorded = std::any_of(
+      engine.input_schema().begin(), engine.input_schema().end(),
+      [](const ColumnDecl& column) { return column.name.find("__") != std::string::npos; });
+  const std::vector<ColumnDecl>& schema =
+      joined && !joined_schema_recorded ? kNoSchema : engine.input_schema();
   const std::vector<std::string>& id_columns = workflow_->predict.id_columns;
 
   // Id columns the model's schema lacks still key the prediction log: carried as text.
