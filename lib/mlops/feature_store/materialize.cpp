@@ -5,12 +5,12 @@
 #include <cmath>
 #include <limits>
 #include <string_view>
-#include <unordered_set>
 
 #include "mlops/core/error.h"
 #include "mlops/core/log.h"
 #include "mlops/core/progress.h"
 #include "mlops/core/time.h"
+#include "mlops/feature_store/latest_per_key.h"
 #include "mlops/feature_store/online_lookup.h"
 #include "mlops/feature_store/view_rows.h"
 
@@ -38,36 +38,30 @@ std::string key_part(const Column& column, size_t row) {
                                          : column.format_value(row);
 }
 
-/// Rows of `rows` holding each key's latest value, newest first: scanning from the end, the
-/// first row met of a key is its latest (ties: the last written).
-std::vector<size_t> latest_rows(const Table& rows, std::span<const std::string> keys) {
-  std::vector<size_t> picked;
-  const size_t n = rows.num_rows();
-  if (keys.size() == 1 && rows.column(keys[0]).type() != DType::kString) {
-    const Column& key = rows.column(keys[0]);
-    std::unordered_set<int64_t> seen;
-    seen.reserve(n / 4 + 16);
-    for (size_t row = n; row-- > 0;) {
-      if (seen.insert(key.int_at(row)).second) picked.push_back(row);
+std::vector<OnlineRecord> records_at(const Table& rows, std::span<const size_t> picked,
+                                     std::span<const std::string> keys,
+                                     const std::string& event_time,
+                                     std::span<const std::string> features) {
+  const Column& time = rows.column(event_time);
+  std::vector<const Column*> key_columns, feature_columns;
+  for (const std::string& name : keys) key_columns.push_back(&rows.column(name));
+  for (const std::string& name : features) feature_columns.push_back(&rows.column(name));
+  std::vector<OnlineRecord> records(picked.size());
+  std::vector<std::string> parts(key_columns.size());
+  for (size_t i = 0; i < picked.size(); ++i) {
+    const size_t row = picked[i];
+    OnlineRecord& record = records[i];
+    if (key_columns.size() == 1) {
+      record.key = key_part(*key_columns[0], row);
+    } else {
+      for (size_t k = 0; k < key_columns.size(); ++k) parts[k] = key_part(*key_columns[k], row);
+      record.key = entity_key_text(parts);
     }
-  } else if (keys.size() == 1) {
-    const Column& key = rows.column(keys[0]);
-    std::unordered_set<std::string_view> seen;
-    seen.reserve(n / 4 + 16);
-    for (size_t row = n; row-- > 0;) {
-      if (seen.insert(key.string_at(row)).second) picked.push_back(row);
-    }
-  } else {
-    std::vector<const Column*> columns;
-    for (const std::string& name : keys) columns.push_back(&rows.column(name));
-    std::unordered_set<std::string> seen;
-    std::vector<std::string> parts(columns.size());
-    for (size_t row = n; row-- > 0;) {
-      for (size_t i = 0; i < columns.size(); ++i) parts[i] = key_part(*columns[i], row);
-      if (seen.insert(entity_key_text(parts)).second) picked.push_back(row);
-    }
+    record.event_time_us = time.int_at(row);
+    record.values.reserve(feature_columns.size());
+    for (const Column* column : feature_columns) record.values.push_back(value_at(*column, row));
   }
-  return picked;
+  return records;
 }
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
@@ -87,10 +81,12 @@ ViewMaterialization materialize_view(const Workflow& workflow, const FeatureView
     range.start_us = options.start_us;
     range.end_us = options.end_us;
   }
+  // Only each key's newest row is written: read just those (one pass, no sort by time).
+  range.latest_per_key = true;
   const ViewRows rows = read_view_rows(workflow, view, range);
   const double read_s = seconds_since(start);
   out.source = rows.source;
-  out.rows_read = static_cast<int64_t>(rows.table.num_rows());
+  out.rows_read = static_cast<int64_t>(rows.rows_in_range);
 
   const EntitySpec& entity = view_entity(workflow, view);
   OnlineViewSchema schema{view.name, entity.name, rows.keys,
@@ -98,7 +94,7 @@ ViewMaterialization materialize_view(const Workflow& workflow, const FeatureView
   store.put_schema(schema);
 
   std::vector<OnlineRecord> records =
-      latest_records(rows.table, rows.keys, rows.event_time, rows.features);
+      online_records(rows.table, rows.keys, rows.event_time, rows.features);
   // One record per key: their write order is free. Key order makes each batch one range of
   // the SQLite B-tree (pages written once, not once per batch) and costs Redis nothing.
   int64_t newest_event = std::numeric_limits<int64_t>::min();
@@ -165,24 +161,19 @@ std::vector<OnlineColumn> online_columns(const Table& rows, std::span<const std:
 std::vector<OnlineRecord> latest_records(const Table& rows, std::span<const std::string> keys,
                                          const std::string& event_time,
                                          std::span<const std::string> features) {
-  std::vector<size_t> picked = latest_rows(rows, keys);
-  std::reverse(picked.begin(), picked.end());  // oldest first: event-time order
-  const Column& time = rows.column(event_time);
-  std::vector<const Column*> key_columns, feature_columns;
+  std::vector<const Column*> key_columns;
   for (const std::string& name : keys) key_columns.push_back(&rows.column(name));
-  for (const std::string& name : features) feature_columns.push_back(&rows.column(name));
-  std::vector<OnlineRecord> records(picked.size());
-  std::vector<std::string> parts(key_columns.size());
-  for (size_t i = 0; i < picked.size(); ++i) {
-    const size_t row = picked[i];
-    OnlineRecord& record = records[i];
-    for (size_t k = 0; k < key_columns.size(); ++k) parts[k] = key_part(*key_columns[k], row);
-    record.key = entity_key_text(parts);
-    record.event_time_us = time.int_at(row);
-    record.values.reserve(feature_columns.size());
-    for (const Column* column : feature_columns) record.values.push_back(value_at(*column, row));
-  }
-  return records;
+  // Rows in event-time order: each key's newest is its last (ties: the last written).
+  const std::vector<size_t> picked = latest_row_per_key(key_columns, rows.column(event_time));
+  return records_at(rows, picked, keys, event_time, features);
+}
+
+std::vector<OnlineRecord> online_records(const Table& rows, std::span<const std::string> keys,
+                                         const std::string& event_time,
+                                         std::span<const std::string> features) {
+  std::vector<size_t> all(rows.num_rows());
+  for (size_t row = 0; row < all.size(); ++row) all[row] = row;
+  return records_at(rows, all, keys, event_time, features);
 }
 
 MaterializeResult materialize(const Workflow& workflow, OnlineStore& store,
