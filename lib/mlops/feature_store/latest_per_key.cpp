@@ -20,39 +20,39 @@ uint64_t mix(uint64_t value) {  // splitmix64's finalizer
   return value ^ (value >> 31);
 }
 
-/// Open addressing with linear probing over (hash, row, time of that row) slots; the row is
-/// the key's newest so far. Grows at half full.
+/// Open addressing with linear probing over (tag, row, time of that row) slots; the row is the
+/// key's newest so far. The tag is the key itself for one integer key column (the common
+/// entity: no column is read again to compare keys; the null key has a slot of its own), else
+/// the hash of the key's values. Grows at half full.
 class NewestRows {
  public:
   NewestRows(std::span<const Column* const> keys, const Column& time, size_t expected)
-      : keys_(keys), time_(time) {
+      : keys_(keys),
+        time_(time),
+        int_key_(keys.size() == 1 && keys[0]->type() != DType::kString &&
+                 keys[0]->type() != DType::kFloat64) {
     slots_.resize(std::bit_ceil(std::max<size_t>(64, expected * 2)));
   }
 
   void offer(size_t row) {
-    const uint64_t hash = hash_of(row);
     const int64_t time =
         time_.is_null(row) ? std::numeric_limits<int64_t>::min() : time_.int_at(row);
-    for (size_t i = hash & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
-      Slot& slot = slots_[i];
-      if (slot.row == kEmpty) {
-        slot = {hash, row, time};
-        if (++used_ * 2 > slots_.size()) grow();
-        return;
-      }
-      if (slot.hash == hash && same_key(slot.row, row)) {
-        if (time >= slot.time) {  // rows come in written order: at equal times the later wins
-          slot.row = row;
-          slot.time = time;
-        }
-        return;
-      }
+    if (int_key_ && keys_[0]->is_null(row)) {
+      if (null_key_.row == kEmpty || time >= null_key_.time) null_key_ = {0, row, time};
+    } else if (int_key_) {
+      const uint64_t key = static_cast<uint64_t>(keys_[0]->int_at(row));
+      place(key, mix(key), row, time, [key](const Slot& slot) { return slot.tag == key; });
+    } else {
+      const uint64_t hash = hash_of(row);
+      place(hash, hash, row, time,
+            [&](const Slot& slot) { return slot.tag == hash && same_key(slot.row, row); });
     }
   }
 
   std::vector<size_t> rows() const {
     std::vector<size_t> out;
-    out.reserve(used_);
+    out.reserve(used_ + 1);
+    if (null_key_.row != kEmpty) out.push_back(null_key_.row);
     for (const Slot& slot : slots_) {
       if (slot.row != kEmpty) out.push_back(slot.row);
     }
@@ -62,10 +62,30 @@ class NewestRows {
 
  private:
   struct Slot {
-    uint64_t hash = 0;
+    uint64_t tag = 0;
     size_t row = kEmpty;
     int64_t time = 0;
   };
+
+  template <typename Same>
+  void place(uint64_t tag, uint64_t hash, size_t row, int64_t time, Same same) {
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+      Slot& slot = slots_[i];
+      if (slot.row == kEmpty) {
+        slot = {tag, row, time};
+        if (++used_ * 2 > slots_.size()) grow();
+        return;
+      }
+      if (same(slot)) {
+        if (time >= slot.time) {  // rows come in written order: at equal times the later wins
+          slot.row = row;
+          slot.time = time;
+        }
+        return;
+      }
+    }
+  }
 
   uint64_t hash_of(size_t row) const {
     uint64_t hash = 0x9e3779b97f4a7c15ULL;
@@ -107,31 +127,34 @@ class NewestRows {
   void grow() {
     std::vector<Slot> old(slots_.size() * 2);
     old.swap(slots_);
+    const size_t mask = slots_.size() - 1;
     for (const Slot& slot : old) {
       if (slot.row == kEmpty) continue;
-      size_t i = slot.hash & (slots_.size() - 1);
-      while (slots_[i].row != kEmpty) i = (i + 1) & (slots_.size() - 1);
+      size_t i = (int_key_ ? mix(slot.tag) : slot.tag) & mask;
+      while (slots_[i].row != kEmpty) i = (i + 1) & mask;
       slots_[i] = slot;
     }
   }
 
   std::span<const Column* const> keys_;
   const Column& time_;
+  const bool int_key_;
   std::vector<Slot> slots_;
   size_t used_ = 0;
+  Slot null_key_;  // the null key's newest row, with an integer key
 };
 
 }  // namespace
 
 std::vector<size_t> latest_row_per_key(std::span<const Column* const> keys, const Column& time,
                                        std::span<const size_t> rows) {
-  NewestRows newest(keys, time, rows.size() / 4);
+  NewestRows newest(keys, time, rows.size() / 8);
   for (const size_t row : rows) newest.offer(row);
   return newest.rows();
 }
 
 std::vector<size_t> latest_row_per_key(std::span<const Column* const> keys, const Column& time) {
-  NewestRows newest(keys, time, time.size() / 4);
+  NewestRows newest(keys, time, time.size() / 8);
   for (size_t row = 0; row < time.size(); ++row) newest.offer(row);
   return newest.rows();
 }

@@ -160,22 +160,27 @@ TEST_F(Materialize, LookupsParseKeysAndJudgeStaleness) {
 
 // The one-pass path (read_view_rows with latest_per_key, what materialize runs) and the sorted
 // path (every row in event-time order, each key's last row kept) leave equal stores, on random
-// rows with many equal event times, null keys and times, over a plain and a compound key.
-void expect_paths_agree(Workflow workflow, const TempDir& dir, bool compound) {
-  if (compound) {
-    workflow.feature_store.entities[0].keys.push_back({"gate", DType::kInt64});
-  }
-  std::mt19937 random(compound ? 7 : 16);
+// rows with many equal event times, null keys and times, over a string, a compound and an
+// integer key.
+enum class KeyKind { kString, kCompound, kInt };
+
+void expect_paths_agree(Workflow workflow, const TempDir& dir, KeyKind kind) {
+  auto& keys_of_entity = workflow.feature_store.entities[0].keys;
+  if (kind == KeyKind::kCompound) keys_of_entity.push_back({"gate", DType::kInt64});
+  if (kind == KeyKind::kInt) keys_of_entity = {{"num", DType::kInt64}};
+  const std::string suffix = std::to_string(static_cast<int>(kind));
+  std::mt19937 random(16 + static_cast<unsigned>(kind));
   int serial = 0;
   for (int commit = 0; commit < 3; ++commit) {
-    std::string csv = "origin,gate,hour,delay,flights\n";
+    std::string csv = "origin,gate,num,hour,delay,flights\n";
     for (int i = 0; i < 500; ++i, ++serial) {
       const unsigned k = random() % 40;
       const std::string origin = random() % 50 == 0 ? "" : fmt::format("K{}", k);
       const std::string hour =
           random() % 60 == 0 ? "" : fmt::format("2024-01-01 0{}:00:00", random() % 6);
       const std::string flights = random() % 5 == 0 ? "" : std::to_string(random() % 9);
-      csv += fmt::format("{},{},{},{}.5,{}\n", origin, k % 3, hour, serial, flights);
+      const std::string num = origin.empty() ? "" : std::to_string(k);
+      csv += fmt::format("{},{},{},{},{}.5,{}\n", origin, k % 3, num, hour, serial, flights);
     }
     commit_csv(workflow, "hourly", csv);
   }
@@ -184,8 +189,8 @@ void expect_paths_agree(Workflow workflow, const TempDir& dir, bool compound) {
   workflow.feature_store.views.push_back(view);
 
   Settings one_pass_settings = workflow.settings, sorted_settings = workflow.settings;
-  one_pass_settings.online_store_url = "sqlite:" + dir.file(compound ? "a2.db" : "a.db");
-  sorted_settings.online_store_url = "sqlite:" + dir.file(compound ? "b2.db" : "b.db");
+  one_pass_settings.online_store_url = "sqlite:" + dir.file("a" + suffix + ".db");
+  sorted_settings.online_store_url = "sqlite:" + dir.file("b" + suffix + ".db");
   auto one_pass = open_online_store(one_pass_settings);
   auto sorted = open_online_store(sorted_settings);
   MaterializeOptions options;
@@ -241,8 +246,9 @@ void expect_paths_agree(Workflow workflow, const TempDir& dir, bool compound) {
 
 TEST(MaterializePaths, OnePassAndSortedPathsLeaveEqualStores) {
   TempDir dir;
-  expect_paths_agree(feature_workflow(dir), dir, false);
-  expect_paths_agree(feature_workflow(dir), dir, true);
+  expect_paths_agree(feature_workflow(dir), dir, KeyKind::kString);
+  expect_paths_agree(feature_workflow(dir), dir, KeyKind::kCompound);
+  expect_paths_agree(feature_workflow(dir), dir, KeyKind::kInt);
 }
 
 TEST(MaterializePaths, LatestRecordsNeedNoSortedRows) {
