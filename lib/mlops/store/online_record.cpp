@@ -19,16 +19,14 @@ constexpr uint64_t kSignFlip = uint64_t{1} << 63;
 
 enum Tag : uint8_t { kNull = 0, kInt = 1, kFloat = 2, kBool = 3, kString = 4, kTimestamp = 5 };
 
-void put_u32(std::string& out, uint32_t value) {
-  char bytes[4];
-  for (int i = 0; i < 4; ++i) bytes[i] = static_cast<char>(value >> (8 * i));
-  out.append(bytes, 4);
+char* store_u32(char* at, uint32_t value) {
+  for (int i = 0; i < 4; ++i) at[i] = static_cast<char>(value >> (8 * i));
+  return at + 4;
 }
 
-void put_u64(std::string& out, uint64_t value) {
-  char bytes[8];
-  for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>(value >> (8 * i));
-  out.append(bytes, 8);
+char* store_u64(char* at, uint64_t value) {
+  for (int i = 0; i < 8; ++i) at[i] = static_cast<char>(value >> (8 * i));
+  return at + 8;
 }
 
 /// Reads the encoding front to back; any overrun is a DataError naming the value.
@@ -84,31 +82,54 @@ int64_t parse_event_time_prefix(std::string_view prefix) {
 
 void encode_online_value(std::span<const OnlineColumn> columns, const OnlineRecord& record,
                          int64_t write_time_us, std::string& out) {
-  out += event_time_prefix(record.event_time_us);
-  put_u64(out, static_cast<uint64_t>(write_time_us));
-  put_u32(out, static_cast<uint32_t>(columns.size()));
+  // One resize, then plain stores: this runs once per key materialized.
+  size_t bytes = kEventPrefixBytes + 8 + 4;
   for (size_t i = 0; i < columns.size(); ++i) {
-    put_u32(out, static_cast<uint32_t>(columns[i].name.size()));
-    out += columns[i].name;
+    bytes += 4 + columns[i].name.size() + 1;
+    const FeatureValue& value = i < record.values.size() ? record.values[i] : FeatureValue{};
+    switch (value.index()) {
+      case 1:
+      case 2:
+      case 5: bytes += 8; break;
+      case 3: bytes += 1; break;
+      case 4: bytes += 4 + std::get<std::string>(value).size(); break;
+      default: break;
+    }
+  }
+  const size_t start = out.size();
+  out.resize(start + bytes);
+  char* at = out.data() + start;
+  uint64_t event = static_cast<uint64_t>(record.event_time_us) ^ kSignFlip;
+  for (size_t i = kEventPrefixBytes; i-- > 0; event /= 10)
+    at[i] = static_cast<char>('0' + event % 10);
+  at += kEventPrefixBytes;
+  at = store_u64(at, static_cast<uint64_t>(write_time_us));
+  at = store_u32(at, static_cast<uint32_t>(columns.size()));
+  for (size_t i = 0; i < columns.size(); ++i) {
+    const std::string& name = columns[i].name;
+    at = store_u32(at, static_cast<uint32_t>(name.size()));
+    std::memcpy(at, name.data(), name.size());
+    at += name.size();
     const FeatureValue& value = i < record.values.size() ? record.values[i] : FeatureValue{};
     if (const auto* v = std::get_if<int64_t>(&value)) {
-      out += static_cast<char>(kInt);
-      put_u64(out, static_cast<uint64_t>(*v));
+      *at++ = static_cast<char>(kInt);
+      at = store_u64(at, static_cast<uint64_t>(*v));
     } else if (const auto* d = std::get_if<double>(&value)) {
-      out += static_cast<char>(kFloat);
-      put_u64(out, std::bit_cast<uint64_t>(*d));
+      *at++ = static_cast<char>(kFloat);
+      at = store_u64(at, std::bit_cast<uint64_t>(*d));
     } else if (const auto* b = std::get_if<bool>(&value)) {
-      out += static_cast<char>(kBool);
-      out += static_cast<char>(*b ? 1 : 0);
-    } else if (const auto* s = std::get_if<std::string>(&value)) {
-      out += static_cast<char>(kString);
-      put_u32(out, static_cast<uint32_t>(s->size()));
-      out += *s;
+      *at++ = static_cast<char>(kBool);
+      *at++ = static_cast<char>(*b ? 1 : 0);
+    } else if (const auto* text = std::get_if<std::string>(&value)) {
+      *at++ = static_cast<char>(kString);
+      at = store_u32(at, static_cast<uint32_t>(text->size()));
+      std::memcpy(at, text->data(), text->size());
+      at += text->size();
     } else if (const auto* t = std::get_if<TimestampValue>(&value)) {
-      out += static_cast<char>(kTimestamp);
-      put_u64(out, static_cast<uint64_t>(t->micros));
+      *at++ = static_cast<char>(kTimestamp);
+      at = store_u64(at, static_cast<uint64_t>(t->micros));
     } else {
-      out += static_cast<char>(kNull);
+      *at++ = static_cast<char>(kNull);
     }
   }
 }
