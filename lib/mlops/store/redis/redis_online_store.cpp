@@ -15,19 +15,21 @@ namespace {
 // KEYS[1] the view's meta hash, KEYS[2] the set of views, KEYS[3..] value keys;
 // ARGV[1] the view name, ARGV[3..] the encoded values of KEYS[3..]. Returns how many values
 // were created or replaced. Keys met for the first time add to the meta `keys` count. GETRANGE
-// reads only the stored value's event-time prefix ("" when the key is new).
+// reads only the stored value's event-time prefix ("" when the key is new); its offsets are
+// strings, as a Lua number would be formatted with printf for every call.
 constexpr std::string_view kWriteScript = R"lua(
+local call, sub = redis.call, string.sub
 local written, created, latest = 0, 0, ''
 for i = 3, #KEYS do
   local value = ARGV[i]
-  local event = string.sub(value, 1, 20)
-  local current = redis.call('GETRANGE', KEYS[i], 0, 19)
+  local event = sub(value, 1, 20)
+  local current = call('GETRANGE', KEYS[i], '0', '19')
   if current == '' then
     created = created + 1
-    redis.call('SET', KEYS[i], value)
+    call('SET', KEYS[i], value)
     written = written + 1
   elseif current <= event then
-    redis.call('SET', KEYS[i], value)
+    call('SET', KEYS[i], value)
     written = written + 1
   end
   if event > latest then latest = event end
