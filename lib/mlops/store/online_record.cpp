@@ -29,10 +29,13 @@ char* store_u64(char* at, uint64_t value) {
   return at + 8;
 }
 
-/// Reads the encoding front to back; any overrun is a DataError naming the value.
+/// Not an encoding of this version (try_decode_online_value turns it into false).
+struct BadBytes {};
+
+/// Reads the encoding front to back; any overrun throws BadBytes.
 class Reader {
  public:
-  Reader(std::string_view bytes, std::string_view where) : bytes_(bytes), where_(where) {}
+  explicit Reader(std::string_view bytes) : bytes_(bytes) {}
   std::string_view take(size_t n) {
     if (bytes_.size() - pos_ < n) bad();
     std::string_view out = bytes_.substr(pos_, n);
@@ -53,14 +56,10 @@ class Reader {
   }
   uint8_t u8() { return static_cast<uint8_t>(take(1)[0]); }
   bool done() const { return pos_ == bytes_.size(); }
-  [[noreturn]] void bad() const {
-    throw DataError("{}: not an online-store value written by this mlops (corrupt or newer)",
-                    where_);
-  }
+  [[noreturn]] void bad() const { throw BadBytes{}; }
 
  private:
   std::string_view bytes_;
-  std::string_view where_;
   size_t pos_ = 0;
 };
 
@@ -134,13 +133,15 @@ void encode_online_value(std::span<const OnlineColumn> columns, const OnlineReco
   }
 }
 
-void decode_online_value(std::string_view bytes, std::string_view where, OnlineLookup& lookup) {
-  Reader in(bytes, where);
-  try {
-    lookup.event_time_us = parse_event_time_prefix(in.take(kEventPrefixBytes));
-  } catch (const DataError&) {
-    in.bad();
+bool try_decode_online_value(std::string_view bytes, OnlineLookup& lookup) try {
+  Reader in(bytes);
+  const std::string_view prefix = in.take(kEventPrefixBytes);
+  uint64_t event = 0;
+  for (char c : prefix) {
+    if (c < '0' || c > '9') in.bad();
+    event = event * 10 + static_cast<uint64_t>(c - '0');
   }
+  lookup.event_time_us = static_cast<int64_t>(event ^ kSignFlip);
   lookup.write_time_us = static_cast<int64_t>(in.u64());
   const uint32_t count = in.u32();
   lookup.columns.clear();
@@ -168,6 +169,16 @@ void decode_online_value(std::string_view bytes, std::string_view where, OnlineL
   }
   if (!in.done()) in.bad();
   lookup.found = true;
+  return true;
+} catch (const BadBytes&) {
+  return false;
+}
+
+void decode_online_value(std::string_view bytes, std::string_view where, OnlineLookup& lookup) {
+  if (!try_decode_online_value(bytes, lookup)) {
+    throw DataError("{}: not an online-store value written by this mlops (corrupt or newer)",
+                    where);
+  }
 }
 
 bool is_stale(int64_t event_time_us, const LookupOptions& options) {

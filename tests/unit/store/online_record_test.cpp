@@ -5,6 +5,8 @@
 #include <bit>
 #include <cstring>
 
+#include "mlops/core/error.h"
+
 namespace mlops {
 namespace {
 
@@ -54,6 +56,30 @@ TEST(OnlineRecord, EncodingIsTheDocumentedLayoutAndDecodesBack) {
   // Byte order is time order: the prefix compares as the times do.
   EXPECT_LT(event_time_prefix(-5), event_time_prefix(0));
   EXPECT_LT(event_time_prefix(0), event_time_prefix(1'704'067'200'000'000));
+}
+
+TEST(OnlineRecord, BytesOfAnotherVersionAreRefusedNamingTheValue) {
+  const std::vector<OnlineColumn> columns{{"n", DType::kInt64}};
+  std::string good;
+  encode_online_value(columns, OnlineRecord{"k", 5, {int64_t{1}}}, 1, good);
+  std::string bad_digit = good;
+  bad_digit[3] = 'x';
+  for (const std::string& bytes :
+       {good.substr(0, good.size() - 1), good + "!", bad_digit, std::string("short")}) {
+    OnlineLookup lookup;
+    EXPECT_FALSE(try_decode_online_value(bytes, lookup));
+    try {
+      decode_online_value(bytes, "store: view v key k", lookup);
+      FAIL();
+    } catch (const DataError& e) {
+      EXPECT_STREQ(e.what(),
+                   "store: view v key k: not an online-store value written by this mlops "
+                   "(corrupt or newer)");
+    }
+  }
+  OnlineLookup lookup;
+  EXPECT_TRUE(try_decode_online_value(good, lookup));
+  EXPECT_EQ(lookup.values, std::vector<FeatureValue>{FeatureValue(int64_t{1})});
 }
 
 }  // namespace

@@ -289,6 +289,31 @@ TEST(RedisOnlineStore, AWriteScriptTheServerForgotIsLoadedAgain) {
   EXPECT_EQ(store->view("v")->keys, 2'500);
 }
 
+TEST(RedisOnlineStore, ACorruptValueAmongManyKeysIsADataErrorNamingItsKey) {
+  MLOPS_REQUIRE_TOOL(testing::RedisServer::available(), "redis-server");
+  testing::RedisServer server;
+  Settings settings;
+  settings.online_store_url = server.url(1);
+  auto store = open_online_store(settings);
+  store->write("v", kColumns, std::vector<OnlineRecord>{record("a", 1, 1), record("c", 1, 3)}, 1);
+  RedisClient admin(parse_redis_url(server.url(1), "test"));
+  admin.command({"SET", "mlops:v:v:b", "not a value"});
+  const std::vector<std::string> keys{"a", "b", "c"};
+  try {
+    store->read("v", keys, {});
+    FAIL();
+  } catch (const DataError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "redis://127.0.0.1:" + std::to_string(server.port()) +
+                  "/1: view v key b: not an online-store value written by this mlops (corrupt "
+                  "or newer)");
+  }
+  const std::vector<std::string> good{"a", "c", "missing"};
+  const std::vector<OnlineLookup> found = store->read("v", good, {});
+  EXPECT_EQ(std::get<int64_t>(found[1].values[0]), 3);
+  EXPECT_FALSE(found[2].found);
+}
+
 std::string url_error(std::string_view url) {
   try {
     parse_online_store_url(url);

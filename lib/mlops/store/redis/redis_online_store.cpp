@@ -119,20 +119,25 @@ class RedisOnlineStore final : public OnlineStore {
                                  const LookupOptions& options) override {
     std::vector<OnlineLookup> out(keys.size());
     const std::string prefix = value_prefix(view);
-    std::vector<std::string> full;
+    std::string arena;  // the full key names, back to back
+    std::vector<std::string_view> args;
     for (size_t start = 0; start < keys.size(); start += kKeysPerMget) {
       const size_t end = std::min(keys.size(), start + kKeysPerMget);
-      full.clear();
-      full.reserve(end - start);
-      std::vector<std::string_view> args{keys.size() == 1 ? "GET" : "MGET"};
+      arena.clear();
+      for (size_t i = start; i < end; ++i) arena.append(prefix).append(keys[i]);
+      args.assign({keys.size() == 1 ? "GET" : "MGET"});
+      size_t from = 0;
       for (size_t i = start; i < end; ++i) {
-        full.push_back(prefix + keys[i]);
-        args.push_back(full.back());
+        const size_t size = prefix.size() + keys[i].size();
+        args.emplace_back(arena.data() + from, size);
+        from += size;
       }
       const RedisReply reply = client_.command(args);
       auto fill = [&](const redisReply* item, size_t i) {
         if (!item || item->type != REDIS_REPLY_STRING) return;
-        decode_online_value({item->str, item->len}, where(view, keys[i]), out[i]);
+        if (!try_decode_online_value({item->str, item->len}, out[i])) {
+          decode_online_value({item->str, item->len}, where(view, keys[i]), out[i]);  // throws
+        }
         out[i].stale = is_stale(out[i].event_time_us, options);
       };
       if (reply->type == REDIS_REPLY_ARRAY) {

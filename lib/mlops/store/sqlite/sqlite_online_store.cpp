@@ -101,11 +101,9 @@ class SqliteOnlineStore final : public OnlineStore {
       lookup_.bind(1, view).bind(2, keys[i]);
       if (lookup_.step()) {
         const std::string bytes = lookup_.blob(0);
-        try {
-          decode_online_value(bytes, where(view, keys[i]), out[i]);
-        } catch (...) {
+        if (!try_decode_online_value(bytes, out[i])) {
           lookup_.reset();
-          throw;
+          decode_online_value(bytes, where(view, keys[i]), out[i]);  // throws, naming the key
         }
         out[i].stale = is_stale(out[i].event_time_us, options);
       }
