@@ -38,10 +38,12 @@ std::string key_part(const Column& column, size_t row) {
                                          : column.format_value(row);
 }
 
+// The records of rows `picked`, in that order; keys taken from `key_texts` (by row) when given.
 std::vector<OnlineRecord> records_at(const Table& rows, std::span<const size_t> picked,
                                      std::span<const std::string> keys,
                                      const std::string& event_time,
-                                     std::span<const std::string> features) {
+                                     std::span<const std::string> features,
+                                     std::vector<std::string>* key_texts = nullptr) {
   const Column& time = rows.column(event_time);
   std::vector<const Column*> key_columns, feature_columns;
   for (const std::string& name : keys) key_columns.push_back(&rows.column(name));
@@ -51,7 +53,9 @@ std::vector<OnlineRecord> records_at(const Table& rows, std::span<const size_t> 
   for (size_t i = 0; i < picked.size(); ++i) {
     const size_t row = picked[i];
     OnlineRecord& record = records[i];
-    if (key_columns.size() == 1) {
+    if (key_texts) {
+      record.key = std::move((*key_texts)[row]);
+    } else if (key_columns.size() == 1) {
       record.key = key_part(*key_columns[0], row);
     } else {
       for (size_t k = 0; k < key_columns.size(); ++k) parts[k] = key_part(*key_columns[k], row);
@@ -95,13 +99,11 @@ ViewMaterialization materialize_view(const Workflow& workflow, const FeatureView
 
   std::vector<OnlineRecord> records =
       online_records(rows.table, rows.keys, rows.event_time, rows.features);
-  // One record per key: their write order is free. Key order makes each batch one range of
-  // the SQLite B-tree (pages written once, not once per batch) and costs Redis nothing.
+  // One record per key, in key order (online_records): each batch is one range of the SQLite
+  // B-tree (pages written once, not once per batch); it costs Redis nothing.
   int64_t newest_event = std::numeric_limits<int64_t>::min();
   for (const OnlineRecord& record : records)
     newest_event = std::max(newest_event, record.event_time_us);
-  std::sort(records.begin(), records.end(),
-            [](const OnlineRecord& a, const OnlineRecord& b) { return a.key < b.key; });
   out.keys = static_cast<int64_t>(records.size());
   const double latest_s = seconds_since(start) - read_s;
   const int64_t now = options.now_us != 0 ? options.now_us : now_micros();
@@ -171,9 +173,42 @@ std::vector<OnlineRecord> latest_records(const Table& rows, std::span<const std:
 std::vector<OnlineRecord> online_records(const Table& rows, std::span<const std::string> keys,
                                          const std::string& event_time,
                                          std::span<const std::string> features) {
-  std::vector<size_t> all(rows.num_rows());
-  for (size_t row = 0; row < all.size(); ++row) all[row] = row;
-  return records_at(rows, all, keys, event_time, features);
+  // Key order first, then the records in it: each record's values are allocated in the
+  // order the store encodes them (sequential memory), and no record is moved by a sort.
+  std::vector<const Column*> key_columns;
+  for (const std::string& name : keys) key_columns.push_back(&rows.column(name));
+  std::vector<std::string> texts(rows.num_rows());
+  std::vector<std::string> parts(key_columns.size());
+  for (size_t row = 0; row < texts.size(); ++row) {
+    if (key_columns.size() == 1) {
+      texts[row] = key_part(*key_columns[0], row);
+    } else {
+      for (size_t k = 0; k < key_columns.size(); ++k) parts[k] = key_part(*key_columns[k], row);
+      texts[row] = entity_key_text(parts);
+    }
+  }
+  // Sorted on each key's first 8 bytes (big-endian, so integer order is byte order), the
+  // texts compared only when those are equal: few random reads of the texts.
+  struct Entry {
+    uint64_t head;
+    size_t row;
+  };
+  std::vector<Entry> entries(texts.size());
+  for (size_t row = 0; row < texts.size(); ++row) {
+    uint64_t head = 0;
+    const std::string& text = texts[row];
+    for (size_t i = 0; i < 8; ++i) {
+      head = (head << 8) | (i < text.size() ? static_cast<unsigned char>(text[i]) : 0u);
+    }
+    entries[row] = {head, row};
+  }
+  std::sort(entries.begin(), entries.end(), [&texts](const Entry& a, const Entry& b) {
+    if (a.head != b.head) return a.head < b.head;
+    return texts[a.row] < texts[b.row] || (texts[a.row] == texts[b.row] && a.row < b.row);
+  });
+  std::vector<size_t> order(entries.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = entries[i].row;
+  return records_at(rows, order, keys, event_time, features, &texts);
 }
 
 MaterializeResult materialize(const Workflow& workflow, OnlineStore& store,

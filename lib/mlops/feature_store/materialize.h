@@ -68,7 +68,7 @@ std::vector<OnlineRecord> latest_records(const Table& rows, std::span<const std:
                                          std::span<const std::string> features);
 
 /// One record per row of `rows`, which hold one row per key already (read_view_rows with
-/// latest_per_key): the records to write, in row order.
+/// latest_per_key): the records to write, in key order (byte order of OnlineRecord::key).
 std::vector<OnlineRecord> online_records(const Table& rows, std::span<const std::string> keys,
                                          const std::string& event_time,
                                          std::span<const std::string> features);
