@@ -5,12 +5,12 @@
 #include <cmath>
 #include <limits>
 #include <string_view>
-#include <unordered_set>
 
 #include "mlops/core/error.h"
 #include "mlops/core/log.h"
 #include "mlops/core/progress.h"
 #include "mlops/core/time.h"
+#include "mlops/feature_store/latest_per_key.h"
 #include "mlops/feature_store/online_lookup.h"
 #include "mlops/feature_store/view_rows.h"
 
@@ -38,36 +38,34 @@ std::string key_part(const Column& column, size_t row) {
                                          : column.format_value(row);
 }
 
-/// Rows of `rows` holding each key's latest value, newest first: scanning from the end, the
-/// first row met of a key is its latest (ties: the last written).
-std::vector<size_t> latest_rows(const Table& rows, std::span<const std::string> keys) {
-  std::vector<size_t> picked;
-  const size_t n = rows.num_rows();
-  if (keys.size() == 1 && rows.column(keys[0]).type() != DType::kString) {
-    const Column& key = rows.column(keys[0]);
-    std::unordered_set<int64_t> seen;
-    seen.reserve(n / 4 + 16);
-    for (size_t row = n; row-- > 0;) {
-      if (seen.insert(key.int_at(row)).second) picked.push_back(row);
+// The records of rows `picked`, in that order; keys taken from `key_texts` (by row) when given.
+std::vector<OnlineRecord> records_at(const Table& rows, std::span<const size_t> picked,
+                                     std::span<const std::string> keys,
+                                     const std::string& event_time,
+                                     std::span<const std::string> features,
+                                     std::vector<std::string>* key_texts = nullptr) {
+  const Column& time = rows.column(event_time);
+  std::vector<const Column*> key_columns, feature_columns;
+  for (const std::string& name : keys) key_columns.push_back(&rows.column(name));
+  for (const std::string& name : features) feature_columns.push_back(&rows.column(name));
+  std::vector<OnlineRecord> records(picked.size());
+  std::vector<std::string> parts(key_columns.size());
+  for (size_t i = 0; i < picked.size(); ++i) {
+    const size_t row = picked[i];
+    OnlineRecord& record = records[i];
+    if (key_texts) {
+      record.key = std::move((*key_texts)[row]);
+    } else if (key_columns.size() == 1) {
+      record.key = key_part(*key_columns[0], row);
+    } else {
+      for (size_t k = 0; k < key_columns.size(); ++k) parts[k] = key_part(*key_columns[k], row);
+      record.key = entity_key_text(parts);
     }
-  } else if (keys.size() == 1) {
-    const Column& key = rows.column(keys[0]);
-    std::unordered_set<std::string_view> seen;
-    seen.reserve(n / 4 + 16);
-    for (size_t row = n; row-- > 0;) {
-      if (seen.insert(key.string_at(row)).second) picked.push_back(row);
-    }
-  } else {
-    std::vector<const Column*> columns;
-    for (const std::string& name : keys) columns.push_back(&rows.column(name));
-    std::unordered_set<std::string> seen;
-    std::vector<std::string> parts(columns.size());
-    for (size_t row = n; row-- > 0;) {
-      for (size_t i = 0; i < columns.size(); ++i) parts[i] = key_part(*columns[i], row);
-      if (seen.insert(entity_key_text(parts)).second) picked.push_back(row);
-    }
+    record.event_time_us = time.int_at(row);
+    record.values.reserve(feature_columns.size());
+    for (const Column* column : feature_columns) record.values.push_back(value_at(*column, row));
   }
-  return picked;
+  return records;
 }
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
@@ -87,10 +85,12 @@ ViewMaterialization materialize_view(const Workflow& workflow, const FeatureView
     range.start_us = options.start_us;
     range.end_us = options.end_us;
   }
+  // Only each key's newest row is written: read just those (one pass, no sort by time).
+  range.latest_per_key = true;
   const ViewRows rows = read_view_rows(workflow, view, range);
   const double read_s = seconds_since(start);
   out.source = rows.source;
-  out.rows_read = static_cast<int64_t>(rows.table.num_rows());
+  out.rows_read = static_cast<int64_t>(rows.rows_in_range);
 
   const EntitySpec& entity = view_entity(workflow, view);
   OnlineViewSchema schema{view.name, entity.name, rows.keys,
@@ -98,14 +98,12 @@ ViewMaterialization materialize_view(const Workflow& workflow, const FeatureView
   store.put_schema(schema);
 
   std::vector<OnlineRecord> records =
-      latest_records(rows.table, rows.keys, rows.event_time, rows.features);
-  // One record per key: their write order is free. Key order makes each batch one range of
-  // the SQLite B-tree (pages written once, not once per batch) and costs Redis nothing.
+      online_records(rows.table, rows.keys, rows.event_time, rows.features);
+  // One record per key, in key order (online_records): each batch is one range of the SQLite
+  // B-tree (pages written once, not once per batch); it costs Redis nothing.
   int64_t newest_event = std::numeric_limits<int64_t>::min();
   for (const OnlineRecord& record : records)
     newest_event = std::max(newest_event, record.event_time_us);
-  std::sort(records.begin(), records.end(),
-            [](const OnlineRecord& a, const OnlineRecord& b) { return a.key < b.key; });
   out.keys = static_cast<int64_t>(records.size());
   const double latest_s = seconds_since(start) - read_s;
   const int64_t now = options.now_us != 0 ? options.now_us : now_micros();
@@ -165,24 +163,52 @@ std::vector<OnlineColumn> online_columns(const Table& rows, std::span<const std:
 std::vector<OnlineRecord> latest_records(const Table& rows, std::span<const std::string> keys,
                                          const std::string& event_time,
                                          std::span<const std::string> features) {
-  std::vector<size_t> picked = latest_rows(rows, keys);
-  std::reverse(picked.begin(), picked.end());  // oldest first: event-time order
-  const Column& time = rows.column(event_time);
-  std::vector<const Column*> key_columns, feature_columns;
+  std::vector<const Column*> key_columns;
   for (const std::string& name : keys) key_columns.push_back(&rows.column(name));
-  for (const std::string& name : features) feature_columns.push_back(&rows.column(name));
-  std::vector<OnlineRecord> records(picked.size());
+  // Rows in event-time order: each key's newest is its last (ties: the last written).
+  const std::vector<size_t> picked = latest_row_per_key(key_columns, rows.column(event_time));
+  return records_at(rows, picked, keys, event_time, features);
+}
+
+std::vector<OnlineRecord> online_records(const Table& rows, std::span<const std::string> keys,
+                                         const std::string& event_time,
+                                         std::span<const std::string> features) {
+  // Key order first, then the records in it: each record's values are allocated in the
+  // order the store encodes them (sequential memory), and no record is moved by a sort.
+  std::vector<const Column*> key_columns;
+  for (const std::string& name : keys) key_columns.push_back(&rows.column(name));
+  std::vector<std::string> texts(rows.num_rows());
   std::vector<std::string> parts(key_columns.size());
-  for (size_t i = 0; i < picked.size(); ++i) {
-    const size_t row = picked[i];
-    OnlineRecord& record = records[i];
-    for (size_t k = 0; k < key_columns.size(); ++k) parts[k] = key_part(*key_columns[k], row);
-    record.key = entity_key_text(parts);
-    record.event_time_us = time.int_at(row);
-    record.values.reserve(feature_columns.size());
-    for (const Column* column : feature_columns) record.values.push_back(value_at(*column, row));
+  for (size_t row = 0; row < texts.size(); ++row) {
+    if (key_columns.size() == 1) {
+      texts[row] = key_part(*key_columns[0], row);
+    } else {
+      for (size_t k = 0; k < key_columns.size(); ++k) parts[k] = key_part(*key_columns[k], row);
+      texts[row] = entity_key_text(parts);
+    }
   }
-  return records;
+  // Sorted on each key's first 8 bytes (big-endian, so integer order is byte order), the
+  // texts compared only when those are equal: few random reads of the texts.
+  struct Entry {
+    uint64_t head;
+    size_t row;
+  };
+  std::vector<Entry> entries(texts.size());
+  for (size_t row = 0; row < texts.size(); ++row) {
+    uint64_t head = 0;
+    const std::string& text = texts[row];
+    for (size_t i = 0; i < 8; ++i) {
+      head = (head << 8) | (i < text.size() ? static_cast<unsigned char>(text[i]) : 0u);
+    }
+    entries[row] = {head, row};
+  }
+  std::sort(entries.begin(), entries.end(), [&texts](const Entry& a, const Entry& b) {
+    if (a.head != b.head) return a.head < b.head;
+    return texts[a.row] < texts[b.row] || (texts[a.row] == texts[b.row] && a.row < b.row);
+  });
+  std::vector<size_t> order(entries.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = entries[i].row;
+  return records_at(rows, order, keys, event_time, features, &texts);
 }
 
 MaterializeResult materialize(const Workflow& workflow, OnlineStore& store,

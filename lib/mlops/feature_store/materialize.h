@@ -60,9 +60,16 @@ struct MaterializeResult {
 MaterializeResult materialize(const Workflow& workflow, OnlineStore& store,
                               const MaterializeOptions& options);
 
-/// The latest row of each key in `rows` (sorted by event time, ties in written order): the
-/// records to write, values in the order of `features`. `keys` are the key columns.
+/// The latest row of each key in `rows` (the greatest event time; at equal times the row
+/// written last, i.e. later in `rows`; `rows` need not be sorted): the records to write, in the
+/// order of their rows, values in the order of `features`. `keys` are the key columns.
 std::vector<OnlineRecord> latest_records(const Table& rows, std::span<const std::string> keys,
+                                         const std::string& event_time,
+                                         std::span<const std::string> features);
+
+/// One record per row of `rows`, which hold one row per key already (read_view_rows with
+/// latest_per_key): the records to write, in key order (byte order of OnlineRecord::key).
+std::vector<OnlineRecord> online_records(const Table& rows, std::span<const std::string> keys,
                                          const std::string& event_time,
                                          std::span<const std::string> features);
 

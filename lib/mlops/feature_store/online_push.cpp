@@ -102,16 +102,19 @@ int64_t OnlinePush::push(const std::string& table, const Table& rows) {
 
 int64_t OnlinePush::push_view(const FeatureViewSpec& view, const Table& rows) {
   ViewRows shaped;
+  ViewRowsOptions newest;  // only each key's newest row is written
+  newest.latest_per_key = true;
   try {
     shaped = view_rows_of(workflow_, view, rows,
-                          fmt::format("rows just committed to lake table '{}'", view.source.table));
+                          fmt::format("rows just committed to lake table '{}'", view.source.table),
+                          newest);
   } catch (const DataError& error) {
     log_error("ingest: rows not pushed to online view (run `mlops materialize` to see why)",
               {{"view", view.name}, {"error", error.what()}});
     return 0;
   }
   const std::vector<OnlineRecord> records =
-      latest_records(shaped.table, shaped.keys, shaped.event_time, shaped.features);
+      online_records(shaped.table, shaped.keys, shaped.event_time, shaped.features);
   if (records.empty()) return 0;
   std::vector<OnlineColumn> columns = online_columns(shaped.table, shaped.features);
   const EntitySpec& entity = view_entity(workflow_, view);

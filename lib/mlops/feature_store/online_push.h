@@ -1,7 +1,7 @@
 #pragma once
 // Follow mode's online half (`mlops ingest --follow`): the rows each lake commit added to a
 // table, reduced to each key's latest value for every online view over that table (the same
-// latest_records() and store write rule as `mlops materialize`), written to the online store.
+// one-pass reduction and store write rule as `mlops materialize`), written to the online store.
 // While the store is down the write is retried with backoff, so the source does not
 // acknowledge the batch upstream (kafka offsets) before the store has it.
 //

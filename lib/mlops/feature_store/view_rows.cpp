@@ -1,6 +1,7 @@
 #include "mlops/feature_store/view_rows.h"
 
 #include <algorithm>
+#include <deque>
 #include <filesystem>
 #include <numeric>
 
@@ -10,6 +11,7 @@
 #include "mlops/expr/expression.h"
 #include "mlops/feature_store/committed_table.h"
 #include "mlops/feature_store/latest_output.h"
+#include "mlops/feature_store/latest_per_key.h"
 #include "mlops/ingest/checkpoint.h"
 #include "mlops/ingest/column_convert.h"
 #include "mlops/ingest/lake.h"
@@ -77,9 +79,11 @@ const Column& require_column(const Table& table, const std::string& name, const 
                   role, name, source, did_you_mean(name, table.column_names()));
 }
 
-// A column converted to `type`, or a DataError naming the first value that does not fit.
-Column typed_as(const Column& column, DType type, const std::string& role,
-                const FeatureViewSpec& view, const std::string& source) {
+// `column` as `type`: itself when it has that type, else a converted copy kept in `owned`; a
+// DataError names the first value that does not fit.
+const Column& typed_as(const Column& column, DType type, const std::string& role,
+                       const FeatureViewSpec& view, const std::string& source,
+                       std::deque<Column>& owned) {
   if (column.type() == type) return column;
   const bool convertible = type == DType::kString || column.type() == DType::kString;
   for (size_t row = 0; convertible && row < column.size(); ++row) {
@@ -94,7 +98,7 @@ Column typed_as(const Column& column, DType type, const std::string& role,
                     view.name, role, column.name(), source, dtype_name(column.type()),
                     dtype_name(type));
   }
-  return convert_column(column, type);
+  return owned.emplace_back(convert_column(column, type));
 }
 
 }  // namespace
@@ -149,14 +153,17 @@ ViewRows view_rows_of(const Workflow& workflow, const FeatureViewSpec& view, con
   out.view = view.name;
   out.source = std::move(description);
   out.event_time = view.event_time.empty() ? "scored_at" : view.event_time;
-  std::vector<Column> columns;
+  // The output's columns: the input's own where no conversion or expression made a new one
+  // (held in `owned`), so nothing is copied whole before the rows are picked.
+  std::deque<Column> owned;
+  std::vector<const Column*> columns;
   for (const EntityKey& key : entity.keys) {
     out.keys.push_back(key.column);
-    columns.push_back(typed_as(require_column(input, key.column, "key", view, out.source), key.type,
-                               "key", view, out.source));
+    columns.push_back(&typed_as(require_column(input, key.column, "key", view, out.source),
+                                key.type, "key", view, out.source, owned));
   }
-  columns.push_back(typed_as(require_column(input, out.event_time, "event-time", view, out.source),
-                             DType::kTimestamp, "event-time", view, out.source));
+  columns.push_back(&typed_as(require_column(input, out.event_time, "event-time", view, out.source),
+                              DType::kTimestamp, "event-time", view, out.source, owned));
 
   // The view's features: declared, or every other column of the source.
   std::vector<ViewFeature> features = view.features;
@@ -189,25 +196,23 @@ ViewRows view_rows_of(const Workflow& workflow, const FeatureViewSpec& view, con
     }
     out.features.push_back(feature.name);
     if (feature.expr.empty()) {
-      Column column = require_column(input, feature.name, "feature", view, out.source);
-      columns.push_back(std::move(column));
+      columns.push_back(&require_column(input, feature.name, "feature", view, out.source));
     } else {
       const Expression expression = Expression::parse(
           feature.expr,
           fmt::format("{}: feature view '{}', feature '{}'", view.origin, view.name, feature.name));
-      columns.push_back(expression.evaluate_column(input, feature.name));
+      columns.push_back(&owned.emplace_back(expression.evaluate_column(input, feature.name)));
     }
   }
 
-  // Rows that can be placed (a key and a time), in the window, sorted by time; stable, so
-  // equal times keep the order the source wrote them.
+  // Rows that can be placed (a key and a time), in the window, in written order.
   const size_t key_count = out.keys.size();
-  const Column& time = columns[key_count];
+  const Column& time = *columns[key_count];
   std::vector<size_t> order;
   order.reserve(input.num_rows());
   for (size_t row = 0; row < input.num_rows(); ++row) {
     bool placed = !time.is_null(row);
-    for (size_t k = 0; placed && k < key_count; ++k) placed = !columns[k].is_null(row);
+    for (size_t k = 0; placed && k < key_count; ++k) placed = !columns[k]->is_null(row);
     if (!placed) {
       ++out.dropped_null_rows;
       continue;
@@ -217,9 +222,16 @@ ViewRows view_rows_of(const Workflow& workflow, const FeatureViewSpec& view, con
       continue;
     order.push_back(row);
   }
-  std::stable_sort(order.begin(), order.end(),
-                   [&time](size_t a, size_t b) { return time.int_at(a) < time.int_at(b); });
-  for (const Column& column : columns) out.table.add_column(column.take(order));
+  out.rows_in_range = order.size();
+  if (options.latest_per_key) {
+    // Each key's newest row, in one pass: the row the sorted scan below would end on.
+    order = latest_row_per_key(std::span(columns).first(key_count), time, order);
+  } else {
+    // Sorted by time; stable, so equal times keep the order the source wrote them.
+    std::stable_sort(order.begin(), order.end(),
+                     [&time](size_t a, size_t b) { return time.int_at(a) < time.int_at(b); });
+  }
+  for (const Column* column : columns) out.table.add_column(column->take(order));
   return out;
 }
 

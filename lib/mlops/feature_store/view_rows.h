@@ -2,7 +2,7 @@
 // A feature view's rows as the joins and materialization read them: the declared source (a
 // clean lake table of this or another workflow, the workflow's latest featurize output, or its
 // latest batch predictions) reduced to the entity's key columns, the event time and the
-// view's features, in event-time order.
+// view's features, in event-time order (or, for materialization, only each key's newest row).
 
 #include <cstdint>
 #include <optional>
@@ -21,13 +21,19 @@ struct ViewRowsOptions {
   /// --incremental from a watermark).
   std::optional<int64_t> start_us;
   std::optional<int64_t> end_us;
+  /// Keep only each key's newest row (the greatest event time; at equal times the last
+  /// written, the row a scan of the time-sorted rows would end on), found in one pass over the
+  /// rows without sorting them: what materialization and follow mode write. The rows kept are
+  /// in the order the source wrote them, not in event-time order.
+  bool latest_per_key = false;
 };
 
 struct ViewRows {
   std::string view;  // the view's name
   /// The entity's key columns (typed as the entity declares: int64 or string), the event time
   /// (timestamp) and the features, in that order; rows sorted by event time, rows with equal
-  /// times in the order the source wrote them (so the last of them is the last written).
+  /// times in the order the source wrote them (so the last of them is the last written); with
+  /// ViewRowsOptions::latest_per_key, one row per key in written order instead.
   /// Rows whose event time or a key is null are left out (they cannot be placed).
   Table table;
   std::vector<std::string> keys;
@@ -38,6 +44,9 @@ struct ViewRows {
   std::string source;
   /// Rows left out because their event time or a key was null.
   uint64_t dropped_null_rows = 0;
+  /// Rows with a key and an event time inside the window: table's rows, or, with
+  /// latest_per_key, the rows the kept ones were chosen from.
+  uint64_t rows_in_range = 0;
 };
 
 /// Reads view `view` of `workflow` (whose feature_store declares it). The lake is read

@@ -526,6 +526,10 @@ Table read_clean_parts(const std::string& dir, const CleanTableState& state) {
     const Table rows = read_table(path);
     for (size_t f = 0; f < state.fields.size(); ++f) {
       const Column* column = rows.find(state.fields[f].name);
+      if (column && column->type() == columns[f].type()) {
+        columns[f].append(*column);  // the part has the field's type: copied whole
+        continue;
+      }
       for (size_t row = 0; row < rows.num_rows(); ++row) {
         if (column) {
           push_converted(columns[f], *column, row);

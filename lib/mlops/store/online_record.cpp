@@ -19,22 +19,23 @@ constexpr uint64_t kSignFlip = uint64_t{1} << 63;
 
 enum Tag : uint8_t { kNull = 0, kInt = 1, kFloat = 2, kBool = 3, kString = 4, kTimestamp = 5 };
 
-void put_u32(std::string& out, uint32_t value) {
-  char bytes[4];
-  for (int i = 0; i < 4; ++i) bytes[i] = static_cast<char>(value >> (8 * i));
-  out.append(bytes, 4);
+char* store_u32(char* at, uint32_t value) {
+  for (int i = 0; i < 4; ++i) at[i] = static_cast<char>(value >> (8 * i));
+  return at + 4;
 }
 
-void put_u64(std::string& out, uint64_t value) {
-  char bytes[8];
-  for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>(value >> (8 * i));
-  out.append(bytes, 8);
+char* store_u64(char* at, uint64_t value) {
+  for (int i = 0; i < 8; ++i) at[i] = static_cast<char>(value >> (8 * i));
+  return at + 8;
 }
 
-/// Reads the encoding front to back; any overrun is a DataError naming the value.
+/// Not an encoding of this version (try_decode_online_value turns it into false).
+struct BadBytes {};
+
+/// Reads the encoding front to back; any overrun throws BadBytes.
 class Reader {
  public:
-  Reader(std::string_view bytes, std::string_view where) : bytes_(bytes), where_(where) {}
+  explicit Reader(std::string_view bytes) : bytes_(bytes) {}
   std::string_view take(size_t n) {
     if (bytes_.size() - pos_ < n) bad();
     std::string_view out = bytes_.substr(pos_, n);
@@ -55,14 +56,10 @@ class Reader {
   }
   uint8_t u8() { return static_cast<uint8_t>(take(1)[0]); }
   bool done() const { return pos_ == bytes_.size(); }
-  [[noreturn]] void bad() const {
-    throw DataError("{}: not an online-store value written by this mlops (corrupt or newer)",
-                    where_);
-  }
+  [[noreturn]] void bad() const { throw BadBytes{}; }
 
  private:
   std::string_view bytes_;
-  std::string_view where_;
   size_t pos_ = 0;
 };
 
@@ -84,42 +81,67 @@ int64_t parse_event_time_prefix(std::string_view prefix) {
 
 void encode_online_value(std::span<const OnlineColumn> columns, const OnlineRecord& record,
                          int64_t write_time_us, std::string& out) {
-  out += event_time_prefix(record.event_time_us);
-  put_u64(out, static_cast<uint64_t>(write_time_us));
-  put_u32(out, static_cast<uint32_t>(columns.size()));
+  // One resize, then plain stores: this runs once per key materialized.
+  size_t bytes = kEventPrefixBytes + 8 + 4;
   for (size_t i = 0; i < columns.size(); ++i) {
-    put_u32(out, static_cast<uint32_t>(columns[i].name.size()));
-    out += columns[i].name;
+    bytes += 4 + columns[i].name.size() + 1;
+    const FeatureValue& value = i < record.values.size() ? record.values[i] : FeatureValue{};
+    switch (value.index()) {
+      case 1:
+      case 2:
+      case 5: bytes += 8; break;
+      case 3: bytes += 1; break;
+      case 4: bytes += 4 + std::get<std::string>(value).size(); break;
+      default: break;
+    }
+  }
+  const size_t start = out.size();
+  out.resize(start + bytes);
+  char* at = out.data() + start;
+  uint64_t event = static_cast<uint64_t>(record.event_time_us) ^ kSignFlip;
+  for (size_t i = kEventPrefixBytes; i-- > 0; event /= 10)
+    at[i] = static_cast<char>('0' + event % 10);
+  at += kEventPrefixBytes;
+  at = store_u64(at, static_cast<uint64_t>(write_time_us));
+  at = store_u32(at, static_cast<uint32_t>(columns.size()));
+  for (size_t i = 0; i < columns.size(); ++i) {
+    const std::string& name = columns[i].name;
+    at = store_u32(at, static_cast<uint32_t>(name.size()));
+    std::memcpy(at, name.data(), name.size());
+    at += name.size();
     const FeatureValue& value = i < record.values.size() ? record.values[i] : FeatureValue{};
     if (const auto* v = std::get_if<int64_t>(&value)) {
-      out += static_cast<char>(kInt);
-      put_u64(out, static_cast<uint64_t>(*v));
+      *at++ = static_cast<char>(kInt);
+      at = store_u64(at, static_cast<uint64_t>(*v));
     } else if (const auto* d = std::get_if<double>(&value)) {
-      out += static_cast<char>(kFloat);
-      put_u64(out, std::bit_cast<uint64_t>(*d));
+      *at++ = static_cast<char>(kFloat);
+      at = store_u64(at, std::bit_cast<uint64_t>(*d));
     } else if (const auto* b = std::get_if<bool>(&value)) {
-      out += static_cast<char>(kBool);
-      out += static_cast<char>(*b ? 1 : 0);
-    } else if (const auto* s = std::get_if<std::string>(&value)) {
-      out += static_cast<char>(kString);
-      put_u32(out, static_cast<uint32_t>(s->size()));
-      out += *s;
+      *at++ = static_cast<char>(kBool);
+      *at++ = static_cast<char>(*b ? 1 : 0);
+    } else if (const auto* text = std::get_if<std::string>(&value)) {
+      *at++ = static_cast<char>(kString);
+      at = store_u32(at, static_cast<uint32_t>(text->size()));
+      std::memcpy(at, text->data(), text->size());
+      at += text->size();
     } else if (const auto* t = std::get_if<TimestampValue>(&value)) {
-      out += static_cast<char>(kTimestamp);
-      put_u64(out, static_cast<uint64_t>(t->micros));
+      *at++ = static_cast<char>(kTimestamp);
+      at = store_u64(at, static_cast<uint64_t>(t->micros));
     } else {
-      out += static_cast<char>(kNull);
+      *at++ = static_cast<char>(kNull);
     }
   }
 }
 
-void decode_online_value(std::string_view bytes, std::string_view where, OnlineLookup& lookup) {
-  Reader in(bytes, where);
-  try {
-    lookup.event_time_us = parse_event_time_prefix(in.take(kEventPrefixBytes));
-  } catch (const DataError&) {
-    in.bad();
+bool try_decode_online_value(std::string_view bytes, OnlineLookup& lookup) try {
+  Reader in(bytes);
+  const std::string_view prefix = in.take(kEventPrefixBytes);
+  uint64_t event = 0;
+  for (char c : prefix) {
+    if (c < '0' || c > '9') in.bad();
+    event = event * 10 + static_cast<uint64_t>(c - '0');
   }
+  lookup.event_time_us = static_cast<int64_t>(event ^ kSignFlip);
   lookup.write_time_us = static_cast<int64_t>(in.u64());
   const uint32_t count = in.u32();
   lookup.columns.clear();
@@ -147,6 +169,16 @@ void decode_online_value(std::string_view bytes, std::string_view where, OnlineL
   }
   if (!in.done()) in.bad();
   lookup.found = true;
+  return true;
+} catch (const BadBytes&) {
+  return false;
+}
+
+void decode_online_value(std::string_view bytes, std::string_view where, OnlineLookup& lookup) {
+  if (!try_decode_online_value(bytes, lookup)) {
+    throw DataError("{}: not an online-store value written by this mlops (corrupt or newer)",
+                    where);
+  }
 }
 
 bool is_stale(int64_t event_time_us, const LookupOptions& options) {

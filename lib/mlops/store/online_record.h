@@ -34,6 +34,9 @@ void encode_online_value(std::span<const OnlineColumn> columns, const OnlineReco
 /// Decodes `bytes` into `lookup` (found = true; stale is left to the caller). Throws DataError
 /// naming `where` when the bytes are not an encoding of this version.
 void decode_online_value(std::string_view bytes, std::string_view where, OnlineLookup& lookup);
+/// The same without the message: false when the bytes are not an encoding of this version (a
+/// lookup of many keys builds the message only for a bad one).
+bool try_decode_online_value(std::string_view bytes, OnlineLookup& lookup);
 
 /// stale for a found value under `options` (ttl 0: never).
 bool is_stale(int64_t event_time_us, const LookupOptions& options);

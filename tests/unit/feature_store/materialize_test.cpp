@@ -1,11 +1,16 @@
 #include "mlops/feature_store/materialize.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include <map>
+#include <random>
 
 #include "fs_test_util.h"
 #include "mlops/core/error.h"
 #include "mlops/core/time.h"
 #include "mlops/feature_store/online_lookup.h"
+#include "mlops/feature_store/view_rows.h"
 #include "mlops/store/open_stores.h"
 
 namespace mlops {
@@ -150,6 +155,133 @@ TEST_F(Materialize, LookupsParseKeysAndJudgeStaleness) {
     EXPECT_STREQ(e.what(),
                  "--key 'origin=ORD': entity 'route' needs every key column: missing "
                  "'year'");
+  }
+}
+
+// The one-pass path (read_view_rows with latest_per_key, what materialize runs) and the sorted
+// path (every row in event-time order, each key's last row kept) leave equal stores, on random
+// rows with many equal event times, null keys and times, over a string, a compound and an
+// integer key.
+enum class KeyKind { kString, kCompound, kInt };
+
+void expect_paths_agree(Workflow workflow, const TempDir& dir, KeyKind kind) {
+  auto& keys_of_entity = workflow.feature_store.entities[0].keys;
+  if (kind == KeyKind::kCompound) keys_of_entity.push_back({"gate", DType::kInt64});
+  if (kind == KeyKind::kInt) keys_of_entity = {{"num", DType::kInt64}};
+  const std::string suffix = std::to_string(static_cast<int>(kind));
+  std::mt19937 random(16 + static_cast<unsigned>(kind));
+  int serial = 0;
+  for (int commit = 0; commit < 3; ++commit) {
+    std::string csv = "origin,gate,num,hour,delay,flights\n";
+    for (int i = 0; i < 500; ++i, ++serial) {
+      const unsigned k = random() % 40;
+      const std::string origin = random() % 50 == 0 ? "" : fmt::format("K{}", k);
+      const std::string hour =
+          random() % 60 == 0 ? "" : fmt::format("2024-01-01 0{}:00:00", random() % 6);
+      const std::string flights = random() % 5 == 0 ? "" : std::to_string(random() % 9);
+      const std::string num = origin.empty() ? "" : std::to_string(k);
+      csv += fmt::format("{},{},{},{},{}.5,{}\n", origin, k % 3, num, hour, serial, flights);
+    }
+    commit_csv(workflow, "hourly", csv);
+  }
+  FeatureViewSpec view = lake_view("delays", "hourly");
+  view.features = {{"delay", ""}, {"flights", ""}, {"double_delay", "delay * 2"}};
+  workflow.feature_store.views.push_back(view);
+
+  Settings one_pass_settings = workflow.settings, sorted_settings = workflow.settings;
+  one_pass_settings.online_store_url = "sqlite:" + dir.file("a" + suffix + ".db");
+  sorted_settings.online_store_url = "sqlite:" + dir.file("b" + suffix + ".db");
+  auto one_pass = open_online_store(one_pass_settings);
+  auto sorted = open_online_store(sorted_settings);
+  MaterializeOptions options;
+  options.now_us = 1;
+  const MaterializeResult result = materialize(workflow, *one_pass, options);
+
+  // The sorted path, by brute force: the last row of each key in event-time order wins.
+  const ViewRows rows = read_view_rows(workflow, view);
+  EXPECT_EQ(result.views[0].rows_read, static_cast<int64_t>(rows.table.num_rows()));
+  EXPECT_EQ(rows.rows_in_range, rows.table.num_rows());
+  EXPECT_GT(rows.dropped_null_rows, 0u);
+  std::map<std::string, size_t> last;
+  for (size_t row = 0; row < rows.table.num_rows(); ++row) {
+    std::vector<std::string> parts;
+    for (const std::string& key : rows.keys)
+      parts.push_back(rows.table.column(key).format_value(row));
+    last[entity_key_text(parts)] = row;
+  }
+  std::vector<size_t> picked;
+  std::vector<std::string> keys;
+  for (const auto& entry : last) {
+    keys.push_back(entry.first);
+    picked.push_back(entry.second);
+  }
+  std::sort(picked.begin(), picked.end());
+  const Table latest = rows.table.take(picked);
+  const std::vector<OnlineRecord> records =
+      online_records(latest, rows.keys, rows.event_time, rows.features);
+  sorted->write("delays", online_columns(latest, rows.features), records, 1);
+  EXPECT_EQ(result.views[0].keys, static_cast<int64_t>(keys.size()));
+  EXPECT_EQ(result.views[0].keys_written, static_cast<int64_t>(keys.size()));
+
+  // latest_records on the rows in written order (not sorted) picks the same rows too.
+  ViewRowsOptions newest_only;
+  newest_only.latest_per_key = true;
+  const ViewRows unsorted = read_view_rows(workflow, view, newest_only);
+  EXPECT_EQ(unsorted.table.num_rows(), keys.size());
+  EXPECT_EQ(unsorted.rows_in_range, rows.table.num_rows());
+
+  const std::vector<OnlineLookup> a = one_pass->read("delays", keys, {});
+  const std::vector<OnlineLookup> b = sorted->read("delays", keys, {});
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    SCOPED_TRACE(keys[i]);
+    ASSERT_TRUE(a[i].found);
+    ASSERT_TRUE(b[i].found);
+    EXPECT_EQ(a[i].event_time_us, b[i].event_time_us);
+    EXPECT_EQ(a[i].write_time_us, b[i].write_time_us);
+    EXPECT_EQ(a[i].columns, b[i].columns);
+    EXPECT_EQ(a[i].values, b[i].values);
+  }
+}
+
+TEST(MaterializePaths, OnePassAndSortedPathsLeaveEqualStores) {
+  TempDir dir;
+  expect_paths_agree(feature_workflow(dir), dir, KeyKind::kString);
+  expect_paths_agree(feature_workflow(dir), dir, KeyKind::kCompound);
+  expect_paths_agree(feature_workflow(dir), dir, KeyKind::kInt);
+}
+
+TEST(MaterializePaths, LatestRecordsNeedNoSortedRows) {
+  TempDir dir;
+  Workflow workflow = feature_workflow(dir);
+  commit_csv(workflow, "hourly",
+             "origin,hour,delay\n"
+             "ATL,2024-01-01 02:00:00,1.0\n"
+             "ORD,2024-01-01 03:00:00,2.0\n"
+             "ATL,2024-01-01 01:00:00,3.0\n"  // older: loses
+             "ATL,2024-01-01 02:00:00,4.0\n"  // a tie, written later: wins
+             "ORD,2024-01-01 03:00:00,5.0\n"  // a tie, written later: wins
+             "ORD,2024-01-01 00:00:00,6.0\n");
+  const FeatureViewSpec view = lake_view("delays", "hourly");
+  workflow.feature_store.views.push_back(view);
+  const ViewRows sorted = read_view_rows(workflow, view);
+  ViewRowsOptions newest_only;
+  newest_only.latest_per_key = true;
+  const ViewRows newest = read_view_rows(workflow, view, newest_only);
+  ASSERT_EQ(newest.table.num_rows(), 2u);
+  EXPECT_EQ(newest.rows_in_range, 6u);
+  // Written order: ATL's row 4 before ORD's row 5.
+  EXPECT_EQ(newest.table.column("delay").float_at(0), 4.0);
+  EXPECT_EQ(newest.table.column("delay").float_at(1), 5.0);
+  const std::vector<std::string> features{"delay"};
+  for (const ViewRows* rows : {&sorted, &newest}) {
+    const std::vector<OnlineRecord> records =
+        latest_records(rows->table, rows->keys, rows->event_time, features);
+    ASSERT_EQ(records.size(), 2u);
+    EXPECT_EQ(records[0].key, "ATL");
+    EXPECT_EQ(std::get<double>(records[0].values[0]), 4.0);
+    EXPECT_EQ(records[1].key, "ORD");
+    EXPECT_EQ(std::get<double>(records[1].values[0]), 5.0);
   }
 }
 

@@ -12,6 +12,7 @@
 
 #include "mlops/core/error.h"
 #include "mlops/store/open_stores.h"
+#include "mlops/store/redis/redis_client.h"
 #include "support/optional_tool.h"
 #include "support/redis_server.h"
 #include "support/temp_dir.h"
@@ -266,6 +267,51 @@ TEST(RedisOnlineStore, AuthAndSelectComeFromTheUrl) {
   EXPECT_EQ(wrong, "online store redis://127.0.0.1:" + std::to_string(server.port()) +
                        "/3: authentication failed (check the password)");
   EXPECT_EQ(network_error(server.url(3)).find("NOAUTH") != std::string::npos, true);
+}
+
+TEST(RedisOnlineStore, AWriteScriptTheServerForgotIsLoadedAgain) {
+  MLOPS_REQUIRE_TOOL(testing::RedisServer::available(), "redis-server");
+  testing::RedisServer server;
+  Settings settings;
+  settings.online_store_url = server.url(1);
+  auto store = open_online_store(settings);
+  std::vector<OnlineRecord> records;
+  for (int64_t n = 0; n < 2'500; ++n) records.push_back(record(numbered("k", n), 10, n));
+  EXPECT_EQ(store->write("v", kColumns, records, 1), 2'500);
+  // The server forgets its scripts (as after a restart): the next write loads it again.
+  RedisClient admin(parse_redis_url(server.url(1), "test"));
+  admin.command({"SCRIPT", "FLUSH"});
+  records[7] = record("k7", 11, 700);  // newer
+  records[8] = record("k8", 9, 800);   // older: never overwrites
+  EXPECT_EQ(store->write("v", kColumns, records, 2), 2'499);
+  EXPECT_EQ(std::get<int64_t>(store->read_one("v", "k7", {}).values[0]), 700);
+  EXPECT_EQ(std::get<int64_t>(store->read_one("v", "k8", {}).values[0]), 8);
+  EXPECT_EQ(store->view("v")->keys, 2'500);
+}
+
+TEST(RedisOnlineStore, ACorruptValueAmongManyKeysIsADataErrorNamingItsKey) {
+  MLOPS_REQUIRE_TOOL(testing::RedisServer::available(), "redis-server");
+  testing::RedisServer server;
+  Settings settings;
+  settings.online_store_url = server.url(1);
+  auto store = open_online_store(settings);
+  store->write("v", kColumns, std::vector<OnlineRecord>{record("a", 1, 1), record("c", 1, 3)}, 1);
+  RedisClient admin(parse_redis_url(server.url(1), "test"));
+  admin.command({"SET", "mlops:v:v:b", "not a value"});
+  const std::vector<std::string> keys{"a", "b", "c"};
+  try {
+    store->read("v", keys, {});
+    FAIL();
+  } catch (const DataError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "redis://127.0.0.1:" + std::to_string(server.port()) +
+                  "/1: view v key b: not an online-store value written by this mlops (corrupt "
+                  "or newer)");
+  }
+  const std::vector<std::string> good{"a", "c", "missing"};
+  const std::vector<OnlineLookup> found = store->read("v", good, {});
+  EXPECT_EQ(std::get<int64_t>(found[1].values[0]), 3);
+  EXPECT_FALSE(found[2].found);
 }
 
 std::string url_error(std::string_view url) {

@@ -186,3 +186,34 @@ std::vector<RedisReply> RedisClient::pipeline(
 }
 
 }  // namespace mlops
+
+namespace mlops {
+
+void RedisClient::send(std::span<const std::string_view> args) {
+  if (!context_) connect();
+  std::vector<const char*> argv(args.size());
+  std::vector<size_t> lengths(args.size());
+  for (size_t i = 0; i < args.size(); ++i) {
+    argv[i] = args[i].data();
+    lengths[i] = args[i].size();
+  }
+  if (redisAppendCommandArgv(context_, static_cast<int>(argv.size()), argv.data(),
+                             lengths.data()) != REDIS_OK) {
+    fail("cannot send a command");
+  }
+}
+
+RedisReply RedisClient::receive() {
+  void* raw = nullptr;
+  if (!context_ || redisGetReply(context_, &raw) != REDIS_OK || !raw) fail("no reply");
+  return RedisReply(static_cast<redisReply*>(raw));
+}
+
+void RedisClient::check(const RedisReply& reply, std::string_view doing) const {
+  if (reply.get() && reply->type == REDIS_REPLY_ERROR) {
+    throw NetworkError("online store {}: {} failed: {}", location_.display(), doing,
+                       std::string_view(reply->str, reply->len));
+  }
+}
+
+}  // namespace mlops

@@ -5,6 +5,7 @@
 // connection is reopened on the next call.
 
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,6 +65,16 @@ class RedisClient {
   /// Sends every command, then reads every reply, in order (one round trip per pipeline).
   /// An error reply throws NetworkError after all replies were read.
   std::vector<RedisReply> pipeline(const std::vector<std::vector<std::string_view>>& commands);
+
+  /// A pipeline kept full while it runs: send() queues a command (hiredis copies its
+  /// arguments, which may change afterwards) and receive() returns the oldest unread reply,
+  /// sending what is queued first, so the server works on the commands queued after it while
+  /// the caller prepares more. An error reply is returned, not thrown: the caller reads every
+  /// reply it is owed before it throws. Both throw NetworkError when the connection fails.
+  void send(std::span<const std::string_view> args);
+  RedisReply receive();
+  /// Throws NetworkError for an error reply to `doing`.
+  void check(const RedisReply& reply, std::string_view doing) const;
 
  private:
   void connect();

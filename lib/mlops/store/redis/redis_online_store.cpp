@@ -15,19 +15,21 @@ namespace {
 // KEYS[1] the view's meta hash, KEYS[2] the set of views, KEYS[3..] value keys;
 // ARGV[1] the view name, ARGV[3..] the encoded values of KEYS[3..]. Returns how many values
 // were created or replaced. Keys met for the first time add to the meta `keys` count. GETRANGE
-// reads only the stored value's event-time prefix ("" when the key is new).
+// reads only the stored value's event-time prefix ("" when the key is new); its offsets are
+// strings, as a Lua number would be formatted with printf for every call.
 constexpr std::string_view kWriteScript = R"lua(
+local call, sub = redis.call, string.sub
 local written, created, latest = 0, 0, ''
 for i = 3, #KEYS do
   local value = ARGV[i]
-  local event = string.sub(value, 1, 20)
-  local current = redis.call('GETRANGE', KEYS[i], 0, 19)
+  local event = sub(value, 1, 20)
+  local current = call('GETRANGE', KEYS[i], '0', '19')
   if current == '' then
     created = created + 1
-    redis.call('SET', KEYS[i], value)
+    call('SET', KEYS[i], value)
     written = written + 1
   elseif current <= event then
-    redis.call('SET', KEYS[i], value)
+    call('SET', KEYS[i], value)
     written = written + 1
   end
   if event > latest then latest = event end
@@ -42,7 +44,7 @@ return written
 )lua";
 
 constexpr size_t kKeysPerScript = 1000;
-constexpr size_t kScriptsPerPipeline = 16;
+constexpr size_t kScriptsInFlight = 8;
 constexpr size_t kKeysPerMget = 1000;
 constexpr std::string_view kViewsKey = "mlops:views";
 
@@ -102,64 +104,40 @@ class RedisOnlineStore final : public OnlineStore {
 
   int64_t write(std::string_view view, std::span<const OnlineColumn> columns,
                 std::span<const OnlineRecord> records, int64_t write_time_us) override {
-    const std::string meta = meta_key(view);
-    const std::string prefix = value_prefix(view);
-    int64_t written = 0;
-    std::vector<std::string> keys, values;
-    std::vector<std::vector<std::string_view>> commands;
-    for (size_t start = 0; start < records.size();) {
-      // One pipeline of up to kScriptsPerPipeline scripts; the strings they point at live in
-      // `keys` and `values`, reserved so they do not move.
-      const size_t end = std::min(records.size(), start + kKeysPerScript * kScriptsPerPipeline);
-      keys.clear();
-      values.clear();
-      keys.reserve(end - start);
-      values.reserve(end - start);
-      commands.clear();
-      for (size_t i = start; i < end; ++i) {
-        keys.push_back(prefix + records[i].key);
-        values.emplace_back();
-        encode_online_value(columns, records[i], write_time_us, values.back());
-      }
-      std::vector<std::string> counts;
-      counts.reserve(kScriptsPerPipeline);
-      for (size_t batch = start; batch < end; batch += kKeysPerScript) {
-        const size_t batch_end = std::min(end, batch + kKeysPerScript);
-        counts.push_back(std::to_string(2 + batch_end - batch));
-        std::vector<std::string_view> args{"EVAL", kWriteScript, counts.back(), meta, kViewsKey};
-        args.reserve(5 + 2 * (batch_end - batch) + 2);
-        for (size_t i = batch; i < batch_end; ++i) args.push_back(keys[i - start]);
-        args.push_back(view);
-        args.push_back("");
-        for (size_t i = batch; i < batch_end; ++i) args.push_back(values[i - start]);
-        commands.push_back(std::move(args));
-      }
-      for (const RedisReply& reply : client_.pipeline(commands)) {
-        if (reply->type == REDIS_REPLY_INTEGER) written += reply->integer;
-      }
-      start = end;
+    if (records.empty()) return 0;
+    try {
+      return write_scripts(view, columns, records, write_time_us);
+    } catch (const NoScript&) {
+      // The server lost the loaded script (restarted, SCRIPT FLUSH): load it again and redo
+      // the call; the latest-wins rule makes the repeat harmless.
+      script_sha_.clear();
+      return write_scripts(view, columns, records, write_time_us);
     }
-    return written;
   }
 
   std::vector<OnlineLookup> read(std::string_view view, std::span<const std::string> keys,
                                  const LookupOptions& options) override {
     std::vector<OnlineLookup> out(keys.size());
     const std::string prefix = value_prefix(view);
-    std::vector<std::string> full;
+    std::string arena;  // the full key names, back to back
+    std::vector<std::string_view> args;
     for (size_t start = 0; start < keys.size(); start += kKeysPerMget) {
       const size_t end = std::min(keys.size(), start + kKeysPerMget);
-      full.clear();
-      full.reserve(end - start);
-      std::vector<std::string_view> args{keys.size() == 1 ? "GET" : "MGET"};
+      arena.clear();
+      for (size_t i = start; i < end; ++i) arena.append(prefix).append(keys[i]);
+      args.assign({keys.size() == 1 ? "GET" : "MGET"});
+      size_t from = 0;
       for (size_t i = start; i < end; ++i) {
-        full.push_back(prefix + keys[i]);
-        args.push_back(full.back());
+        const size_t size = prefix.size() + keys[i].size();
+        args.emplace_back(arena.data() + from, size);
+        from += size;
       }
       const RedisReply reply = client_.command(args);
       auto fill = [&](const redisReply* item, size_t i) {
         if (!item || item->type != REDIS_REPLY_STRING) return;
-        decode_online_value({item->str, item->len}, where(view, keys[i]), out[i]);
+        if (!try_decode_online_value({item->str, item->len}, out[i])) {
+          decode_online_value({item->str, item->len}, where(view, keys[i]), out[i]);  // throws
+        }
         out[i].stale = is_stale(out[i].event_time_us, options);
       };
       if (reply->type == REDIS_REPLY_ARRAY) {
@@ -265,7 +243,74 @@ class RedisOnlineStore final : public OnlineStore {
            std::string(key);
   }
 
+  struct NoScript {};
+
+  // Runs the latest-wins script over `records`, kKeysPerScript keys per EVALSHA, keeping up
+  // to kScriptsInFlight scripts queued on the server while the next ones are encoded (one
+  // connection, replies in order). Throws NoScript when the server does not know the script.
+  int64_t write_scripts(std::string_view view, std::span<const OnlineColumn> columns,
+                        std::span<const OnlineRecord> records, int64_t write_time_us) {
+    if (script_sha_.empty()) {
+      const RedisReply loaded = client_.command({"SCRIPT", "LOAD", kWriteScript});
+      script_sha_ = std::string(reply_text(loaded.get()));
+    }
+    const std::string meta = meta_key(view);
+    const std::string prefix = value_prefix(view);
+    int64_t written = 0;
+    size_t in_flight = 0;
+    std::string first_error;
+    auto take_reply = [&] {
+      const RedisReply reply = client_.receive();
+      --in_flight;
+      if (reply->type == REDIS_REPLY_INTEGER) written += reply->integer;
+      if (reply->type == REDIS_REPLY_ERROR && first_error.empty()) {
+        first_error.assign(reply->str, reply->len);
+      }
+    };
+    // One script's keys and values, back to back in one buffer reused from script to script.
+    std::string arena;
+    std::vector<size_t> ends;  // end offset of each key, then of each value, in `arena`
+    std::vector<std::string_view> args;
+    for (size_t begin = 0; begin < records.size(); begin += kKeysPerScript) {
+      const size_t count = std::min(kKeysPerScript, records.size() - begin);
+      arena.clear();
+      ends.clear();
+      for (size_t i = 0; i < count; ++i) {
+        arena += prefix;
+        arena += records[begin + i].key;
+        ends.push_back(arena.size());
+      }
+      for (size_t i = 0; i < count; ++i) {
+        encode_online_value(columns, records[begin + i], write_time_us, arena);
+        ends.push_back(arena.size());
+      }
+      const std::string numkeys = std::to_string(2 + count);
+      args.assign({"EVALSHA", script_sha_, numkeys, meta, kViewsKey});
+      size_t from = 0;
+      for (size_t i = 0; i < count; ++i) {
+        args.emplace_back(arena.data() + from, ends[i] - from);
+        from = ends[i];
+      }
+      args.push_back(view);
+      args.push_back("");
+      for (size_t i = count; i < 2 * count; ++i) {
+        args.emplace_back(arena.data() + from, ends[i] - from);
+        from = ends[i];
+      }
+      client_.send(args);
+      if (++in_flight > kScriptsInFlight) take_reply();
+    }
+    while (in_flight > 0) take_reply();
+    if (first_error.starts_with("NOSCRIPT")) throw NoScript{};
+    if (!first_error.empty()) {
+      throw NetworkError("online store {}: the write script failed: {}",
+                         client_.location().display(), first_error);
+    }
+    return written;
+  }
+
   RedisClient client_;
+  std::string script_sha_;  // of kWriteScript, once SCRIPT LOAD returned it
 };
 
 }  // namespace

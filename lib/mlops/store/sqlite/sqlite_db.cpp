@@ -108,6 +108,16 @@ SqliteStatement& SqliteStatement::bind_blob(int index, const void* data, size_t 
   return *this;
 }
 
+SqliteStatement& SqliteStatement::bind_unowned(int index, std::string_view text) {
+  sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+  return *this;
+}
+
+SqliteStatement& SqliteStatement::bind_blob_unowned(int index, const void* data, size_t bytes) {
+  sqlite3_bind_blob64(stmt_, index, data, bytes, SQLITE_STATIC);
+  return *this;
+}
+
 SqliteStatement& SqliteStatement::bind_null(int index) {
   sqlite3_bind_null(stmt_, index);
   return *this;

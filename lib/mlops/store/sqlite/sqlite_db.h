@@ -56,6 +56,10 @@ class SqliteStatement {
   SqliteStatement& bind(int index, int value) { return bind(index, static_cast<int64_t>(value)); }
   SqliteStatement& bind_blob(int index, const void* data, size_t bytes);
   SqliteStatement& bind_null(int index);
+  /// Text and blob bound without SQLite's copy: the bytes must stay unchanged until the
+  /// statement is stepped and reset (a hot loop's reused buffer).
+  SqliteStatement& bind_unowned(int index, std::string_view text);
+  SqliteStatement& bind_blob_unowned(int index, const void* data, size_t bytes);
   /// Binds a double, or NULL when it is NaN (SQLite has no NaN).
   SqliteStatement& bind_real_or_null(int index, double value);
 

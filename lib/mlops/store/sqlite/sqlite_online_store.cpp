@@ -70,19 +70,22 @@ class SqliteOnlineStore final : public OnlineStore {
         .bind(1, view)
         .step();
     // Upserts in key order touch each B-tree page once per batch instead of once per key;
-    // the stable sort keeps one key's records in the order given.
+    // the stable sort keeps one key's records in the order given (materialize passes them
+    // sorted already).
     std::vector<uint32_t> order(records.size());
     for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(),
-                     [&](uint32_t a, uint32_t b) { return records[a].key < records[b].key; });
+    const auto by_key = [&](uint32_t a, uint32_t b) { return records[a].key < records[b].key; };
+    if (!std::is_sorted(order.begin(), order.end(), by_key)) {
+      std::stable_sort(order.begin(), order.end(), by_key);
+    }
     int64_t written = 0;
     std::string bytes;
     for (const uint32_t index : order) {
       const OnlineRecord& record = records[index];
       bytes.clear();
       encode_online_value(columns, record, write_time_us, bytes);
-      upsert_.bind(1, view).bind(2, record.key).bind(3, record.event_time_us);
-      upsert_.bind_blob(4, bytes.data(), bytes.size());
+      upsert_.bind_unowned(1, view).bind_unowned(2, record.key).bind(3, record.event_time_us);
+      upsert_.bind_blob_unowned(4, bytes.data(), bytes.size());
       upsert_.step();
       written += sqlite3_changes(db_.handle());
       upsert_.reset();
@@ -98,11 +101,9 @@ class SqliteOnlineStore final : public OnlineStore {
       lookup_.bind(1, view).bind(2, keys[i]);
       if (lookup_.step()) {
         const std::string bytes = lookup_.blob(0);
-        try {
-          decode_online_value(bytes, where(view, keys[i]), out[i]);
-        } catch (...) {
+        if (!try_decode_online_value(bytes, out[i])) {
           lookup_.reset();
-          throw;
+          decode_online_value(bytes, where(view, keys[i]), out[i]);  // throws, naming the key
         }
         out[i].stale = is_stale(out[i].event_time_us, options);
       }
