@@ -17,7 +17,7 @@ std::vector<std::string> names_in(const CLI::App& app) {
 TEST(Subcommands, TableListsEveryCommandInHelpOrder) {
   std::vector<std::string> names;
   for (const Subcommand& subcommand : subcommands()) names.emplace_back(subcommand.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"ingest", "featurize", "validate", "train",
+  EXPECT_EQ(names, (std::vector<std::string>{"ingest", "featurize", "validate", "train", "tracker",
                                              "batch-predict", "export-report", "run", "status",
                                              "config", "contract", "models", "evaluate",
                                              "materialize", "init", "notebooks", "features"}));
