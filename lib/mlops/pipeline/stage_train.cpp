@@ -5,6 +5,7 @@
 
 #include "mlops/contracts/drift_reference.h"
 #include "mlops/core/log.h"
+#include "mlops/core/memory.h"
 #include "mlops/core/progress.h"
 #include "mlops/core/value_format.h"
 #include "mlops/core/version.h"
@@ -128,9 +129,11 @@ Table read_features(const RunContext& run) {
   if (!team) return read_table(run.paths().features());
   Table shard = read_table(run.paths().features(), static_cast<size_t>(team->rank()),
                            static_cast<size_t>(team->world_size()));
-  log_info(
-      "train: this worker's shard of the features",
-      {{"rank", team->rank()}, {"world_size", team->world_size()}, {"rows", shard.num_rows()}});
+  log_info("train: this worker's shard of the features",
+           {{"rank", team->rank()},
+            {"world_size", team->world_size()},
+            {"rows", shard.num_rows()},
+            {"peak_rss_mb", static_cast<double>(peak_rss_bytes()) / (1 << 20)}});
   return shard;
 }
 
