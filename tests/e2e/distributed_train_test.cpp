@@ -236,6 +236,19 @@ TEST_F(DistributedTrain, WrongRankOrWorldSizeOrTrackerIsAClearError) {
       << folds.err;
   EXPECT_EQ(folds.err.find("tracker"), std::string::npos) << folds.err;
 
+  // Without XGBoost's Python package only the distributed path fails; one process trains.
+  CliResult no_python =
+      run_mlops("train" + workflow + " --workers 2 --set runs_dir=" + dir_.file("runs"), dir_,
+                "MLOPS_PYTHON=/nonexistent/python3");
+  EXPECT_EQ(no_python.exit_code, 2);
+  EXPECT_NE(no_python.err.find("/nonexistent/python3 not found (install the Debian package "
+                               "python3-xgboost"),
+            std::string::npos)
+      << no_python.err;
+  CliResult single = run_mlops("train" + workflow + " --force --set runs_dir=" + dir_.file("runs"),
+                               dir_, "MLOPS_PYTHON=/nonexistent/python3");
+  EXPECT_EQ(single.exit_code, 0) << single.err;
+
   // A tracker started for one worker: a worker that says two is told so.
   ChildProcess tracker = ChildProcess::start(
       {MLOPS_BINARY, "tracker", "--world-size", "1", "--host", "127.0.0.1", "--port", "0"}, {},
@@ -268,7 +281,7 @@ TEST_F(DistributedTrain, WrongRankOrWorldSizeOrTrackerIsAClearError) {
             std::string::npos)
       << unreachable.err;
   EXPECT_LT(seconds, 20.0);
-  EXPECT_EQ(versions("flights-dist"), 1u);
+  EXPECT_EQ(versions("flights-dist"), 2u);  // the run's own, and the single process's above
 }
 
 }  // namespace
