@@ -11,6 +11,7 @@ void setup_ingest(CLI::App& command);
 void setup_featurize(CLI::App& command);
 void setup_validate(CLI::App& command);
 void setup_train(CLI::App& command);
+void setup_tracker(CLI::App& command);
 void setup_batch_predict(CLI::App& command);
 void setup_export_report(CLI::App& command);
 void setup_run(CLI::App& command);

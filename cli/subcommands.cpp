@@ -22,7 +22,11 @@ constexpr Subcommand kSubcommands[] = {
     {"validate", setup_validate,
      "Check the run's features against contracts; or, with --contract, check data files alone"},
     {"train", setup_train,
-     "Train XGBoost on the features and record holdout metrics against a baseline"},
+     "Train XGBoost on the features and record holdout metrics against a baseline (--workers "
+     "N: distributed over N processes through XGBoost's collective)"},
+    {"tracker", setup_tracker,
+     "Start XGBoost's tracker for a distributed training over several machines and print the "
+     "workers' environment (DMLC_TRACKER_URI, DMLC_TRACKER_PORT)"},
     {"batch-predict", setup_batch_predict,
      "Score a table with a registered model (default the champion) and its saved feature "
      "state"},

@@ -38,7 +38,14 @@ void TableWriter::commit() {
 }
 
 Table read_table(const std::string& path) {
-  ReadResult result = read_csv_file(path, table_read_options(path));
+  return read_table(path, 0, 1);
+}
+
+Table read_table(const std::string& path, size_t index, size_t count) {
+  ReadOptions options = table_read_options(path);
+  options.shard_index = index;
+  options.shard_count = count;
+  ReadResult result = read_csv_file(path, options);
   if (!result.bad.empty()) {
     const BadRecord& bad = result.bad.front();
     throw DataError("{}:{}: {} ({} bad records; the file does not match {})", path, bad.line,

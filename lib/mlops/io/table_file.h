@@ -15,6 +15,9 @@ void write_table(const Table& table, const std::string& path);
 /// Reads a table written by write_table; without a sidecar, types are inferred. A record that
 /// does not match the sidecar's types throws DataError (these files are our own output).
 Table read_table(const std::string& path);
+/// Only shard `index` of `count` of it (the records whose line starts in that byte range,
+/// ReadOptions::shard_index): one worker's rows in distributed training.
+Table read_table(const std::string& path, size_t index, size_t count);
 /// The sidecar path for a table file.
 std::string schema_sidecar_path(const std::string& path);
 /// Read options typing a table file as its sidecar says (inferred without one), for reading

@@ -27,6 +27,8 @@ struct StageRecord {
   nlohmann::json fingerprint;
 };
 
+class Collective;
+
 class RunContext {
  public:
   /// Starts a new run: creates runs/<run-id>/, writes config.yaml (secrets masked) and the
@@ -61,6 +63,10 @@ class RunContext {
   void set_status(const std::string& status);
   /// Records holdout metrics in the tracking store.
   void record_metrics(const std::map<std::string, double>& metrics);
+  /// Distributed training: the job this process joined (train reads and trains its shard);
+  /// null in one process.
+  void set_collective(const Collective* collective) { collective_ = collective; }
+  const Collective* collective() const { return collective_; }
 
  private:
   RunContext(Workflow workflow, std::string run_id);
@@ -78,6 +84,7 @@ class RunContext {
   std::string run_id_;
   RunPaths paths_;
   nlohmann::json manifest_;
+  const Collective* collective_ = nullptr;
 };
 
 }  // namespace mlops

@@ -6,6 +6,7 @@
 #include "mlops/contracts/drift_reference.h"
 #include "mlops/core/error.h"
 #include "mlops/core/log.h"
+#include "mlops/core/memory.h"
 #include "mlops/core/progress.h"
 #include "mlops/core/value_format.h"
 #include "mlops/core/version.h"
@@ -16,6 +17,7 @@
 #include "mlops/model/train/train_artifacts.h"
 #include "mlops/model/train/train_model.h"
 #include "mlops/model/train/training_split.h"
+#include "mlops/model/xgb/collective.h"
 #include "mlops/pipeline/model_registration.h"
 #include "mlops/pipeline/stages.h"
 
@@ -132,13 +134,38 @@ TrainingSetup training_setup(const Table& features, const FeaturePipeline& pipel
   return setup;
 }
 
+/// The run's feature table, or in distributed training this worker's shard of it.
+Table read_features(const RunContext& run) {
+  const Collective* team = run.collective();
+  if (!team) return read_table(run.paths().features());
+  Table shard = read_table(run.paths().features(), static_cast<size_t>(team->rank()),
+                           static_cast<size_t>(team->world_size()));
+  log_info("train: this worker's shard of the features",
+           {{"rank", team->rank()},
+            {"world_size", team->world_size()},
+            {"rows", shard.num_rows()},
+            {"peak_rss_mb", static_cast<double>(peak_rss_bytes()) / (1 << 20)}});
+  return shard;
+}
+
 }  // namespace
+
+void run_train_worker(RunContext& run) {
+  run.require_stage(Stage::kValidate, Stage::kTrain);
+  const FeaturePipeline pipeline = FeaturePipeline::load(run.paths().feature_state());
+  Table features = read_features(run);
+  const TrainingSetup setup = training_setup(features, pipeline, run.workflow().train);
+  TrainOptions options;
+  options.collective = run.collective();
+  // Rank 0 saves the model and writes every document; this worker only trains with it.
+  train_model(std::move(features), setup, run.workflow().train, "", options);
+}
 
 StageRecord run_train_stage(RunContext& run, std::optional<Table> features) {
   run.require_stage(Stage::kValidate, Stage::kTrain);
   const Workflow& workflow = run.workflow();
   const RunPaths& paths = run.paths();
-  if (!features) features = read_table(paths.features());
+  if (!features) features = read_features(run);
   const FeaturePipeline pipeline = FeaturePipeline::load(paths.feature_state());
   const LabelInfo& label = pipeline.label();
   const TrainingSetup setup = training_setup(*features, pipeline, workflow.train);
@@ -167,9 +194,10 @@ StageRecord run_train_stage(RunContext& run, std::optional<Table> features) {
   const std::string model_path = train_dir + "/model.json";
   ProgressLine round_progress = ProgressLine::on_stderr("train");
   ProgressLine fold_progress = ProgressLine::on_stderr("cv");
+  TrainOptions train_options = progress_options(workflow.train, round_progress, fold_progress);
+  train_options.collective = run.collective();
   TrainedModel trained =
-      train_model(std::move(*features), setup, workflow.train, model_path,
-                  progress_options(workflow.train, round_progress, fold_progress));
+      train_model(std::move(*features), setup, workflow.train, model_path, train_options);
   round_progress.finish();
   fold_progress.finish();
   const TrainResult& result = trained.result;
@@ -194,6 +222,10 @@ StageRecord run_train_stage(RunContext& run, std::optional<Table> features) {
       {"params", workflow.train.params},
       {"config_hash", workflow.config_hash},
       {"data_hash", run.manifest()["stages"]["featurize"]["outputs"][0].value("hash", "")}};
+  if (const Collective* team = run.collective()) {
+    // The drift profile and the declared contract saw rank 0's shard only.
+    meta["distributed"] = {{"workers", team->world_size()}, {"profile_rows", "rank 0's shard"}};
+  }
   add_git_revision(meta, workflow_revision(workflow));
   write_file_atomic(train_dir + "/model_meta.json", meta.dump(2) + "\n");
   write_file_atomic(train_dir + "/metrics.json", trained.metrics.dump(2) + "\n");
@@ -224,6 +256,10 @@ StageRecord run_train_stage(RunContext& run, std::optional<Table> features) {
                              {"best_round", result.curve.best_round},
                              {"rounds_trained", result.curve.rounds_trained},
                              {"stopped_early", result.curve.stopped_early}};
+  if (const Collective* team = run.collective()) {
+    record.details["distributed"] = {{"workers", team->world_size()},
+                                     {"bytes_allreduced_rank0", team->bytes_reduced()}};
+  }
   record.contracts.insert(record.contracts.begin(), check_training(result));
   // Only a model that passed its contracts becomes a registered version.
   bool passed = true;

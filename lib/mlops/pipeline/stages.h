@@ -30,7 +30,13 @@ FeaturizeOutput run_featurize_stage(RunContext& run, std::optional<Table> clean)
 /// `features`: featurize's table from this process, only read; null: features.csv is read.
 StageRecord run_validate_stage(RunContext& run, const Table* features);
 /// `features`: featurize's table from this process (consumed), else features.csv is read.
+/// With run.collective() set (distributed training, rank 0), it reads only its shard of
+/// features.csv and trains with the other workers; the drift profile and the declared
+/// contract then see that shard's rows.
 StageRecord run_train_stage(RunContext& run, std::optional<Table> features);
+/// A distributed training's worker other than rank 0 (run.collective() set): reads its shard
+/// of the run's features.csv, trains with the others, and writes and registers nothing.
+void run_train_worker(RunContext& run);
 StageRecord run_predict_stage(RunContext& run);
 StageRecord run_report_stage(RunContext& run);
 

@@ -18,9 +18,9 @@ TEST(Subcommands, TableListsEveryCommandInHelpOrder) {
   std::vector<std::string> names;
   for (const Subcommand& subcommand : subcommands()) names.emplace_back(subcommand.name);
   EXPECT_EQ(names, (std::vector<std::string>{
-                       "ingest", "featurize", "validate", "train", "batch-predict", "export-report",
-                       "run", "status", "config", "contract", "models", "evaluate", "materialize",
-                       "serve", "init", "notebooks", "features"}));
+                       "ingest", "featurize", "validate", "train", "tracker", "batch-predict",
+                       "export-report", "run", "status", "config", "contract", "models", "evaluate",
+                       "materialize", "serve", "init", "notebooks", "features"}));
 }
 
 TEST(Subcommands, AppGetsEveryRowWithItsHelpLine) {

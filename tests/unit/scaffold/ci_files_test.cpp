@@ -167,8 +167,8 @@ void expect_scheduled_production(const fs::path& path) {
     EXPECT_TRUE(any_contains(commands, "--format md >> \"$GITHUB_STEP_SUMMARY\"")) << job;
   }
   size_t uploads = 0;
-  for (const auto& job : jobs) {
-    for (const auto& step : job.second["steps"]) {
+  for (const char* name : {"train", "predict"}) {
+    for (const auto& step : jobs[name]["steps"]) {
       if (step["uses"] && step["uses"].as<std::string>().starts_with("actions/upload-artifact@")) {
         ++uploads;
         EXPECT_EQ(step["if"].as<std::string>(), "always()");
@@ -176,6 +176,19 @@ void expect_scheduled_production(const fs::path& path) {
     }
   }
   EXPECT_EQ(uploads, 2u);
+  // Sharded batch prediction: a matrix of shards, each scoring --shard K/N, joined by a job
+  // that needs them all and reads every shard's artifact.
+  const YAML::Node shards = jobs["predict-sharded"];
+  ASSERT_TRUE(shards) << "no predict-sharded job";
+  const YAML::Node matrix = shards["strategy"]["matrix"]["shard"];
+  ASSERT_TRUE(matrix.IsSequence());
+  const std::string count = std::to_string(matrix.size());
+  for (size_t k = 0; k < matrix.size(); ++k) EXPECT_EQ(matrix[k].as<size_t>(), k);
+  EXPECT_TRUE(any_contains(run_commands(shards), "--shard ${{ matrix.shard }}/" + count));
+  const YAML::Node join = jobs["predict-sharded-join"];
+  ASSERT_TRUE(join);
+  EXPECT_EQ(join["needs"].as<std::string>(), "predict-sharded");
+  EXPECT_TRUE(any_contains(run_commands(join), "for k in 0 1 2 3"));
   size_t secrets = 0;
   for (const auto& variable : workflow["env"]) {
     secrets += variable.second.as<std::string>().find("${{ secrets.") != std::string::npos;

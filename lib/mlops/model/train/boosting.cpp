@@ -29,14 +29,22 @@ struct CurveMeasure {
 
   explicit CurveMeasure(const BoostingPlan& plan)
       : plan(plan),
-        train_rows(curve_rows(plan.train_labels.size(), plan.fitted_rows)),
-        train_labels(select_rows(plan.train_labels, train_rows, 1)),
+        train_rows(curve_rows(plan.train_labels.size(), plan.fitted_rows,
+                              plan.collective
+                                  ? kCurveRows / static_cast<size_t>(plan.collective->world_size())
+                                  : kCurveRows)),
+        train_labels(whole(select_rows(plan.train_labels, train_rows, 1))),
         watched_labels(
-            plan.watched.rows.empty()
-                ? std::vector<float>(plan.watched.labels.begin(), plan.watched.labels.end())
-                : select_rows(plan.train_labels, plan.watched.rows, 1)) {
+            whole(!plan.watched.validation
+                      ? std::vector<float>(plan.watched.labels.begin(), plan.watched.labels.end())
+                      : select_rows(plan.train_labels, plan.watched.rows, 1))) {
     curve.metric = plan.metric;
-    curve.watched = plan.watched.rows.empty() ? "holdout" : "validation";
+    curve.watched = plan.watched.validation ? "validation" : "holdout";
+  }
+
+  /// This worker's values joined with every other worker's (distributed), else themselves.
+  std::vector<float> whole(std::vector<float> local) const {
+    return plan.collective ? plan.collective->gather(local) : local;
   }
 
   double measure(std::span<const float> labels, std::span<const float> predictions) const {
@@ -59,7 +67,7 @@ Boosted measure_each_round(Booster& booster, const DMatrix& train, CurveMeasure&
   RoundCurve& curve = m.curve;
   const size_t width = plan.task == Task::kMulticlass ? static_cast<size_t>(plan.num_class) : 1;
   std::optional<DMatrix> holdout;
-  if (plan.watched.rows.empty()) holdout.emplace(*plan.watched.holdout);
+  if (!plan.watched.validation) holdout.emplace(*plan.watched.holdout);
   std::vector<float> holdout_predictions;
   const bool higher = higher_is_better(plan.metric);
   int best = 0;
@@ -70,11 +78,14 @@ Boosted measure_each_round(Booster& booster, const DMatrix& train, CurveMeasure&
     }
     // Predictions on matrices the booster caches cost only the newest trees.
     const std::vector<float> on_train = booster.predict(train);
-    if (holdout) holdout_predictions = booster.predict(*holdout);
-    const double watched =
-        holdout ? m.measure(m.watched_labels, holdout_predictions)
-                : m.measure(m.watched_labels, select_rows(on_train, plan.watched.rows, width));
-    m.record(m.measure(m.train_labels, select_rows(on_train, m.train_rows, width)), watched);
+    // A worker whose shard holds no holdout row (a time split puts them all in the last
+    // shards) predicts nothing: XGBoost would warn of an empty dataset every round.
+    if (holdout && plan.watched.holdout->rows > 0) holdout_predictions = booster.predict(*holdout);
+    const double watched = m.measure(
+        m.watched_labels, holdout ? m.whole(holdout_predictions)
+                                  : m.whole(select_rows(on_train, plan.watched.rows, width)));
+    m.record(m.measure(m.train_labels, m.whole(select_rows(on_train, m.train_rows, width))),
+             watched);
     if (round == 0 || improves(watched, curve.watched_values[static_cast<size_t>(best)], higher)) {
       best = round;
     }
@@ -157,11 +168,12 @@ std::vector<float> select_rows(std::span<const float> values, std::span<const si
   return out;
 }
 
-std::vector<size_t> curve_rows(size_t rows, std::span<const size_t> fitted) {
+std::vector<size_t> curve_rows(size_t rows, std::span<const size_t> fitted, size_t cap) {
   // An even stride (deterministic, and spread over the whole table): the metric over millions
   // of rows every round cost seconds and changed nothing a chart can show.
   const size_t count = fitted.empty() ? rows : fitted.size();
-  const size_t stride = std::max<size_t>(1, (count + kCurveRows - 1) / kCurveRows);
+  cap = std::max<size_t>(1, cap);
+  const size_t stride = std::max<size_t>(1, (count + cap - 1) / cap);
   std::vector<size_t> out;
   out.reserve(count / stride + 1);
   for (size_t i = 0; i < count; i += stride) out.push_back(fitted.empty() ? i : fitted[i]);
@@ -171,11 +183,12 @@ std::vector<size_t> curve_rows(size_t rows, std::span<const size_t> fitted) {
 Boosted boost_rounds(Booster& booster, const DMatrix& train, const Params& params,
                      const TrainSpec& spec, const BoostingPlan& plan) {
   CurveMeasure measure(plan);
-  begin_training(booster, params, spec, train);
+  begin_training(booster, params, spec, train, plan.collective != nullptr);
   if (plan.on_boosted) plan.on_boosted(1);
   // After one round the booster shows whether its trees compile (objective, booster kind).
   const bool afterwards = plan.stopping_rounds == 0 && plan.curve_features &&
-                          plan.watched.rows.empty() && compiled(booster).has_value();
+                          !plan.watched.validation && !plan.collective &&
+                          compiled(booster).has_value();
   if (!afterwards) return measure_each_round(booster, train, measure);
   for (int round = 1; round < plan.rounds; ++round) {
     booster.update_one_iter(round, train);

@@ -11,9 +11,10 @@
 #include <vector>
 
 #include "mlops/config/workflow.h"
-#include "mlops/model/xgb/matrix.h"
-#include "mlops/model/train/params.h"
 #include "mlops/model/task.h"
+#include "mlops/model/train/params.h"
+#include "mlops/model/xgb/collective.h"
+#include "mlops/model/xgb/matrix.h"
 #include "mlops/model/xgb/xgb.h"
 
 namespace mlops {
@@ -31,9 +32,11 @@ struct RoundCurve {
 
 /// What the loop watches besides the fitted rows.
 struct WatchedSet {
+  /// Whether the watched set is validation rows (else the holdout).
+  bool validation = false;
   /// Validation rows: indices into the training matrix (rows with weight 0 there), ascending.
   std::span<const size_t> rows;
-  /// Or the holdout's features with its labels, when `rows` is empty.
+  /// Or the holdout's features with its labels, when not `validation`.
   const FeatureMatrix* holdout = nullptr;
   std::span<const float> labels;
 };
@@ -43,9 +46,10 @@ struct WatchedSet {
 inline constexpr size_t kCurveRows = 250'000;
 
 /// The rows of the training matrix the curve's training line is measured on, ascending: the
-/// fitted rows (`fitted`, or all `rows` when it is empty), every one up to kCurveRows, else
-/// an even stride of them.
-std::vector<size_t> curve_rows(size_t rows, std::span<const size_t> fitted);
+/// fitted rows (`fitted`, or all `rows` when it is empty), every one up to `cap`, else an
+/// even stride of them.
+std::vector<size_t> curve_rows(size_t rows, std::span<const size_t> fitted,
+                               size_t cap = kCurveRows);
 
 struct BoostingPlan {
   Task task;
@@ -64,6 +68,10 @@ struct BoostingPlan {
   /// Called with the curve so far each time a round's values are measured: as the round ends,
   /// or round after round once the model is trained.
   std::function<void(const RoundCurve&)> on_round;
+  /// Distributed training: the rows above are this worker's shard; the curve's values are
+  /// measured over every worker's rows (gathered each round), so every worker stops early at
+  /// the same round. Null in one process.
+  const Collective* collective = nullptr;
 };
 
 struct Boosted {

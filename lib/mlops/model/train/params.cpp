@@ -84,13 +84,17 @@ Params booster_params(const TrainSpec& spec, Task task, int num_class) {
   return params;
 }
 
-void add_base_score(Params& params, const TrainSpec& spec, std::span<const float> labels) {
+bool base_score_from_labels(const TrainSpec& spec) {
   const std::string& objective = spec.objective;
-  const bool mean = objective == "reg:squarederror";
-  const bool median = objective == "reg:absoluteerror" || objective == "reg:pseudohubererror";
   const bool set_by_workflow = std::any_of(spec.params.begin(), spec.params.end(),
                                            [](const auto& p) { return p.first == "base_score"; });
-  if ((!mean && !median) || set_by_workflow || labels.empty()) return;
+  return !set_by_workflow && (objective == "reg:squarederror" || objective == "reg:absoluteerror" ||
+                              objective == "reg:pseudohubererror");
+}
+
+void add_base_score(Params& params, const TrainSpec& spec, std::span<const float> labels) {
+  const bool mean = spec.objective == "reg:squarederror";
+  if (!base_score_from_labels(spec) || labels.empty()) return;
   std::vector<double> values(labels.begin(), labels.end());
   double start = 0;
   if (mean) {
@@ -105,9 +109,12 @@ void add_base_score(Params& params, const TrainSpec& spec, std::span<const float
 }
 
 void begin_training(Booster& booster, const Params& params, const TrainSpec& spec,
-                    const DMatrix& train) {
+                    const DMatrix& train, bool distributed) {
   std::optional<std::string> failure = attempt(booster, params, train);
   if (!failure) return;
+  // The scratch boosters below would train alone while the other workers wait in XGBoost's
+  // allreduce: in a distributed job the first failure is the answer.
+  if (distributed) throw ModelError("xgboost cannot train: {}", *failure);
   // The parameters mlops sets itself, then each workflow parameter alone on top of them.
   Params base;
   for (const auto& param : params) {

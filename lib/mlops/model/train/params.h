@@ -30,13 +30,18 @@ Params booster_params(const TrainSpec& spec, Task task, int num_class);
 /// reg:pseudohubererror. XGBoost 1.7 starts every model at 0.5, and a robust loss, whose
 /// gradient is bounded, may then need thousands of rounds to reach labels far from it.
 void add_base_score(Params& params, const TrainSpec& spec, std::span<const float> labels);
+/// Whether add_base_score() reads the labels (else it adds nothing): a regression objective
+/// whose start is their mean or median, without base_score set by the workflow.
+bool base_score_from_labels(const TrainSpec& spec);
 
 /// Sets `params` on `booster`, configures it and runs round 0 on `train`. When XGBoost fails,
 /// scratch boosters find the culprit and it throws ConfigError "train.params.<name>: xgboost
 /// rejected '<value>': <message>" when one workflow parameter alone fails, ModelError when
 /// the objective fails without any ("xgboost cannot train '<objective>' on these labels: ..."),
 /// else ConfigError "train.params: xgboost rejected the parameters: <message>".
+/// `distributed`: one worker of a distributed job, where the scratch boosters cannot run (the
+/// other workers wait in XGBoost's allreduce): any failure is a ModelError with its message.
 void begin_training(Booster& booster, const Params& params, const TrainSpec& spec,
-                    const DMatrix& train);
+                    const DMatrix& train, bool distributed = false);
 
 }  // namespace mlops

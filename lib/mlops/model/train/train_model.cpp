@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "mlops/core/error.h"
 #include "mlops/model/metrics/holdout_summary.h"
 #include "mlops/model/train/train_artifacts.h"
 
@@ -18,8 +19,18 @@ TrainedModel train_model(Table features, const TrainingSetup& setup, const Train
   }
   options.groups = setup.groups;
   TrainedModel trained;
-  trained.result = train_xgboost(std::move(features), names, setup.labels, setup.split, spec,
-                                 setup.num_class, model_path, options);
+  try {
+    trained.result = train_xgboost(std::move(features), names, setup.labels, setup.split, spec,
+                                   setup.num_class, model_path, options);
+  } catch (const ModelError& error) {
+    // Inside XGBoost's own allreduce a lost peer is a failed call like any other.
+    if (!options.collective || !is_collective_failure(error.what())) throw;
+    throw NetworkError(
+        "distributed training: a worker or the tracker is gone, or a worker was silent for {} s "
+        "(rank {} of {}): {}",
+        options.collective->config().timeout_seconds, options.collective->rank(),
+        options.collective->world_size(), error.what());
+  }
   const TrainResult& result = trained.result;
   trained.metrics = train_metrics_json(result, setup.classes);
   trained.curve = curve_json(result.curve);

@@ -39,7 +39,8 @@ struct TrainedModel {
 /// XGBoost JSON to `model_path` atomically and returns the result with its documents.
 /// Throws what train_xgboost() throws: ConfigError for a bad parameter (naming
 /// train.params.<name>), DataError for a label that is not a class index, ModelError for other
-/// XGBoost failures.
+/// XGBoost failures; in distributed training (options.collective) NetworkError when a peer or
+/// the tracker is lost.
 TrainedModel train_model(Table features, const TrainingSetup& setup, const TrainSpec& spec,
                          const std::string& model_path, TrainOptions options = {});
 

@@ -4,11 +4,13 @@
 #include <cmath>
 #include <functional>
 #include <future>
+#include <limits>
 #include <optional>
 #include <span>
 
 #include "mlops/config/train_params.h"
 #include "mlops/core/error.h"
+#include "mlops/core/hash.h"
 #include "mlops/model/metrics/task_metrics.h"
 #include "mlops/model/train/folds.h"
 #include "mlops/model/train/params.h"
@@ -89,6 +91,39 @@ std::vector<float> predict_holdout(const Booster& model, const FeatureMatrix& ho
   return model.predict(rows);
 }
 
+/// The rows of a source and then one row of missing values.
+class MissingRowAfter : public RowSource {
+ public:
+  explicit MissingRowAfter(const RowSource& rows) : rows_(rows) {}
+  size_t rows() const override { return rows_.rows() + 1; }
+  const std::vector<std::string>& names() const override { return rows_.names(); }
+  void fill(size_t begin, size_t end, std::vector<float>& out) const override {
+    const size_t real = std::min(end, rows_.rows());
+    if (begin < real) {
+      rows_.fill(begin, real, out);
+    } else {
+      out.clear();
+    }
+    if (end > real) out.resize(out.size() + cols(), std::numeric_limits<float>::quiet_NaN());
+  }
+
+ private:
+  const RowSource& rows_;
+};
+
+/// Whether any value of `rows` is missing (NaN).
+bool has_missing(const RowSource& rows) {
+  constexpr size_t kBatch = 1 << 16;
+  std::vector<float> values;
+  for (size_t begin = 0; begin < rows.rows(); begin += kBatch) {
+    rows.fill(begin, std::min(rows.rows(), begin + kBatch), values);
+    if (std::any_of(values.begin(), values.end(), [](float v) { return std::isnan(v); })) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /// The training matrix: quantized straight from batches for trees grown by hist (no dense
 /// copy), else dense (gblinear needs the values themselves).
 DMatrix training_matrix(const RowSource& rows, const std::vector<float>& labels,
@@ -115,8 +150,10 @@ std::optional<std::span<const int>> strata_or_none(const std::vector<int>& strat
 /// Early stopping's validation rows, carved from the training side (local indices): grouped
 /// for a group split, else seeded and stratified for classification. .train = rows fitted.
 SplitIndices carve_validation(const TrainSpec& spec, Task task, std::span<const float> labels,
-                              std::span<const uint64_t> groups) {
-  const uint64_t seed = mix64(spec.split.seed ^ kValidationSalt);
+                              std::span<const uint64_t> groups, uint64_t rank) {
+  // Each worker's own stream (rank 0 and one process: the same one); a group split's hash
+  // still sends a group to the same side on every worker.
+  const uint64_t seed = mix64(spec.split.seed ^ kValidationSalt ^ rank);
   constexpr std::string_view key = "train.early_stopping.validation";
   if (!groups.empty()) return group_split(groups, spec.early_stopping.validation, seed, key);
   return random_split(labels.size(), spec.early_stopping.validation, seed,
@@ -135,9 +172,10 @@ std::vector<int> fold_assignment(const TrainSpec& spec, Task task, std::span<con
 
 /// The rows of the training side the baseline is fitted on: a seeded sample when there are
 /// more than its design matrix may hold, else all.
-std::vector<size_t> baseline_sample(const RowSource& rows, uint64_t seed) {
-  const size_t cap =
-      std::min(kBaselineMaxRows, kBaselineMaxValues / std::max<size_t>(1, rows.cols()));
+std::vector<size_t> baseline_sample(const RowSource& rows, uint64_t seed, size_t workers) {
+  const size_t cap = std::max<size_t>(
+      1,
+      std::min(kBaselineMaxRows, kBaselineMaxValues / std::max<size_t>(1, rows.cols())) / workers);
   if (rows.rows() > cap) {
     return random_sample(rows.rows(), static_cast<double>(cap) / static_cast<double>(rows.rows()),
                          mix64(seed ^ kBaselineSalt), "baseline sample");
@@ -155,7 +193,13 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
                      const TrainSpec& spec, int num_class, const std::string& model_path,
                      const TrainOptions& options, const std::function<void()>& release_rows) {
   TrainResult result;
+  const Collective* team = options.collective;
+  // Gathers this worker's values with every other worker's (distributed), else keeps them.
+  auto whole = [team](std::vector<float> local) {
+    return team ? team->gather(local) : std::move(local);
+  };
   const Task task = result.task = checked_task(spec, num_class);
+  if (team) check_distributed_spec(spec);
   result.num_class = num_class;
   Params params = booster_params(spec, task, num_class);
   const std::string metric =
@@ -173,8 +217,14 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
       if (task != Task::kRegression) check_class(labels[row], row, num_class);
     }
   }
-  if (split.train.empty() || split.holdout.empty()) {
+  if (!team && (split.train.empty() || split.holdout.empty())) {
     throw InternalError("train_xgboost: an empty side in the split");
+  }
+  if (team && split.train.empty()) {
+    throw DataError(
+        "distributed training: rank {}'s shard of the table holds no training rows "
+        "(use fewer workers)",
+        team->rank());
   }
   if (!options.groups.empty() && options.groups.size() != labels.size()) {
     throw InternalError("train_xgboost: {} groups for {} rows", options.groups.size(),
@@ -182,6 +232,15 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
   }
   result.train_rows = split.train.size();
   result.holdout_rows = split.holdout.size();
+  if (team) {
+    std::vector<uint64_t> counts{result.train_rows, result.holdout_rows};
+    team->sum(counts);
+    result.train_rows = counts[0];
+    result.holdout_rows = counts[1];
+    if (result.holdout_rows == 0) {
+      throw DataError("distributed training: no worker's shard holds a holdout row");
+    }
+  }
 
   const std::vector<float> train_labels = take<float>(labels, split.train);
   const std::vector<float> holdout_labels = take<float>(labels, split.holdout);
@@ -191,30 +250,72 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
   // With early stopping the validation rows stay in the training matrix with weight 0: one
   // quantized copy serves both, and the cached predictions score them each round for free.
   SplitIndices watch;
-  if (stopping) watch = carve_validation(spec, task, train_labels, train_groups);
+  if (stopping) {
+    watch = carve_validation(spec, task, train_labels, train_groups,
+                             team ? static_cast<uint64_t>(team->rank()) : 0);
+  }
   result.validation_rows = watch.holdout.size();
-  add_base_score(params, spec, stopping ? take<float>(train_labels, watch.train) : train_labels);
+  if (team) {
+    std::vector<uint64_t> count{result.validation_rows};
+    team->sum(count);
+    result.validation_rows = count[0];
+  }
+  {
+    std::vector<float> fitted =
+        stopping ? take<float>(train_labels, watch.train) : std::vector<float>(train_labels);
+    if (base_score_from_labels(spec)) fitted = whole(std::move(fitted));
+    add_base_score(params, spec, fitted);
+  }
   // What is read after training is copied first, dense and small next to the training side:
   // the holdout (scored after training) and the baseline's sample.
   // (The holdout's copy, the largest, is made on a second core beside the other two.)
   std::future<FeatureMatrix> holdout_copy =
       std::async(std::launch::async, [&] { return gather_all(holdout_rows); });
-  const std::vector<size_t> baseline_rows = baseline_sample(train_rows, spec.split.seed);
-  const FeatureMatrix baseline_features = gather_rows(train_rows, baseline_rows);
+  const std::vector<size_t> baseline_rows = baseline_sample(
+      train_rows, spec.split.seed, team ? static_cast<size_t>(team->world_size()) : 1);
+  FeatureMatrix baseline_features = gather_rows(train_rows, baseline_rows);
+  std::vector<float> baseline_labels = take<float>(train_labels, baseline_rows);
+  if (team) {
+    // Every worker fits the one baseline on every worker's sample: the same rows in the same
+    // order, so the same model.
+    baseline_features.values = team->gather(baseline_features.values);
+    baseline_features.rows =
+        baseline_features.values.size() / std::max<size_t>(1, baseline_features.names.size());
+    baseline_labels = team->gather(baseline_labels);
+  }
   // Without early stopping the curve can be measured after training, from the trees: it then
   // needs the features of the rows its training line is drawn on.
-  const bool curve_after = !stopping && uses_gbtree(spec) && depth_bounded(spec) &&
+  const bool curve_after = !team && !stopping && uses_gbtree(spec) && depth_bounded(spec) &&
                            train_labels.size() > options.curve_after_rows;
   const FeatureMatrix curve_features =
       curve_after ? gather_rows(train_rows, curve_rows(train_labels.size(), watch.train))
                   : FeatureMatrix{};
   const FeatureMatrix holdout = holdout_copy.get();
-  DMatrix train = training_matrix(train_rows, train_labels, spec);
+  // XGBoost 1.7.4's hist takes a faster path on a matrix without missing values, and workers
+  // on different paths grow different trees and then hang in the allreduce (fixed upstream in
+  // 1.7.6, dmlc/xgboost#9272). When any worker's rows miss a value, a worker whose rows miss
+  // none appends one row of missing values with weight 0: it adds nothing to the sketches or
+  // the gradients, and every worker takes the same path.
+  bool padded = false;
+  if (team) {
+    const bool missing = has_missing(train_rows);
+    std::vector<uint64_t> with_missing{missing ? 1u : 0u};
+    team->sum(with_missing);
+    padded = with_missing[0] > 0 && !missing;
+  }
+  std::vector<float> matrix_labels;
+  if (padded) {
+    matrix_labels = train_labels;
+    matrix_labels.push_back(train_labels.front());  // a valid label; its weight is 0
+  }
+  DMatrix train = padded ? training_matrix(MissingRowAfter(train_rows), matrix_labels, spec)
+                         : training_matrix(train_rows, train_labels, spec);
   if (release_rows) release_rows();
   const MatrixRows holdout_view(holdout);
-  if (stopping) {
+  if (stopping || padded) {
     std::vector<float> weights(train_labels.size(), 1.0f);
     for (size_t row : watch.holdout) weights[row] = 0.0f;
+    if (padded) weights.push_back(0.0f);
     train.set_weights(weights);
   }
 
@@ -228,10 +329,11 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
                     watch.train,
                     // Without a validation set the curve draws the holdout; it selects nothing,
                     // so stays honest.
-                    {watch.holdout, &holdout, holdout_labels},
+                    {stopping, watch.holdout, &holdout, holdout_labels},
                     curve_after ? &curve_features : nullptr,
                     options.on_boosted,
-                    options.on_round};
+                    options.on_round,
+                    team};
   Boosted boosted = boost_rounds(booster, train, params, spec, plan);
   result.curve = std::move(boosted.curve);
   // Only the rounds kept are saved, so every reader (Python, Booster, TreeEnsemble) uses them.
@@ -240,14 +342,26 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
                       : std::move(booster);
   // The curve's last holdout predictions are the model's (gbtree: dart's cached sums round
   // differently); else the holdout is scored now.
-  result.holdout_predictions = !boosted.holdout_predictions.empty() && uses_gbtree(spec)
-                                   ? std::move(boosted.holdout_predictions)
-                                   : predict_holdout(model, holdout, spec);
+  if (team) {
+    // XGBoost grows the same trees on every worker; a difference would be a silent bug.
+    const auto [low, high] = team->min_max(hash64(model.to_json()));
+    if (low != high) {
+      throw ModelError("distributed training: the workers' models differ (rank {} of {})",
+                       team->rank(), team->world_size());
+    }
+  }
+  // In a distributed job the holdout is every worker's, in rank order.
+  const bool cached = !boosted.holdout_predictions.empty();
+  result.holdout_predictions =
+      whole(cached && uses_gbtree(spec) ? std::move(boosted.holdout_predictions)
+                                        : predict_holdout(model, holdout, spec));
+  const std::vector<float> all_holdout_labels = whole(holdout_labels);
   result.holdout_metrics =
-      task_metrics(task, num_class, holdout_labels, result.holdout_predictions);
+      task_metrics(task, num_class, all_holdout_labels, result.holdout_predictions);
   if (task != Task::kRegression) {
-    result.confusion = confusion_matrix(
-        holdout_labels, predicted_classes(task, num_class, result.holdout_predictions), num_class);
+    result.confusion =
+        confusion_matrix(all_holdout_labels,
+                         predicted_classes(task, num_class, result.holdout_predictions), num_class);
   }
   // Gain is defined for trees only; a linear booster reports no importance.
   if (!uses_gblinear(spec)) result.importance = model.gain_importance();
@@ -255,23 +369,36 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
                    [](const auto& a, const auto& b) {
                      return a.second != b.second ? a.second > b.second : a.first < b.first;
                    });
-  model.save_json(model_path);
+  if (!model_path.empty()) model.save_json(model_path);
 
-  result.baseline = BaselineModel::fit(baseline_features, take<float>(train_labels, baseline_rows),
-                                       task, num_class, spec.split.seed);
-  result.baseline_metrics =
-      task_metrics(task, num_class, holdout_labels, result.baseline.predict(holdout_view));
+  result.baseline =
+      BaselineModel::fit(baseline_features, baseline_labels, task, num_class, spec.split.seed);
+  result.baseline_metrics = task_metrics(task, num_class, all_holdout_labels,
+                                         whole(result.baseline.predict(holdout_view)));
 
   if (spec.cv_folds > 0) {
     result.cv = cross_validate(
         train, train_labels, fold_assignment(spec, task, train_labels, train_groups), spec.cv_folds,
         params, result.curve.best_round, task, num_class, options.on_fold);
   }
-  result.holdout_labels = holdout_labels;
+  result.holdout_labels = all_holdout_labels;
   return result;
 }
 
 }  // namespace
+
+void check_distributed_spec(const TrainSpec& spec) {
+  if (spec.cv_folds > 0) {
+    throw ConfigError(
+        "train.cv.folds: cross-validation runs in one process; set it to 0 for distributed "
+        "training (--workers, --rank)");
+  }
+  if (train_param_text(spec, "tree_method") != "hist" || uses_gblinear(spec)) {
+    throw ConfigError(
+        "train.params.tree_method: distributed training needs tree_method 'hist' and a tree "
+        "booster");
+  }
+}
 
 TrainResult train_xgboost(const FeatureMatrix& features, const std::vector<float>& labels,
                           const TrainSpec& spec, int num_class, const std::string& model_path) {

@@ -12,12 +12,12 @@
 
 #include "mlops/config/workflow.h"
 #include "mlops/model/baseline/baseline.h"
-#include "mlops/model/train/boosting.h"
 #include "mlops/model/metrics/confusion.h"
-#include "mlops/model/train/cross_validation.h"
-#include "mlops/model/xgb/matrix.h"
-#include "mlops/model/train/row_split.h"
 #include "mlops/model/task.h"
+#include "mlops/model/train/boosting.h"
+#include "mlops/model/train/cross_validation.h"
+#include "mlops/model/train/row_split.h"
+#include "mlops/model/xgb/matrix.h"
 
 namespace mlops {
 
@@ -60,7 +60,20 @@ struct TrainOptions {
   size_t curve_after_rows = kCurveRows;
   /// Called after each cross-validation fold with the number of folds done.
   std::function<void(int)> on_fold;
+  /// Distributed training (XGBoost's collective joined): the rows are this worker's shard of
+  /// the table, and the result is the whole job's: XGBoost grows the same trees on every
+  /// worker, and the row counts, base score, validation and holdout metrics, curve, early
+  /// stopping and baseline are computed over every worker's rows (gathered), identically on
+  /// every worker. Each worker carves its validation rows from its own shard and contributes
+  /// 1/N of the curve's and the baseline's sample. Only the hist tree method, no
+  /// cross-validation (ConfigError); a model that differs between workers is a ModelError.
+  /// An empty model path then saves nothing (the workers other than rank 0).
+  const Collective* collective = nullptr;
 };
+
+/// Throws ConfigError when `spec` cannot train distributed: cross-validation (train.cv.folds)
+/// or a tree method other than hist, or gblinear (train.params.tree_method).
+void check_distributed_spec(const TrainSpec& spec);
 
 /// Splits rows (stratified by class for classification), trains up to spec.rounds rounds with
 /// spec.params (seed = spec.split.seed unless params set one; nthread defaults to 2), saves the

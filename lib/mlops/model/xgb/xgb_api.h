@@ -24,6 +24,11 @@
   X(XGBoosterSetStrFeatureInfo)  \
   X(XGBoosterSlice)              \
   X(XGBoosterUpdateOneIter)      \
+  X(XGCommunicatorAllreduce)     \
+  X(XGCommunicatorFinalize)      \
+  X(XGCommunicatorGetRank)       \
+  X(XGCommunicatorGetWorldSize)  \
+  X(XGCommunicatorInit)          \
   X(XGDMatrixCreateFromMat_omp)  \
   X(XGDMatrixFree)               \
   X(XGDMatrixGetStrFeatureInfo)  \
