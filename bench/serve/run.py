@@ -128,8 +128,11 @@ def cpu_count(cpus):
     return count
 
 
+RT = []  # ["chrt", "-f", "10"] with --rt
+
+
 def pin(cpus):
-    return ["taskset", "-c", cpus] if cpus else []
+    return RT + (["taskset", "-c", cpus] if cpus else [])
 
 
 def load_text():
@@ -176,6 +179,28 @@ def tree_rss_kb(pid):
         except OSError:
             pass
     return total
+
+
+def tree_cpu_s(pid):
+    """User + system CPU seconds of `pid` (all its threads) and its descendants."""
+    total, todo, tick = 0.0, [pid], os.sysconf("SC_CLK_TCK")
+    while todo:
+        p = todo.pop()
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo.extend(int(c) for c in (task / "children").read_text().split())
+        except OSError:
+            pass
+    return total
+
+
+def redis_cpu_s(port):
+    text = subprocess.run(["redis-cli", "-p", str(port), "INFO", "cpu"], capture_output=True,
+                          text=True).stdout
+    fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+    return float(fields["used_cpu_user"]) + float(fields["used_cpu_sys"])
 
 
 def post(port, body, timeout=5):
@@ -290,11 +315,16 @@ def metric(port, name):
                if line.startswith(name) and not line.startswith("#"))
 
 
-def measure(server, args, rates):
-    """Saturated throughput, then each fixed rate below it; RSS after each phase."""
+def measure(server, args, rates, redis):
+    """Saturated throughput, then each fixed rate below it; RSS after each phase; CPU per
+    request (server, redis-server) during the saturated run."""
     out = {"load_start": load_text(), "rss_start_mb": server.rss_mb()}
     wrk(server.port, args, 3)  # warm-up
+    cpu, redis_cpu = tree_cpu_s(server.proc.pid), redis_cpu_s(redis.port)
     out["saturated"] = wrk(server.port, args, args.saturate_seconds)
+    requests = max(1, out["saturated"]["requests"])
+    out["cpu_us_per_request"] = (tree_cpu_s(server.proc.pid) - cpu) / requests * 1e6
+    out["redis_cpu_us_per_request"] = (redis_cpu_s(redis.port) - redis_cpu) / requests * 1e6
     out["rss_saturated_mb"] = server.rss_mb()
     out["fixed"] = {}
     for rate in rates:
@@ -339,14 +369,21 @@ def main():
     parser.add_argument("--threads", type=int, default=32, help="mlops serve --threads")
     parser.add_argument("--peer-workers", type=int, default=0,
                         help="uvicorn --workers (default: 1 per server CPU)")
-    parser.add_argument("--server-cpus", default="0", help="taskset list for the servers ('': none)")
-    parser.add_argument("--client-cpus", default="1",
+    parser.add_argument("--server-cpus", default="",
+                        help="taskset list for the servers, e.g. 0 (default: no pinning)")
+    parser.add_argument("--client-cpus", default="",
                         help="taskset list for wrk, the load generator and redis-server")
     parser.add_argument("--soak", type=float, default=0, help="seconds of mlops at --soak-rate")
     parser.add_argument("--soak-rate", type=float, default=2000)
     parser.add_argument("--sample", type=int, default=200, help="keys both servers must agree on")
     parser.add_argument("--skip-peer", action="store_true")
+    parser.add_argument("--rt", action="store_true",
+                        help="servers, load generators and redis-server under SCHED_FIFO "
+                             "(chrt -f 10, root): what they do when other work on the machine "
+                             "cannot preempt them")
     args = parser.parse_args()
+    if args.rt:
+        RT.extend(["chrt", "-f", "10"])
     if args.peer_workers == 0:
         args.peer_workers = cpu_count(args.server_cpus)
     rates = [int(r) for r in args.rates.split(",") if r]
@@ -388,7 +425,7 @@ def main():
             entry = {}
             for name in (["mlops"] if args.skip_peer else ["mlops", "peer"]):
                 server = (start_mlops if name == "mlops" else start_peer)(project, redis, args)
-                entry[name] = measure(server, args, rates)
+                entry[name] = measure(server, args, rates, redis)
                 if name == "mlops":
                     answered = metric(server.port, "mlops_serve_requests_total")
                     code, err = server.stop()
@@ -423,6 +460,7 @@ def summary_line(m):
         parts.append(f"{rate}/s: " + ("over capacity" if r.get("over_capacity") else
                                       f"p50 {r['p50_us']:.0f} p99 {r['p99_us']:.0f} "
                                       f"p99.9 {r['p999_us']:.0f} us, {r['errors']} errors"))
+    parts.append(f"{m['cpu_us_per_request']:.0f} CPU us/request")
     parts.append(f"RSS {m['rss_start_mb']:.0f}->{m['rss_end_mb']:.0f} MB; load {m['load_start']}")
     return "; ".join(parts)
 
@@ -450,7 +488,7 @@ def table(results, args, rates):
         return (f"{ms(p[0][0])} / {ms(p[1][0])} / {ms(p[2][0])} (best {ms(p[1][1])} p99); "
                 f"{errors} errors")
 
-    pin_text = (f"servers on CPU {args.server_cpus}, load generator and redis-server on CPU "
+    pin_text = ("SCHED_FIFO (chrt -f 10), " if args.rt else "") + (f"servers on CPU {args.server_cpus}, load generator and redis-server on CPU "
                 f"{args.client_cpus}" if args.server_cpus else "no CPU pinning")
     lines = [
         f"Serving bench: {args.keys:,} keys in Redis, {len(runs)} runs (median, best), "
@@ -471,6 +509,19 @@ def table(results, args, rates):
         lines.append(f"| saturated req/s (wrk), median (best) | {m_med:,.0f} ({m_best:,.0f}); "
                      f"{m_err} errors | {p_med:,.0f} ({p_best:,.0f}); {p_err} errors | "
                      f"{m_med / p_med:.1f}x (best/best {m_best / p_best:.1f}x) |")
+    cpu = lambda side, field: statistics.median(r[side][field] for r in runs)
+    if args.skip_peer:
+        lines.append(f"| CPU us per request at saturation: server (redis-server) | "
+                     f"{cpu('mlops', 'cpu_us_per_request'):.0f} "
+                     f"({cpu('mlops', 'redis_cpu_us_per_request'):.0f}) | | |")
+    else:
+        lines.append(f"| CPU us per request at saturation: server (redis-server) | "
+                     f"{cpu('mlops', 'cpu_us_per_request'):.0f} "
+                     f"({cpu('mlops', 'redis_cpu_us_per_request'):.0f}) | "
+                     f"{cpu('peer', 'cpu_us_per_request'):.0f} "
+                     f"({cpu('peer', 'redis_cpu_us_per_request'):.0f}) | "
+                     f"{cpu('peer', 'cpu_us_per_request') / cpu('mlops', 'cpu_us_per_request'):.1f}x"
+                     f" less |")
     for rate in rates:
         lines.append(f"| {rate:,} req/s fixed: p50 / p99 / p99.9 ms | {cell('mlops', rate)} | "
                      + ("" if args.skip_peer else cell("peer", rate)) + " | |")
