@@ -65,17 +65,28 @@ Options parse(int argc, char** argv) {
     const std::string_view flag = argv[i];
     if (i + 1 >= argc) usage("every flag takes a value");
     const char* value = argv[++i];
-    if (flag == "--host") o.host = value;
-    else if (flag == "--port") o.port = std::atoi(value);
-    else if (flag == "--path") o.path = value;
-    else if (flag == "--rate") o.rate = std::atof(value);
-    else if (flag == "--duration") o.duration = std::atof(value);
-    else if (flag == "--warmup") o.warmup = std::atof(value);
-    else if (flag == "--connections") o.connections = std::atoi(value);
-    else if (flag == "--keys") o.keys = std::atoll(value);
-    else if (flag == "--body") o.body = value;
-    else if (flag == "--seed") o.seed = std::strtoull(value, nullptr, 10);
-    else usage("unknown flag");
+    if (flag == "--host")
+      o.host = value;
+    else if (flag == "--port")
+      o.port = std::atoi(value);
+    else if (flag == "--path")
+      o.path = value;
+    else if (flag == "--rate")
+      o.rate = std::atof(value);
+    else if (flag == "--duration")
+      o.duration = std::atof(value);
+    else if (flag == "--warmup")
+      o.warmup = std::atof(value);
+    else if (flag == "--connections")
+      o.connections = std::atoi(value);
+    else if (flag == "--keys")
+      o.keys = std::atoll(value);
+    else if (flag == "--body")
+      o.body = value;
+    else if (flag == "--seed")
+      o.seed = std::strtoull(value, nullptr, 10);
+    else
+      usage("unknown flag");
   }
   if (o.rate <= 0 || o.duration <= 0 || o.connections <= 0 || o.keys <= 0) usage("bad value");
   return o;
@@ -113,7 +124,8 @@ class Generator {
     // Let the connections open before the clock starts.
     const int64_t connect_deadline = now_ns() + 2'000'000'000LL;
     while (now_ns() < connect_deadline &&
-           std::any_of(conns_.begin(), conns_.end(), [](const Connection& c) { return c.connecting; })) {
+           std::any_of(conns_.begin(), conns_.end(),
+                       [](const Connection& c) { return c.connecting; })) {
       poll(1'000'000);
     }
     const int64_t start = now_ns();
@@ -126,13 +138,7 @@ class Generator {
         pending_.push_back(next);
         next += interval;
       }
-      for (size_t i = 0; i < conns_.size() && !pending_.empty(); ++i) {
-        Connection& c = conns_[i];
-        if (c.fd >= 0 && !c.connecting && !c.busy) {
-          send(i, pending_.front(), pending_.front() >= measure_from);
-          pending_.pop_front();
-        }
-      }
+      dispatch(measure_from);
       if (next >= end) break;
       now = now_ns();
       poll(std::max<int64_t>(0, next - now));
@@ -140,15 +146,9 @@ class Generator {
     // Drain: what is scheduled gets up to 5 s to be answered; what is not is an error.
     const int64_t drain_deadline = now_ns() + 5'000'000'000LL;
     while (now_ns() < drain_deadline) {
-      for (size_t i = 0; i < conns_.size() && !pending_.empty(); ++i) {
-        Connection& c = conns_[i];
-        if (c.fd >= 0 && !c.connecting && !c.busy) {
-          send(i, pending_.front(), pending_.front() >= measure_from);
-          pending_.pop_front();
-        }
-      }
-      const bool busy = std::any_of(conns_.begin(), conns_.end(),
-                                    [](const Connection& c) { return c.busy; });
+      dispatch(measure_from);
+      const bool busy =
+          std::any_of(conns_.begin(), conns_.end(), [](const Connection& c) { return c.busy; });
       if (!busy && pending_.empty()) break;
       poll(1'000'000);
     }
@@ -159,6 +159,20 @@ class Generator {
   }
 
  private:
+  /// Due requests to idle connections, taken round-robin so that every connection stays in
+  /// use (one left idle past the server's keep-alive timeout would be closed under a request).
+  void dispatch(int64_t measure_from) {
+    for (size_t n = 0; n < conns_.size() && !pending_.empty(); ++n) {
+      const size_t i = next_conn_;
+      next_conn_ = (next_conn_ + 1) % conns_.size();
+      Connection& c = conns_[i];
+      if (c.fd >= 0 && !c.connecting && !c.busy) {
+        send(i, pending_.front(), pending_.front() >= measure_from);
+        pending_.pop_front();
+      }
+    }
+  }
+
   void open(size_t i) {
     Connection& c = conns_[i];
     c = Connection{};
@@ -200,9 +214,10 @@ class Generator {
     std::string body = o_.body;
     const size_t at = body.find("%KEY%");
     if (at != std::string::npos) body.replace(at, 5, std::to_string(key_(rng_)));
-    std::string request = "POST " + o_.path + " HTTP/1.1\r\nHost: " + o_.host +
-                          "\r\nContent-Type: application/json\r\nContent-Length: " +
-                          std::to_string(body.size()) + "\r\n\r\n" + body;
+    std::string request =
+        "POST " + o_.path + " HTTP/1.1\r\nHost: " + o_.host +
+        "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+        "\r\n\r\n" + body;
     c.busy = true;
     c.scheduled_ns = scheduled;
     c.measured = measured;
@@ -232,7 +247,8 @@ class Generator {
       std::string field(head.substr(line + 2, eol - line - 2));
       std::transform(field.begin(), field.end(), field.begin(),
                      [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-      if (field.starts_with("content-length:")) length = std::strtoull(field.c_str() + 15, nullptr, 10);
+      if (field.starts_with("content-length:"))
+        length = std::strtoull(field.c_str() + 15, nullptr, 10);
       if (field.starts_with("connection:") && field.find("close") != std::string::npos) {
         close_after = true;
       }
@@ -317,8 +333,8 @@ class Generator {
         static_cast<long long>(non_ok + stats_.connection_errors + unanswered),
         static_cast<long long>(non_ok), static_cast<long long>(stats_.connection_errors),
         static_cast<long long>(unanswered), static_cast<long long>(stats_.reconnects),
-        statuses.c_str(), static_cast<double>(ok) / seconds, pct(50), pct(90), pct(99),
-        pct(99.9), l.empty() ? 0.0 : static_cast<double>(l.back()) / 1000.0);
+        statuses.c_str(), static_cast<double>(ok) / seconds, pct(50), pct(90), pct(99), pct(99.9),
+        l.empty() ? 0.0 : static_cast<double>(l.back()) / 1000.0);
   }
 
   Options o_;
@@ -328,6 +344,7 @@ class Generator {
   sockaddr_in address_{};
   std::vector<Connection> conns_;
   std::deque<int64_t> pending_;
+  size_t next_conn_ = 0;
   Stats stats_;
 };
 
