@@ -537,6 +537,22 @@ int connect_to(int port) {
   return fd;
 }
 
+TEST(Serve, ASecondServerOnAPortInUseFailsInsteadOfSharingIt) {
+  // cpp-httplib's default SO_REUSEPORT let a second server bind the same port and silently
+  // take half the requests.
+  ServeProject project;
+  project.prepare();
+  ServeProcess server = project.serve();
+  ASSERT_TRUE(server.started()) << server.err();
+  const CliResult second =
+      project.mlops(fmt::format("serve -w churn.yaml --port {}", server.port()));
+  EXPECT_EQ(second.exit_code, 5) << second.err;
+  EXPECT_NE(second.err.find(fmt::format("cannot listen on 127.0.0.1:{} (in use", server.port())),
+            std::string::npos)
+      << second.err;
+  EXPECT_EQ(server.stop(), 0);
+}
+
 TEST(Serve, OverloadIsAnswered503AtOnce) {
   ServeProject project;
   project.prepare();

@@ -1,6 +1,7 @@
 #include "mlops/serve/service.h"
 
 #include <fmt/format.h>
+#include <sys/socket.h>
 
 #include <chrono>
 #include <future>
@@ -90,6 +91,13 @@ void run_serve(const std::vector<Workflow>& workflows, const ServeOverrides& ove
   }
 
   httplib::Server server;
+  // cpp-httplib's default options add SO_REUSEPORT, with which a second server on a port in use
+  // binds too and silently takes half the traffic; SO_REUSEADDR alone still allows a restart
+  // while the old server's connections are in TIME_WAIT, and "in use" is an error.
+  server.set_socket_options([](int socket) {
+    const int on = 1;
+    ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+  });
   install_routes(server, state);
   int port = state.settings.port;
   if (port == 0) {
