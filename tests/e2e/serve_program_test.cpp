@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <set>
 #include <string>
@@ -190,6 +191,14 @@ TEST(ServeProgram, WithoutMlopsServeBesideItServeIsAConfigErrorNamingTheFile) {
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find("usage error: --port: Value 70000 not in range"), std::string::npos)
       << result.err;
+  // There but not executable: the reason, still exit 2.
+  const fs::path server = lonely.parent_path() / "mlops-serve";
+  { std::ofstream(server) << "not a program\n"; }
+  fs::permissions(server, fs::perms::owner_read | fs::perms::owner_write);
+  result = run("serve --port 0");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.err, "mlops: config error: mlops serve cannot start " + server.string() +
+                            ": Permission denied\n");
   result = run("--version");
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_EQ(result.out, std::string("mlops ") + kVersion + "\n");
