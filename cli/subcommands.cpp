@@ -1,12 +1,10 @@
 #include "subcommands.h"
 
-#include <fmt/format.h>
-
-#include <algorithm>
 #include <vector>
 
+#include "app_main.h"
 #include "commands.h"
-#include "mlops/core/suggest.h"
+#include "serve_options.h"
 
 namespace mlops::cli {
 
@@ -46,9 +44,7 @@ constexpr Subcommand kSubcommands[] = {
     {"materialize", setup_materialize,
      "Write the latest value of each entity key of the workflow's online feature views into "
      "the online store (online_store.url)"},
-    {"serve", setup_serve,
-     "Serve each workflow's model over HTTP: predictions by entity key or raw rows, online "
-     "features, a fallback chain (batch prediction, baseline, default), hot reload, metrics"},
+    {"serve", setup_serve, kServeHelp},
     {"init", setup_init,
      "Create a new ML project in DIR: a workflow on bundled sample data, configs for local, dev "
      "and prod, a contract, a notebook, pre-commit hooks and GitHub Actions"},
@@ -74,11 +70,7 @@ std::string usage_error_message(std::optional<std::string_view> first_arg,
                                 const std::string& message) {
   std::vector<std::string> names;
   for (const Subcommand& subcommand : subcommands()) names.emplace_back(subcommand.name);
-  if (!first_arg || first_arg->starts_with('-') ||
-      std::find(names.begin(), names.end(), *first_arg) != names.end()) {
-    return message;
-  }
-  return fmt::format("unknown command '{}'{}", *first_arg, did_you_mean(*first_arg, names));
+  return usage_error_message(first_arg, message, names);
 }
 
 }  // namespace mlops::cli

@@ -23,9 +23,7 @@ std::span<const Subcommand> subcommands();
 /// Adds every subcommand of the table to `app`, each bound by its setup function.
 void add_subcommands(CLI::App& app);
 
-/// The usage message for a command line CLI11 rejected: "unknown command 'X' (did you mean
-/// 'Y'?)" when the first argument is neither a flag nor a known subcommand, else CLI11's
-/// `message`. `first_arg` is absent when the command line has no argument.
+/// app_main.h usage_error_message over the names of this table.
 std::string usage_error_message(std::optional<std::string_view> first_arg,
                                 const std::string& message);
 

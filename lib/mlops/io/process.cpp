@@ -125,4 +125,22 @@ ProcessResult run_process(const std::vector<std::string>& argv) {
   return result;
 }
 
+std::filesystem::path own_executable() {
+  std::error_code error;
+  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (error)
+    throw IoError("cannot find this program's own file (/proc/self/exe): {}", error.message());
+  return self;
+}
+
+ExecFailure replace_process(const std::filesystem::path& path,
+                            const std::vector<std::string>& argv) {
+  std::vector<char*> raw;
+  raw.reserve(argv.size() + 1);
+  for (const std::string& arg : argv) raw.push_back(const_cast<char*>(arg.c_str()));
+  raw.push_back(nullptr);
+  ::execv(path.c_str(), raw.data());
+  return ExecFailure{errno};
+}
+
 }  // namespace mlops
