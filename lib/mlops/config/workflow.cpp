@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "mlops/config/column_decls.h"
+#include "mlops/config/node_values.h"
 #include "mlops/config/schema.h"
 #include "mlops/config/train_params.h"
 #include "mlops/core/error.h"
@@ -16,22 +17,6 @@
 
 namespace mlops {
 namespace {
-
-// The node at `path` unless absent or null (an explicit null leaves the key unset).
-const ConfigNode* value_at(const ConfigNode& tree, std::string_view path) {
-  const ConfigNode* node = tree.find_path(path);
-  return node && !node->is_null() ? node : nullptr;
-}
-
-std::string read_string(const ConfigNode& tree, std::string_view path, std::string fallback) {
-  const ConfigNode* node = value_at(tree, path);
-  return node ? node->as_string(path) : fallback;
-}
-
-std::vector<std::string> read_list(const ConfigNode& tree, std::string_view path) {
-  const ConfigNode* node = value_at(tree, path);
-  return node ? node->as_string_list(path) : std::vector<std::string>{};
-}
 
 // The origin of the deepest existing node on `path`: where a missing key should have been.
 Origin nearest_origin(const ConfigNode& tree, std::string_view path) {
