@@ -19,7 +19,7 @@ TEST(Subcommands, TableListsEveryCommandInHelpOrder) {
   for (const Subcommand& subcommand : subcommands()) names.emplace_back(subcommand.name);
   EXPECT_EQ(names, (std::vector<std::string>{"ingest", "featurize", "validate", "train",
                                              "batch-predict", "export-report", "run", "status",
-                                             "config", "contract", "models", "evaluate",
+                                             "config", "contract", "models", "store", "evaluate",
                                              "materialize", "init", "notebooks", "features"}));
 }
 

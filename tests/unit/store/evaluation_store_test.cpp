@@ -55,6 +55,16 @@ TEST_P(EvaluationStore, KeepsMulticlassProbabilities) {
   EXPECT_TRUE(std::isnan(rows[0].score));
 }
 
+TEST_P(EvaluationStore, ALabelGivenTwiceInOneCallKeepsTheLast) {
+  auto store = open();
+  store->log_predictions("m", "v1", "r", 5, {logged("a", 0.9)});
+  store->add_labels("m", {{"a", "no"}, {"b", "no"}, {"a", "yes"}});
+  const auto rows = store->labelled("m");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].label, "yes");
+  EXPECT_EQ(store->matched_labels("m"), 1);
+}
+
 MLOPS_FOR_EACH_STORE_BACKEND(EvaluationStore);
 
 TEST(PredictionLog, KeysRowsAndHashesTheirFeatures) {

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <unordered_map>
 
 #include "mlops/core/error.h"
 #include "mlops/core/time.h"
@@ -136,15 +137,33 @@ class PgEvaluationStore final : public EvaluationStore {
 
   void add_labels(const std::string& model,
                   const std::vector<std::pair<std::string, std::string>>& key_labels) override {
+    if (key_labels.empty()) return;
+    // One upsert may not touch a key twice: the last label of a key given twice wins, as it
+    // would arriving later.
+    std::unordered_map<std::string_view, size_t> last;
+    for (size_t i = 0; i < key_labels.size(); ++i) last[key_labels[i].first] = i;
     const std::string now = format_iso8601(now_micros());
-    PgTransaction transaction(db_);
-    for (const auto& [key, label] : key_labels) {
-      db_.query(
-          "INSERT INTO labels (model, row_key, label, received_at) VALUES ($1, $2, $3, $4) "
-          "ON CONFLICT (model, row_key) DO UPDATE SET label = excluded.label, "
-          "received_at = excluded.received_at",
-          PgParams().add(model).add(key).add(label).add(now));
+    std::string rows;
+    for (size_t i = 0; i < key_labels.size(); ++i) {
+      if (last[key_labels[i].first] != i) continue;
+      copy_text(rows, model);
+      rows += '\t';
+      copy_text(rows, key_labels[i].first);
+      rows += '\t';
+      copy_text(rows, key_labels[i].second);
+      rows += '\t';
+      rows += now;
+      rows += '\n';
     }
+    PgTransaction transaction(db_);
+    db_.exec(
+        "CREATE TEMP TABLE IF NOT EXISTS labels_incoming (model TEXT, row_key TEXT, label TEXT, "
+        "received_at TEXT) ON COMMIT DELETE ROWS");
+    db_.copy_in("COPY labels_incoming (model, row_key, label, received_at) FROM STDIN", rows);
+    db_.exec(
+        "INSERT INTO labels (model, row_key, label, received_at) SELECT model, row_key, label, "
+        "received_at FROM labels_incoming ON CONFLICT (model, row_key) DO UPDATE SET "
+        "label = excluded.label, received_at = excluded.received_at");
     transaction.commit();
   }
 
