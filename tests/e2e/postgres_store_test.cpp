@@ -161,8 +161,19 @@ TEST_F(PostgresStoreE2e, MachinesTrainAtOnceAndOneThatNeverTrainedScoresInConcur
             4);
   const int champion =
       scalar("SELECT version FROM model_aliases WHERE model = 'flight-pg' AND alias = 'champion'");
-  EXPECT_TRUE(
-      fs::exists(dir_.file("c/models/flight-pg/v" + std::to_string(champion) + "/model.json")));
+  // Every file the trainer registered (model, feature state, baseline, profile, ...), the
+  // same bytes.
+  const std::string version_dir = "/models/flight-pg/v" + std::to_string(champion);
+  const std::string trainer = fs::exists(dir_.file("a" + version_dir)) ? "a" : "b";
+  size_t files = 0;
+  for (const auto& entry : fs::directory_iterator(dir_.file(trainer + version_dir))) {
+    const std::string name = entry.path().filename().string();
+    EXPECT_EQ(slurp(dir_.file("c" + version_dir + "/" + name)), slurp(entry.path())) << name;
+    ++files;
+  }
+  EXPECT_GE(files, 4u);
+  EXPECT_TRUE(fs::exists(dir_.file("c" + version_dir + "/model.json")));
+  EXPECT_TRUE(fs::exists(dir_.file("c" + version_dir + "/feature_state.json")));
 }
 
 TEST_F(PostgresStoreE2e, PromotionsAtOnceAreSerializedAndEveryOneIsRecorded) {

@@ -294,3 +294,30 @@ TEST_F(PostgresStore, ConcurrentWritersLoseNoPredictionAndStoreEachServedOneOnce
 
 }  // namespace
 }  // namespace mlops
+
+namespace mlops {
+namespace {
+
+TEST_F(PostgresStore, ResolvingTheChampionReadsTheCachedFilesAfterTheFirstTime) {
+  dir_.write("run/train/model.json", std::string(200'000, 'm'));
+  dir_.write("run/train/feature_state.json", "{}");
+  auto trainer = open_postgres_registry(location_, dir_.file("a"), ArtifactStorage::kDatabase);
+  trainer->register_version("churn", "r1", dir_.file("run/train"), {}, {});
+  trainer->set_alias("churn", "champion", 1, "gate", "");
+  auto server = open_postgres_registry(location_, dir_.file("b"), ArtifactStorage::kDatabase);
+  resolve_model_version(*server, "churn", "champion");  // fetches
+  constexpr int kReads = 50;
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < kReads; ++i) {
+    EXPECT_EQ(resolve_model_version(*server, "churn", "champion").version, 1);
+  }
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() /
+      kReads;
+  EXPECT_EQ(dir_.read("b/churn/v1/model.json").size(), 200'000u);
+  RecordProperty("resolve_ms", std::to_string(ms));
+  std::printf("resolve champion + verify cached files: %.2f ms\n", ms);
+}
+
+}  // namespace
+}  // namespace mlops
