@@ -34,7 +34,10 @@ const std::vector<KeyDecl>& config_keys() {
       key("seed", T::kInt, "42", "Seed for everything random unless a stage sets its own."),
       key("workflows", T::kStringList, "", "Workflow files `mlops run` runs when none is given."),
       key("store", T::kMap, "", "The tracking store (runs, models, evaluations)."),
-      key("store.backend", T::kEnum, "sqlite", "Tracking store backend.", {"sqlite"}),
+      key("store.backend", T::kEnum, "sqlite",
+          "Unused, kept so older configs load: the backend is store.url's scheme (SQLite in "
+          "store.path when store.url is unset).",
+          {"sqlite"}),
       key("store.path", T::kPath, "", "SQLite database file; default `<runs_dir>/mlops.db`."),
       key("store.url", T::kString, "",
           "Where every store lives (tracking, registry, evaluation), as a URL: "
