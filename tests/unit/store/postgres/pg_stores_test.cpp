@@ -14,6 +14,8 @@
 #include "mlops/core/error.h"
 #include "mlops/core/secret_mask.h"
 #include "mlops/store/open_stores.h"
+#include "mlops/store/postgres/pg_copy.h"
+#include "mlops/store/sqlite/sqlite_stores.h"
 #include "store_backends.h"
 
 namespace mlops {
@@ -317,6 +319,88 @@ TEST_F(PostgresStore, ResolvingTheChampionReadsTheCachedFilesAfterTheFirstTime) 
   EXPECT_EQ(dir_.read("b/churn/v1/model.json").size(), 200'000u);
   RecordProperty("resolve_ms", std::to_string(ms));
   std::printf("resolve champion + verify cached files: %.2f ms\n", ms);
+}
+
+}  // namespace
+}  // namespace mlops
+
+namespace mlops {
+namespace {
+
+TEST_F(PostgresStore, CopyFromSqliteTakesEveryTableOnceAndIntoSharedModelsDir) {
+  const std::string sqlite = dir_.file("sqlite.db");
+  dir_.write("run/train/model.json", "{\"m\": 1}");
+  {
+    auto tracking = open_sqlite_tracking_store(sqlite);
+    tracking->upsert_run({"r1", "w", "local", "00000000000000000001", "ok", "runs/r1", "h"});
+    tracking->set_metrics("r1", {{"auc", 0.75}});
+    auto registry = open_sqlite_registry(sqlite, dir_.file("s/models"));
+    registry->register_version("churn", "r1", dir_.file("run/train"), {{"auc", 0.75}}, {});
+    registry->register_version("churn", "r2", dir_.file("run/train"), {{"auc", 0.7}}, {});
+    registry->set_alias("churn", "champion", 1, "gate", "first");
+    registry->set_alias("churn", "champion", 2, "promote", "why not");
+    auto evaluation = open_sqlite_evaluation_store(sqlite);
+    evaluation->log_predictions("churn", "v1", "r1", 10, {{"k1", 1, "yes", 0.9, {}}});
+    ServedLogEntry served{"log-1", {}};
+    served.prediction.model = "churn";
+    served.prediction.row_key = "k2";
+    served.prediction.model_version = "v2";
+    served.prediction.source = "model";
+    served.prediction.probabilities = {0.25f, 0.75f};
+    served.prediction.served_at_us = 20;
+    evaluation->log_served_predictions(std::span(&served, 1));
+    evaluation->add_labels("churn", {{"k1", "yes"}, {"k2", "no"}});
+    evaluation->save_live_metrics("churn", {{"v1", "1d", 0, "auc", 0.5, 1}});
+  }
+  Settings to;
+  to.store_url = url_;
+  to.models_dir = dir_.file("shared/models");
+  to.store_artifacts = "models_dir";
+  const CopyCounts first = copy_sqlite_to_postgres(sqlite, to);
+  EXPECT_EQ(first.runs, 1);
+  EXPECT_EQ(first.metrics, 1);
+  EXPECT_EQ(first.versions, 2);
+  EXPECT_EQ(first.alias_changes, 2);
+  EXPECT_EQ(first.predictions, 2);
+  EXPECT_EQ(first.labels, 2);
+  EXPECT_EQ(first.live_metrics, 1);
+  EXPECT_EQ(first.already_there, 0);
+  const CopyCounts second = copy_sqlite_to_postgres(sqlite, to);
+  EXPECT_EQ(second.runs + second.versions + second.alias_changes + second.predictions +
+                second.labels + second.live_metrics + second.metrics,
+            0);
+  EXPECT_EQ(second.already_there, 11);  // every row of the first copy
+
+  auto registry = open_postgres_registry(location_, to.models_dir, ArtifactStorage::kModelsDir);
+  EXPECT_EQ(registry->aliases("churn").at("champion"), 2);
+  ASSERT_EQ(registry->alias_history("churn").size(), 2u);
+  EXPECT_EQ(registry->alias_history("churn")[1].reason, "why not");
+  EXPECT_EQ(registry->find_version("churn", 2)->artifact_dir, dir_.file("shared/models/churn/v2"));
+  EXPECT_EQ(dir_.read("shared/models/churn/v2/model.json"), "{\"m\": 1}");
+  auto evaluation = open_postgres_evaluation_store(location_);
+  EXPECT_EQ(evaluation->served_count("churn"), 1);
+  const auto labelled = evaluation->labelled("churn");
+  ASSERT_EQ(labelled.size(), 2u);
+  EXPECT_EQ(labelled[1].probabilities, (std::vector<float>{0.25f, 0.75f}));
+  EXPECT_EQ(labelled[1].source, "model");
+  EXPECT_EQ(evaluation->live_metrics("churn").size(), 1u);
+  EXPECT_EQ(open_postgres_tracking_store(location_)->metrics("r1").at("auc"), 0.75);
+}
+
+TEST_F(PostgresStore, CopyRefusesADestinationWithAHistoryOfItsOwn) {
+  const std::string sqlite = dir_.file("sqlite.db");
+  dir_.write("run/train/model.json", "{}");
+  open_sqlite_registry(sqlite, dir_.file("s/models"))
+      ->register_version("churn", "sqlite-run", dir_.file("run/train"), {}, {});
+  open_postgres_registry(location_, dir_.file("p"), ArtifactStorage::kDatabase)
+      ->register_version("churn", "pg-run", dir_.file("run/train"), {}, {});
+  Settings to;
+  to.store_url = url_;
+  to.models_dir = dir_.file("p");
+  EXPECT_EQ(error_of<ConfigError>([&] { copy_sqlite_to_postgres(sqlite, to); }),
+            "store copy: " + server().url_without_password(db_) +
+                " already has churn v1 from run 'pg-run', not the source's run 'sqlite-run': "
+                "the destination has a history of its own; copy into an empty database");
 }
 
 }  // namespace
