@@ -25,6 +25,7 @@ void setup_notebooks(CLI::App& command);
 void setup_features(CLI::App& command);  // the group: historical (+ get, list, describe)
 void setup_materialize(CLI::App& command);
 void setup_serve(CLI::App& command);
+void setup_store(CLI::App& command);  // migrate, copy
 /// Adds get, list and describe to the `features` group (cmd_features_online.cpp).
 void setup_features_online(CLI::App& features);
 

@@ -39,6 +39,8 @@ constexpr Subcommand kSubcommands[] = {
     {"contract", setup_contract, "Draft contracts and profiles from data"},
     {"models", setup_models,
      "The model registry: versions, aliases (champion, challenger), promotion"},
+    {"store", setup_store,
+     "The stores as a whole: migrate their schema, copy SQLite history into PostgreSQL"},
     {"evaluate", setup_evaluate,
      "Join labels that arrived after scoring with logged predictions; record live metrics"},
     {"materialize", setup_materialize,

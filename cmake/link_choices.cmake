@@ -2,7 +2,7 @@
 # for mapping each shared library it links and for looking symbols up across all of them
 # (docs/architecture.md, "Heavy libraries load on first use"). Included by lib/CMakeLists.txt.
 
-# XGBoost, librdkafka and libcurl are opened with dlopen by the commands that use them
+# XGBoost, librdkafka, libcurl and libpq are opened with dlopen by the commands that use them
 # (core/shared_library.h): only their headers are build dependencies, so the executable does
 # not load them (and their ~30 dependencies: OpenMP, TLS, SASL, Kerberos) at every start.
 function(mlops_headers_only name from)
@@ -42,6 +42,10 @@ pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)
 mlops_headers_only(mlops_xgboost_headers xgboost::xgboost)
 mlops_headers_only(mlops_curl_headers CURL::libcurl)
 mlops_headers_only(mlops_rdkafka_headers PkgConfig::RDKAFKA)
+# libpq (the PostgreSQL stores, store/postgres/) is opened the same way: it brings TLS,
+# Kerberos and LDAP, which a command on a SQLite store never needs.
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
+mlops_headers_only(mlops_libpq_headers PkgConfig::LIBPQ)
 
 mlops_prefer_static(mlops_zlib libz.a ZLIB::ZLIB)
 mlops_prefer_static(mlops_zstd libzstd.a PkgConfig::ZSTD Threads::Threads)

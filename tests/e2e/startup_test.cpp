@@ -15,7 +15,7 @@ namespace {
 
 // What loads those libraries (and OpenMP, which XGBoost brings).
 const std::set<std::string> kHeavy = {"libxgboost.so.0", "librdkafka.so.1", "libcurl.so.4",
-                                      "libgomp.so.1"};
+                                      "libgomp.so.1", "libpq.so.5"};
 
 // The libraries the traced mlops process loaded: the "file=NAME [0]; ..." lines of its own pid
 // (the trace's first line), not of a child it runs (git).

@@ -34,8 +34,23 @@ const std::vector<KeyDecl>& config_keys() {
       key("seed", T::kInt, "42", "Seed for everything random unless a stage sets its own."),
       key("workflows", T::kStringList, "", "Workflow files `mlops run` runs when none is given."),
       key("store", T::kMap, "", "The tracking store (runs, models, evaluations)."),
-      key("store.backend", T::kEnum, "sqlite", "Tracking store backend.", {"sqlite"}),
+      key("store.backend", T::kEnum, "sqlite",
+          "Unused, kept so older configs load: the backend is store.url's scheme (SQLite in "
+          "store.path when store.url is unset).",
+          {"sqlite"}),
       key("store.path", T::kPath, "", "SQLite database file; default `<runs_dir>/mlops.db`."),
+      key("store.url", T::kString, "",
+          "Where every store lives (tracking, registry, evaluation), as a URL: "
+          "`postgresql://USER[:PASSWORD]@HOST[:PORT]/DB` for a PostgreSQL database shared by "
+          "every machine (docs/production.md), or `sqlite:///relative.db` / "
+          "`sqlite:////absolute.db`; default SQLite in store.path. Give the password as `${VAR}` "
+          "or through PGPASSWORD: it is masked wherever the URL is printed or written."),
+      key("store.artifacts", T::kEnum, "database",
+          "With a PostgreSQL store, where registered versions' files (model, feature state, "
+          "baseline, profile) live: `database` (content-addressed, verified by hash on read; "
+          "models_dir is then each machine's local cache) or `models_dir` (shared storage "
+          "every machine mounts). SQLite stores always use models_dir.",
+          {"database", "models_dir"}),
       key("lake_dir", T::kPath, "",
           "Directory of the ingest lake (raw, clean and quarantine layers, checkpoints), kept "
           "across runs; default `lake` next to runs_dir (`runs` -> `lake`, `/srv/x/runs` -> "

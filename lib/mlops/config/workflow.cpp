@@ -62,6 +62,8 @@ Settings read_settings(const ConfigNode& tree, const std::string& env) {
   settings.workflows = read_list(tree, "workflows");
   settings.store_path = read_string(
       tree, "store.path", (std::filesystem::path(settings.runs_dir) / "mlops.db").string());
+  settings.store_url = read_string(tree, "store.url", "");
+  settings.store_artifacts = read_string(tree, "store.artifacts", settings.store_artifacts);
   settings.lake_dir = read_string(tree, "lake_dir", sibling_of_runs(settings.runs_dir, "lake"));
   settings.models_dir =
       read_string(tree, "models_dir", sibling_of_runs(settings.runs_dir, "models"));

@@ -33,8 +33,12 @@ struct Settings {
   uint64_t seed = 42;
   std::vector<std::string> workflows;  // workflow files `mlops run` runs when none is given
   std::string store_path;              // SQLite tracking store; default <runs_dir>/mlops.db
-  std::string lake_dir;                // ingest lake; default `lake` next to runs_dir
-  std::string models_dir;              // registry artifacts; default `models` next to runs_dir
+  /// store.url: "" (SQLite in store_path), sqlite:///..., or postgresql://... (may hold a
+  /// password: print it only through mask_secrets).
+  std::string store_url;
+  std::string store_artifacts = "database";  // PostgreSQL: database | models_dir
+  std::string lake_dir;                      // ingest lake; default `lake` next to runs_dir
+  std::string models_dir;  // registry artifacts; default `models` next to runs_dir
   /// The online feature store: "sqlite:PATH" or "redis://..." (may hold a password: print it
   /// only through mask_secrets); default "sqlite:<online.db next to runs_dir>".
   std::string online_store_url;

@@ -1,8 +1,10 @@
 #include "mlops/store/open_stores.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "mlops/core/error.h"
+#include "mlops/store/postgres/pg_stores.h"
 #include "mlops/store/redis/redis_online_store.h"
 #include "mlops/store/sqlite/sqlite_stores.h"
 
@@ -21,14 +23,18 @@ std::string with_folder(const std::string& path) {
   return path;
 }
 
-std::string sqlite_file(const Settings& settings) {
-  return with_folder(store_location(settings).path);
+ArtifactStorage artifact_storage(const Settings& settings) {
+  return settings.store_artifacts == "models_dir" ? ArtifactStorage::kModelsDir
+                                                  : ArtifactStorage::kDatabase;
 }
 
 }  // namespace
 
 StoreLocation store_location(const Settings& settings) {
-  return {StoreBackend::kSqlite, settings.store_path};
+  if (!settings.store_url.empty()) return parse_store_url(settings.store_url);
+  StoreLocation location;
+  location.path = settings.store_path;
+  return location;
 }
 
 StoreLocation parse_store_url(std::string_view url, std::string_view key) {
@@ -48,31 +54,60 @@ StoreLocation parse_store_url(std::string_view url, std::string_view key) {
           key);
     }
     path.remove_prefix(1);
-    return {StoreBackend::kSqlite, std::string(path)};
+    StoreLocation location;
+    location.path = std::string(path);
+    return location;
   }
-  throw ConfigError("{}: no store backend for scheme '{}' (supported: sqlite)", key, scheme);
+  if (is_postgres_url(url)) {
+    StoreLocation location;
+    location.backend = StoreBackend::kPostgres;
+    location.postgres = parse_postgres_url(url, key);
+    return location;
+  }
+  throw ConfigError("{}: no store backend for scheme '{}' (supported: sqlite, postgresql)", key,
+                    scheme);
 }
 
 bool store_exists(const Settings& settings) {
+  const StoreLocation location = store_location(settings);
+  if (location.backend == StoreBackend::kPostgres) return true;
   std::error_code error;
-  return std::filesystem::exists(store_location(settings).path, error);
+  return std::filesystem::exists(location.path, error);
 }
 
 std::unique_ptr<TrackingStore> open_tracking_store(const Settings& settings) {
-  return open_sqlite_tracking_store(sqlite_file(settings));
+  const StoreLocation location = store_location(settings);
+  if (location.backend == StoreBackend::kPostgres) {
+    return open_postgres_tracking_store(location.postgres);
+  }
+  return open_sqlite_tracking_store(with_folder(location.path));
 }
 
 std::unique_ptr<ModelRegistry> open_registry(const Settings& settings) {
-  return open_sqlite_registry(sqlite_file(settings), settings.models_dir);
+  const StoreLocation location = store_location(settings);
+  if (location.backend == StoreBackend::kPostgres) {
+    return open_postgres_registry(location.postgres, settings.models_dir,
+                                  artifact_storage(settings));
+  }
+  return open_sqlite_registry(with_folder(location.path), settings.models_dir);
 }
 
 std::unique_ptr<EvaluationStore> open_evaluation_store(const Settings& settings) {
-  return open_sqlite_evaluation_store(sqlite_file(settings));
+  const StoreLocation location = store_location(settings);
+  if (location.backend == StoreBackend::kPostgres) {
+    return open_postgres_evaluation_store(location.postgres);
+  }
+  return open_sqlite_evaluation_store(with_folder(location.path));
 }
 
 std::unique_ptr<EvaluationStore> open_evaluation_store(const Settings& settings,
                                                        std::chrono::milliseconds wait) {
-  return open_sqlite_evaluation_store(sqlite_file(settings), static_cast<int>(wait.count()));
+  const StoreLocation location = store_location(settings);
+  if (location.backend == StoreBackend::kPostgres) {
+    return open_postgres_evaluation_store(location.postgres,
+                                          std::max(1, static_cast<int>(wait.count())));
+  }
+  return open_sqlite_evaluation_store(with_folder(location.path), static_cast<int>(wait.count()));
 }
 
 OnlineStoreLocation parse_online_store_url(std::string_view url, std::string_view key) {

@@ -1,8 +1,9 @@
 #pragma once
 // The one way code outside store/ opens a store: from the settings, which choose the backend.
-// Today the only backend is SQLite: every store lives in the file `store.path`, registry
-// artifacts under `models_dir`. PostgreSQL and Redis backends plug in here (a later
-// `store.url` key parsed by parse_store_url).
+// By default every store lives in the SQLite file `store.path`, registry artifacts under
+// `models_dir`; `store.url: postgresql://...` puts them in a PostgreSQL database every machine
+// shares (store/postgres/), registry artifacts included (store.artifacts). The online feature
+// store has its own URL (online_store.url: SQLite or Redis).
 
 #include <chrono>
 #include <memory>
@@ -12,36 +13,45 @@
 #include "mlops/config/workflow.h"
 #include "mlops/store/evaluation_store.h"
 #include "mlops/store/online_store.h"
+#include "mlops/store/postgres/pg_connection.h"
 #include "mlops/store/redis/redis_client.h"
 #include "mlops/store/registry.h"
 #include "mlops/store/tracking_store.h"
 
 namespace mlops {
 
-enum class StoreBackend { kSqlite };
+enum class StoreBackend { kSqlite, kPostgres };
 
 /// Which backend holds the stores, and where.
 struct StoreLocation {
   StoreBackend backend = StoreBackend::kSqlite;
-  std::string path;  // kSqlite: the database file
+  std::string path;           // kSqlite: the database file
+  PostgresLocation postgres;  // kPostgres
+  /// For messages: the file, or the URL without its password.
+  std::string display() const { return backend == StoreBackend::kSqlite ? path : postgres.display; }
 };
 
-/// Where the settings put the stores: SQLite in `settings.store_path`.
+/// Where the settings put the stores: `settings.store_url` when set, else SQLite in
+/// `settings.store_path`. Throws ConfigError for a bad store.url.
 StoreLocation store_location(const Settings& settings);
 
 /// Parses a store URL as SQLAlchemy (and so MLflow) writes them: `sqlite:///runs/mlops.db`
-/// (relative), `sqlite:////var/lib/mlops.db` (absolute). Throws ConfigError naming `key` and
-/// the scheme (never the whole URL: it may hold a password) when the text is not
+/// (relative), `sqlite:////var/lib/mlops.db` (absolute),
+/// `postgresql://USER[:PASSWORD]@HOST[:PORT]/DB` (or `postgres://`). Throws ConfigError naming
+/// `key` and the scheme (never the whole URL: it may hold a password) when the text is not
 /// `scheme://...` or this build has no backend for the scheme.
 StoreLocation parse_store_url(std::string_view url, std::string_view key = "store.url");
 
-/// True when the settings' store has been created (SQLite: the file exists), so a command that
-/// only reads can tell "no runs yet" without creating an empty store.
+/// True when the settings' store has been created (SQLite: the file exists; PostgreSQL: always,
+/// the database is the administrator's), so a command that only reads can tell "no runs yet"
+/// without creating an empty store.
 bool store_exists(const Settings& settings);
 
-/// The tracking store (runs and their metrics), creating it (and its folder) when missing.
-/// Throws IoError naming the file when it cannot be opened, ConfigError when its schema is
-/// newer than this binary knows.
+/// The tracking store (runs and their metrics), creating it (and its folder, or its tables)
+/// when missing and migrating an older schema. Throws IoError naming the file when it cannot
+/// be opened, NetworkError naming the URL without its password when a PostgreSQL server cannot
+/// be reached or refuses the login (exit 5), ConfigError when the schema is newer than this
+/// binary knows (exit 2).
 std::unique_ptr<TrackingStore> open_tracking_store(const Settings& settings);
 
 /// The model registry, its artifacts under `settings.models_dir`. Throws as

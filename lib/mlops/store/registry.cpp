@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <set>
@@ -53,6 +55,15 @@ ModelVersion resolve_model_version(ModelRegistry& registry, const std::string& m
   throw ConfigError("model '{}' has no version or alias '{}' (versions v1..v{}; aliases: {})",
                     model, reference, versions.back().version,
                     known.empty() ? "none" : fmt::format("{}", fmt::join(known, ", ")));
+}
+
+void check_alias_name(const std::string& alias) {
+  if (alias.empty() || std::isdigit(static_cast<unsigned char>(alias[0])) ||
+      (alias[0] == 'v' && alias.size() > 1 &&
+       std::all_of(alias.begin() + 1, alias.end(),
+                   [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))) {
+    throw ConfigError("alias '{}' is not usable: it must not look like a version number", alias);
+  }
 }
 
 void require_model(ModelRegistry& registry, const std::string& model) {

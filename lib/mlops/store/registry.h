@@ -69,6 +69,10 @@ class ModelRegistry {
 /// Metrics as JSON, NaN and infinities as null (JSON has no NaN).
 nlohmann::json metrics_json(const std::map<std::string, double>& metrics);
 
+/// Throws ConfigError unless `alias` is usable: not empty and not looking like a version ("3",
+/// "v3").
+void check_alias_name(const std::string& alias);
+
 /// Throws ConfigError naming the registered models unless `model` has a version.
 void require_model(ModelRegistry& registry, const std::string& model);
 

@@ -19,8 +19,8 @@ TEST(Subcommands, TableListsEveryCommandInHelpOrder) {
   for (const Subcommand& subcommand : subcommands()) names.emplace_back(subcommand.name);
   EXPECT_EQ(names, (std::vector<std::string>{
                        "ingest", "featurize", "validate", "train", "tracker", "batch-predict",
-                       "export-report", "run", "status", "config", "contract", "models", "evaluate",
-                       "materialize", "serve", "init", "notebooks", "features"}));
+                       "export-report", "run", "status", "config", "contract", "models", "store",
+                       "evaluate", "materialize", "serve", "init", "notebooks", "features"}));
 }
 
 TEST(Subcommands, AppGetsEveryRowWithItsHelpLine) {

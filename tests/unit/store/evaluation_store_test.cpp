@@ -1,8 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "mlops/store/prediction_log.h"
-#include "mlops/store/sqlite/sqlite_stores.h"
-#include "support/temp_dir.h"
+#include "store_backends.h"
 
 namespace mlops {
 namespace {
@@ -11,9 +10,13 @@ LoggedPrediction logged(const std::string& key, double score) {
   return LoggedPrediction{key, 0x1234, score >= 0.5 ? "yes" : "no", score, {}};
 }
 
-TEST(EvaluationStore, JoinsLabelsWithTheLatestPredictionPerVersionAndKey) {
-  testing::TempDir dir;
-  auto store = open_sqlite_evaluation_store(dir.file("mlops.db"));
+class EvaluationStore : public testing::StoreBackendTest {
+ protected:
+  std::unique_ptr<mlops::EvaluationStore> open() { return open_evaluation_store(settings_); }
+};
+
+TEST_P(EvaluationStore, JoinsLabelsWithTheLatestPredictionPerVersionAndKey) {
+  auto store = open();
   store->log_predictions("m", "v1", "run-1", 1000, {logged("a", 0.2), logged("b", 0.9)});
   store->log_predictions("m", "v1", "run-2", 2000, {logged("a", 0.4)});  // scored again
   store->log_predictions("m", "v2", "run-3", 3000, {logged("a", 0.7), logged("c", 0.1)});
@@ -41,9 +44,8 @@ TEST(EvaluationStore, JoinsLabelsWithTheLatestPredictionPerVersionAndKey) {
   EXPECT_EQ(metrics[0].rows, 3);
 }
 
-TEST(EvaluationStore, KeepsMulticlassProbabilities) {
-  testing::TempDir dir;
-  auto store = open_sqlite_evaluation_store(dir.file("mlops.db"));
+TEST_P(EvaluationStore, KeepsMulticlassProbabilities) {
+  auto store = open();
   LoggedPrediction row{"k", 1, "b", std::nan(""), {0.1f, 0.7f, 0.2f}};
   store->log_predictions("m", "v1", "r", 5, {row});
   store->add_labels("m", {{"k", "b"}});
@@ -52,6 +54,18 @@ TEST(EvaluationStore, KeepsMulticlassProbabilities) {
   EXPECT_EQ(rows[0].probabilities, (std::vector<float>{0.1f, 0.7f, 0.2f}));
   EXPECT_TRUE(std::isnan(rows[0].score));
 }
+
+TEST_P(EvaluationStore, ALabelGivenTwiceInOneCallKeepsTheLast) {
+  auto store = open();
+  store->log_predictions("m", "v1", "r", 5, {logged("a", 0.9)});
+  store->add_labels("m", {{"a", "no"}, {"b", "no"}, {"a", "yes"}});
+  const auto rows = store->labelled("m");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].label, "yes");
+  EXPECT_EQ(store->matched_labels("m"), 1);
+}
+
+MLOPS_FOR_EACH_STORE_BACKEND(EvaluationStore);
 
 TEST(PredictionLog, KeysRowsAndHashesTheirFeatures) {
   Table predictions;

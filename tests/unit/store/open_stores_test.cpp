@@ -44,7 +44,7 @@ TEST(OpenStores, SqliteUrlsNameRelativeAndAbsoluteFiles) {
 
 TEST(OpenStores, UnknownSchemeIsAConfigErrorThatHidesTheUrl) {
   EXPECT_EQ(store_url_error("redis://user:secret@host:6379/0"),
-            "store.url: no store backend for scheme 'redis' (supported: sqlite)");
+            "store.url: no store backend for scheme 'redis' (supported: sqlite, postgresql)");
   EXPECT_EQ(store_url_error("runs/mlops.db"),
             "store.url: not a store URL (expected scheme://..., e.g. sqlite:///runs/mlops.db)");
   EXPECT_EQ(store_url_error("sqlite://"),

@@ -1,39 +1,36 @@
 #include "mlops/store/registry.h"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <filesystem>
 #include <functional>
 
 #include "mlops/core/error.h"
 #include "mlops/store/promotion.h"
-#include "mlops/store/sqlite/sqlite_stores.h"
-#include "support/temp_dir.h"
+#include "store_backends.h"
 
 namespace mlops {
 namespace {
 
-using testing::TempDir;
-
-class Registry : public ::testing::Test {
+class Registry : public testing::StoreBackendTest {
  protected:
   void SetUp() override {
+    StoreBackendTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     artifacts_ = dir_.file("run/train");
     dir_.write("run/train/model.json", "{\"learner\": {}}");
     dir_.write("run/train/model_meta.json", "{\"objective\": \"binary:logistic\"}");
-    registry_ = open_sqlite_registry(dir_.file("mlops.db"), dir_.file("models"));
+    registry_ = open_registry(settings_);
   }
   ModelVersion add(double auc) {
     return registry_->register_version("churn", "run-1", artifacts_, {{"auc", auc}},
                                        {{"rounds", 10}});
   }
-  TempDir dir_;
   std::string artifacts_;
   std::unique_ptr<ModelRegistry> registry_;
 };
 
-TEST_F(Registry, NumbersVersionsAndKeepsItsOwnCopyOfTheArtifacts) {
+TEST_P(Registry, NumbersVersionsAndKeepsItsOwnCopyOfTheArtifacts) {
   EXPECT_EQ(add(0.7).version, 1);
   const ModelVersion second = add(0.8);
   EXPECT_EQ(second.version, 2);
@@ -48,7 +45,7 @@ TEST_F(Registry, NumbersVersionsAndKeepsItsOwnCopyOfTheArtifacts) {
   EXPECT_EQ(registry_->versions("churn").size(), 2u);
 }
 
-TEST_F(Registry, AliasesMoveAndTheHistoryIsAppendOnly) {
+TEST_P(Registry, AliasesMoveAndTheHistoryIsAppendOnly) {
   add(0.7);
   add(0.8);
   registry_->set_alias("churn", "champion", 1, "gate", "first");
@@ -59,18 +56,16 @@ TEST_F(Registry, AliasesMoveAndTheHistoryIsAppendOnly) {
   ASSERT_EQ(history.size(), 2u);
   EXPECT_EQ(history[1].reason, "better");
 
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(dir_.file("mlops.db").c_str(), &db), SQLITE_OK);
-  EXPECT_NE(sqlite3_exec(db, "DELETE FROM model_alias_history", nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  EXPECT_NE(
-      sqlite3_exec(db, "UPDATE model_alias_history SET version = 9", nullptr, nullptr, nullptr),
-      SQLITE_OK);
-  sqlite3_close(db);
+  // The database itself refuses, whoever asks.
+  EXPECT_FALSE(exec_raw("DELETE FROM model_alias_history"));
+  EXPECT_FALSE(exec_raw("UPDATE model_alias_history SET version = 9"));
+  if (postgres()) {
+    EXPECT_FALSE(exec_raw("TRUNCATE model_alias_history"));
+  }
   EXPECT_EQ(registry_->alias_history("churn").size(), 2u);
 }
 
-TEST_F(Registry, CompareAndSetRefusesWhenTheHolderChanged) {
+TEST_P(Registry, CompareAndSetRefusesWhenTheHolderChanged) {
   add(0.7);
   add(0.8);
   add(0.9);
@@ -82,7 +77,7 @@ TEST_F(Registry, CompareAndSetRefusesWhenTheHolderChanged) {
   EXPECT_EQ(registry_->alias_history("churn").size(), 2u);
 }
 
-TEST_F(Registry, ResolvesNumbersAndAliasesAndNamesWhatExists) {
+TEST_P(Registry, ResolvesNumbersAndAliasesAndNamesWhatExists) {
   add(0.7);
   add(0.8);
   registry_->set_alias("churn", "champion", 2, "gate", "");
@@ -125,7 +120,7 @@ std::string config_error(const std::function<void()>& action) {
   return "<no ConfigError>";
 }
 
-TEST_F(Registry, RollbackGivesTheAliasBackToItsPreviousHolderAndRecordsWhy) {
+TEST_P(Registry, RollbackGivesTheAliasBackToItsPreviousHolderAndRecordsWhy) {
   add(0.7);
   add(0.8);
   add(0.9);
@@ -144,7 +139,7 @@ TEST_F(Registry, RollbackGivesTheAliasBackToItsPreviousHolderAndRecordsWhy) {
   EXPECT_EQ(registry_->alias_history("churn", "champion").back().action, "rollback");
 }
 
-TEST_F(Registry, RollbackWithoutATargetIsAConfigErrorNamingWhatIsMissing) {
+TEST_P(Registry, RollbackWithoutATargetIsAConfigErrorNamingWhatIsMissing) {
   add(0.7);
   registry_->set_alias("churn", "champion", 1, "gate", "first");
   EXPECT_EQ(config_error([&] { roll_back_alias(*registry_, "churn", "champion", ""); }),
@@ -156,6 +151,8 @@ TEST_F(Registry, RollbackWithoutATargetIsAConfigErrorNamingWhatIsMissing) {
             "`mlops run`)");
   EXPECT_EQ(registry_->alias_history("churn").size(), 1u);
 }
+
+MLOPS_FOR_EACH_STORE_BACKEND(Registry);
 
 AliasChange change(int version, int previous, const char* action) {
   return AliasChange{0, "m", "champion", version, previous, action, "", ""};

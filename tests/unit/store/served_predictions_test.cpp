@@ -2,6 +2,7 @@
 // batch-predict's, joined with labels alike, stored once per log_id, and a version-1 store file
 // upgraded in place.
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -10,6 +11,7 @@
 #include "mlops/store/sqlite/schema_migrations.h"
 #include "mlops/store/sqlite/sqlite_db.h"
 #include "mlops/store/sqlite/sqlite_stores.h"
+#include "store_backends.h"
 #include "support/temp_dir.h"
 
 namespace mlops {
@@ -42,9 +44,10 @@ int64_t scalar(const std::string& path, const std::string& sql) {
   return query.integer(0);
 }
 
-TEST(ServedPredictions, AreJoinedWithLabelsLikeBatchOnesLatestFirst) {
-  testing::TempDir dir;
-  auto store = open_sqlite_evaluation_store(dir.file("mlops.db"));
+class ServedPredictionsOnBackend : public testing::StoreBackendTest {};
+
+TEST_P(ServedPredictionsOnBackend, AreJoinedWithLabelsLikeBatchOnesLatestFirst) {
+  auto store = open_evaluation_store(settings_);
   store->log_predictions("m", "v1", "run-1", 1000, {batch_row("a", 0.2), batch_row("b", 0.9)});
   // Served later: a (twice: the later counts), c; a default answer for d (no model made it).
   const std::vector<ServedLogEntry> batch{
@@ -71,10 +74,8 @@ TEST(ServedPredictions, AreJoinedWithLabelsLikeBatchOnesLatestFirst) {
   EXPECT_EQ(rows[2].label, "yes");
 }
 
-TEST(ServedPredictions, AreStoredOncePerLogIdAndKeepEveryColumn) {
-  testing::TempDir dir;
-  const std::string path = dir.file("mlops.db");
-  auto store = open_sqlite_evaluation_store(path);
+TEST_P(ServedPredictionsOnBackend, AreStoredOncePerLogIdAndKeepEveryColumn) {
+  auto store = open_evaluation_store(settings_);
   ServedLogEntry multi = served("x-1", "k", std::nan(""), 77);
   multi.prediction.probabilities = {0.1f, 0.7f, 0.2f};
   multi.prediction.prediction = "b";
@@ -82,21 +83,19 @@ TEST(ServedPredictions, AreStoredOncePerLogIdAndKeepEveryColumn) {
   EXPECT_EQ(store->log_served_predictions(batch), 2u);
   EXPECT_EQ(store->log_served_predictions(batch), 0u);  // replayed again: nothing twice
   EXPECT_EQ(store->served_count("m"), 2);
-  SqliteDb db(path, "test");
-  SqliteStatement row(db,
-                      "SELECT run_id IS NULL, request_id, source, latency_ms, features_hash, "
-                      "scored_at, length(probabilities), score IS NULL FROM prediction_log "
-                      "WHERE log_id = 'x-1'");
-  ASSERT_TRUE(row.step());
-  EXPECT_EQ(row.integer(0), 1);
-  EXPECT_EQ(row.text(1), "req-x-1");
-  EXPECT_EQ(row.text(2), "model");
-  EXPECT_DOUBLE_EQ(row.real(3), 0.25);
-  EXPECT_EQ(row.text(4), "0000000000000abc");
-  EXPECT_EQ(row.integer(5), 77);
-  EXPECT_EQ(row.integer(6), 12);
-  EXPECT_EQ(row.integer(7), 1);
+  const std::vector<std::string> row = raw_row(fmt::format(
+      "SELECT CASE WHEN run_id IS NULL THEN 1 ELSE 0 END, request_id, source, latency_ms, "
+      "features_hash, scored_at, {}, CASE WHEN score IS NULL THEN 1 ELSE 0 END FROM "
+      "prediction_log WHERE log_id = 'x-1'",
+      postgres() ? "array_length(probabilities, 1) * 4" : "length(probabilities)"));
+  EXPECT_EQ(row, (std::vector<std::string>{"1", "req-x-1", "model", "0.25", "0000000000000abc",
+                                           "77", "12", "1"}));
+  const auto labelled = (store->add_labels("m", {{"k", "b"}}), store->labelled("m"));
+  ASSERT_EQ(labelled.size(), 1u);  // the later (x-2) of k
+  EXPECT_DOUBLE_EQ(labelled[0].score, 0.4);
 }
+
+MLOPS_FOR_EACH_STORE_BACKEND(ServedPredictionsOnBackend);
 
 TEST(ServedPredictions, ARemovedStoreFileIsAnIoErrorNotAWriteIntoNothing) {
   testing::TempDir dir;

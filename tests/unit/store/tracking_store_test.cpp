@@ -1,4 +1,4 @@
-// The tracking store's SQLite backend: runs indexed by workflow, and their metrics.
+// The tracking store on every backend: runs indexed by workflow, and their metrics.
 
 #include "mlops/store/tracking_store.h"
 
@@ -7,8 +7,7 @@
 
 #include <cmath>
 
-#include "mlops/store/sqlite/sqlite_stores.h"
-#include "support/temp_dir.h"
+#include "store_backends.h"
 
 namespace mlops {
 namespace {
@@ -18,17 +17,20 @@ RunRow run(const std::string& id, const std::string& workflow, int started,
   return {id, workflow, "local", fmt::format("{:020}", started), status, "runs/" + id, "h1"};
 }
 
-TEST(TrackingStore, StartedRunIsFoundWithItsFields) {
-  testing::TempDir dir;
-  auto store = open_sqlite_tracking_store(dir.file("mlops.db"));
+class TrackingStore : public testing::StoreBackendTest {
+ protected:
+  std::unique_ptr<mlops::TrackingStore> open() { return open_tracking_store(settings_); }
+};
+
+TEST_P(TrackingStore, StartedRunIsFoundWithItsFields) {
+  auto store = open();
   store->upsert_run(run("r1", "w", 1, "running"));
   EXPECT_EQ(store->find_run("r1"), run("r1", "w", 1, "running"));
   EXPECT_EQ(store->find_run("r2"), std::nullopt);
 }
 
-TEST(TrackingStore, FinishingARunUpdatesOnlyItsStatusAndConfigHash) {
-  testing::TempDir dir;
-  auto store = open_sqlite_tracking_store(dir.file("mlops.db"));
+TEST_P(TrackingStore, FinishingARunUpdatesOnlyItsStatusAndConfigHash) {
+  auto store = open();
   store->upsert_run(run("r1", "w", 1, "running"));
   RunRow finished = run("r1", "other", 9, "ok");
   finished.config_hash = "h2";
@@ -38,9 +40,8 @@ TEST(TrackingStore, FinishingARunUpdatesOnlyItsStatusAndConfigHash) {
   EXPECT_EQ(store->find_run("r1"), expected);
 }
 
-TEST(TrackingStore, LatestRunIsTheLastStartedOfItsWorkflow) {
-  testing::TempDir dir;
-  auto store = open_sqlite_tracking_store(dir.file("mlops.db"));
+TEST_P(TrackingStore, LatestRunIsTheLastStartedOfItsWorkflow) {
+  auto store = open();
   store->upsert_run(run("r1", "w", 1, "ok"));
   store->upsert_run(run("r2", "w", 2, "running"));
   store->upsert_run(run("r0", "w", 0, "ok"));  // indexed later, started earlier
@@ -51,17 +52,15 @@ TEST(TrackingStore, LatestRunIsTheLastStartedOfItsWorkflow) {
   EXPECT_EQ(store->latest_run("nope"), std::nullopt);
 }
 
-TEST(TrackingStore, RunsStartedInTheSameMicrosecondOrderById) {
-  testing::TempDir dir;
-  auto store = open_sqlite_tracking_store(dir.file("mlops.db"));
+TEST_P(TrackingStore, RunsStartedInTheSameMicrosecondOrderById) {
+  auto store = open();
   store->upsert_run(run("b", "w", 5, "ok"));
   store->upsert_run(run("a", "w", 5, "ok"));
   EXPECT_EQ(store->latest_run("w")->run_id, "b");
 }
 
-TEST(TrackingStore, MetricSetAgainIsReplacedAndNaNReadsBackAsNaN) {
-  testing::TempDir dir;
-  auto store = open_sqlite_tracking_store(dir.file("mlops.db"));
+TEST_P(TrackingStore, MetricSetAgainIsReplacedAndNaNReadsBackAsNaN) {
+  auto store = open();
   store->upsert_run(run("r1", "w", 1, "ok"));
   store->set_metrics("r1", {{"auc", 0.7}, {"logloss", std::nan("")}});
   store->set_metrics("r1", {{"auc", 0.8}});
@@ -72,11 +71,12 @@ TEST(TrackingStore, MetricSetAgainIsReplacedAndNaNReadsBackAsNaN) {
   EXPECT_TRUE(store->metrics("r2").empty());
 }
 
-TEST(TrackingStore, StoreReopenedKeepsItsRuns) {
-  testing::TempDir dir;
-  open_sqlite_tracking_store(dir.file("mlops.db"))->upsert_run(run("r1", "w", 1, "ok"));
-  EXPECT_EQ(open_sqlite_tracking_store(dir.file("mlops.db"))->latest_run("w")->run_id, "r1");
+TEST_P(TrackingStore, StoreReopenedKeepsItsRuns) {
+  open()->upsert_run(run("r1", "w", 1, "ok"));
+  EXPECT_EQ(open()->latest_run("w")->run_id, "r1");
 }
+
+MLOPS_FOR_EACH_STORE_BACKEND(TrackingStore);
 
 }  // namespace
 }  // namespace mlops

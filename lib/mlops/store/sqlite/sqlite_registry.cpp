@@ -11,6 +11,7 @@
 
 #include "mlops/core/error.h"
 #include "mlops/core/time.h"
+#include "mlops/store/artifact_files.h"
 #include "mlops/store/sqlite/schema_migrations.h"
 #include "mlops/store/sqlite/sqlite_db.h"
 #include "mlops/store/sqlite/sqlite_stores.h"
@@ -74,37 +75,6 @@ AliasChange read_change(const SqliteStatement& row) {
                      row.text(7)};
 }
 
-/// Model names become folder names: keep them to a safe alphabet.
-void check_model_name(const std::string& model) {
-  bool ok = !model.empty() && model[0] != '.';
-  for (char c : model)
-    ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.');
-  if (!ok) {
-    throw ConfigError(
-        "model name '{}' is not usable: use letters, digits, '-', '_' and '.' (not first)", model);
-  }
-}
-
-/// Copies (hard-links where possible: runs are never modified in place) the directory's files.
-void copy_artifacts(const fs::path& from, const fs::path& to) {
-  std::error_code error;
-  fs::create_directories(to, error);
-  if (error) throw IoError("{}: cannot create: {}", to.string(), error.message());
-  for (const auto& entry : fs::directory_iterator(from)) {
-    if (!entry.is_regular_file()) continue;
-    const fs::path target = to / entry.path().filename();
-    fs::create_hard_link(entry.path(), target, error);
-    if (error) {
-      error.clear();
-      fs::copy_file(entry.path(), target, fs::copy_options::overwrite_existing, error);
-      if (error) {
-        throw IoError("cannot copy '{}' into the registry at '{}': {}", entry.path().string(),
-                      target.string(), error.message());
-      }
-    }
-  }
-}
-
 class SqliteRegistry final : public ModelRegistry {
  public:
   SqliteRegistry(const std::string& db_path, std::string models_dir)
@@ -125,7 +95,7 @@ class SqliteRegistry final : public ModelRegistry {
     std::error_code error;
     fs::remove_all(incoming, error);
     try {
-      copy_artifacts(artifact_dir, incoming);
+      copy_artifacts(artifact_dir, incoming.string());
     } catch (const IoError&) {
       fs::remove_all(incoming, error);  // a full disk leaves no half-copied version behind
       throw;
@@ -221,12 +191,7 @@ class SqliteRegistry final : public ModelRegistry {
   std::optional<AliasChange> change_alias(const std::string& model, const std::string& alias,
                                           int version, std::optional<int> expected,
                                           const std::string& action, const std::string& reason) {
-    if (alias.empty() || std::isdigit(static_cast<unsigned char>(alias[0])) ||
-        (alias[0] == 'v' && alias.size() > 1 &&
-         std::all_of(alias.begin() + 1, alias.end(),
-                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))) {
-      throw ConfigError("alias '{}' is not usable: it must not look like a version number", alias);
-    }
+    check_alias_name(alias);
     SqliteTransaction transaction(db_);
     if (!find_version(model, version)) {
       throw ConfigError("model '{}' has no version {}", model, version);

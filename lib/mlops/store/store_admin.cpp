@@ -1,0 +1,28 @@
+#include "mlops/store/store_admin.h"
+
+#include "mlops/store/postgres/pg_schema.h"
+#include "mlops/store/sqlite/schema_migrations.h"
+
+namespace mlops {
+
+std::vector<SchemaVersion> migrate_stores(const Settings& settings) {
+  open_tracking_store(settings);
+  open_registry(settings);
+  open_evaluation_store(settings);
+  std::vector<SchemaVersion> versions = {{"tracking"}, {"registry"}, {"evaluation"}};
+  const StoreLocation location = store_location(settings);
+  if (location.backend == StoreBackend::kPostgres) {
+    PgConnection db(location.postgres, "store");
+    for (SchemaVersion& version : versions) {
+      version.version = pg_schema_version(db, version.component);
+    }
+  } else {
+    SqliteDb db(location.path, "store");
+    for (SchemaVersion& version : versions) {
+      version.version = schema_version(db, version.component);
+    }
+  }
+  return versions;
+}
+
+}  // namespace mlops

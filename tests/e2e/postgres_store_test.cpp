@@ -1,0 +1,294 @@
+// `store.url: postgresql://...` end to end, the built binary against the test run's PostgreSQL
+// server (tests/support/postgres_server.h), each "machine" a working folder of its own (its
+// runs_dir and models_dir) sharing one database: trainings registering at once, promotions at
+// once, a machine that never trained scoring the champion in concurrent shards with no
+// prediction lost, `store migrate`, `store copy` from SQLite, and the errors of a database
+// that cannot be used, never showing the password.
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <thread>
+
+#include "cli_runner.h"
+#include "mlops/core/error.h"
+#include "mlops/store/postgres/pg_connection.h"
+#include "mlops/store/sqlite/sqlite_db.h"
+#include "support/optional_tool.h"
+#include "support/postgres_server.h"
+
+namespace mlops::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string with_ids(const std::string& fixture, const std::string& prefix) {
+  std::istringstream in(slurp(MLOPS_SOURCE_DIR "/tests/fixtures/" + fixture));
+  std::string line, out;
+  std::getline(in, line);
+  out = "flight_id," + line + "\n";
+  for (size_t row = 0; std::getline(in, line); ++row) {
+    out += prefix + std::to_string(row) + "," + line + "\n";
+  }
+  return out;
+}
+
+std::string workflow_yaml(const std::string& data) {
+  return R"(name: flight-pg
+ingest:
+  source: {type: file, path: ")" +
+         data + R"("}
+  schema: {flight_id: string, date: timestamp, delay: int64, distance: int64, origin: string, destination: string}
+featurize:
+  transforms:
+    - {type: datetime_parts, column: date, parts: [hour, day_of_week]}
+    - {type: log1p, column: distance, name: log_distance}
+    - {type: category_codes, columns: [origin, destination], k: 20}
+  label: {name: delayed, expr: "delay > 15"}
+  drop: [flight_id]
+train:
+  objective: binary:logistic
+  rounds: 10
+  split: {type: random, holdout: 0.25}
+  params: {max_depth: 3, eta: 0.3, nthread: 1}
+predict:
+  id_columns: [flight_id]
+)";
+}
+
+class PostgresStoreE2e : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    MLOPS_REQUIRE_TOOL(PostgresServer::available(), "PostgreSQL (package postgresql)");
+    url_ = PostgresServer::shared().create_database();
+    db_ = url_.substr(url_.rfind('/') + 1);
+    dir_.write("jan.csv", with_ids("flights-2001-01.csv", "jan-"));
+    dir_.write("jun.csv", with_ids("flights-2001-06.csv", "jun-"));
+    workflow_ = dir_.write("flights.yaml", workflow_yaml(dir_.file("jan.csv")));
+  }
+  PostgresServer& server() { return PostgresServer::shared(); }
+
+  /// `mlops ARGS` on `machine` (its own runs_dir and models_dir), the store URL (password
+  /// included) in MLOPS_STORE__URL; `scratch` holds its output files.
+  CliResult on(const std::string& machine, const std::string& args, const TempDir& scratch,
+               const std::string& url = "") {
+    return run_mlops(
+        args + " --workflow " + workflow_ + " --set runs_dir=" + dir_.file(machine + "/runs"),
+        scratch, "MLOPS_STORE__URL='" + (url.empty() ? url_ : url) + "'");
+  }
+  CliResult on(const std::string& machine, const std::string& args) {
+    return on(machine, args, dir_);
+  }
+
+  /// Runs every (machine, args) at once; their results in order.
+  std::vector<CliResult> at_once(const std::vector<std::pair<std::string, std::string>>& jobs) {
+    std::vector<CliResult> results(jobs.size());
+    std::vector<std::unique_ptr<TempDir>> scratch;
+    for (size_t i = 0; i < jobs.size(); ++i) scratch.push_back(std::make_unique<TempDir>());
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      threads.emplace_back([&, i] { results[i] = on(jobs[i].first, jobs[i].second, *scratch[i]); });
+    }
+    for (auto& thread : threads) thread.join();
+    return results;
+  }
+
+  int64_t scalar(const std::string& sql) {
+    PgConnection db(parse_postgres_url(url_, "test"), "test");
+    return db.query(sql).integer(0, 0);
+  }
+
+  nlohmann::json history() {
+    CliResult result = on("c", "models history flight-pg --format json");
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    return nlohmann::json::parse(result.out);
+  }
+
+  TempDir dir_;
+  std::string url_;
+  std::string db_;
+  std::string workflow_;
+};
+
+/// Every change of the champion alias names the holder before it as its previous one: the
+/// changes were serialized, none lost.
+void expect_serialized(const nlohmann::json& history) {
+  int holder = 0;
+  for (const auto& change : history) {
+    if (change["alias"] != "champion") continue;
+    const int previous =
+        change["previous_version"].is_null() ? 0 : change["previous_version"].get<int>();
+    EXPECT_EQ(previous, holder) << history.dump(1);
+    holder = change["version"].get<int>();
+  }
+}
+
+TEST_F(PostgresStoreE2e, MachinesTrainAtOnceAndOneThatNeverTrainedScoresInConcurrentShards) {
+  const auto trained = at_once({{"a", "run"}, {"b", "run"}});
+  for (const auto& result : trained) ASSERT_EQ(result.exit_code, 0) << result.err;
+  // Distinct versions, one per training, on a machine that only reads.
+  CliResult listed = on("c", "models list flight-pg --format json");
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  const nlohmann::json versions = nlohmann::json::parse(listed.out);
+  ASSERT_EQ(versions.size(), 2u) << listed.out;
+  EXPECT_EQ(versions[0]["version"], 1);
+  EXPECT_EQ(versions[1]["version"], 2);
+  EXPECT_NE(versions[0]["run_id"], versions[1]["run_id"]);
+  expect_serialized(history());
+
+  // Machine c never trained: its models_dir is empty, the files come from the database.
+  EXPECT_FALSE(fs::exists(dir_.file("c/models")));
+  const std::string fixed = " --scored-at '2026-11-22 10:00:00' --input " + dir_.file("jun.csv");
+  std::vector<std::pair<std::string, std::string>> shards;
+  for (int shard = 0; shard < 4; ++shard) {
+    shards.push_back({"c", "batch-predict" + fixed + " --shard " + std::to_string(shard) +
+                               "/4 --output " +
+                               dir_.file("shard" + std::to_string(shard) + ".csv")});
+  }
+  size_t rows = 0;
+  for (const auto& result : at_once(shards)) ASSERT_EQ(result.exit_code, 0) << result.err;
+  for (int shard = 0; shard < 4; ++shard) {
+    rows += count_lines(slurp(dir_.file("shard" + std::to_string(shard) + ".csv"))) - 1;
+  }
+  EXPECT_EQ(rows, 3008u);  // one prediction per input row
+  // Every shard's rows logged, none twice (the trainings' runs logged the jan- rows).
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM prediction_log WHERE row_key LIKE 'jun-%'"), 3008);
+  EXPECT_EQ(scalar("SELECT COUNT(DISTINCT row_key) FROM prediction_log WHERE row_key LIKE "
+                   "'jun-%'"),
+            3008);
+  EXPECT_EQ(scalar("SELECT COUNT(DISTINCT run_id) FROM prediction_log WHERE row_key LIKE "
+                   "'jun-%'"),
+            4);
+  const int champion =
+      scalar("SELECT version FROM model_aliases WHERE model = 'flight-pg' AND alias = 'champion'");
+  // Every file the trainer registered (model, feature state, baseline, profile, ...), the
+  // same bytes.
+  const std::string version_dir = "/models/flight-pg/v" + std::to_string(champion);
+  const std::string trainer = fs::exists(dir_.file("a" + version_dir)) ? "a" : "b";
+  size_t files = 0;
+  for (const auto& entry : fs::directory_iterator(dir_.file(trainer + version_dir))) {
+    const std::string name = entry.path().filename().string();
+    EXPECT_EQ(slurp(dir_.file("c" + version_dir + "/" + name)), slurp(entry.path())) << name;
+    ++files;
+  }
+  EXPECT_GE(files, 4u);
+  EXPECT_TRUE(fs::exists(dir_.file("c" + version_dir + "/model.json")));
+  EXPECT_TRUE(fs::exists(dir_.file("c" + version_dir + "/feature_state.json")));
+}
+
+TEST_F(PostgresStoreE2e, PromotionsAtOnceAreSerializedAndEveryOneIsRecorded) {
+  ASSERT_EQ(on("a", "run").exit_code, 0);
+  ASSERT_EQ(on("a", "run --set train.rounds=1 --set train.params.max_depth=1").exit_code, 0);
+  std::vector<std::pair<std::string, std::string>> promotions;
+  for (int i = 0; i < 6; ++i) {
+    promotions.push_back({"m" + std::to_string(i), "models promote flight-pg " +
+                                                       std::to_string(1 + i % 2) + " --reason p" +
+                                                       std::to_string(i)});
+  }
+  for (const auto& result : at_once(promotions)) EXPECT_EQ(result.exit_code, 0) << result.err;
+  const nlohmann::json changes = history();
+  int promoted = 0;
+  for (const auto& change : changes) promoted += change["action"] == "promote" ? 1 : 0;
+  EXPECT_EQ(promoted, 6) << changes.dump(1);
+  expect_serialized(changes);
+  // The history is the database's to keep: even its owner cannot rewrite it.
+  PgConnection db(parse_postgres_url(url_, "test"), "test");
+  EXPECT_THROW(db.exec("DELETE FROM model_alias_history"), IoError);
+}
+
+TEST_F(PostgresStoreE2e, MigrateReportsEachStoresSchemaVersion) {
+  CliResult migrated = on("a", "store migrate");
+  ASSERT_EQ(migrated.exit_code, 0) << migrated.err;
+  EXPECT_EQ(migrated.out, server().url_without_password(db_) +
+                              ": schema up to date\n  tracking    v1\n  registry    v1\n"
+                              "  evaluation  v1\n");
+  EXPECT_EQ(migrated.out.find(server().password()), std::string::npos);
+}
+
+TEST_F(PostgresStoreE2e, AnUnusableDatabaseIsAClearErrorThatNeverShowsThePassword) {
+  const std::string password = server().password();
+  const std::string port = std::to_string(server().port());
+  CliResult wrong = on("a", "models list", dir_,
+                       "postgresql://mlops:not-the-password@127.0.0.1:" + port + "/" + db_);
+  EXPECT_EQ(wrong.exit_code, 5);
+  EXPECT_NE(wrong.err.find(server().url_without_password(db_) +
+                           ": cannot connect to the model registry: "),
+            std::string::npos)
+      << wrong.err;
+  EXPECT_NE(wrong.err.find("password authentication failed"), std::string::npos) << wrong.err;
+  EXPECT_EQ(wrong.err.find("not-the-password"), std::string::npos) << wrong.err;
+
+  CliResult down =
+      on("a", "models list", dir_, "postgresql://mlops:" + password + "@127.0.0.1:1/" + db_);
+  EXPECT_EQ(down.exit_code, 5);
+  EXPECT_NE(down.err.find("postgresql://mlops@127.0.0.1:1/" + db_ + ": cannot connect"),
+            std::string::npos)
+      << down.err;
+  EXPECT_EQ(down.err.find(password), std::string::npos) << down.err;
+
+  ASSERT_EQ(on("a", "store migrate").exit_code, 0);
+  PgConnection(parse_postgres_url(url_, "test"), "test")
+      .exec("UPDATE schema_migrations SET version = 9 WHERE component = 'registry'");
+  CliResult newer = on("a", "models list");
+  EXPECT_EQ(newer.exit_code, 2);
+  EXPECT_NE(newer.err.find(server().url_without_password(db_) +
+                           ": the model registry (registry) is at schema version 9, newer than "
+                           "the 1 this mlops knows"),
+            std::string::npos)
+      << newer.err;
+  EXPECT_EQ(newer.err.find(password), std::string::npos) << newer.err;
+}
+
+TEST_F(PostgresStoreE2e, CopyMovesASqliteWorkspaceOnceAndAnotherMachineScoresFromIt) {
+  // Machine s trained on SQLite (no store.url), promoted twice.
+  auto sqlite = [&](const std::string& args) {
+    return run_mlops(args + " --workflow " + workflow_ + " --set runs_dir=" + dir_.file("s/runs"),
+                     dir_);
+  };
+  ASSERT_EQ(sqlite("run").exit_code, 0);
+  ASSERT_EQ(sqlite("run --set train.rounds=1 --set train.params.max_depth=1").exit_code, 0);
+  ASSERT_EQ(sqlite("models promote flight-pg 2 --reason try").exit_code, 0);
+  ASSERT_EQ(sqlite("models rollback flight-pg").exit_code, 0);
+  int64_t logged = 0;
+  {
+    SqliteDb source(dir_.file("s/runs/mlops.db"), "test");
+    SqliteStatement count(source, "SELECT COUNT(*) FROM prediction_log");
+    count.step();
+    logged = count.integer(0);
+  }
+  ASSERT_GT(logged, 0);
+  const std::string from =
+      " --from sqlite:" + dir_.file("s/runs/mlops.db") + " --to '" + url_ + "'";
+  CliResult copied = sqlite("store copy" + from);
+  ASSERT_EQ(copied.exit_code, 0) << copied.err;
+  EXPECT_NE(copied.out.find("copied into " + server().url_without_password(db_) + ": 2 runs, "),
+            std::string::npos)
+      << copied.out;
+  EXPECT_NE(copied.out.find(" 2 model versions, 4 alias changes, " + std::to_string(logged) +
+                            " predictions"),
+            std::string::npos)
+      << copied.out;
+  EXPECT_EQ(copied.out.find(server().password()), std::string::npos);
+  CliResult again = sqlite("store copy" + from);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find(": 0 runs, 0 metrics, 0 model versions, 0 alias changes, 0 "
+                           "predictions, 0 labels, 0 live metrics ("),
+            std::string::npos)
+      << again.out;
+
+  // A machine that never saw the SQLite workspace: same versions, aliases and history.
+  CliResult listed = on("d", "models history flight-pg --format json");
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  const nlohmann::json changes = nlohmann::json::parse(listed.out);
+  ASSERT_EQ(changes.size(), 4u) << listed.out;
+  EXPECT_EQ(changes[2]["reason"], "try");
+  EXPECT_EQ(changes[3]["action"], "rollback");
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM prediction_log"), logged);
+  CliResult scored =
+      on("d", "batch-predict --input " + dir_.file("jun.csv") + " --output " + dir_.file("d.csv"));
+  ASSERT_EQ(scored.exit_code, 0) << scored.err;
+  EXPECT_EQ(count_lines(slurp(dir_.file("d.csv"))), 3009u);
+}
+
+}  // namespace
+}  // namespace mlops::testing
