@@ -10,12 +10,12 @@ LoggedPrediction logged(const std::string& key, double score) {
   return LoggedPrediction{key, 0x1234, score >= 0.5 ? "yes" : "no", score, {}};
 }
 
-class EvaluationStore : public testing::StoreBackendTest {
+class EvaluationStoreTest : public testing::StoreBackendTest {
  protected:
   std::unique_ptr<mlops::EvaluationStore> open() { return open_evaluation_store(settings_); }
 };
 
-TEST_P(EvaluationStore, JoinsLabelsWithTheLatestPredictionPerVersionAndKey) {
+TEST_P(EvaluationStoreTest, JoinsLabelsWithTheLatestPredictionPerVersionAndKey) {
   auto store = open();
   store->log_predictions("m", "v1", "run-1", 1000, {logged("a", 0.2), logged("b", 0.9)});
   store->log_predictions("m", "v1", "run-2", 2000, {logged("a", 0.4)});  // scored again
@@ -44,7 +44,7 @@ TEST_P(EvaluationStore, JoinsLabelsWithTheLatestPredictionPerVersionAndKey) {
   EXPECT_EQ(metrics[0].rows, 3);
 }
 
-TEST_P(EvaluationStore, KeepsMulticlassProbabilities) {
+TEST_P(EvaluationStoreTest, KeepsMulticlassProbabilities) {
   auto store = open();
   LoggedPrediction row{"k", 1, "b", std::nan(""), {0.1f, 0.7f, 0.2f}};
   store->log_predictions("m", "v1", "r", 5, {row});
@@ -55,7 +55,7 @@ TEST_P(EvaluationStore, KeepsMulticlassProbabilities) {
   EXPECT_TRUE(std::isnan(rows[0].score));
 }
 
-TEST_P(EvaluationStore, ALabelGivenTwiceInOneCallKeepsTheLast) {
+TEST_P(EvaluationStoreTest, ALabelGivenTwiceInOneCallKeepsTheLast) {
   auto store = open();
   store->log_predictions("m", "v1", "r", 5, {logged("a", 0.9)});
   store->add_labels("m", {{"a", "no"}, {"b", "no"}, {"a", "yes"}});
@@ -65,7 +65,7 @@ TEST_P(EvaluationStore, ALabelGivenTwiceInOneCallKeepsTheLast) {
   EXPECT_EQ(store->matched_labels("m"), 1);
 }
 
-MLOPS_FOR_EACH_STORE_BACKEND(EvaluationStore);
+MLOPS_FOR_EACH_STORE_BACKEND(EvaluationStoreTest);
 
 TEST(PredictionLog, KeysRowsAndHashesTheirFeatures) {
   Table predictions;

@@ -17,19 +17,19 @@ RunRow run(const std::string& id, const std::string& workflow, int started,
   return {id, workflow, "local", fmt::format("{:020}", started), status, "runs/" + id, "h1"};
 }
 
-class TrackingStore : public testing::StoreBackendTest {
+class TrackingStoreTest : public testing::StoreBackendTest {
  protected:
   std::unique_ptr<mlops::TrackingStore> open() { return open_tracking_store(settings_); }
 };
 
-TEST_P(TrackingStore, StartedRunIsFoundWithItsFields) {
+TEST_P(TrackingStoreTest, StartedRunIsFoundWithItsFields) {
   auto store = open();
   store->upsert_run(run("r1", "w", 1, "running"));
   EXPECT_EQ(store->find_run("r1"), run("r1", "w", 1, "running"));
   EXPECT_EQ(store->find_run("r2"), std::nullopt);
 }
 
-TEST_P(TrackingStore, FinishingARunUpdatesOnlyItsStatusAndConfigHash) {
+TEST_P(TrackingStoreTest, FinishingARunUpdatesOnlyItsStatusAndConfigHash) {
   auto store = open();
   store->upsert_run(run("r1", "w", 1, "running"));
   RunRow finished = run("r1", "other", 9, "ok");
@@ -40,7 +40,7 @@ TEST_P(TrackingStore, FinishingARunUpdatesOnlyItsStatusAndConfigHash) {
   EXPECT_EQ(store->find_run("r1"), expected);
 }
 
-TEST_P(TrackingStore, LatestRunIsTheLastStartedOfItsWorkflow) {
+TEST_P(TrackingStoreTest, LatestRunIsTheLastStartedOfItsWorkflow) {
   auto store = open();
   store->upsert_run(run("r1", "w", 1, "ok"));
   store->upsert_run(run("r2", "w", 2, "running"));
@@ -52,14 +52,14 @@ TEST_P(TrackingStore, LatestRunIsTheLastStartedOfItsWorkflow) {
   EXPECT_EQ(store->latest_run("nope"), std::nullopt);
 }
 
-TEST_P(TrackingStore, RunsStartedInTheSameMicrosecondOrderById) {
+TEST_P(TrackingStoreTest, RunsStartedInTheSameMicrosecondOrderById) {
   auto store = open();
   store->upsert_run(run("b", "w", 5, "ok"));
   store->upsert_run(run("a", "w", 5, "ok"));
   EXPECT_EQ(store->latest_run("w")->run_id, "b");
 }
 
-TEST_P(TrackingStore, MetricSetAgainIsReplacedAndNaNReadsBackAsNaN) {
+TEST_P(TrackingStoreTest, MetricSetAgainIsReplacedAndNaNReadsBackAsNaN) {
   auto store = open();
   store->upsert_run(run("r1", "w", 1, "ok"));
   store->set_metrics("r1", {{"auc", 0.7}, {"logloss", std::nan("")}});
@@ -71,12 +71,12 @@ TEST_P(TrackingStore, MetricSetAgainIsReplacedAndNaNReadsBackAsNaN) {
   EXPECT_TRUE(store->metrics("r2").empty());
 }
 
-TEST_P(TrackingStore, StoreReopenedKeepsItsRuns) {
+TEST_P(TrackingStoreTest, StoreReopenedKeepsItsRuns) {
   open()->upsert_run(run("r1", "w", 1, "ok"));
   EXPECT_EQ(open()->latest_run("w")->run_id, "r1");
 }
 
-MLOPS_FOR_EACH_STORE_BACKEND(TrackingStore);
+MLOPS_FOR_EACH_STORE_BACKEND(TrackingStoreTest);
 
 }  // namespace
 }  // namespace mlops
