@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sqlite3.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -568,12 +569,31 @@ TEST(Serve, OverloadIsAnswered503AtOnce) {
   const std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
   const auto start = std::chrono::steady_clock::now();
   ASSERT_EQ(write(extra, request.data(), request.size()), static_cast<ssize_t>(request.size()));
-  char buffer[1024] = {};
-  const ssize_t n = read(extra, buffer, sizeof(buffer) - 1);
-  const double ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  ASSERT_GT(n, 0);
-  const std::string answer(buffer, static_cast<size_t>(n));
+  // The head and the body may arrive in separate reads: read until the whole response (its
+  // Content-Length) is in, or the server closes, within a bound.
+  std::string answer;
+  const auto deadline = start + std::chrono::seconds(5);
+  auto complete = [&] {
+    const size_t head_end = answer.find("\r\n\r\n");
+    if (head_end == std::string::npos) return false;
+    const size_t length_at = answer.find("Content-Length: ");
+    if (length_at == std::string::npos || length_at > head_end) return true;
+    return answer.size() - head_end - 4 >= std::stoul(answer.substr(length_at + 16));
+  };
+  double ms = -1;
+  while (!complete() && std::chrono::steady_clock::now() < deadline) {
+    pollfd ready{.fd = extra, .events = POLLIN, .revents = 0};
+    if (poll(&ready, 1, 100) <= 0) continue;
+    char buffer[1024];
+    const ssize_t n = read(extra, buffer, sizeof(buffer));
+    if (n <= 0) break;
+    if (ms < 0) {
+      ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+               .count();
+    }
+    answer.append(buffer, static_cast<size_t>(n));
+  }
+  ASSERT_FALSE(answer.empty());
   EXPECT_TRUE(answer.starts_with("HTTP/1.1 503 ")) << answer;
   EXPECT_NE(answer.find("Retry-After: 1"), std::string::npos);
   EXPECT_NE(answer.find("the server is overloaded"), std::string::npos);
