@@ -41,10 +41,47 @@ class Parser {
   ExprNode parse() {
     ExprNode root = parse_or();
     if (peek().kind != ExprToken::Kind::kEnd) fail(peek(), "unexpected " + describe(peek()));
+    check_tree_depth(root);
     return root;
   }
 
  private:
+  // Parsing, evaluating and freeing a tree recurse once per level: deeper input would overflow
+  // the stack (found by tests/fuzz/fuzz_expr: 1,800 nested parentheses). No real expression
+  // comes near either bound.
+  static constexpr int kMaxNesting = 200;        // parentheses, `not`, unary signs, calls
+  static constexpr size_t kMaxTreeDepth = 2000;  // also long chains: a + b + c + ...
+
+  class NestingGuard {
+   public:
+    explicit NestingGuard(Parser& parser) : parser_(parser) {
+      if (++parser_.depth_ > kMaxNesting) {
+        parser_.fail(parser_.peek(), fmt::format("nested more than {} levels deep", kMaxNesting));
+      }
+    }
+    ~NestingGuard() { --parser_.depth_; }
+    NestingGuard(const NestingGuard&) = delete;
+    NestingGuard& operator=(const NestingGuard&) = delete;
+
+   private:
+    Parser& parser_;
+  };
+
+  void check_tree_depth(const ExprNode& root) const {
+    std::vector<std::pair<const ExprNode*, size_t>> pending{{&root, 1}};
+    while (!pending.empty()) {
+      const auto [node, depth] = pending.back();
+      pending.pop_back();
+      if (depth > kMaxTreeDepth) {
+        throw ConfigError(
+            "expression '{}': more than {} operations nested in one another at "
+            "character {}",
+            text_, kMaxTreeDepth, node->position);
+      }
+      for (const ExprNode& child : node->children) pending.emplace_back(&child, depth + 1);
+    }
+  }
+
   const ExprToken& peek() const { return tokens_[at_]; }
   const ExprToken& next() { return tokens_[at_ < tokens_.size() - 1 ? at_++ : at_]; }
   bool is_symbol(const char* symbol) const {
@@ -94,6 +131,7 @@ class Parser {
   }
 
   ExprNode parse_or() {
+    const NestingGuard nesting(*this);
     ExprNode left = parse_and();
     while (is_keyword("or")) {
       const size_t position = next().position;
@@ -113,6 +151,7 @@ class Parser {
 
   ExprNode parse_not() {
     if (is_keyword("not")) {
+      const NestingGuard nesting(*this);
       const size_t position = next().position;
       return unary(ExprOp::kNot, parse_not(), position);
     }
@@ -182,6 +221,15 @@ class Parser {
   }
 
   ExprNode parse_unary() {
+    if (is_symbol("-") || is_symbol("+")) {
+      const NestingGuard nesting(*this);
+      return parse_signed();
+    }
+    return parse_power();
+  }
+
+  // `-x` or `+x`, one nesting level per sign.
+  ExprNode parse_signed() {
     if (is_symbol("-")) {
       const size_t position = next().position;
       return unary(ExprOp::kNegate, parse_unary(), position);
@@ -274,6 +322,7 @@ class Parser {
   std::string_view text_;
   std::vector<ExprToken> tokens_;
   size_t at_ = 0;
+  int depth_ = 0;  // NestingGuards alive
 };
 
 }  // namespace

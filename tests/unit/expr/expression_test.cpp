@@ -55,6 +55,33 @@ std::string error_of(const std::string& text, const std::string& where = "") {
   return "no error";
 }
 
+TEST(Expression, NestingBeyondTheBoundIsAnErrorNotAStackOverflow) {
+  // Found by tests/fuzz/fuzz_expr (corpus/expr/deep-parentheses.txt): 1,800 nested
+  // parentheses overflowed the stack of the recursive parser.
+  auto nested = [](int levels, const std::string& open, const std::string& close) {
+    std::string text;
+    for (int i = 0; i < levels; ++i) text += open;
+    text += "delay";
+    for (int i = 0; i < levels; ++i) text += close;
+    return text;
+  };
+  EXPECT_EQ(eval(nested(150, "(", ")")), (Texts{"30", "-5", "15", "null"}));
+  EXPECT_NE(error_of(nested(5000, "(", ")")).find("nested more than 200 levels deep"),
+            std::string::npos);
+  EXPECT_NE(error_of(nested(5000, "not ", "")).find("nested more than 200 levels deep"),
+            std::string::npos);
+  EXPECT_NE(error_of(nested(5000, "- ", "")).find("nested more than 200 levels deep"),
+            std::string::npos);
+  EXPECT_EQ(eval(nested(150, "- ", "")), (Texts{"30", "-5", "15", "null"}));
+  // A long chain is a deep tree too (evaluated and freed recursively).
+  std::string chain = "delay";
+  for (int i = 0; i < 1500; ++i) chain += " + 0";
+  EXPECT_EQ(eval(chain), (Texts{"30", "-5", "15", "null"}));
+  for (int i = 0; i < 1000; ++i) chain += " + 0";
+  EXPECT_NE(error_of(chain).find("more than 2000 operations nested in one another"),
+            std::string::npos);
+}
+
 TEST(Expression, ComparisonOfIntColumnWithLiteral) {
   EXPECT_EQ(eval("delay > 15"), (Texts{"true", "false", "false", "null"}));
   EXPECT_EQ(eval("delay >= 15"), (Texts{"true", "false", "true", "null"}));
