@@ -6,7 +6,6 @@
 namespace mlops::io_detail {
 namespace {
 
-constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 constexpr size_t kSampleRecords = 1024;
 
 size_t find_byte(std::string_view text, char byte, size_t from, size_t to) {
@@ -23,7 +22,9 @@ size_t count_newlines(std::string_view text, size_t from, size_t to) {
 CsvScan::CsvScan(std::string_view text, char delimiter, char quote)
     : text_(text), delimiter_(delimiter), quote_(quote) {
   const size_t n = text.size();
-  size_t pos = text.starts_with(kByteOrderMark) ? kByteOrderMark.size() : 0;
+  // The reader strips a byte order mark at the start of the input (CsvReader::start()); at
+  // the start of a later window it is data.
+  size_t pos = 0;
   while (pos < n) {
     const size_t line_end = find_byte(text, '\n', pos, n);
     size_t content_end = line_end;

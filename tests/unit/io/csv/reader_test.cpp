@@ -140,6 +140,34 @@ TEST(CsvReader, PartsAndWindowsNumberBadRecordsAsOneThreadWould) {
   EXPECT_EQ(reader.bytes_read(), expected.text.size());
 }
 
+TEST(CsvReader, AByteOrderMarkInsideTheFileIsDataInEveryWindow) {
+  // Found by tests/fuzz/fuzz_csv (corpus/csv/bom-inside.csv): a window that began at a line
+  // starting with a byte order mark skipped it, so the quote after it opened a field and the
+  // windowed read lost the records after it; in memory the mark was data.
+  testing::TempDir dir;
+  std::string text = "\xEF\xBB\xBFid,name\n";
+  for (int i = 0; i < 40; ++i) {
+    text += (i == 20 ? std::string("\xEF\xBB\xBF\"x") : std::to_string(i)) + ",n" +
+            std::to_string(i) + "\n";
+  }
+  const std::string path = dir.write("bom.csv", text);
+  ReadOptions options;
+  options.source_name = "bom.csv";
+  const ReadResult in_memory = read_csv(text, options);
+  EXPECT_EQ(in_memory.table.column_names().front(), "id");  // the file's own mark is skipped
+  for (size_t window = 8; window <= 300; ++window) {        // a window starts at the marked line
+    ReadOptions file_options = options;
+    file_options.declared.push_back({"id", DType::kString, {}});
+    CsvReader reader(path, file_options, window);
+    Table batch;
+    std::vector<BadRecord> bad;
+    size_t rows = 0;
+    while (reader.next(batch, bad)) rows += batch.num_rows();
+    EXPECT_EQ(rows + bad.size(), in_memory.table.num_rows() + in_memory.bad.size()) << window;
+    EXPECT_EQ(rows + bad.size(), 40u) << window;
+  }
+}
+
 TEST(CsvReader, MappedFileSmallWindowsAndAPipeReadAlike) {
   testing::TempDir dir;
   const Expected expected = generate(3 << 20, 200, 2);
