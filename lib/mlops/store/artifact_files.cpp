@@ -1,5 +1,8 @@
 #include "mlops/store/artifact_files.h"
 
+#include <fmt/format.h>
+#include <unistd.h>
+
 #include <cctype>
 #include <filesystem>
 
@@ -35,6 +38,39 @@ void copy_artifacts(const std::string& from, const std::string& to) {
                       target.string(), error.message());
       }
     }
+  }
+}
+
+std::string stage_artifacts(const std::string& artifact_dir, const std::string& model_dir,
+                            const std::string& run_id) {
+  const fs::path staged =
+      fs::path(model_dir) /
+      fmt::format(".incoming-{}-{}", run_id.empty() ? "adhoc" : run_id, getpid());
+  std::error_code error;
+  fs::remove_all(staged, error);
+  try {
+    copy_artifacts(artifact_dir, staged.string());
+  } catch (const IoError&) {
+    fs::remove_all(staged, error);  // a full disk leaves no half-copied version behind
+    throw;
+  }
+  return staged.string();
+}
+
+void publish_artifacts(const std::string& staged, const std::string& version_dir,
+                       const std::function<void()>& commit) {
+  std::error_code error;
+  // A folder left by a crash between rename and commit holds no registered version.
+  fs::remove_all(version_dir, error);
+  fs::rename(staged, version_dir, error);
+  if (error) {
+    throw IoError("{}: cannot publish the model version: {}", version_dir, error.message());
+  }
+  try {
+    commit();
+  } catch (const Error&) {
+    fs::remove_all(version_dir, error);  // not registered: no folder without its row
+    throw;
   }
 }
 

@@ -109,17 +109,8 @@ class PgRegistry final : public ModelRegistry {
                                 const nlohmann::json& meta) override {
     check_model_name(model);
     const fs::path model_dir = fs::path(models_dir_) / model;
-    // Copy outside the transaction into a private folder; a rename publishes it.
-    const fs::path incoming =
-        model_dir / fmt::format(".incoming-{}-{}", run_id.empty() ? "adhoc" : run_id, getpid());
-    std::error_code error;
-    fs::remove_all(incoming, error);
-    try {
-      copy_artifacts(artifact_dir, incoming.string());
-    } catch (const IoError&) {
-      fs::remove_all(incoming, error);
-      throw;
-    }
+    // Copied outside the lock into a private folder; a rename publishes it with the row.
+    const std::string incoming = stage_artifacts(artifact_dir, model_dir.string(), run_id);
     std::vector<ArtifactFile> files;
     for (const auto& entry : fs::directory_iterator(incoming)) {
       files.push_back({entry.path().filename().string(), entry.path().string()});
@@ -156,19 +147,7 @@ class PgRegistry final : public ModelRegistry {
         store_artifact_file(db_, model, version.version, file.name, read_file(file.path));
       }
     }
-    // A folder left by a crash between rename and commit holds no registered version.
-    fs::remove_all(version.artifact_dir, error);
-    fs::rename(incoming, version.artifact_dir, error);
-    if (error) {
-      throw IoError("{}: cannot publish the model version: {}", version.artifact_dir,
-                    error.message());
-    }
-    try {
-      transaction.commit();
-    } catch (const Error&) {
-      fs::remove_all(version.artifact_dir, error);  // not registered: no folder without its row
-      throw;
-    }
+    publish_artifacts(incoming, version.artifact_dir, [&] { transaction.commit(); });
     return version;
   }
 

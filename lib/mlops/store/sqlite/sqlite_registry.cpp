@@ -89,17 +89,8 @@ class SqliteRegistry final : public ModelRegistry {
                                 const nlohmann::json& meta) override {
     check_model_name(model);
     const fs::path model_dir = fs::path(models_dir_) / model;
-    // Copy outside the lock into a private folder; the rename under the lock publishes it.
-    const fs::path incoming =
-        model_dir / fmt::format(".incoming-{}-{}", run_id.empty() ? "adhoc" : run_id, getpid());
-    std::error_code error;
-    fs::remove_all(incoming, error);
-    try {
-      copy_artifacts(artifact_dir, incoming.string());
-    } catch (const IoError&) {
-      fs::remove_all(incoming, error);  // a full disk leaves no half-copied version behind
-      throw;
-    }
+    // Copied outside the lock into a private folder; a rename publishes it with the row.
+    const std::string incoming = stage_artifacts(artifact_dir, model_dir.string(), run_id);
 
     SqliteTransaction transaction(db_);
     SqliteStatement next(db_,
@@ -126,19 +117,7 @@ class SqliteRegistry final : public ModelRegistry {
         .bind(6, metrics_json(metrics).dump())
         .bind(7, meta.dump())
         .step();
-    // A folder left by a crash between rename and commit holds no registered version.
-    fs::remove_all(version.artifact_dir, error);
-    fs::rename(incoming, version.artifact_dir, error);
-    if (error) {
-      throw IoError("{}: cannot publish the model version: {}", version.artifact_dir,
-                    error.message());
-    }
-    try {
-      transaction.commit();
-    } catch (const IoError&) {
-      fs::remove_all(version.artifact_dir, error);  // not registered: no folder without its row
-      throw;
-    }
+    publish_artifacts(incoming, version.artifact_dir, [&] { transaction.commit(); });
     return version;
   }
 
