@@ -5,12 +5,14 @@
 // prediction lost, `store migrate`, `store copy` from SQLite, and the errors of a database
 // that cannot be used, never showing the password.
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <sstream>
 #include <thread>
 
 #include "cli_runner.h"
+#include "flight_registry_workflow.h"
 #include "mlops/core/error.h"
 #include "mlops/store/postgres/pg_connection.h"
 #include "mlops/store/sqlite/sqlite_db.h"
@@ -22,49 +24,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string with_ids(const std::string& fixture, const std::string& prefix) {
-  std::istringstream in(slurp(MLOPS_SOURCE_DIR "/tests/fixtures/" + fixture));
-  std::string line, out;
-  std::getline(in, line);
-  out = "flight_id," + line + "\n";
-  for (size_t row = 0; std::getline(in, line); ++row) {
-    out += prefix + std::to_string(row) + "," + line + "\n";
-  }
-  return out;
-}
-
-std::string workflow_yaml(const std::string& data) {
-  return R"(name: flight-pg
-ingest:
-  source: {type: file, path: ")" +
-         data + R"("}
-  schema: {flight_id: string, date: timestamp, delay: int64, distance: int64, origin: string, destination: string}
-featurize:
-  transforms:
-    - {type: datetime_parts, column: date, parts: [hour, day_of_week]}
-    - {type: log1p, column: distance, name: log_distance}
-    - {type: category_codes, columns: [origin, destination], k: 20}
-  label: {name: delayed, expr: "delay > 15"}
-  drop: [flight_id]
-train:
-  objective: binary:logistic
-  rounds: 10
-  split: {type: random, holdout: 0.25}
-  params: {max_depth: 3, eta: 0.3, nthread: 1}
-predict:
-  id_columns: [flight_id]
-)";
-}
-
 class PostgresStoreE2e : public ::testing::Test {
  protected:
   void SetUp() override {
     MLOPS_REQUIRE_TOOL(PostgresServer::available(), "PostgreSQL (package postgresql)");
     url_ = PostgresServer::shared().create_database();
     db_ = url_.substr(url_.rfind('/') + 1);
-    dir_.write("jan.csv", with_ids("flights-2001-01.csv", "jan-"));
-    dir_.write("jun.csv", with_ids("flights-2001-06.csv", "jun-"));
-    workflow_ = dir_.write("flights.yaml", workflow_yaml(dir_.file("jan.csv")));
+    dir_.write("jan.csv", flights_with_ids("flights-2001-01.csv", "jan-"));
+    dir_.write("jun.csv", flights_with_ids("flights-2001-06.csv", "jun-"));
+    workflow_ =
+        dir_.write("flights.yaml", flight_registry_yaml("flight-pg", dir_.file("jan.csv"), 10, 3));
   }
   PostgresServer& server() { return PostgresServer::shared(); }
 
@@ -181,9 +150,8 @@ TEST_F(PostgresStoreE2e, PromotionsAtOnceAreSerializedAndEveryOneIsRecorded) {
   ASSERT_EQ(on("a", "run --set train.rounds=1 --set train.params.max_depth=1").exit_code, 0);
   std::vector<std::pair<std::string, std::string>> promotions;
   for (int i = 0; i < 6; ++i) {
-    promotions.push_back({"m" + std::to_string(i), "models promote flight-pg " +
-                                                       std::to_string(1 + i % 2) + " --reason p" +
-                                                       std::to_string(i)});
+    promotions.push_back({fmt::format("m{}", i),
+                          fmt::format("models promote flight-pg {} --reason p{}", 1 + i % 2, i)});
   }
   for (const auto& result : at_once(promotions)) EXPECT_EQ(result.exit_code, 0) << result.err;
   const nlohmann::json changes = history();

@@ -13,46 +13,12 @@
 #include <sstream>
 
 #include "cli_runner.h"
+#include "flight_registry_workflow.h"
 
 namespace mlops::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-/// The fixture with a unique flight_id first, so predictions and labels can be joined.
-std::string with_ids(const std::string& fixture, const std::string& prefix) {
-  std::istringstream in(slurp(MLOPS_SOURCE_DIR "/tests/fixtures/" + fixture));
-  std::string line, out;
-  std::getline(in, line);
-  out = "flight_id," + line + "\n";
-  for (size_t row = 0; std::getline(in, line); ++row) {
-    out += prefix + std::to_string(row) + "," + line + "\n";
-  }
-  return out;
-}
-
-std::string workflow_yaml(const std::string& data) {
-  return R"(name: flight-registry
-ingest:
-  source: {type: file, path: ")" +
-         data + R"("}
-  schema: {flight_id: string, date: timestamp, delay: int64, distance: int64, origin: string, destination: string}
-featurize:
-  transforms:
-    - {type: datetime_parts, column: date, parts: [hour, day_of_week]}
-    - {type: log1p, column: distance, name: log_distance}
-    - {type: category_codes, columns: [origin, destination], k: 20}
-  label: {name: delayed, expr: "delay > 15"}
-  drop: [flight_id]
-train:
-  objective: binary:logistic
-  rounds: 30
-  split: {type: random, holdout: 0.25}
-  params: {max_depth: 4, eta: 0.3, nthread: 1}
-predict:
-  id_columns: [flight_id]
-)";
-}
 
 /// CSV rows (header excluded) as lines.
 std::vector<std::string> data_lines(const std::string& text) {
@@ -75,9 +41,10 @@ std::vector<std::string> split_csv(const std::string& line) {
 class RegistryPredict : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_.write("jan.csv", with_ids("flights-2001-01.csv", "jan-"));
-    dir_.write("jun.csv", with_ids("flights-2001-06.csv", "jun-"));
-    workflow_ = dir_.write("flights.yaml", workflow_yaml(dir_.file("jan.csv")));
+    dir_.write("jan.csv", flights_with_ids("flights-2001-01.csv", "jan-"));
+    dir_.write("jun.csv", flights_with_ids("flights-2001-06.csv", "jun-"));
+    workflow_ = dir_.write("flights.yaml",
+                           flight_registry_yaml("flight-registry", dir_.file("jan.csv"), 30, 4));
   }
   CliResult mlops(const std::string& args) {
     return run_mlops(args + " --workflow " + workflow_ + " --set runs_dir=" + dir_.file("runs"),
@@ -294,7 +261,7 @@ TEST_F(RegistryPredict, BadInputsNameTheKeyOrFileAndExitCode) {
       << ragged.err;
 
   // Without id columns there is nothing to join on.
-  std::string yaml = workflow_yaml(dir_.file("jan.csv"));
+  std::string yaml = flight_registry_yaml("flight-registry", dir_.file("jan.csv"), 30, 4);
   yaml = yaml.substr(0, yaml.find("predict:"));
   const std::string unkeyed = dir_.write("unkeyed.yaml", yaml);
   CliResult unjoinable = run_mlops("evaluate --labels " + dir_.file("no-ids.csv") + " --workflow " +

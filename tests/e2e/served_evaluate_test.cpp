@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "cli_runner.h"
+#include "flight_registry_workflow.h"
 #include "mlops/core/time.h"
 #include "mlops/serve/prediction_logger.h"
 
@@ -32,44 +33,12 @@ std::vector<std::string> split_csv(const std::string& line) {
   return fields;
 }
 
-/// The fixture with a unique flight_id first.
-std::string with_ids(const std::string& fixture, const std::string& prefix) {
-  const auto lines = data_lines(slurp(MLOPS_SOURCE_DIR "/tests/fixtures/" + fixture));
-  std::string out = "flight_id,date,delay,distance,origin,destination\n";
-  for (size_t row = 0; row < lines.size(); ++row) {
-    out += prefix + std::to_string(row) + "," + lines[row] + "\n";
-  }
-  return out;
-}
-
-std::string workflow_yaml(const std::string& data) {
-  return R"(name: flight-served
-ingest:
-  source: {type: file, path: ")" +
-         data + R"("}
-  schema: {flight_id: string, date: timestamp, delay: int64, distance: int64, origin: string, destination: string}
-featurize:
-  transforms:
-    - {type: datetime_parts, column: date, parts: [hour, day_of_week]}
-    - {type: log1p, column: distance, name: log_distance}
-    - {type: category_codes, columns: [origin, destination], k: 20}
-  label: {name: delayed, expr: "delay > 15"}
-  drop: [flight_id]
-train:
-  objective: binary:logistic
-  rounds: 20
-  split: {type: random, holdout: 0.25}
-  params: {max_depth: 4, eta: 0.3, nthread: 1}
-predict:
-  id_columns: [flight_id]
-)";
-}
-
 TEST(ServedEvaluate, LabelsJoinServedAndBatchPredictionsAlike) {
   TempDir dir;
-  dir.write("jan.csv", with_ids("flights-2001-01.csv", "jan-"));
-  dir.write("jun.csv", with_ids("flights-2001-06.csv", "jun-"));
-  const std::string workflow = dir.write("flights.yaml", workflow_yaml(dir.file("jan.csv")));
+  dir.write("jan.csv", flights_with_ids("flights-2001-01.csv", "jan-"));
+  dir.write("jun.csv", flights_with_ids("flights-2001-06.csv", "jun-"));
+  const std::string workflow =
+      dir.write("flights.yaml", flight_registry_yaml("flight-served", dir.file("jan.csv"), 20, 4));
   auto mlops = [&](const std::string& args) {
     return run_mlops(args + " --workflow " + workflow + " --set runs_dir=" + dir.file("runs"), dir);
   };
