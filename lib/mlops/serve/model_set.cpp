@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "mlops/core/error.h"
 #include "mlops/core/log.h"
 #include "mlops/core/time.h"
@@ -20,6 +22,10 @@ std::shared_ptr<const ServedModel> load_served_model(ModelRegistry& registry,
       .version = version.version,
       .label = label,
       .loaded_at_us = now_micros(),
+  });
+  const std::vector<ColumnDecl>& inputs = served->engine.input_schema();
+  served->records_joined_schema = std::any_of(inputs.begin(), inputs.end(), [](const auto& c) {
+    return c.name.find("__") != std::string::npos;
   });
   const std::string baseline_path = version.artifact_dir + "/baseline.json";
   if (path_exists(baseline_path)) {

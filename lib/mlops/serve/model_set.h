@@ -25,6 +25,9 @@ struct ServedModel {
   int version = 0;
   std::string label;  // "v3": what responses and the prediction log call it
   int64_t loaded_at_us = 0;
+  /// The input schema names VIEW__FEATURE columns: the model was trained from a point-in-time
+  /// join after train began recording the joined rows' schema (decided once, at load).
+  bool records_joined_schema = false;
 };
 
 /// Loads the version `reference` (an alias or a version) of `model`. Throws ConfigError for an

@@ -210,11 +210,8 @@ PredictOutcome Predictor::predict(const PredictRequest& request, const ServedMod
   // then typed from the request's JSON and the online store's values.
   static const std::vector<ColumnDecl> kNoSchema;
   const bool joined = workflow_->featurize.source.type == "historical";
-  const bool joined_schema_recorded = std::any_of(
-      engine.input_schema().begin(), engine.input_schema().end(),
-      [](const ColumnDecl& column) { return column.name.find("__") != std::string::npos; });
   const std::vector<ColumnDecl>& schema =
-      joined && !joined_schema_recorded ? kNoSchema : engine.input_schema();
+      joined && !model.records_joined_schema ? kNoSchema : engine.input_schema();
   const std::vector<std::string>& id_columns = workflow_->predict.id_columns;
 
   // Id columns the model's schema lacks still key the prediction log: carried as text.
