@@ -9,8 +9,8 @@
 
 #include "mlops/core/error.h"
 #include "mlops/model/baseline/baseline.h"
-#include "mlops/model/metrics/task_metrics.h"
 #include "mlops/model/baseline/linear_fit.h"
+#include "mlops/model/metrics/task_metrics.h"
 #include "mlops/model/train/row_split.h"
 
 namespace mlops {
@@ -67,13 +67,23 @@ class BaselineFitter {
     return model;
   }
 
-  /// The linear model on `subset`, or nullopt when it cannot be fitted (one class only).
+  /// The linear model on `subset`, or nullopt when it cannot be fitted (one class only). Every
+  /// row in order is fitted on the design matrix itself; another subset on a copy of its rows.
   std::optional<BaselineModel> linear(std::span<const size_t> subset) const {
-    Eigen::MatrixXd x(static_cast<Eigen::Index>(subset.size()), standardized_.cols());
+    bool every_row = static_cast<Eigen::Index>(subset.size()) == design_.rows();
+    for (size_t i = 0; every_row && i < subset.size(); ++i) every_row = subset[i] == i;
+    Eigen::MatrixXd copied;
+    if (!every_row) {
+      copied.resize(static_cast<Eigen::Index>(subset.size()), design_.cols());
+      for (size_t i = 0; i < subset.size(); ++i) {
+        copied.row(static_cast<Eigen::Index>(i)) =
+            design_.row(static_cast<Eigen::Index>(subset[i]));
+      }
+    }
+    const Eigen::MatrixXd& x = every_row ? design_ : copied;
     Eigen::VectorXd y(x.rows());
     std::vector<int> classes;
     for (size_t i = 0; i < subset.size(); ++i) {
-      x.row(static_cast<Eigen::Index>(i)) = standardized_.row(static_cast<Eigen::Index>(subset[i]));
       y(static_cast<Eigen::Index>(i)) = labels_[subset[i]];
       classes.push_back(static_cast<int>(labels_[subset[i]]));
     }
@@ -115,12 +125,13 @@ class BaselineFitter {
   }
 
   // Means and standard deviations over non-null values (population, as StandardScaler); nulls
-  // then become the mean, i.e. 0 once standardised.
+  // then become the mean, i.e. 0 once standardised. The design matrix: [1, standardised].
   void standardise() {
     const size_t n = rows_.rows, width = rows_.names.size();
     model_.means_.assign(width, 0.0);
     model_.scales_.assign(width, 1.0);
-    standardized_.resize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(width));
+    design_.resize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(width + 1));
+    design_.col(0).setOnes();
     for (size_t j = 0; j < width; ++j) {
       double sum = 0, squares = 0;
       size_t count = 0;
@@ -140,7 +151,7 @@ class BaselineFitter {
       model_.scales_[j] = sd > 1e-12 * (1 + std::fabs(mean)) ? sd : 1.0;
       for (size_t i = 0; i < n; ++i) {
         const float v = rows_.values[i * width + j];
-        standardized_(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) =
+        design_(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j + 1)) =
             std::isnan(v) ? 0.0 : (v - mean) / model_.scales_[j];
       }
     }
@@ -150,8 +161,8 @@ class BaselineFitter {
   std::span<const float> labels_;
   Task task_;
   int num_class_;
-  BaselineModel model_;  // standardisation filled in, no coefficients
-  Eigen::MatrixXd standardized_;
+  BaselineModel model_;     // standardisation filled in, no coefficients
+  Eigen::MatrixXd design_;  // [1, standardised features]: the fits' design matrix
 };
 
 BaselineModel BaselineModel::fit(const FeatureMatrix& rows, std::span<const float> labels,

@@ -1,5 +1,6 @@
 #include "mlops/model/baseline/linear_fit.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "mlops/core/error.h"
@@ -11,14 +12,6 @@ namespace {
 constexpr int kMaxNewtonSteps = 100;
 constexpr int kMaxBoundSteps = 2000;
 constexpr double kTolerance = 1e-10;
-
-/// [1, x]: the intercept as column 0.
-Eigen::MatrixXd with_intercept(const Eigen::MatrixXd& x) {
-  Eigen::MatrixXd a(x.rows(), x.cols() + 1);
-  a.col(0).setOnes();
-  a.rightCols(x.cols()) = x;
-  return a;
-}
 
 /// lambda on every coefficient but the intercept's.
 Eigen::VectorXd penalty(Eigen::Index columns, double lambda) {
@@ -43,18 +36,37 @@ double logistic_objective(const Eigen::MatrixXd& a, const Eigen::VectorXd& y,
   return loss + 0.5 * theta.dot(p.cwiseProduct(theta));
 }
 
+/// a' diag(w) a, a block of rows at a time: Eigen would otherwise evaluate a' diag(w) into a
+/// temporary as large as `a`.
+Eigen::MatrixXd weighted_gram(const Eigen::MatrixXd& a, const Eigen::VectorXd& w) {
+  constexpr Eigen::Index kBlockRows = 4096;
+  Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(a.cols(), a.cols());
+  Eigen::MatrixXd scaled;
+  for (Eigen::Index begin = 0; begin < a.rows(); begin += kBlockRows) {
+    const Eigen::Index rows = std::min(kBlockRows, a.rows() - begin);
+    scaled.noalias() = w.segment(begin, rows).asDiagonal() * a.middleRows(begin, rows);
+    gram.noalias() += a.middleRows(begin, rows).transpose() * scaled;
+  }
+  return gram;
+}
+
 }  // namespace
 
-LinearFit fit_ridge(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, double alpha) {
-  const Eigen::MatrixXd a = with_intercept(x);
+Eigen::MatrixXd with_intercept(const Eigen::MatrixXd& x) {
+  Eigen::MatrixXd a(x.rows(), x.cols() + 1);
+  a.col(0).setOnes();
+  a.rightCols(x.cols()) = x;
+  return a;
+}
+
+LinearFit fit_ridge(const Eigen::MatrixXd& a, const Eigen::VectorXd& y, double alpha) {
   Eigen::MatrixXd gram = a.transpose() * a;
   gram.diagonal() += penalty(a.cols(), alpha);
   const Eigen::VectorXd theta = gram.ldlt().solve(a.transpose() * y);
   return unpack(theta);
 }
 
-LinearFit fit_logistic(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, double lambda) {
-  const Eigen::MatrixXd a = with_intercept(x);
+LinearFit fit_logistic(const Eigen::MatrixXd& a, const Eigen::VectorXd& y, double lambda) {
   const Eigen::VectorXd p = penalty(a.cols(), lambda);
   Eigen::VectorXd theta = Eigen::VectorXd::Zero(a.cols());
   double objective = logistic_objective(a, y, theta, p);
@@ -66,7 +78,7 @@ LinearFit fit_logistic(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, doubl
       weight(i) = prob(i) * (1 - prob(i));
     }
     const Eigen::VectorXd gradient = a.transpose() * (prob - y) + p.cwiseProduct(theta);
-    Eigen::MatrixXd hessian = a.transpose() * weight.asDiagonal() * a;
+    Eigen::MatrixXd hessian = weighted_gram(a, weight);
     hessian.diagonal() += p;
     hessian.diagonal().array() += 1e-12;  // one class only would leave the intercept unbounded
     const Eigen::VectorXd direction = hessian.ldlt().solve(gradient);
@@ -87,13 +99,12 @@ LinearFit fit_logistic(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, doubl
   return unpack(theta);
 }
 
-LinearFit fit_softmax(const Eigen::MatrixXd& x, std::span<const int> classes, int num_class,
+LinearFit fit_softmax(const Eigen::MatrixXd& a, std::span<const int> classes, int num_class,
                       double lambda) {
-  if (static_cast<Eigen::Index>(classes.size()) != x.rows() || num_class < 2) {
+  if (static_cast<Eigen::Index>(classes.size()) != a.rows() || num_class < 2) {
     throw InternalError("fit_softmax: {} classes for {} rows, num_class {}", classes.size(),
-                        x.rows(), num_class);
+                        a.rows(), num_class);
   }
-  const Eigen::MatrixXd a = with_intercept(x);
   const Eigen::VectorXd p = penalty(a.cols(), lambda);
   Eigen::MatrixXd targets = Eigen::MatrixXd::Zero(a.rows(), num_class);
   for (Eigen::Index i = 0; i < a.rows(); ++i) targets(i, classes[static_cast<size_t>(i)]) = 1;

@@ -11,6 +11,7 @@
 #include "mlops/config/train_params.h"
 #include "mlops/core/error.h"
 #include "mlops/core/hash.h"
+#include "mlops/core/memory.h"
 #include "mlops/model/metrics/task_metrics.h"
 #include "mlops/model/train/folds.h"
 #include "mlops/model/train/params.h"
@@ -311,7 +312,17 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
   DMatrix train = padded ? training_matrix(MissingRowAfter(train_rows), matrix_labels, spec)
                          : training_matrix(train_rows, train_labels, spec);
   if (release_rows) release_rows();
+  // The freed rows go back to the system, and the baseline is fitted now: its design matrix
+  // then adds to the least this training holds (the rows freed, the boosting rounds' buffers
+  // not yet allocated), and its sample is freed before the rounds.
+  release_free_memory();
   const MatrixRows holdout_view(holdout);
+  result.baseline =
+      BaselineModel::fit(baseline_features, baseline_labels, task, num_class, spec.split.seed);
+  const std::vector<float> baseline_holdout = result.baseline.predict(holdout_view);
+  baseline_features = FeatureMatrix();
+  baseline_labels = std::vector<float>();
+  release_free_memory();
   if (stopping || padded) {
     std::vector<float> weights(train_labels.size(), 1.0f);
     for (size_t row : watch.holdout) weights[row] = 0.0f;
@@ -371,10 +382,8 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
                    });
   if (!model_path.empty()) model.save_json(model_path);
 
-  result.baseline =
-      BaselineModel::fit(baseline_features, baseline_labels, task, num_class, spec.split.seed);
-  result.baseline_metrics = task_metrics(task, num_class, all_holdout_labels,
-                                         whole(result.baseline.predict(holdout_view)));
+  result.baseline_metrics =
+      task_metrics(task, num_class, all_holdout_labels, whole(baseline_holdout));
 
   if (spec.cv_folds > 0) {
     result.cv = cross_validate(

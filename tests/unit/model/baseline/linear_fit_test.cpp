@@ -24,7 +24,7 @@ Eigen::VectorXd vector_of(const std::vector<double>& values) {
 TEST(LinearFit, RidgeMatchesScikitLearn) {
   const Eigen::VectorXd y =
       vector_of({1.1, 2.3, 2.9, 4.8, 4.1, 6.2, 7.9, 7.1, 9.4, 8.8, 11.2, 12.5});
-  const LinearFit fit = fit_ridge(features(), y, 1.0);
+  const LinearFit fit = fit_ridge(with_intercept(features()), y, 1.0);
   EXPECT_NEAR(fit.intercepts(0), -0.024047246989614024, 1e-10);
   EXPECT_NEAR(fit.coefficients(0, 0), 1.9628954867175292, 1e-10);
   EXPECT_NEAR(fit.coefficients(1, 0), 0.4846769004504092, 1e-10);
@@ -32,7 +32,7 @@ TEST(LinearFit, RidgeMatchesScikitLearn) {
 
 TEST(LinearFit, LogisticMatchesScikitLearn) {
   const Eigen::VectorXd y = vector_of({0, 0, 1, 0, 0, 1, 1, 0, 1, 1, 1, 1});
-  const LinearFit fit = fit_logistic(features(), y, 1.0);
+  const LinearFit fit = fit_logistic(with_intercept(features()), y, 1.0);
   // scikit-learn's lbfgs stops at a gradient of 9e-6 (-2.3741780, 0.8490616, 0.3422686); the
   // exact optimum (scipy.optimize.minimize BFGS, gtol=1e-14, same objective) is below, and
   // Newton's method reaches it.
@@ -44,7 +44,7 @@ TEST(LinearFit, LogisticMatchesScikitLearn) {
 
 TEST(LinearFit, SoftmaxMatchesScikitLearnMultinomial) {
   const std::vector<int> classes{0, 0, 0, 1, 0, 1, 1, 2, 1, 2, 2, 2};
-  const LinearFit fit = fit_softmax(features(), classes, 3, 1.0);
+  const LinearFit fit = fit_softmax(with_intercept(features()), classes, 3, 1.0);
   const std::vector<double> intercepts{3.735925286504141, 0.18551162531767593, -3.9214369118218166};
   const std::vector<std::vector<double>> coefficients{{-1.1904241292217106, -0.34065962450286824},
                                                       {0.054842972397278415, 0.7512496770973428},
