@@ -1,20 +1,23 @@
 // read_csv / read_csv_file: every batch of a CsvReader appended into one table.
 
-#include "mlops/io/csv/csv.h"
 #include "mlops/io/csv/batches.h"
+#include "mlops/io/csv/csv.h"
 
 namespace mlops {
 
 namespace {
 
-/// Sizes the columns for the whole input from the first batch's bytes per row, so appending
-/// batches never doubles a buffer (which would briefly need twice the table's memory).
+/// Sizes the columns for the whole input (its shard, when reading one) from the first batch's bytes
+/// per row, so appending batches never doubles a buffer (which would briefly need twice the table's
+/// memory).
 void reserve_for_whole_input(Table& table, const CsvReader& reader) {
-  if (reader.bytes_read() == 0 || table.num_rows() == 0 ||
-      reader.total_bytes() <= reader.bytes_read())
+  // A shard's bytes, not the whole file's: a late shard sized by the bytes before it would
+  // reserve too little and grow by doubling.
+  if (reader.shard_bytes_read() == 0 || table.num_rows() == 0 ||
+      reader.shard_bytes() <= reader.shard_bytes_read())
     return;
-  const double scale =
-      static_cast<double>(reader.total_bytes()) / static_cast<double>(reader.bytes_read()) * 1.02;
+  const double scale = static_cast<double>(reader.shard_bytes()) /
+                       static_cast<double>(reader.shard_bytes_read()) * 1.02;
   for (size_t c = 0; c < table.num_columns(); ++c) {
     Column& column = table.mutable_column(c);
     column.reserve(static_cast<size_t>(static_cast<double>(column.size()) * scale),

@@ -6,6 +6,8 @@
 // batches the next window is read and parsed on another thread. Memory stays at two windows
 // plus their batches, whatever the file size; read_csv_file appends the batches.
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -51,8 +53,12 @@ class CsvReader {
   /// Records handed out so far (good and bad), and the input bytes they came from.
   size_t records_read() const { return records_delivered_; }
   size_t bytes_read() const { return consumed_total_; }
-  /// Size of the whole input in bytes (for sizing the table ahead of time).
+  /// Size of the whole input in bytes.
   size_t total_bytes() const { return total_bytes_; }
+  /// Bytes of the input this reader reads: the whole input, or its shard (for sizing the table
+  /// ahead of time), and how many of them were handed out so far.
+  size_t shard_bytes() const { return std::min(shard_end_, total_bytes_) - shard_begin_; }
+  size_t shard_bytes_read() const { return consumed_total_ - shard_begin_; }
 
  private:
   struct Part;
@@ -92,6 +98,8 @@ class CsvReader {
   size_t records_delivered_ = 0;
   size_t consumed_total_ = 0;  // bytes of the header and the batches handed out
   size_t total_bytes_ = 0;
+  size_t shard_begin_ = 0;  // the byte range this reader reads: a shard's, else all
+  size_t shard_end_ = SIZE_MAX;
   std::vector<std::string> names_;
   std::vector<const ColumnDecl*> declared_;  // per column, nullptr when inferred
   Schema schema_;
