@@ -112,11 +112,32 @@ Boosted measure_from_trees(const RoundScorer& scorer, CurveMeasure& m) {
   const TreeEnsemble::WideRows holdout_wide = scorer.widen(holdout_rows);
   std::vector<float> train_margins = scorer.base_margins(train_rows.rows());
   std::vector<float> holdout_margins = scorer.base_margins(holdout_rows.rows());
+  Boosted boosted;
+  if (m.plan.collective) {
+    // Distributed: round by round, each round's values over every worker's rows gathered on
+    // this thread (the collective's), so a worker holds one round's gathered values at a
+    // time. The transform applies value by value, so it may come after the gather; the
+    // model's own holdout predictions stay this worker's.
+    for (int round = 0; round < scorer.rounds(); ++round) {
+      std::vector<std::vector<float>> train_after, holdout_after;
+      scorer.add_rounds(round, round + 1, train_wide, train_margins, train_after);
+      scorer.add_rounds(round, round + 1, holdout_wide, holdout_margins, holdout_after);
+      std::vector<float> train = m.whole(train_after.front());
+      std::vector<float> holdout = m.whole(holdout_after.front());
+      scorer.transform(train);
+      scorer.transform(holdout);
+      m.record(m.measure(m.train_labels, train), m.measure(m.watched_labels, holdout));
+    }
+    scorer.transform(holdout_margins);
+    boosted.holdout_predictions = std::move(holdout_margins);
+    m.curve.best_round = m.curve.rounds_trained;
+    boosted.curve = std::move(m.curve);
+    return boosted;
+  }
   struct Measured {
     std::vector<std::pair<double, double>> values;  // train, watched, one pair per round
     std::vector<float> holdout;                     // the last round's predictions
   };
-  Boosted boosted;
   std::future<Measured> pending;
   auto collect = [&] {
     Measured measured = pending.get();
@@ -187,13 +208,15 @@ Boosted boost_rounds(Booster& booster, const DMatrix& train, const Params& param
   if (plan.on_boosted) plan.on_boosted(1);
   // After one round the booster shows whether its trees compile (objective, booster kind).
   const bool afterwards = plan.stopping_rounds == 0 && plan.curve_features &&
-                          !plan.watched.validation && !plan.collective &&
-                          compiled(booster).has_value();
+                          !plan.watched.validation && compiled(booster).has_value();
   if (!afterwards) return measure_each_round(booster, train, measure);
   for (int round = 1; round < plan.rounds; ++round) {
     booster.update_one_iter(round, train);
     if (plan.on_boosted) plan.on_boosted(round + 1);
   }
+  // A copy of the trees replaces the booster: what it kept for training (gradients, row
+  // partitions, histograms, the cached predictions) is freed before the curve is measured.
+  booster = booster.slice(plan.rounds);
   const std::optional<RoundScorer> scorer = compiled(booster);
   if (!scorer || scorer->rounds() != plan.rounds) {
     throw InternalError("boost_rounds: the trained model's trees no longer compile");

@@ -286,10 +286,14 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
   }
   // Without early stopping the curve can be measured after training, from the trees: it then
   // needs the features of the rows its training line is drawn on.
-  const bool curve_after = !team && !stopping && uses_gbtree(spec) && depth_bounded(spec) &&
-                           train_labels.size() > options.curve_after_rows;
+  // Distributed, the same on every worker (the whole job's count of training rows), each
+  // drawing its 1/N of the curve's rows; the curve's values are then gathered after training
+  // instead of during it, and no worker holds XGBoost's copy of its holdout rows.
+  const bool curve_after = !stopping && uses_gbtree(spec) && depth_bounded(spec) &&
+                           result.train_rows > options.curve_after_rows;
+  const size_t curve_cap = team ? kCurveRows / static_cast<size_t>(team->world_size()) : kCurveRows;
   const FeatureMatrix curve_features =
-      curve_after ? gather_rows(train_rows, curve_rows(train_labels.size(), watch.train))
+      curve_after ? gather_rows(train_rows, curve_rows(train_labels.size(), watch.train, curve_cap))
                   : FeatureMatrix{};
   const FeatureMatrix holdout = holdout_copy.get();
   // XGBoost 1.7.4's hist takes a faster path on a matrix without missing values, and workers
@@ -309,8 +313,9 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
     matrix_labels = train_labels;
     matrix_labels.push_back(train_labels.front());  // a valid label; its weight is 0
   }
-  DMatrix train = padded ? training_matrix(MissingRowAfter(train_rows), matrix_labels, spec)
-                         : training_matrix(train_rows, train_labels, spec);
+  std::optional<DMatrix> train;
+  train.emplace(padded ? training_matrix(MissingRowAfter(train_rows), matrix_labels, spec)
+                       : training_matrix(train_rows, train_labels, spec));
   if (release_rows) release_rows();
   // The freed rows go back to the system, and the baseline is fitted now: its design matrix
   // then adds to the least this training holds (the rows freed, the boosting rounds' buffers
@@ -327,10 +332,11 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
     std::vector<float> weights(train_labels.size(), 1.0f);
     for (size_t row : watch.holdout) weights[row] = 0.0f;
     if (padded) weights.push_back(0.0f);
-    train.set_weights(weights);
+    train->set_weights(weights);
   }
 
-  Booster booster({&train});
+  std::optional<Booster> booster;
+  booster.emplace(std::vector<const DMatrix*>{&*train});
   BoostingPlan plan{task,
                     num_class,
                     metric,
@@ -345,12 +351,18 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
                     options.on_boosted,
                     options.on_round,
                     team};
-  Boosted boosted = boost_rounds(booster, train, params, spec, plan);
+  Boosted boosted = boost_rounds(*booster, *train, params, spec, plan);
   result.curve = std::move(boosted.curve);
   // Only the rounds kept are saved, so every reader (Python, Booster, TreeEnsemble) uses them.
-  Booster model = result.curve.best_round < result.curve.rounds_trained
-                      ? booster.slice(result.curve.best_round)
-                      : std::move(booster);
+  // A tree model is always a copy of its trees: what the booster kept for training (gradients,
+  // row partitions, histograms) is freed with it, and the training matrix with it unless
+  // cross-validation needs it, before the work after training.
+  Booster model = result.curve.best_round < result.curve.rounds_trained || !uses_gblinear(spec)
+                      ? booster->slice(result.curve.best_round)
+                      : std::move(*booster);
+  booster.reset();
+  if (spec.cv_folds == 0) train.reset();
+  release_free_memory();
   // The curve's last holdout predictions are the model's (gbtree: dart's cached sums round
   // differently); else the holdout is scored now.
   if (team) {
@@ -387,8 +399,8 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
 
   if (spec.cv_folds > 0) {
     result.cv = cross_validate(
-        train, train_labels, fold_assignment(spec, task, train_labels, train_groups), spec.cv_folds,
-        params, result.curve.best_round, task, num_class, options.on_fold);
+        *train, train_labels, fold_assignment(spec, task, train_labels, train_groups),
+        spec.cv_folds, params, result.curve.best_round, task, num_class, options.on_fold);
   }
   result.holdout_labels = all_holdout_labels;
   return result;

@@ -96,6 +96,14 @@ Booster::~Booster() {
   if (handle_) xgb().XGBoosterFree(handle_);
 }
 
+Booster& Booster::operator=(Booster&& other) noexcept {
+  if (this != &other) {
+    if (handle_) xgb().XGBoosterFree(handle_);
+    handle_ = std::exchange(other.handle_, nullptr);
+  }
+  return *this;
+}
+
 void Booster::set_param(const std::string& name, const std::string& value) {
   MLOPS_XGB_CHECK(XGBoosterSetParam(handle_, name.c_str(), value.c_str()));
 }

@@ -50,7 +50,8 @@ class Booster {
   static Booster load(const std::string& path);
   ~Booster();
   Booster(Booster&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
-  Booster& operator=(Booster&&) = delete;
+  /// Frees this booster's model (and what it keeps for training) and takes `other`'s.
+  Booster& operator=(Booster&& other) noexcept;
   Booster(const Booster&) = delete;
 
   void set_param(const std::string& name, const std::string& value);
