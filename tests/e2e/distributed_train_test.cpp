@@ -79,6 +79,7 @@ TEST_F(DistributedTrain, TwoAndThreeWorkersMatchOneProcessOnFlightsAndRegisterOn
   const double auc = holdout("auc");
   const std::string single_model = slurp(root() / "train" / "model.json");
   const nlohmann::json single_metrics = read_json(root() / "train" / "metrics.json");
+  const nlohmann::json single_curve = read_json(root() / "train" / "curve.json");
   ASSERT_EQ(versions("flights-dist"), 1u);
   for (int workers : {2, 3}) {
     CliResult result = mlops("train" + workflow + " --workers " + std::to_string(workers));
@@ -98,6 +99,10 @@ TEST_F(DistributedTrain, TwoAndThreeWorkersMatchOneProcessOnFlightsAndRegisterOn
     // with few distinct values, the merged quantile sketches are exact, so the bins, the summed
     // histograms and so every split are the single process's.
     EXPECT_TRUE(slurp(root() / "train" / "model.json") == single_model) << workers;
+    // The curve too: the workers measure it after training from the trees, gathering each
+    // round's predictions of their rows (every row of a shard this small, in rank order: the
+    // single process's rows, in its order), which are XGBoost's to the bit.
+    EXPECT_EQ(read_json(root() / "train" / "curve.json"), single_curve) << workers;
     EXPECT_EQ(result.err.find("Empty dataset"), std::string::npos) << result.err;
     const nlohmann::json meta = read_json(root() / "train" / "model_meta.json");
     EXPECT_EQ(meta["distributed"]["workers"], workers);

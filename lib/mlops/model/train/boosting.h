@@ -69,8 +69,9 @@ struct BoostingPlan {
   /// or round after round once the model is trained.
   std::function<void(const RoundCurve&)> on_round;
   /// Distributed training: the rows above are this worker's shard; the curve's values are
-  /// measured over every worker's rows (gathered each round), so every worker stops early at
-  /// the same round. Null in one process.
+  /// measured over every worker's rows (gathered each round: as it ends with early stopping,
+  /// so every worker stops at the same round, else once the model is trained, from its trees),
+  /// identically on every worker. Null in one process.
   const Collective* collective = nullptr;
 };
 

@@ -286,11 +286,11 @@ TrainResult train_on(const RowSource& train_rows, const RowSource& holdout_rows,
   }
   // Without early stopping the curve can be measured after training, from the trees: it then
   // needs the features of the rows its training line is drawn on.
-  // Distributed, the same on every worker (the whole job's count of training rows), each
-  // drawing its 1/N of the curve's rows; the curve's values are then gathered after training
-  // instead of during it, and no worker holds XGBoost's copy of its holdout rows.
+  // Distributed training always measures it so (every worker decides alike), each worker
+  // drawing 1/N of the curve's rows: the curve's values are gathered after training instead of
+  // in every round, and no worker holds XGBoost's copy of its holdout rows.
   const bool curve_after = !stopping && uses_gbtree(spec) && depth_bounded(spec) &&
-                           result.train_rows > options.curve_after_rows;
+                           (team || train_labels.size() > options.curve_after_rows);
   const size_t curve_cap = team ? kCurveRows / static_cast<size_t>(team->world_size()) : kCurveRows;
   const FeatureMatrix curve_features =
       curve_after ? gather_rows(train_rows, curve_rows(train_labels.size(), watch.train, curve_cap))

@@ -54,9 +54,9 @@ struct TrainOptions {
   /// the round ends with early stopping, else once training is done, round after round.
   std::function<void(const RoundCurve&)> on_round;
   /// Without early stopping the curve is measured after training, from the trees, when the
-  /// training side has more rows than this. Below it the curve's training rows are every
-  /// row, whose predictions the booster's cache holds each round almost for free. (Tests
-  /// lower it to reach the other path on small data.)
+  /// training side has more rows than this (in distributed training, always). Below it the
+  /// curve's training rows are every row, whose predictions the booster's cache holds each
+  /// round almost for free. (Tests lower it to reach the other path on small data.)
   size_t curve_after_rows = kCurveRows;
   /// Called after each cross-validation fold with the number of folds done.
   std::function<void(int)> on_fold;
@@ -65,9 +65,10 @@ struct TrainOptions {
   /// worker, and the row counts, base score, validation and holdout metrics, curve, early
   /// stopping and baseline are computed over every worker's rows (gathered), identically on
   /// every worker. Each worker carves its validation rows from its own shard and contributes
-  /// 1/N of the curve's and the baseline's sample. Only the hist tree method, no
-  /// cross-validation (ConfigError); a model that differs between workers is a ModelError.
-  /// An empty model path then saves nothing (the workers other than rank 0).
+  /// 1/N of the curve's and the baseline's sample. Without early stopping the curve's values
+  /// are gathered after training, round by round, not during the rounds. Only the hist tree method,
+  /// no cross-validation (ConfigError); a model that differs between workers is a ModelError. An
+  /// empty model path then saves nothing (the workers other than rank 0).
   const Collective* collective = nullptr;
 };
 
