@@ -100,6 +100,46 @@ TEST(CsvShard, BadRecordsKeepTheirFileLineNumbers) {
   EXPECT_EQ(bad[0].value, "oops");
 }
 
+TEST(CsvShard, ALateShardOfALargeFileCountsEveryLineBeforeItAndKnowsItsOwnBytes) {
+  // 12 MB: the lines before the last of 4 shards are counted in several chunks (whose pages
+  // are given back as they go), and the count stays exact across the chunks' edges.
+  testing::TempDir dir;
+  std::string text = "id\n";
+  constexpr int kRecords = 1'000'000;
+  constexpr int kBad = 900'000;  // in the last shard
+  for (int i = 0; i < kRecords; ++i) {
+    text += i == kBad ? std::string("oops-oops\n") : std::to_string(10'000'000 + i) + "\n";
+  }
+  const std::string path = dir.write("large.csv", text);
+  ReadOptions options;
+  options.declared = {{"id", DType::kInt64, {}}};
+  size_t shard_bytes = 0, records = 0;
+  for (size_t index = 0; index < 4; ++index) {
+    options.shard_index = index;
+    options.shard_count = 4;
+    CsvReader reader(path, options);
+    std::vector<BadRecord> bad, all_bad;
+    Table batch;
+    while (reader.next(batch, bad)) {
+      records += batch.num_rows();
+      all_bad.insert(all_bad.end(), bad.begin(), bad.end());
+      bad.clear();
+    }
+    // Its own byte range, all of it handed out: what read_csv_file sizes the table by.
+    EXPECT_EQ(reader.shard_bytes_read(), reader.shard_bytes()) << index;
+    shard_bytes += reader.shard_bytes();
+    if (index == 3) {
+      ASSERT_EQ(all_bad.size(), 1u);
+      EXPECT_EQ(all_bad[0].line, static_cast<size_t>(kBad) + 2);  // after the header line
+      records += all_bad.size();
+    } else {
+      EXPECT_TRUE(all_bad.empty()) << index;
+    }
+  }
+  EXPECT_EQ(records, static_cast<size_t>(kRecords));
+  EXPECT_EQ(shard_bytes, text.size() - 3);  // every byte after the header, once
+}
+
 TEST(CsvShard, APipeCannotBeSharded) {
   testing::TempDir dir;
   const std::string fifo = dir.file("pipe.csv");

@@ -42,6 +42,25 @@ TEST(LinearFit, LogisticMatchesScikitLearn) {
   EXPECT_NEAR(fit.coefficients(1, 0), 0.342269499145436, 1e-10);
 }
 
+TEST(LinearFit, LogisticOnRowsRepeatedAcrossHessianBlocksHasTheSameOptimum) {
+  // Each row 500 times (6,000 rows: the Hessian is summed over two blocks of rows) with 500
+  // times the penalty is 500 times the same objective: the same optimum as the 12 rows, up to
+  // where the step halving can still tell objectives 500 times larger apart (~1e-7).
+  const Eigen::MatrixXd x = features();
+  const std::vector<double> labels{0, 0, 1, 0, 0, 1, 1, 0, 1, 1, 1, 1};
+  constexpr int kRepeats = 500;
+  Eigen::MatrixXd repeated(x.rows() * kRepeats, x.cols());
+  Eigen::VectorXd y(repeated.rows());
+  for (Eigen::Index i = 0; i < repeated.rows(); ++i) {
+    repeated.row(i) = x.row(i % x.rows());
+    y(i) = labels[static_cast<size_t>(i % x.rows())];
+  }
+  const LinearFit fit = fit_logistic(with_intercept(repeated), y, kRepeats * 1.0);
+  EXPECT_NEAR(fit.intercepts(0), -2.374181124832382, 1e-6);
+  EXPECT_NEAR(fit.coefficients(0, 0), 0.8490627898179871, 1e-6);
+  EXPECT_NEAR(fit.coefficients(1, 0), 0.342269499145436, 1e-6);
+}
+
 TEST(LinearFit, SoftmaxMatchesScikitLearnMultinomial) {
   const std::vector<int> classes{0, 0, 0, 1, 0, 1, 1, 2, 1, 2, 2, 2};
   const LinearFit fit = fit_softmax(with_intercept(features()), classes, 3, 1.0);
