@@ -11,8 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include "mlops/ingest/http_client.h"
-#include "mlops/ingest/retry.h"
+#include "mlops/net/http_client.h"
+#include "mlops/net/retry.h"
 #include "mlops/ingest/source.h"
 
 namespace mlops {
