@@ -108,9 +108,10 @@ void notify_stage_failed(const RunContext& run, Stage stage, const Error& error)
     event.summary = contract ? fmt::format("stage {} failed its data contract", event.stage)
                              : fmt::format("stage {} failed", event.stage);
     event.detail = error.what();
-    // No report is written for a failed run: point at its folder, manifest and logs.
-    event.report = run.paths().manifest();
+    // No report is written for a failed run: its folder holds the manifest and what was done.
+    event.report.clear();
     event.fields.emplace_back("Exit code", std::to_string(static_cast<int>(error.exit_code())));
+    event.fields.emplace_back("Run folder", run.paths().root);
     send_notification(settings, event);
   } catch (const std::exception& also) {
     log_warn("notify: cannot build the failure notification", {{"error", also.what()}});
