@@ -18,6 +18,7 @@
 #include "mlops/config/workflow.h"
 #include "mlops/notify/event.h"
 #include "mlops/scaffold/scaffold.h"
+#include "support/github_workflow_env.h"
 #include "support/temp_dir.h"
 
 namespace mlops {
@@ -201,43 +202,11 @@ void expect_scheduled_production(const fs::path& path) {
   EXPECT_GT(secrets, 0u);
 }
 
-// The job environment GitHub would give: the workflow's `env`, each `${{ secrets.NAME }}` (or
-// `${{ secrets.NAME || 'default' }}`) replaced by `secrets[NAME]` ("" or the default when
-// absent), each `${{ github.NAME }}` by "github-NAME". Any other expression fails the test.
-std::map<std::string, std::string> job_environment(
-    const YAML::Node& workflow, const std::map<std::string, std::string>& secrets) {
-  static const std::regex kExpression(R"(\$\{\{\s*([^}]*?)\s*\}\})");
-  static const std::regex kSecret(R"(secrets\.(\w+)(\s*\|\|\s*'([^']*)')?)");
-  static const std::regex kGithub(R"(github\.(\w+))");
-  std::map<std::string, std::string> out;
-  for (const auto& variable : workflow["env"]) {
-    const std::string text = variable.second.as<std::string>();
-    std::string value;
-    size_t last = 0;
-    for (std::sregex_iterator it(text.begin(), text.end(), kExpression), end; it != end; ++it) {
-      value += text.substr(last, it->position() - last);
-      last = it->position() + it->length();
-      const std::string expression = (*it)[1];
-      std::smatch match;
-      if (std::regex_match(expression, match, kSecret)) {
-        auto found = secrets.find(match[1]);
-        value += found != secrets.end() ? found->second : match[3].str();
-      } else if (std::regex_match(expression, match, kGithub)) {
-        value += "github-" + match[1].str();
-      } else {
-        ADD_FAILURE() << "unexpected expression " << expression;
-      }
-    }
-    out[variable.first.as<std::string>()] = value + text.substr(last);
-  }
-  return out;
-}
-
 // The prod settings the scheduled jobs run with, given the repository's secrets: loaded by
 // mlops's own loader from the project's configs/ and the jobs' environment.
 Settings scheduled_settings(const fs::path& root, const YAML::Node& workflow,
                             const std::map<std::string, std::string>& secrets) {
-  const auto environment = job_environment(workflow, secrets);
+  const auto environment = testing::job_environment(workflow, secrets);
   LoadOptions load;
   load.env = "prod";
   load.config_dir = (root / "configs").string();
