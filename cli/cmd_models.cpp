@@ -6,6 +6,7 @@
 #include "front_door.h"
 #include "mlops/config/workflow.h"
 #include "mlops/core/error.h"
+#include "mlops/pipeline/notifications.h"
 #include "mlops/store/open_stores.h"
 #include "mlops/store/registry_views.h"
 #include "options.h"
@@ -27,6 +28,12 @@ struct ModelsOptions {
 
 std::unique_ptr<ModelRegistry> registry_for(const ModelsOptions& options) {
   return open_registry(load_command_config(options.common, ConfigScope::kConfig).settings);
+}
+
+// The workflow named by --workflow, for a notification's text; empty without one.
+std::string workflow_name(const CommandConfig& config, const ModelsOptions& options) {
+  if (options.common.workflow.empty()) return "";
+  return build_workflow(config.tree, options.common.env).name;
 }
 
 void print(const ModelsOptions& options, const nlohmann::json& data, const std::string& text) {
@@ -88,7 +95,8 @@ void setup_models(CLI::App& models) {
   promote->add_option("--alias", options->alias, "Alias to set")->capture_default_str();
   promote->add_option("--reason", options->reason, "Why (kept in the alias history)");
   promote->callback([options] {
-    auto registry = registry_for(*options);
+    const CommandConfig config = load_command_config(options->common, ConfigScope::kConfig);
+    auto registry = open_registry(config.settings);
     const ModelVersion version = resolve_model_version(*registry, options->model, options->version);
     const AliasChange change =
         registry->set_alias(options->model, options->alias, version.version, "promote",
@@ -96,6 +104,7 @@ void setup_models(CLI::App& models) {
     fmt::print("{}: {} {} -> v{}\n", options->model, options->alias,
                change.previous_version ? fmt::format("v{}", change.previous_version) : "(new)",
                change.version);
+    notify_alias_change(config.settings, workflow_name(config, *options), change);
   });
 
   CLI::App* rollback = add_models_command(
@@ -104,11 +113,13 @@ void setup_models(CLI::App& models) {
   rollback->add_option("--alias", options->alias, "Alias to roll back")->capture_default_str();
   rollback->add_option("--reason", options->reason, "Why (kept in the alias history)");
   rollback->callback([options] {
-    auto registry = registry_for(*options);
+    const CommandConfig config = load_command_config(options->common, ConfigScope::kConfig);
+    auto registry = open_registry(config.settings);
     const AliasChange change =
         roll_back_alias(*registry, options->model, options->alias, options->reason);
     fmt::print("{}: {} v{} -> v{}\n", options->model, options->alias, change.previous_version,
                change.version);
+    notify_alias_change(config.settings, workflow_name(config, *options), change);
   });
 
   CLI::App* diff = add_models_command(

@@ -18,7 +18,9 @@ std::string type_text(const KeyDecl& key) {
     case KeyType::kFloat: return "float";
     case KeyType::kBool: return "bool";
     case KeyType::kEnum: return fmt::format("one of {}", fmt::join(key.choices, ", "));
-    case KeyType::kStringList: return "list of strings";
+    case KeyType::kStringList:
+      if (key.choices.empty()) return "list of strings";
+      return fmt::format("list of: {}", fmt::join(key.choices, ", "));
     case KeyType::kMap: return "map";
     case KeyType::kOpenMap: return "map (free keys)";
     case KeyType::kMapList: return "map or list of maps";

@@ -460,6 +460,35 @@ const std::vector<KeyDecl>& config_keys() {
           "Directory of the journal (segment files replayed into the evaluation store when it "
           "is reachable again, also after a restart); default `serve-journal` next to "
           "runs_dir. Keep it on a local disk, apart from the store."),
+      key("notify", T::kMap, "",
+          "Webhook notifications of run events, Slack-compatible (docs/notifications.md). A "
+          "notification that cannot be delivered is logged as a warning and never fails the "
+          "command."),
+      key("notify.on", T::kStringList, "",
+          "Events notified: `failure` (a stage failed), `contract_failed` (an `error` contract "
+          "check failed), `drift` (batch-predict measured a feature's PSI >= 0.25), `promoted` "
+          "(a version became an alias's holder: the gate in a run, or `mlops models promote`), "
+          "`rolled_back` (`mlops models rollback`); default none.",
+          {"failure", "contract_failed", "drift", "promoted", "rolled_back"}),
+      key("notify.webhooks", T::kStringList, "",
+          "Webhook URLs each event is POSTed to (Slack, Mattermost, Teams or any JSON "
+          "receiver). A URL is a secret: give each as `${VAR}` "
+          "(`[\"${MLOPS_SLACK_WEBHOOK}\"]`); it is never printed or written (logs show "
+          "`scheme://host/****`). An empty item (an unset `${VAR:-}`) is ignored."),
+      key("notify.link", T::kString, "",
+          "A link put in every message beside the report's path, e.g. the CI run's page "
+          "(`${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}`)."),
+      key("notify.timeout", T::kFloat, "5",
+          "Seconds one attempt may take (connecting included) before it counts as failed."),
+      key("notify.retries", T::kInt, "3",
+          "Retries of a webhook after a 5xx, 408, 429 or transfer failure (refused, timed "
+          "out); other answers are not retried."),
+      key("notify.backoff", T::kFloat, "0.5",
+          "Seconds before the first retry, doubled each retry (full jitter; a 429/503's "
+          "Retry-After is honoured)."),
+      key("notify.deadline", T::kFloat, "15",
+          "Most seconds one event may hold the command, every webhook, attempt and wait "
+          "included; what is not delivered by then is given up with a warning."),
       key("entities", T::kMapList, "",
           "What features are looked up by: a list of `{name, keys}` (docs/features.md)."),
       key("entities.name", T::kString, "", "Entity name, unique in the workflow (required)."),
@@ -546,6 +575,10 @@ const std::vector<RangeCheck>& range_checks() {
       {"ingest.source.max_messages", 0, kIntMax, false, "must not be negative"},
       {"ingest.source.idle_timeout", 0, 86400, true, "must be above 0 and below 86400"},
       {"ingest.follow.max_delay", 0, 3600, true, "must be above 0 and below 3600"},
+      {"notify.timeout", 0, 600, true, "must be above 0 and below 600"},
+      {"notify.retries", 0, 20, false, "must be from 0 to 20"},
+      {"notify.backoff", 0, 600, false, "must be from 0 to 600"},
+      {"notify.deadline", 0, 3600, true, "must be above 0 and below 3600"},
       {"serve.port", 0, 65535, false, "must be from 0 to 65535"},
       {"serve.threads", 1, 1024, false, "must be from 1 to 1024"},
       {"serve.queue", 1, 1'000'000, false, "must be from 1 to 1000000"},

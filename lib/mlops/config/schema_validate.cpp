@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
+
 #include "mlops/config/schema.h"
 #include "mlops/config/schema_checks.h"
 #include "mlops/config/tree_path.h"
@@ -57,7 +59,19 @@ void check_value(const KeyDecl& decl, const ConfigNode& value, const std::string
     case KeyType::kInt: check_range(value, path, static_cast<double>(value.as_int(path))); break;
     case KeyType::kFloat: check_range(value, path, value.as_double(path)); break;
     case KeyType::kBool: value.as_bool(path); break;
-    case KeyType::kStringList: value.as_string_list(path); break;
+    case KeyType::kStringList: {
+      const std::vector<std::string> items = value.as_string_list(path);
+      if (decl.choices.empty()) break;
+      for (const auto& item : items) {
+        if (std::find(decl.choices.begin(), decl.choices.end(), item) != decl.choices.end()) {
+          continue;
+        }
+        throw ConfigError("{}: key '{}': expected items among {}, got '{}'{}",
+                          value.origin().describe(), path, fmt::join(decl.choices, ", "), item,
+                          did_you_mean(item, decl.choices));
+      }
+      break;
+    }
     case KeyType::kEnum: {
       const std::string text = value.as_string(path);
       for (const auto& choice : decl.choices) {

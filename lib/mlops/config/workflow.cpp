@@ -12,6 +12,7 @@
 #include "mlops/config/train_params.h"
 #include "mlops/core/error.h"
 #include "mlops/core/hash.h"
+#include "mlops/core/secret_mask.h"
 #include "mlops/core/suggest.h"
 #include "mlops/core/time.h"
 
@@ -83,6 +84,26 @@ Settings read_settings(const ConfigNode& tree, const std::string& env) {
   }
   serve_log.journal_dir = read_string(tree, "serve.log.journal_dir",
                                       sibling_of_runs(settings.runs_dir, "serve-journal"));
+  NotifySettings& notify = settings.notify;
+  notify.on = read_list(tree, "notify.on");
+  for (std::string& url : read_list(tree, "notify.webhooks")) {
+    if (url.empty()) continue;  // "${MLOPS_SLACK_WEBHOOK:-}" with the secret unset
+    register_secret(url);       // a webhook URL is its own credential, however it was given
+    notify.webhooks.push_back(std::move(url));
+  }
+  notify.link = read_string(tree, "notify.link", "");
+  if (const ConfigNode* node = value_at(tree, "notify.timeout")) {
+    notify.timeout = node->as_double("notify.timeout");
+  }
+  if (const ConfigNode* node = value_at(tree, "notify.retries")) {
+    notify.retries = static_cast<int>(node->as_int("notify.retries"));
+  }
+  if (const ConfigNode* node = value_at(tree, "notify.backoff")) {
+    notify.backoff = node->as_double("notify.backoff");
+  }
+  if (const ConfigNode* node = value_at(tree, "notify.deadline")) {
+    notify.deadline = node->as_double("notify.deadline");
+  }
   return settings;
 }
 

@@ -24,6 +24,17 @@ struct ServeLogSettings {
   std::string journal_dir;          // default `serve-journal` next to runs_dir
 };
 
+/// Webhook notifications (notify.*; docs/notifications.md).
+struct NotifySettings {
+  std::vector<std::string> on;        // events: failure, contract_failed, drift, promoted, ...
+  std::vector<std::string> webhooks;  // secrets: print only through mask_secrets
+  std::string link;                   // put in every message when set
+  double timeout = 5;                 // seconds per attempt
+  int retries = 3;                    // after a retryable failure
+  double backoff = 0.5;               // seconds before the first retry
+  double deadline = 15;               // seconds one event may take in all
+};
+
 struct Settings {
   std::string env = "local";
   std::string data_dir = "data";
@@ -43,6 +54,7 @@ struct Settings {
   /// only through mask_secrets); default "sqlite:<online.db next to runs_dir>".
   std::string online_store_url;
   ServeLogSettings serve_log;
+  NotifySettings notify;
 };
 
 struct SourceSpec {

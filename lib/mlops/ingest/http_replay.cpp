@@ -16,7 +16,7 @@ class ReplayClient : public HttpClient {
   ReplayClient(const SourceContext& context, const std::vector<RawEntry>& entries)
       : source_(context.spec.name), entries_(entries) {}
 
-  HttpResponse get(const HttpRequest& request) override {
+  HttpResponse send(const HttpRequest& request) override {
     if (next_ >= entries_.size()) throw RawExhausted{};
     const RawEntry& entry = entries_[next_];
     // The raw index holds URLs masked; the request is compared the same way.

@@ -316,6 +316,7 @@ void run_http_source(SourceContext& context, HttpClient* client) {
   }
   HttpRequest request;
   request.url = config.url;
+  request.user_agent = "mlops-ingest";
   if (!context.replay) request.headers = http_headers(config);  // a replay sends nothing
   request.connect_timeout = config.connect_timeout;
   request.timeout = config.timeout;

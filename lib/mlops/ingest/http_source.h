@@ -11,9 +11,9 @@
 #include <utility>
 #include <vector>
 
-#include "mlops/ingest/http_client.h"
-#include "mlops/ingest/retry.h"
 #include "mlops/ingest/source.h"
+#include "mlops/net/http_client.h"
+#include "mlops/net/retry.h"
 
 namespace mlops {
 

@@ -94,6 +94,10 @@ RunContext RunContext::open(const Workflow& workflow, const std::string& run_id,
     std::optional<RunContext> fallback;  // the latest run not refused
     for (const RunRow& row : runs) {
       if (row.status == "refused") continue;
+      // A shared store (PostgreSQL) lists the runs of every machine; only those whose folder is
+      // in this machine's runs_dir can be worked in (a scheduled job on a fresh runner holds
+      // only its own).
+      if (!path_exists(workflow.settings.runs_dir + "/" + row.run_id + "/manifest.json")) continue;
       RunContext context = load(workflow, row.run_id);
       if (context.usable_for(needed)) {
         chosen = std::move(context);

@@ -36,8 +36,8 @@ class RunContext {
   /// store. First the workflow's runs left `running` by a process that is gone are marked
   /// `crashed` and their temp files removed (reap_dead_runs).
   static RunContext start(const Workflow& workflow);
-  /// Opens an existing run: `run_id`, or when empty the workflow's latest usable run: the most
-  /// recent one, never a `refused` one, whose stage `needed` (when given) ended `ok`; when no
+  /// Opens an existing run: `run_id`, or when empty the workflow's latest usable run in runs_dir
+  /// (a shared store lists other machines' runs too), never `refused`, `needed` ended `ok`; no
   /// run is usable, the latest run that was not refused (so require_stage says what is
   /// missing). A run still `running` whose process (pid recorded on this host) is gone is
   /// marked `crashed`, in its manifest and the tracking store, as it is opened. Throws

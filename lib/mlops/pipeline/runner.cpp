@@ -12,6 +12,7 @@
 #include "mlops/core/memory.h"
 #include "mlops/core/run_manifest.h"
 #include "mlops/ingest/lake.h"
+#include "mlops/pipeline/notifications.h"
 #include "mlops/pipeline/stage_skip.h"
 #include "mlops/pipeline/stages.h"
 
@@ -140,6 +141,7 @@ bool execute_stage(RunContext& run, Stage stage, HandedOver& tables, bool force,
       log_warn(fmt::format("{}: cannot record the failure in the run", name),
                {{"error", std::string(also.what())}});
     }
+    notify_stage_failed(run, stage, error);  // bounded by notify.deadline, never throws
     throw;
   }
   const double seconds = elapsed();
@@ -153,10 +155,13 @@ bool execute_stage(RunContext& run, Stage stage, HandedOver& tables, bool force,
             {"columns", static_cast<uint64_t>(record.columns)},
             {"seconds", seconds},
             {"peak_rss_mb", static_cast<double>(peak) / (1024.0 * 1024.0)}});
+  // What the stage did (a promotion, drift) is told even when its contract then stops the run.
+  notify_stage_events(run, stage, record);
   try {
     enforce(record.contracts);
-  } catch (const ContractError&) {
+  } catch (const ContractError& error) {
     run.set_status("failed");
+    notify_stage_failed(run, stage, error);
     throw;
   }
   if (last) update_run_status(run);

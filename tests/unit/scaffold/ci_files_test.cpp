@@ -12,7 +12,13 @@
 #include <set>
 #include <sstream>
 
+#include "mlops/config/loader.h"
+#include "mlops/config/schema.h"
+#include "mlops/config/tree_path.h"
+#include "mlops/config/workflow.h"
+#include "mlops/notify/event.h"
 #include "mlops/scaffold/scaffold.h"
+#include "support/github_workflow_env.h"
 #include "support/temp_dir.h"
 
 namespace mlops {
@@ -196,6 +202,74 @@ void expect_scheduled_production(const fs::path& path) {
   EXPECT_GT(secrets, 0u);
 }
 
+// The prod settings the scheduled jobs run with, given the repository's secrets: loaded by
+// mlops's own loader from the project's configs/ and the jobs' environment.
+Settings scheduled_settings(const fs::path& root, const YAML::Node& workflow,
+                            const std::map<std::string, std::string>& secrets) {
+  const auto environment = testing::job_environment(workflow, secrets);
+  LoadOptions load;
+  load.env = "prod";
+  load.config_dir = (root / "configs").string();
+  load.getenv = [environment](const std::string& name) -> std::optional<std::string> {
+    auto found = environment.find(name);
+    if (found == environment.end()) return std::nullopt;
+    return found->second;
+  };
+  return build_settings(load_config(load), "prod");
+}
+
+// State in PostgreSQL when the secret MLOPS_STORE_URL is set (its password in PGPASSWORD),
+// else today's SQLite file in the cached prod-state/; notifications to MLOPS_NOTIFY_WEBHOOK
+// when set. Every MLOPS_* variable is a config key's or is read by one through ${VAR}.
+void expect_state_and_notifications(const fs::path& path, const fs::path& root,
+                                    const std::string& sqlite_store) {
+  SCOPED_TRACE(path.string());
+  YAML::Node workflow = YAML::LoadFile(path.string());
+  const YAML::Node env = workflow["env"];
+  EXPECT_EQ(env["MLOPS_STORE__URL"].as<std::string>(), "${{ secrets.MLOPS_STORE_URL }}");
+  EXPECT_EQ(env["PGPASSWORD"].as<std::string>(), "${{ secrets.PGPASSWORD }}");
+  EXPECT_EQ(env["MLOPS_NOTIFY_WEBHOOK"].as<std::string>(), "${{ secrets.MLOPS_NOTIFY_WEBHOOK }}");
+  std::string all_values;
+  for (const auto& variable : env) all_values += variable.second.as<std::string>() + "\n";
+  for (const auto& variable : env) {
+    const std::string name = variable.first.as<std::string>();
+    if (!name.starts_with("MLOPS_")) continue;
+    bool is_key = false;
+    for (const auto& key : config_keys()) {
+      is_key = is_key || (config_detail::settable_from_env(key.type) &&
+                          config_detail::env_var_name(key.path) == name);
+    }
+    EXPECT_TRUE(is_key || all_values.find("${" + name) != std::string::npos)
+        << name << " is no config key's variable and no value reads it";
+  }
+  // The cache holds the state only when there is no PostgreSQL store.
+  size_t caches = 0;
+  for (const auto& job : workflow["jobs"]) {
+    for (const auto& step : job.second["steps"]) {
+      if (!step["uses"] || !step["uses"].as<std::string>().starts_with("actions/cache")) continue;
+      ++caches;
+      EXPECT_EQ(step["if"].as<std::string>(), "env.MLOPS_STORE__URL == ''")
+          << job.first.as<std::string>();
+    }
+  }
+  EXPECT_EQ(caches, 3u);  // train, predict, predict-sharded
+
+  const Settings without = scheduled_settings(root, workflow, {});
+  EXPECT_EQ(without.store_url, "");
+  EXPECT_EQ(without.store_path, sqlite_store);
+  EXPECT_TRUE(without.notify.webhooks.empty());
+
+  const std::string store = "postgresql://mlops@db.example.com:5432/mlops";
+  const std::string hook = "https://hooks.slack.com/services/T0/B0/secret-part";
+  const Settings with = scheduled_settings(
+      root, workflow,
+      {{"MLOPS_STORE_URL", store}, {"PGPASSWORD", "pw"}, {"MLOPS_NOTIFY_WEBHOOK", hook}});
+  EXPECT_EQ(with.store_url, store);
+  EXPECT_EQ(with.notify.webhooks, std::vector<std::string>{hook});
+  EXPECT_EQ(with.notify.on, std::vector<std::string>(kNotifyEvents.begin(), kNotifyEvents.end()));
+  EXPECT_EQ(with.notify.link, "github-server_url/github-repository/actions/runs/github-run_id");
+}
+
 // Every workflows/*.yaml a file mentions exists under root.
 void expect_mentioned_workflows_exist(const fs::path& file, const fs::path& root) {
   std::ifstream in(file);
@@ -293,6 +367,8 @@ TEST(RepositoryCi, WorkflowsHaveTheRequiredKeys) {
   EXPECT_TRUE(any_contains(run_commands(ci["jobs"]["test"]), ".ci/run"));
   expect_valid_workflow(kRepo / ".github/workflows/scheduled.yml");
   expect_scheduled_production(kRepo / ".github/workflows/scheduled.yml");
+  expect_state_and_notifications(kRepo / ".github/workflows/scheduled.yml", kRepo,
+                                 "prod-state/runs/mlops.db");
   expect_mentioned_workflows_exist(kRepo / ".github/workflows/scheduled.yml", kRepo);
 }
 
@@ -315,6 +391,8 @@ TEST_F(ScaffoldCi, WorkflowsHaveTheRequiredKeys) {
   expect_mentioned_workflows_exist(root_ / ".github/workflows/ci.yml", root_);
   expect_valid_workflow(root_ / ".github/workflows/scheduled.yml");
   expect_scheduled_production(root_ / ".github/workflows/scheduled.yml");
+  expect_state_and_notifications(root_ / ".github/workflows/scheduled.yml", root_,
+                                 "prod-state/runs/mlops.db");
   expect_mentioned_workflows_exist(root_ / ".github/workflows/scheduled.yml", root_);
 }
 

@@ -1,4 +1,4 @@
-#include "mlops/ingest/retry.h"
+#include "mlops/net/retry.h"
 
 #include <algorithm>
 #include <cmath>
@@ -6,7 +6,7 @@
 
 #include "mlops/core/time.h"
 #include "mlops/core/value_parse.h"
-#include "mlops/ingest/curl_api.h"
+#include "mlops/net/curl_api.h"
 
 namespace mlops {
 

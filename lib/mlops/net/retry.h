@@ -7,7 +7,7 @@
 #include <random>
 #include <string_view>
 
-#include "mlops/ingest/http_client.h"
+#include "mlops/net/http_client.h"
 
 namespace mlops {
 

@@ -1,11 +1,11 @@
-#include "mlops/ingest/http_client.h"
+#include "mlops/net/http_client.h"
 
 #include <algorithm>
 #include <cctype>
 #include <chrono>
 
 #include "mlops/core/error.h"
-#include "mlops/ingest/curl_api.h"
+#include "mlops/net/curl_api.h"
 
 namespace mlops {
 
@@ -49,7 +49,7 @@ class CurlClient : public HttpClient {
   }
   ~CurlClient() override { curl().curl_easy_cleanup(curl_); }
 
-  HttpResponse get(const HttpRequest& request) override {
+  HttpResponse send(const HttpRequest& request) override {
     const CurlApi& api = curl();
     HttpResponse response;
     api.curl_easy_reset(curl_);  // keeps the connection cache, clears the options
@@ -62,11 +62,19 @@ class CurlClient : public HttpClient {
     api.curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers);
     api.curl_easy_setopt(curl_, CURLOPT_PROTOCOLS_STR, "http,https");
     api.curl_easy_setopt(curl_, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    api.curl_easy_setopt(curl_, CURLOPT_FOLLOWLOCATION, 1L);
+    if (request.method == "POST") {
+      api.curl_easy_setopt(curl_, CURLOPT_POST, 1L);
+      api.curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, request.body.data());
+      api.curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE_LARGE,
+                           static_cast<curl_off_t>(request.body.size()));
+    } else {
+      // A POST is never followed elsewhere: a redirect must not carry the body to a new host.
+      api.curl_easy_setopt(curl_, CURLOPT_FOLLOWLOCATION, 1L);
+    }
     api.curl_easy_setopt(curl_, CURLOPT_MAXREDIRS, 5L);
     api.curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
     api.curl_easy_setopt(curl_, CURLOPT_ACCEPT_ENCODING, "");
-    api.curl_easy_setopt(curl_, CURLOPT_USERAGENT, "mlops-ingest");
+    api.curl_easy_setopt(curl_, CURLOPT_USERAGENT, request.user_agent.c_str());
     api.curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT_MS,
                          static_cast<long>(request.connect_timeout * 1000));
     api.curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout * 1000));

@@ -1,6 +1,7 @@
 #pragma once
-// HTTP GET behind a small interface (STYLE.md: HTTP sits behind an interface where tests inject
-// faults), with the libcurl implementation used in production.
+// HTTP requests behind a small interface (STYLE.md: HTTP sits behind an interface where tests
+// inject faults), with the libcurl implementation used in production. Shared by the http
+// ingest source (GET, paginated) and the notification webhooks (POST).
 
 #include <memory>
 #include <optional>
@@ -12,11 +13,16 @@
 namespace mlops {
 
 struct HttpRequest {
+  /// May hold a secret (a webhook URL, a token in the query): print it only through
+  /// mask_secrets.
   std::string url;
+  std::string method = "GET";  // GET or POST
+  std::string body;            // POST: sent as given (with a Content-Type header)
   /// Sent as given. Values may be secrets: nothing here is ever logged.
   std::vector<std::pair<std::string, std::string>> headers;
   double connect_timeout = 10;  // seconds
   double timeout = 30;          // seconds, the whole request
+  std::string user_agent = "mlops";
 };
 
 struct HttpResponse {
@@ -36,12 +42,18 @@ struct HttpResponse {
 class HttpClient {
  public:
   virtual ~HttpClient() = default;
-  /// Performs one GET. Transfer failures are reported in `error`, never thrown.
-  virtual HttpResponse get(const HttpRequest& request) = 0;
+  /// Performs one request (request.method). Transfer failures are reported in `error`, never
+  /// thrown.
+  virtual HttpResponse send(const HttpRequest& request) = 0;
+  /// send() of a GET.
+  HttpResponse get(HttpRequest request) {
+    request.method = "GET";
+    return send(request);
+  }
 };
 
 /// A libcurl client that keeps its connection alive between requests (http and https only,
-/// redirects followed, gzip and deflate accepted).
+/// redirects followed for GET, gzip and deflate accepted).
 std::unique_ptr<HttpClient> make_curl_client();
 
 /// `url` with `name=value` set in its query (replacing a parameter of that name), both

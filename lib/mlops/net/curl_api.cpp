@@ -1,4 +1,4 @@
-#include "mlops/ingest/curl_api.h"
+#include "mlops/net/curl_api.h"
 
 namespace mlops {
 
