@@ -486,9 +486,13 @@ TEST(DeployFiles, OverlaysDifferOnlyByValuesAndPatchOnlyWhatTheBaseHolds) {
     const std::vector<std::string> parts = words(entry);
     EXPECT_TRUE(at_pointer(base.get(parts[1]), parts[3]).IsDefined()) << entry;
   }
-  // The config layer each overlay names is an environment of configs/.
+  // The config layer each overlay names is an environment of configs/; no Secret is in the
+  // manifests (they are created by hand: docs/production.md).
   for (const char* name : {"test", "prod"}) {
     const Rendered rendered = render_kustomization(overlays / name);
+    for (const YAML::Node& object : rendered.objects) {
+      EXPECT_NE(object["kind"].as<std::string>(), "Secret") << object_id(object);
+    }
     const std::string environment = rendered.config_map("mlops-deploy").at("environment");
     EXPECT_TRUE(fs::exists(kRepo / "configs" / (environment + ".yaml"))) << name;
     for (const fs::path& file : rendered.generator_files) {
