@@ -168,6 +168,61 @@ TEST(DeployFiles, EverythingTheDockerfileCopiesExistsAndIsSentToTheBuild) {
   EXPECT_GT(workflows, 0u);
 }
 
+TEST(DeployFiles, TheBuildStageConfiguresFromWhatItCopiesAndKnowsEverySourceOfBothPrograms) {
+  // The build stage's context, as Docker would send and copy it, in a folder of its own.
+  const std::vector<Stage> stages = dockerfile();
+  const Stage& build = stage_named(stages, "build");
+  const std::vector<std::string> ignore = ignore_patterns(kDeploy / "Dockerfile.dockerignore");
+  TempDir context;
+  for (const std::string& rest : build.all("COPY")) {
+    const Copy copy = parse_copy(rest);
+    for (const std::string& source : copy.sources) {
+      const fs::path target = context.path() / copy.destination;
+      fs::create_directories(copy.destination.ends_with("/") ? target : target.parent_path());
+      fs::copy(kRepo / source, copy.destination.ends_with("/") ? target : target,
+               fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+    }
+  }
+  for (const char* ignored : {"bench/data", "bench/out"}) {
+    EXPECT_FALSE(sent_to_build(ignored, ignore)) << ignored;
+    fs::remove_all(context.path() / ignored);
+  }
+  // Its RUN: the configure step as written, then the build step's targets planned (ninja -n:
+  // every source file and rule present; compiling them is the build's job, not this test's).
+  std::string configure, targets;
+  for (const std::string& run : build.all("RUN")) {
+    if (run.find("cmake -S") == std::string::npos) continue;
+    configure = trim(run.substr(0, run.find("&&")));
+    const size_t target = run.find("--target ");
+    targets = run.substr(target + 9, run.find("&&", target) - target - 9);
+  }
+  ASSERT_FALSE(configure.empty());
+  EXPECT_EQ(words(targets), (std::vector<std::string>{"mlops", "mlops-serve"}));
+  const ProcessResult configured =
+      run_process({"sh", "-c", "cd '" + context.path().string() + "' && " + configure});
+  ASSERT_EQ(configured.exit_code, 0) << configured.out << configured.err;
+  // Every input ninja would read for both programs exists in the context (or is made by the
+  // build); compiling them is the build's job, not this test's.
+  std::vector<std::string> query{"ninja", "-C", (context.path() / "build").string(), "-t",
+                                 "inputs"};
+  for (const std::string& target : words(targets)) query.push_back(target);
+  const ProcessResult inputs = run_process(query);
+  ASSERT_EQ(inputs.exit_code, 0) << inputs.out << inputs.err;
+  std::istringstream lines(inputs.out);
+  size_t sources = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.size() > 1 && line.front() == '\'' && line.back() == '\'') {
+      line = line.substr(1, line.size() - 2);
+    }
+    const fs::path build_dir = context.path() / "build";
+    const fs::path input = (build_dir / line).lexically_normal();  // relative: to the build
+    if (input.string().starts_with(build_dir.string())) continue;  // made by the build
+    EXPECT_TRUE(fs::exists(input)) << input << " is not in the build stage's context";
+    sources += line.ends_with(".cpp");
+  }
+  EXPECT_GT(sources, 100u);
+}
+
 /// The Debian package holding `path` (dpkg -S; merged /usr: the /lib twin too).
 std::string package_of(const fs::path& path) {
   std::vector<fs::path> candidates{path, fs::canonical(path)};
