@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "cli_runner.h"
+#include "deploy/compose.h"
 #include "deploy/pod_runner.h"
 #include "mlops/store/postgres/pg_connection.h"
 #include "serve_process.h"
@@ -110,6 +111,18 @@ class DeployCommands : public ::testing::Test {
     EXPECT_EQ(server.stop(), 0) << server.err();
   }
 
+  /// The database password (from the Secret) is in no pod's output, log or file.
+  void expect_password_never_written() {
+    const std::string password = PostgresServer::shared().password();
+    size_t files = 0;
+    for (const auto& entry : fs::recursive_directory_iterator(dir_.path())) {
+      if (!entry.is_regular_file()) continue;
+      EXPECT_EQ(slurp(entry.path()).find(password), std::string::npos) << entry.path();
+      ++files;
+    }
+    EXPECT_GT(files, 20u);
+  }
+
   TempDir dir_;
   std::string url_, db_;
   std::unique_ptr<RedisServer> redis_;
@@ -194,6 +207,7 @@ TEST_P(KubernetesOverlay, TrainBatchPredictInShardsAndServeAsThePodsWould) {
   // A serve replica: probes answer, a prediction comes from the model.
   const YAML::Node serve = rendered.get("Deployment/mlops-serve");
   serve_answers(pod(serve, pod_spec(serve)["containers"][0]), pod_spec(serve)["containers"][0]);
+  expect_password_never_written();
 }
 
 INSTANTIATE_TEST_SUITE_P(Overlays, KubernetesOverlay, ::testing::Values("test", "prod"));
@@ -327,6 +341,7 @@ TEST_F(DeployCommands, ComposeTrainsMaterializesAndServes) {
   }
   EXPECT_EQ(services_run, 3);
   EXPECT_TRUE(served);
+  expect_password_never_written();
   const json registered = versions("flight-delay-features");
   ASSERT_EQ(registered.size(), 1u) << registered.dump();
 }

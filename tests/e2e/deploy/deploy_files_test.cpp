@@ -10,6 +10,7 @@
 #include <regex>
 
 #include "cli_runner.h"
+#include "deploy/compose.h"
 #include "deploy/pod_runner.h"
 #include "mlops/io/process.h"
 

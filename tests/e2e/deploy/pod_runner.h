@@ -15,7 +15,8 @@
 
 #include <functional>
 
-#include "deploy/deploy_layout.h"
+#include "deploy/dockerfile.h"
+#include "deploy/kustomize.h"
 #include "support/temp_dir.h"
 
 namespace mlops::testing::deploy {
