@@ -56,9 +56,11 @@ class DeployCommands : public ::testing::Test {
     return json::parse(listed.out, nullptr, false);
   }
 
-  /// Runs `pod` to its end; fails the test with its output when it exits non-zero.
+  /// Runs `pod` to its end; fails the test with its output when it exits non-zero or wrote
+  /// outside its volumes (the manifests' pods have a read-only root filesystem).
   void run_ok(const Pod& pod, const std::string& label) {
     const Finished finished = pod.run(dir_.path() / "logs", label);
+    EXPECT_EQ(pod.written_outside_volumes(), std::vector<std::string>{}) << label;
     ASSERT_EQ(finished.exit_code, 0) << label << " failed: " << fmt_argv(pod) << "\n"
                                      << finished.err << finished.out;
   }
@@ -109,6 +111,7 @@ class DeployCommands : public ::testing::Test {
     ASSERT_TRUE(by_key);
     EXPECT_EQ(by_key->status, 200) << by_key->body;
     EXPECT_EQ(server.stop(), 0) << server.err();
+    EXPECT_EQ(pod.written_outside_volumes(), std::vector<std::string>{}) << "serve";
   }
 
   /// The database password (from the Secret) is in no pod's output, log or file.
@@ -194,6 +197,7 @@ TEST_P(KubernetesOverlay, TrainBatchPredictInShardsAndServeAsThePodsWould) {
   for (int index = 0; index < shards; ++index) {
     const Finished finished = Pod::wait(started[index]);
     EXPECT_EQ(finished.exit_code, 0) << "shard " << index << ": " << finished.err;
+    EXPECT_EQ(shard_pods[index]->written_outside_volumes(), std::vector<std::string>{});
     const fs::path output =
         shard_pods[index]->host("/srv/mlops/predictions/shard-" + std::to_string(index) + ".csv");
     ASSERT_TRUE(fs::exists(output)) << output;
@@ -260,9 +264,11 @@ TEST_F(DeployCommands, DistributedTrainingTrackerAndWorkersRegisterOneVersion) {
   for (int rank = 0; rank < world; ++rank) {
     const Finished finished = Pod::wait(started[rank]);
     EXPECT_EQ(finished.exit_code, 0) << "worker " << rank << ": " << finished.err;
+    EXPECT_EQ(workers[rank]->written_outside_volumes(), std::vector<std::string>{});
   }
   const Finished tracker_finished = Pod::wait(tracker_process);
   EXPECT_EQ(tracker_finished.exit_code, 0) << tracker_finished.err << tracker_finished.out;
+  EXPECT_EQ(tracker.written_outside_volumes(), std::vector<std::string>{});
   const json registered = versions("flight-delay-features");
   ASSERT_EQ(registered.size(), 2u) << registered.dump();
   EXPECT_EQ(registered[1]["version"], 2);
@@ -327,6 +333,21 @@ TEST_F(DeployCommands, ComposeTrainsMaterializesAndServes) {
       container["volumeMounts"].push_back(mount);
       spec_volume["name"] = claim;
       spec_volume["persistentVolumeClaim"]["claimName"] = claim;
+      pod_spec["volumes"].push_back(spec_volume);
+    }
+    // Docker mounts an anonymous volume at each VOLUME of the image the service leaves free.
+    for (const std::string& path : image.volumes) {
+      bool mounted = false;
+      for (const YAML::Node& mount : container["volumeMounts"]) {
+        mounted = mounted || mount["mountPath"].as<std::string>() == path;
+      }
+      if (mounted) continue;
+      YAML::Node mount, spec_volume;
+      mount["name"] = "anonymous" + path;
+      mount["mountPath"] = path;
+      container["volumeMounts"].push_back(mount);
+      spec_volume["name"] = "anonymous" + path;
+      spec_volume["emptyDir"] = YAML::Node(YAML::NodeType::Map);
       pod_spec["volumes"].push_back(spec_volume);
     }
     Pod pod(dir_.path() / "containers" / name, image, cluster, pod_spec, container);

@@ -33,6 +33,7 @@ struct Image {
   std::map<std::string, std::string> env;
   std::string workdir = "/";
   std::vector<std::pair<fs::path, std::string>> files;  // repository path -> container path
+  std::vector<std::string> volumes;                     // VOLUME: Docker mounts one there
 
   static Image from_dockerfile(const fs::path& dockerfile) {
     const std::vector<Stage> stages = parse_dockerfile(dockerfile);
@@ -42,6 +43,13 @@ struct Image {
     for (const Stage* stage : chain) {
       for (const Instruction& instruction : stage->instructions) {
         if (instruction.keyword == "WORKDIR") image.workdir = instruction.rest;
+        if (instruction.keyword == "VOLUME") {
+          for (std::string word : words(instruction.rest)) {
+            std::erase_if(word,
+                          [](char c) { return c == '[' || c == ']' || c == '"' || c == ','; });
+            image.volumes.push_back(word);
+          }
+        }
         if (instruction.keyword == "ENV") {
           for (const std::string& pair : words(instruction.rest)) {
             image.env[pair.substr(0, pair.find('='))] = pair.substr(pair.find('=') + 1);
@@ -105,6 +113,7 @@ class Pod {
         }
       } else if (volume["emptyDir"]) {
         fs::create_directories(host_under_root(path));
+        writable_.push_back(host_under_root(path));
       } else {
         throw std::runtime_error("volume kind of " + mount["name"].as<std::string>() +
                                  " is not emulated");
@@ -135,6 +144,20 @@ class Pod {
     }
     if (argv_.empty() || argv_[0] != "mlops") throw std::runtime_error("command is not mlops");
     argv_[0] = MLOPS_BINARY;
+    read_only_before_ = read_only_files();
+  }
+
+  /// Files created or changed since the pod was made outside its writable volumes (emptyDir,
+  /// PersistentVolumeClaim): what a read-only root filesystem would have refused.
+  std::vector<std::string> written_outside_volumes() const {
+    std::vector<std::string> out;
+    for (const auto& file : read_only_files()) {
+      const auto before = read_only_before_.find(file.first);
+      if (before == read_only_before_.end() || before->second != file.second) {
+        out.push_back(file.first);
+      }
+    }
+    return out;
   }
 
   /// The directory standing for the container path `path`.
@@ -214,7 +237,23 @@ class Pod {
     throw std::runtime_error("no volume " + name);
   }
 
+  /// Every file under the root but in writable volumes, with its modification time.
+  std::map<std::string, fs::file_time_type> read_only_files() const {
+    std::map<std::string, fs::file_time_type> files;
+    for (auto it = fs::recursive_directory_iterator(root_);
+         it != fs::recursive_directory_iterator(); ++it) {
+      if (std::find(writable_.begin(), writable_.end(), it->path()) != writable_.end()) {
+        it.disable_recursion_pending();
+        continue;
+      }
+      files[it->path().string()] = fs::last_write_time(it->path());
+    }
+    return files;
+  }
+
   fs::path root_;
+  std::vector<fs::path> writable_;
+  std::map<std::string, fs::file_time_type> read_only_before_;
   fs::path workdir_;
   std::map<std::string, fs::path> claims_;
   std::map<std::string, std::string> env_;
