@@ -383,7 +383,9 @@ const std::vector<KeyDecl>& config_keys() {
           "`K/N`: score only shard K (0-based) of N contiguous parts of the input; shards "
           "concatenate to the unsharded output."),
       key("predict.output", T::kPath, "",
-          "Also write the predictions to this file (atomically), e.g. one file per shard."),
+          "Also write the predictions to this file (atomically; its folder is created), e.g. one "
+          "file per "
+          "shard."),
       key("predict.scored_at", T::kString, "",
           "Timestamp recorded as `scored_at` (default now), so shards of one job agree."),
       key("predict.log_predictions", T::kBool, "true",

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <future>
 
 #include "mlops/contracts/streaming_contract.h"
@@ -175,6 +176,14 @@ BatchPredictResult batch_predict(const ScoringEngine& engine, const BatchInput& 
   BatchPredictResult result;
   result.outputs.push_back(outputs.predictions);
   if (!outputs.copy.empty()) {
+    // Its folder may not exist yet (a fresh volume of the sharded Kubernetes job).
+    const std::filesystem::path folder = std::filesystem::path(outputs.copy).parent_path();
+    std::error_code created;
+    if (!folder.empty()) std::filesystem::create_directories(folder, created);
+    if (created) {
+      throw IoError("cannot create the folder of predict.output '{}': {}", outputs.copy,
+                    created.message());
+    }
     copy_file_atomic(outputs.predictions, outputs.copy);
     result.outputs.push_back(outputs.copy);
   }
