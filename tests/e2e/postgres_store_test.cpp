@@ -169,7 +169,7 @@ TEST_F(PostgresStoreE2e, MigrateReportsEachStoresSchemaVersion) {
   ASSERT_EQ(migrated.exit_code, 0) << migrated.err;
   EXPECT_EQ(migrated.out, server().url_without_password(db_) +
                               ": schema up to date\n  tracking    v2\n  registry    v1\n"
-                              "  evaluation  v1\n");
+                              "  evaluation  v1\n  online      v1\n");
   EXPECT_EQ(migrated.out.find(server().password()), std::string::npos);
 }
 
