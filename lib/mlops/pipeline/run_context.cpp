@@ -169,8 +169,11 @@ RunContext RunContext::load(const Workflow& workflow, const std::string& id) {
   } catch (const nlohmann::json::exception& e) {
     throw DataError("{}: not a run manifest: {}", context.paths_.manifest(), e.what());
   }
-  // The shards of a sharded stage recorded here and, from the tracking store, on any machine.
-  if (store_exists(workflow.settings)) {
+  // The shards of a sharded stage recorded here and, from the tracking store, on any machine
+  // (asked only of a run a shard ran in here: loading a run costs no store query otherwise).
+  std::error_code error;
+  if (std::filesystem::is_directory(context.paths_.root + "/shards", error) &&
+      store_exists(workflow.settings)) {
     context.store_shards_ = open_tracking_store(workflow.settings)->shards(id);
   }
   context.merge_shards();

@@ -358,10 +358,14 @@ TEST(OnlineStoreUrl, MistakesNameTheKeyNeverThePassword) {
             "online_store.url: unknown Redis URL parameter 'tls' (known: connect_timeout, "
             "timeout)");
   EXPECT_EQ(url_error("memcached://u:pw@h"),
-            "online_store.url: expected sqlite:PATH or redis://[:PASSWORD@]HOST:PORT/DB (no "
-            "online store backend for scheme 'memcached')");
+            "online_store.url: expected sqlite:PATH, redis://[:PASSWORD@]HOST:PORT/DB or "
+            "postgresql://USER@HOST:PORT/DB (no online store backend for scheme 'memcached')");
   EXPECT_EQ(url_error("online.db"),
-            "online_store.url: expected sqlite:PATH or redis://[:PASSWORD@]HOST:PORT/DB");
+            "online_store.url: expected sqlite:PATH, redis://[:PASSWORD@]HOST:PORT/DB or "
+            "postgresql://USER@HOST:PORT/DB");
+  EXPECT_EQ(url_error("postgresql://u:pw@h"),
+            "online_store.url: a PostgreSQL URL names a host and a database: "
+            "postgresql://USER[:PASSWORD]@HOST[:PORT]/DB");
 }
 
 }  // namespace
