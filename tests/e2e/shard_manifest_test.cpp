@@ -95,8 +95,7 @@ TEST_F(ShardManifest, ShardsOfOneRunAtOnceInOneRunsDirAllReachTheManifest) {
   const size_t clean_rows = count_lines(slurp(run / "ingest" / "clean.csv")) - 1;
   size_t scored = 0;
   for (int shard = 0; shard < kShards; ++shard) {
-    const fs::path file =
-        run / "predict" / fmt::format("predictions-{}-of-{}.csv", shard, kShards);
+    const fs::path file = run / "predict" / fmt::format("predictions-{}-of-{}.csv", shard, kShards);
     ASSERT_TRUE(fs::exists(file)) << file;
     scored += count_lines(slurp(file)) - 1;
   }
@@ -113,6 +112,13 @@ TEST_F(ShardManifest, ShardsOfOneRunAtOnceInOneRunsDirAllReachTheManifest) {
     files += entry.path().extension() == ".json";
   }
   EXPECT_EQ(files, static_cast<size_t>(kShards));
+  // `mlops status` reads the merged entry and says why a sharded stage reruns.
+  CliResult status = run_mlops(on("a", "status"), dir_);
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_NE(status.out.find("predict    stale: it ran as 4 shards, which are never reused as a "
+                            "whole"),
+            std::string::npos)
+      << status.out;
 }
 
 TEST_F(ShardManifest, ShardsOnSeveralMachinesJoinOneNamedRunThroughPostgres) {
