@@ -4,10 +4,10 @@
 // spread over the registration window measured on an uninterrupted run: at the copy's first
 // sight, while the version's files are copied and uploaded, and around the rename and commit.
 // After every kill, before and after a rerun: no version row without every file, each equal to
-// what its training run wrote (and, in PostgreSQL, each stored blob equal to its hash and
-// fetched by a machine that never trained); no staged folder or unregistered version folder
-// outlives the rerun; the rerun registers the next version; batch-predict scores with it; at
-// the end `mlops serve` serves it.
+// what its training run wrote and to the hash the registry recorded with it (and, in
+// PostgreSQL, each stored blob equal to its hash and fetched by a machine that never trained); no
+// staged folder or unregistered version folder outlives the rerun; the rerun registers the next
+// version; batch-predict scores with it; at the end `mlops serve` serves it.
 
 #include <gtest/gtest.h>
 
@@ -19,6 +19,7 @@
 #include "mlops/core/hash.h"
 #include "mlops/store/postgres/pg_connection.h"
 #include "mlops/store/postgres/pg_stores.h"
+#include "mlops/store/sqlite/sqlite_db.h"
 #include "mlops/store/sqlite/sqlite_stores.h"
 #include "serve_process.h"
 #include "support/optional_tool.h"
@@ -144,7 +145,21 @@ class RegistrationKill : public ::testing::TestWithParam<Backend> {
       }
       EXPECT_EQ(names, expected_files);
     }
-    if (!url_.empty()) {
+    if (url_.empty()) {
+      // The hashes the registry recorded with each version, in the registering transaction.
+      SqliteDb db(dir_.file("a/runs/mlops.db"), "test");
+      SqliteStatement files(db, "SELECT version, name, hash FROM model_version_files");
+      std::map<int, std::set<std::string>> recorded;
+      while (files.step()) {
+        const int number = static_cast<int>(files.integer(0));
+        recorded[number].insert(files.text(1));
+        EXPECT_EQ(hash_file(model_dir().string() + fmt::format("/v{}/", number) + files.text(1)),
+                  files.text(2))
+            << when << ": v" << number << " " << files.text(1);
+      }
+      EXPECT_EQ(recorded.size(), versions.size()) << when;
+      for (const auto& [number, names] : recorded) EXPECT_EQ(names, expected_files) << when;
+    } else {
       PgConnection db(parse_postgres_url(url_, "test"), "test");
       const PgResult files = db.query(
           "SELECT f.version, f.name, f.hash, b.content FROM model_version_files f JOIN "

@@ -88,11 +88,11 @@ TEST(SchemaMigrations, FreshFileRecordsEachStoreAtItsLatestVersion) {
   open_sqlite_registry(path, dir.file("models"));
   open_sqlite_evaluation_store(path);
   EXPECT_EQ(version_of(path, "tracking"), 2);
-  EXPECT_EQ(version_of(path, "registry"), 1);
+  EXPECT_EQ(version_of(path, "registry"), 2);
   EXPECT_EQ(version_of(path, "evaluation"), 2);
-  EXPECT_EQ(count(path, "schema_migrations"), 5);
+  EXPECT_EQ(count(path, "schema_migrations"), 6);
   open_sqlite_tracking_store(path);  // reopened: nothing applied twice
-  EXPECT_EQ(count(path, "schema_migrations"), 5);
+  EXPECT_EQ(count(path, "schema_migrations"), 6);
 }
 
 TEST(SchemaMigrations, FileWithoutVersionTableIsVersionOneWithItsDataKept) {
@@ -106,7 +106,7 @@ TEST(SchemaMigrations, FileWithoutVersionTableIsVersionOneWithItsDataKept) {
   auto registry = open_sqlite_registry(path, dir.file("models"));
   auto evaluation = open_sqlite_evaluation_store(path);
   EXPECT_EQ(version_of(path, "tracking"), 2);
-  EXPECT_EQ(version_of(path, "registry"), 1);
+  EXPECT_EQ(version_of(path, "registry"), 2);
   EXPECT_EQ(version_of(path, "evaluation"), 2);
   EXPECT_EQ(tracking->latest_run("w")->run_id, "r1");
   EXPECT_DOUBLE_EQ(tracking->metrics("r1").at("auc"), 0.75);
