@@ -18,6 +18,7 @@
 #include "mlops/core/time.h"
 #include "mlops/store/open_stores.h"
 #include "support/optional_tool.h"
+#include "support/postgres_server.h"
 #include "support/redis_server.h"
 
 extern char** environ;
@@ -178,6 +179,41 @@ TEST(FeatureStoreOnline, RedisBackendAndAnUnreachableRedis) {
   EXPECT_EQ(down.exit_code, 5);
   EXPECT_EQ(down.err, "mlops: io error: online store redis://127.0.0.1:" + std::to_string(port) +
                           "/1: cannot connect: Connection refused\n");
+}
+
+TEST(FeatureStoreOnline, WithAPostgresStoreEveryMachineSharesViewsWatermarksAndValues) {
+  MLOPS_REQUIRE_TOOL(testing::PostgresServer::available(), "PostgreSQL (package postgresql)");
+  testing::PostgresServer& server = testing::PostgresServer::shared();
+  const std::string url = server.create_database();
+  const std::string db = url.substr(url.rfind('/') + 1);
+  const std::string store = " --set store.url=" + url;  // online_store.url left unset
+  Project a, b;  // two machines: their own folders, one database
+  write_shop(a);
+  write_shop(b);
+  ASSERT_EQ(a.mlops("ingest -w shop.yaml" + store).exit_code, 0);
+  const CliResult run = a.mlops("materialize -w shop.yaml --format json" + store);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto summary = nlohmann::json::parse(run.out);
+  EXPECT_EQ(summary["online_store"], server.url_without_password(db));
+  EXPECT_EQ(summary["keys_written"], 3);
+  EXPECT_EQ(run.out.find(server.password()), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(a.dir().file("online.db")));
+
+  // Machine b never materialized: it reads a's values and the view's record...
+  const CliResult get = b.mlops("features get user_stats --key user_id=2 -w shop.yaml" + store);
+  ASSERT_EQ(get.exit_code, 0) << get.err;
+  EXPECT_EQ(get.out,
+            "user_stats user_id=2: event time 2024-01-01T01:00:00Z (stale: older than the "
+            "view's ttl)\n  amount = 3\n  country = DE\n  vip = false\n  double_amount = 6\n");
+  const CliResult listed = b.mlops("features list -w shop.yaml" + store);
+  EXPECT_NE(listed.out.find("yes              3"), std::string::npos) << listed.out;
+  // ...and its incremental materialization starts at a's watermark: one row, not four.
+  ASSERT_EQ(b.mlops("ingest -w shop.yaml" + store).exit_code, 0);
+  const CliResult again = b.mlops("materialize -w shop.yaml --incremental" + store);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("user_stats: 1 rows read, 1 keys, 1 written"), std::string::npos)
+      << again.out;
+  EXPECT_FALSE(std::filesystem::exists(b.dir().file("online.db")));
 }
 
 TEST(FeatureStoreOnline, TheLatestBatchPredictionIsAView) {

@@ -168,8 +168,8 @@ TEST_F(PostgresStoreE2e, MigrateReportsEachStoresSchemaVersion) {
   CliResult migrated = on("a", "store migrate");
   ASSERT_EQ(migrated.exit_code, 0) << migrated.err;
   EXPECT_EQ(migrated.out, server().url_without_password(db_) +
-                              ": schema up to date\n  tracking    v1\n  registry    v1\n"
-                              "  evaluation  v1\n");
+                              ": schema up to date\n  tracking    v2\n  registry    v1\n"
+                              "  evaluation  v1\n  online      v1\n");
   EXPECT_EQ(migrated.out.find(server().password()), std::string::npos);
 }
 
@@ -205,6 +205,61 @@ TEST_F(PostgresStoreE2e, AnUnusableDatabaseIsAClearErrorThatNeverShowsThePasswor
             std::string::npos)
       << newer.err;
   EXPECT_EQ(newer.err.find(password), std::string::npos) << newer.err;
+}
+
+TEST_F(PostgresStoreE2e, ADatabaseWithoutTablesAndAUserWhoMayNotCreateThemIsAClearError) {
+  // A role that may connect but not create tables (PostgreSQL 15's default for any role but
+  // the owner; revoked here from PUBLIC all the same).
+  const std::string role = "reader_" + db_;
+  const std::string port = std::to_string(server().port());
+  PgConnection owner(parse_postgres_url(url_, "test"), "test");
+  owner.exec("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+  server().admin().exec("CREATE ROLE " + role + " LOGIN PASSWORD 'reader-secret'");
+  const std::string reader =
+      "postgresql://" + role + ":reader-secret@127.0.0.1:" + port + "/" + db_;
+  CliResult refused = on("a", "models list", dir_, reader);
+  EXPECT_EQ(refused.exit_code, 2) << refused.err;
+  EXPECT_NE(refused.err.find("postgresql://" + role + "@127.0.0.1:" + port + "/" + db_ +
+                             ": the model registry (registry) needs its tables created, and "
+                             "user '" +
+                             role +
+                             "' may not create tables in schema 'public': run `mlops "
+                             "store migrate` once as the database's owner, or let the user "
+                             "create them (GRANT CREATE ON SCHEMA public TO " +
+                             role + ")"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_EQ(refused.err.find("reader-secret"), std::string::npos) << refused.err;
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public'"), 0);
+
+  // The owner creates the tables and trains; the role, granted the rows, then reads them.
+  CliResult migrated = on("a", "store migrate");
+  ASSERT_EQ(migrated.exit_code, 0) << migrated.err;
+  owner.exec("GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO " + role);
+  owner.exec("GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO " + role);
+  ASSERT_EQ(on("a", "run").exit_code, 0);
+  CliResult listed = on("a", "models list --format json", dir_, reader);
+  EXPECT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_EQ(nlohmann::json::parse(listed.out, nullptr, false).size(), 1u) << listed.out;
+}
+
+TEST_F(PostgresStoreE2e, TablesDroppedByHandAreAClearErrorAndTheRestIsKept) {
+  ASSERT_EQ(on("a", "run").exit_code, 0);
+  const int64_t runs = scalar("SELECT COUNT(*) FROM runs");
+  ASSERT_GT(runs, 0);
+  PgConnection(parse_postgres_url(url_, "test"), "test").exec("DROP TABLE model_aliases");
+  CliResult broken = on("b", "models list");
+  EXPECT_EQ(broken.exit_code, 5) << broken.err;
+  EXPECT_NE(broken.err.find(server().url_without_password(db_) +
+                            ": the model registry's table 'model_aliases' is missing although "
+                            "the database records schema version 1 of 'registry': restore the "
+                            "database from a backup (docs/production.md)"),
+            std::string::npos)
+      << broken.err;
+  EXPECT_EQ(broken.err.find(server().password()), std::string::npos) << broken.err;
+  // Nothing else was touched: not recreated behind the user's back, the runs still there.
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM pg_tables WHERE tablename = 'model_aliases'"), 0);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM runs"), runs);
 }
 
 TEST_F(PostgresStoreE2e, CopyMovesASqliteWorkspaceOnceAndAnotherMachineScoresFromIt) {

@@ -399,7 +399,9 @@ const std::vector<KeyDecl>& config_keys() {
           "The online feature store `mlops materialize` writes and lookups read "
           "(docs/features.md)."),
       key("online_store.url", T::kString, "",
-          "`sqlite:PATH` (embedded) or `redis://[:PASSWORD@]HOST:PORT[/DB]`; default "
+          "`sqlite:PATH` (embedded), `redis://[:PASSWORD@]HOST:PORT[/DB]` or "
+          "`postgresql://USER[:PASSWORD]@HOST[:PORT]/DB`; default store.url when that is "
+          "PostgreSQL (views, watermarks and values shared by every machine), else "
           "`sqlite:online.db` next to runs_dir. Give a password as `${VAR}`: it is masked "
           "wherever the URL is printed or written."),
       key("serve", T::kMap, "",

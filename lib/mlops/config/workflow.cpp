@@ -70,7 +70,12 @@ Settings read_settings(const ConfigNode& tree, const std::string& env) {
       read_string(tree, "models_dir", sibling_of_runs(settings.runs_dir, "models"));
   settings.online_store_url = read_string(tree, "online_store.url", "");
   if (settings.online_store_url.empty()) {
-    settings.online_store_url = "sqlite:" + sibling_of_runs(settings.runs_dir, "online.db");
+    // With a PostgreSQL store, the feature store's metadata, watermarks and values go to the
+    // same database, shared by every machine; otherwise a SQLite file beside runs_dir.
+    settings.online_store_url = settings.store_url.starts_with("postgresql://") ||
+                                        settings.store_url.starts_with("postgres://")
+                                    ? settings.store_url
+                                    : "sqlite:" + sibling_of_runs(settings.runs_dir, "online.db");
   }
   ServeLogSettings& serve_log = settings.serve_log;
   if (const ConfigNode* node = value_at(tree, "serve.log.queue_capacity")) {

@@ -1,10 +1,14 @@
 #include "mlops/pipeline/run_context.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/file.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <random>
 #include <set>
@@ -18,6 +22,7 @@
 #include "mlops/io/file.h"
 #include "mlops/io/file_hash_memo.h"
 #include "mlops/io/temp_files.h"
+#include "mlops/pipeline/shard_records.h"
 #include "mlops/store/open_stores.h"
 
 namespace mlops {
@@ -52,6 +57,42 @@ bool process_is_gone(const nlohmann::json& manifest) {
   return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
 }
 
+/// An exclusive flock on `<run>/.manifest.lock` for as long as it lives: writers of one run's
+/// manifest (shards of one run on one machine or a shared runs_dir) take turns.
+class ManifestLock {
+ public:
+  explicit ManifestLock(const std::string& run_root) {
+    const std::string path = run_root + "/.manifest.lock";
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd_ < 0) throw IoError("cannot open '{}': {}", path, std::strerror(errno));
+    while (::flock(fd_, LOCK_EX) != 0) {
+      if (errno != EINTR) {
+        const int error = errno;
+        ::close(fd_);
+        throw IoError("cannot lock '{}': {}", path, std::strerror(error));
+      }
+    }
+  }
+  ManifestLock(const ManifestLock&) = delete;
+  ManifestLock& operator=(const ManifestLock&) = delete;
+  ~ManifestLock() { ::close(fd_); }  // closing releases the flock
+
+ private:
+  int fd_ = -1;
+};
+
+/// Throws ConfigError unless `run_id` can name a run folder.
+void check_run_id(const std::string& run_id) {
+  bool ok = !run_id.empty() && run_id.size() <= 200 && run_id[0] != '.';
+  for (char c : run_id)
+    ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.');
+  if (!ok) {
+    throw ConfigError(
+        "--run '{}' cannot name a new run: use letters, digits, '-', '_' and '.' (not first)",
+        run_id);
+  }
+}
+
 }  // namespace
 
 RunContext::RunContext(Workflow workflow, std::string run_id)
@@ -59,9 +100,10 @@ RunContext::RunContext(Workflow workflow, std::string run_id)
   paths_.root = workflow_.settings.runs_dir + "/" + run_id_;
 }
 
-RunContext RunContext::start(const Workflow& workflow) {
+RunContext RunContext::start(const Workflow& workflow, const std::string& run_id) {
+  if (!run_id.empty()) check_run_id(run_id);
   reap_dead_runs(workflow);
-  RunContext context(workflow, new_run_id(workflow.name));
+  RunContext context(workflow, run_id.empty() ? new_run_id(workflow.name) : run_id);
   make_directories(context.paths_.root);
   write_file_atomic(context.paths_.config(), to_yaml(workflow.tree, true, false));
   context.manifest_ = {{"run_id", context.run_id_},
@@ -131,6 +173,14 @@ RunContext RunContext::load(const Workflow& workflow, const std::string& id) {
   } catch (const nlohmann::json::exception& e) {
     throw DataError("{}: not a run manifest: {}", context.paths_.manifest(), e.what());
   }
+  // The shards of a sharded stage recorded here and, from the tracking store, on any machine
+  // (asked only of a run a shard ran in here: loading a run costs no store query otherwise).
+  std::error_code error;
+  if (std::filesystem::is_directory(context.paths_.root + "/shards", error) &&
+      store_exists(workflow.settings)) {
+    context.store_shards_ = open_tracking_store(workflow.settings)->shards(id);
+  }
+  context.merge_shards();
   if (context.manifest_.value("workflow", "") != workflow.name) {
     throw ConfigError("run '{}' belongs to workflow '{}', not '{}'", id,
                       context.manifest_.value("workflow", ""), workflow.name);
@@ -230,7 +280,23 @@ void RunContext::record_stage(Stage stage, const StageRecord& record, const std:
 }
 
 void RunContext::record_stage_entry(Stage stage, nlohmann::json entry) {
-  manifest_["stages"][std::string(stage_name(stage))] = std::move(entry);
+  if (const auto shard = stage_shard(workflow_, stage)) {
+    // Its own file and its own store row: merged into the manifest, never overwritten.
+    const ShardRecord record{
+        run_id_,
+        std::string(stage_name(stage)),
+        shard->first,
+        shard->second,
+        host_name(),
+        format_iso8601(now_micros()),
+        mask_secrets(entry.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))};
+    write_shard_file(paths_.root, record);
+    auto store = open_tracking_store(workflow_.settings);
+    store->record_shard(record);
+    store_shards_ = store->shards(run_id_);
+  } else {
+    manifest_["stages"][std::string(stage_name(stage))] = std::move(entry);
+  }
   save_manifest();
 }
 
@@ -244,7 +310,17 @@ void RunContext::record_metrics(const std::map<std::string, double>& metrics) {
   open_tracking_store(workflow_.settings)->set_metrics(run_id_, metrics);
 }
 
+void RunContext::merge_shards() {
+  std::vector<ShardRecord> records = read_shard_files(paths_.root);
+  records.insert(records.end(), store_shards_.begin(), store_shards_.end());
+  merge_shard_records(manifest_, records);
+}
+
 void RunContext::save_manifest() {
+  // Under the lock, with every shard file written so far: the last writer's manifest holds
+  // every shard whose file was written before it took the lock.
+  ManifestLock lock(paths_.root);
+  merge_shards();
   manifest_["updated_at"] = format_iso8601(now_micros());
   write_file_atomic(
       paths_.manifest(),

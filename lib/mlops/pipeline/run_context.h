@@ -11,6 +11,7 @@
 #include "mlops/config/workflow.h"
 #include "mlops/contracts/check.h"
 #include "mlops/pipeline/stage.h"
+#include "mlops/store/tracking_store.h"
 
 namespace mlops {
 
@@ -34,10 +35,13 @@ class RunContext {
   /// Starts a new run: creates runs/<run-id>/, writes config.yaml (secrets masked) and the
   /// manifest (with the pid and host of this process), and registers the run in the tracking
   /// store. First the workflow's runs left `running` by a process that is gone are marked
-  /// `crashed` and their temp files removed (reap_dead_runs).
-  static RunContext start(const Workflow& workflow);
+  /// `crashed` and their temp files removed (reap_dead_runs). `run_id` names the run (the
+  /// shards of one run started on several machines: `batch-predict --run ID --input ...`);
+  /// empty for a new id. Throws ConfigError for a run id that cannot name a folder.
+  static RunContext start(const Workflow& workflow, const std::string& run_id = "");
   /// Opens an existing run: `run_id`, or when empty the workflow's latest usable run in runs_dir
-  /// (a shared store lists other machines' runs too), never `refused`, `needed` ended `ok`; no
+  /// (a shared store lists other machines' runs too): the most recent one, never a `refused`
+  /// one, whose stage `needed` (when given) ended `ok`; when no
   /// run is usable, the latest run that was not refused (so require_stage says what is
   /// missing). A run still `running` whose process (pid recorded on this host) is gone is
   /// marked `crashed`, in its manifest and the tracking store, as it is opened. Throws
@@ -52,7 +56,9 @@ class RunContext {
 
   /// Throws ConfigError unless `stage` has completed successfully in this run.
   void require_stage(Stage stage, Stage needed_by) const;
-  /// Records a finished (or failed) stage and rewrites the manifest atomically.
+  /// Records a finished (or failed) stage and rewrites the manifest atomically. A shard of a
+  /// sharded stage (shard_records.h) records its own file and tracking-store row; the
+  /// manifest's entry of the stage is then the merge of every shard recorded.
   void record_stage(Stage stage, const StageRecord& record, const std::string& status,
                     double seconds, uint64_t peak_rss_bytes, const std::string& error = "");
   /// Records `stage` as skipped: `entry` is the manifest entry of the earlier run whose outputs
@@ -77,6 +83,9 @@ class RunContext {
   /// removes the temp files of dead writers in run folders that never got a manifest.
   static void reap_dead_runs(const Workflow& workflow);
   bool usable_for(std::optional<Stage> needed) const;
+  /// Merges the shard records (the run's shards/ files and store_shards_) into manifest_.
+  void merge_shards();
+  /// Writes manifest_ atomically under the run's manifest lock, shards merged first.
   void save_manifest();
   void update_store();
 
@@ -84,6 +93,7 @@ class RunContext {
   std::string run_id_;
   RunPaths paths_;
   nlohmann::json manifest_;
+  std::vector<ShardRecord> store_shards_;  // this run's shard rows in the tracking store
   const Collective* collective_ = nullptr;
 };
 

@@ -1,6 +1,7 @@
 #include "mlops/pipeline/run_selection.h"
 
 #include "mlops/core/error.h"
+#include "mlops/io/file.h"
 
 namespace mlops {
 
@@ -19,8 +20,13 @@ std::optional<Stage> stage_needed_by(Stage stage) {
 RunContext open_run_for_stage(const Workflow& workflow, Stage stage, const std::string& run_id) {
   const bool starts_run =
       stage == Stage::kIngest || (stage == Stage::kBatchPredict && !workflow.predict.input.empty());
-  return starts_run && run_id.empty() ? RunContext::start(workflow)
-                                      : RunContext::open(workflow, run_id, stage_needed_by(stage));
+  if (starts_run && run_id.empty()) return RunContext::start(workflow);
+  // A run named on several machines (the shards of one batch prediction): the first shard
+  // here starts it under that name, the others join it.
+  if (starts_run && !path_exists(workflow.settings.runs_dir + "/" + run_id + "/manifest.json")) {
+    return RunContext::start(workflow, run_id);
+  }
+  return RunContext::open(workflow, run_id, stage_needed_by(stage));
 }
 
 void require_one_workflow_for_run(size_t workflow_count, const std::string& run_id) {

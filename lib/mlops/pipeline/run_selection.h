@@ -15,7 +15,9 @@ namespace mlops {
 std::optional<Stage> stage_needed_by(Stage stage);
 
 /// The run a single stage works in. Ingest, and batch-predict of a given `predict.input` (a
-/// scoring job), start a new run unless `run_id` names one; the other stages open `run_id`, or
+/// scoring job), start a new run unless `run_id` names one (a `run_id` that names no run here
+/// starts the run under that name: the shards of one batch prediction on several machines join
+/// one run); the other stages open `run_id`, or
 /// the workflow's latest usable run (RunContext::open with stage_needed_by) when it is empty.
 /// Throws as RunContext::start and ::open do.
 RunContext open_run_for_stage(const Workflow& workflow, Stage stage, const std::string& run_id);

@@ -88,7 +88,14 @@ std::vector<std::string> reuse_obstacles(const EarlierStage& earlier, const Stag
   if (!now.always_runs.empty()) return {now.always_runs};
   const std::optional<StageFingerprint> before =
       StageFingerprint::from_json(json_member(earlier.entry, "fingerprint"));
-  if (!before) return {"no fingerprint recorded (run by an older mlops)"};
+  if (!before) {
+    // The merge of a sharded stage's records (shard_records.h): each shard scored a part only.
+    const json& shards = json_member(earlier.entry, "shards");
+    if (shards.is_object()) {
+      return {fmt::format("it ran as {} shards, which are never reused as a whole", shards.size())};
+    }
+    return {"no fingerprint recorded (run by an older mlops)"};
+  }
   std::vector<std::string> reasons = compare_fingerprints(*before, now).describe(*before, now);
   const json& outputs = json_member(earlier.entry, "outputs");
   if (!outputs.is_array()) return reasons;

@@ -1,9 +1,12 @@
 #include "mlops/store/artifact_files.h"
 
 #include <fmt/format.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cctype>
+#include <cerrno>
+#include <charconv>
 #include <filesystem>
 
 #include "mlops/core/error.h"
@@ -11,6 +14,36 @@
 namespace mlops {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+/// `.incoming-<host>-`: the start of the names of this host's staged folders.
+std::string incoming_prefix() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  return fmt::format(".incoming-{}-", host);
+}
+
+/// Removes the staged folders under `model_dir` that a process of this host left when it died
+/// (killed while copying or uploading, before publishing): they hold no version and would
+/// otherwise stay forever. Another host's folders (a shared models_dir) are left alone.
+void remove_dead_stagings(const fs::path& model_dir, const std::string& prefix) {
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(model_dir, error)) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with(prefix)) continue;
+    int64_t pid = 0;
+    const char* begin = name.data() + prefix.size();
+    const auto [end, parsed] = std::from_chars(begin, name.data() + name.size(), pid);
+    if (parsed != std::errc() || end == begin || pid <= 0) continue;
+    if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+      std::error_code ignored;
+      fs::remove_all(entry.path(), ignored);
+    }
+  }
+}
+
+}  // namespace
 
 void check_model_name(const std::string& model) {
   bool ok = !model.empty() && model[0] != '.';
@@ -43,9 +76,10 @@ void copy_artifacts(const std::string& from, const std::string& to) {
 
 std::string stage_artifacts(const std::string& artifact_dir, const std::string& model_dir,
                             const std::string& run_id) {
-  const fs::path staged =
-      fs::path(model_dir) /
-      fmt::format(".incoming-{}-{}", run_id.empty() ? "adhoc" : run_id, getpid());
+  const std::string prefix = incoming_prefix();
+  remove_dead_stagings(model_dir, prefix);
+  const fs::path staged = fs::path(model_dir) / fmt::format("{}{}-{}", prefix, getpid(),
+                                                            run_id.empty() ? "adhoc" : run_id);
   std::error_code error;
   fs::remove_all(staged, error);
   try {

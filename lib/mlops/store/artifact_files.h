@@ -15,8 +15,10 @@ void check_model_name(const std::string& model);
 /// `from` into `to`, creating it. Throws IoError naming the file that cannot be copied.
 void copy_artifacts(const std::string& from, const std::string& to);
 
-/// Copies `artifact_dir` into a private folder under `model_dir` (outside any lock or
-/// transaction) and returns its path; a failed copy leaves nothing behind. Throws IoError.
+/// Copies `artifact_dir` into a private folder under `model_dir`
+/// (`.incoming-<host>-<pid>-<run>`, outside any lock or transaction) and returns its path; a
+/// failed copy leaves nothing behind, and the folders of this host's processes that died
+/// while staging (SIGKILL, power loss) are removed first. Throws IoError.
 std::string stage_artifacts(const std::string& artifact_dir, const std::string& model_dir,
                             const std::string& run_id);
 

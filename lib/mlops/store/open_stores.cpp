@@ -117,6 +117,11 @@ OnlineStoreLocation parse_online_store_url(std::string_view url, std::string_vie
     location.redis = parse_redis_url(url, key);
     return location;
   }
+  if (is_postgres_url(url)) {
+    location.backend = OnlineStoreLocation::Backend::kPostgres;
+    location.postgres = parse_postgres_url(url, key);
+    return location;
+  }
   if (url.starts_with("sqlite://")) {
     location.path = parse_store_url(url, key).path;
     return location;
@@ -127,7 +132,9 @@ OnlineStoreLocation parse_online_store_url(std::string_view url, std::string_vie
   }
   const size_t colon = url.find(':');
   throw ConfigError(
-      "{}: expected sqlite:PATH or redis://[:PASSWORD@]HOST:PORT/DB{}", key,
+      "{}: expected sqlite:PATH, redis://[:PASSWORD@]HOST:PORT/DB or "
+      "postgresql://USER@HOST:PORT/DB{}",
+      key,
       colon == std::string_view::npos || colon == 0
           ? std::string()
           : fmt::format(" (no online store backend for scheme '{}')", url.substr(0, colon)));
@@ -137,6 +144,9 @@ std::unique_ptr<OnlineStore> open_online_store(const Settings& settings) {
   const OnlineStoreLocation location = parse_online_store_url(settings.online_store_url);
   if (location.backend == OnlineStoreLocation::Backend::kRedis) {
     return open_redis_online_store(location.redis);
+  }
+  if (location.backend == OnlineStoreLocation::Backend::kPostgres) {
+    return open_postgres_online_store(location.postgres);
   }
   return open_sqlite_online_store(with_folder(location.path));
 }

@@ -69,16 +69,18 @@ std::unique_ptr<EvaluationStore> open_evaluation_store(const Settings& settings,
 
 /// Where the online feature store is (online_store.url).
 struct OnlineStoreLocation {
-  enum class Backend { kSqlite, kRedis };
+  enum class Backend { kSqlite, kRedis, kPostgres };
   Backend backend = Backend::kSqlite;
-  std::string path;     // kSqlite: the database file
-  RedisLocation redis;  // kRedis
+  std::string path;           // kSqlite: the database file
+  RedisLocation redis;        // kRedis
+  PostgresLocation postgres;  // kPostgres
 };
 
 /// Parses an online store URL: `sqlite:PATH` (PATH as written, relative to the working
-/// directory), `sqlite:///relative.db`, `sqlite:////absolute.db`, or
-/// `redis://[[USER]:PASSWORD@]HOST[:PORT][/DB][?connect_timeout=S&timeout=S]`. Throws
-/// ConfigError naming `key`, never the password.
+/// directory), `sqlite:///relative.db`, `sqlite:////absolute.db`,
+/// `redis://[[USER]:PASSWORD@]HOST[:PORT][/DB][?connect_timeout=S&timeout=S]`, or
+/// `postgresql://USER[:PASSWORD]@HOST[:PORT]/DB`. Throws ConfigError naming `key`, never the
+/// password.
 OnlineStoreLocation parse_online_store_url(std::string_view url,
                                            std::string_view key = "online_store.url");
 

@@ -16,7 +16,8 @@ struct SchemaVersion {
   int version = 0;
 };
 
-/// Opens every store of the settings (tracking, registry, evaluation), which brings an older
+/// Opens every store of the settings (tracking, registry, evaluation, and the online feature
+/// store when it is in the same PostgreSQL database), which brings an older
 /// schema up to date (each under its lock), and returns each one's version. Throws what
 /// open_tracking_store throws: ConfigError for a newer schema (exit 2), NetworkError for an
 /// unreachable server (exit 5).

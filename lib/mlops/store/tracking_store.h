@@ -23,6 +23,20 @@ struct RunRow {
   bool operator==(const RunRow&) const = default;
 };
 
+/// One shard's record of a stage of a run whose shards ran as separate processes (perhaps on
+/// several machines): `mlops batch-predict --shard K/N`.
+struct ShardRecord {
+  std::string run_id;
+  std::string stage;
+  int shard_index = 0;
+  int shard_count = 1;
+  std::string host;
+  std::string recorded_at;  // ISO 8601 UTC
+  std::string entry;        // the shard's stage entry of the run manifest, as JSON text
+
+  bool operator==(const ShardRecord&) const = default;
+};
+
 class TrackingStore {
  public:
   virtual ~TrackingStore() = default;
@@ -40,6 +54,12 @@ class TrackingStore {
   virtual std::vector<RunRow> runs(const std::string& workflow) = 0;
   /// The run with this id, if indexed.
   virtual std::optional<RunRow> find_run(const std::string& run_id) = 0;
+  /// Stores one shard's record (one row per run, stage and shard, in one statement, so
+  /// shards recording at once never lose each other's); a shard recorded again replaces its
+  /// row. Throws IoError on a store failure.
+  virtual void record_shard(const ShardRecord& shard) = 0;
+  /// The run's shard records, by stage and shard.
+  virtual std::vector<ShardRecord> shards(const std::string& run_id) = 0;
 };
 
 }  // namespace mlops

@@ -1,5 +1,6 @@
 // One suite for every online-store backend: SQLite on a temporary file, Redis on a real
-// redis-server started for the test (tests/support/redis_server.h).
+// redis-server started for the test (tests/support/redis_server.h), PostgreSQL on a fresh
+// database of the test run's server (tests/support/postgres_server.h).
 
 #include "mlops/store/online_store.h"
 
@@ -14,6 +15,7 @@
 #include "mlops/store/open_stores.h"
 #include "mlops/store/redis/redis_client.h"
 #include "support/optional_tool.h"
+#include "support/postgres_server.h"
 #include "support/redis_server.h"
 #include "support/temp_dir.h"
 
@@ -47,6 +49,9 @@ class OnlineStoreTest : public ::testing::TestWithParam<std::string> {
       MLOPS_REQUIRE_TOOL(testing::RedisServer::available(), "redis-server");
       redis_ = std::make_unique<testing::RedisServer>();
       settings.online_store_url = redis_->url(2);
+    } else if (GetParam() == "postgresql") {
+      MLOPS_REQUIRE_TOOL(testing::PostgresServer::available(), "PostgreSQL (package postgresql)");
+      settings.online_store_url = testing::PostgresServer::shared().create_database();
     } else {
       settings.online_store_url = "sqlite:" + dir_.file("sub/online.db");
     }
@@ -225,7 +230,8 @@ TEST_P(OnlineStoreTest, CompoundKeysAndLargeBatches) {
   EXPECT_TRUE(get("v", key).found);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, OnlineStoreTest, ::testing::Values("sqlite", "redis"),
+INSTANTIATE_TEST_SUITE_P(Backends, OnlineStoreTest,
+                         ::testing::Values("sqlite", "redis", "postgresql"),
                          [](const auto& info) { return info.param; });
 
 std::string network_error(const std::string& url) {
@@ -352,10 +358,14 @@ TEST(OnlineStoreUrl, MistakesNameTheKeyNeverThePassword) {
             "online_store.url: unknown Redis URL parameter 'tls' (known: connect_timeout, "
             "timeout)");
   EXPECT_EQ(url_error("memcached://u:pw@h"),
-            "online_store.url: expected sqlite:PATH or redis://[:PASSWORD@]HOST:PORT/DB (no "
-            "online store backend for scheme 'memcached')");
+            "online_store.url: expected sqlite:PATH, redis://[:PASSWORD@]HOST:PORT/DB or "
+            "postgresql://USER@HOST:PORT/DB (no online store backend for scheme 'memcached')");
   EXPECT_EQ(url_error("online.db"),
-            "online_store.url: expected sqlite:PATH or redis://[:PASSWORD@]HOST:PORT/DB");
+            "online_store.url: expected sqlite:PATH, redis://[:PASSWORD@]HOST:PORT/DB or "
+            "postgresql://USER@HOST:PORT/DB");
+  EXPECT_EQ(url_error("postgresql://u:pw@h"),
+            "online_store.url: a PostgreSQL URL names a host and a database: "
+            "postgresql://USER[:PASSWORD]@HOST[:PORT]/DB");
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "mlops/core/error.h"
+#include "mlops/core/hash.h"
 #include "mlops/store/promotion.h"
 #include "store_backends.h"
 
@@ -43,6 +44,22 @@ TEST_P(Registry, NumbersVersionsAndKeepsItsOwnCopyOfTheArtifacts) {
   EXPECT_EQ(found->meta["rounds"], 10);
   EXPECT_EQ(registry_->models(), std::vector<std::string>{"churn"});
   EXPECT_EQ(registry_->versions("churn").size(), 2u);
+}
+
+TEST_P(Registry, EachVersionFileIsRecordedWithItsHashInTheRegisteringTransaction) {
+  add(0.7);
+  const std::string model = dir_.file("models/churn/v1/model.json");
+  EXPECT_EQ(raw_row("SELECT hash FROM model_version_files WHERE model = 'churn' AND version = 1 "
+                    "AND name = 'model.json'"),
+            std::vector<std::string>{hash_file(model)});
+  EXPECT_EQ(raw_row("SELECT COUNT(*) FROM model_version_files WHERE version = 1"),
+            std::vector<std::string>{"2"});
+  if (!postgres()) return;
+  // The database holds the files: a changed cached copy is fetched again.
+  std::filesystem::remove(model);  // a hard link to the run's file: replaced, not edited
+  dir_.write("models/churn/v1/model.json", "{\"learner\": {\"edited\": 1}}");
+  ASSERT_TRUE(registry_->find_version("churn", 1));
+  EXPECT_EQ(dir_.read("models/churn/v1/model.json"), "{\"learner\": {}}");
 }
 
 TEST_P(Registry, AliasesMoveAndTheHistoryIsAppendOnly) {

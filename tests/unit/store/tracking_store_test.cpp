@@ -76,6 +76,25 @@ TEST_P(TrackingStoreTest, StoreReopenedKeepsItsRuns) {
   EXPECT_EQ(open()->latest_run("w")->run_id, "r1");
 }
 
+TEST_P(TrackingStoreTest, ShardsOfARunKeepARowEachAndARecordedShardIsReplaced) {
+  open()->upsert_run(run("r1", "w", 1, "running"));
+  auto store = open();
+  for (int shard : {2, 0, 1}) {
+    store->record_shard({"r1", "predict", shard, 3, "host-" + std::to_string(shard),
+                         "2026-12-07T06:00:00Z", R"({"rows": 1})"});
+  }
+  open()->record_shard({"r1", "predict", 1, 3, "other", "2026-12-07T06:01:00Z", R"({"rows": 2})"});
+  open()->record_shard({"r2", "predict", 0, 2, "h", "2026-12-07T06:00:00Z", "{}"});
+  const std::vector<ShardRecord> shards = open()->shards("r1");
+  ASSERT_EQ(shards.size(), 3u);
+  EXPECT_EQ(shards[0], (ShardRecord{"r1", "predict", 0, 3, "host-0", "2026-12-07T06:00:00Z",
+                                    R"({"rows": 1})"}));
+  EXPECT_EQ(shards[1], (ShardRecord{"r1", "predict", 1, 3, "other", "2026-12-07T06:01:00Z",
+                                    R"({"rows": 2})"}));
+  EXPECT_EQ(shards[2].shard_index, 2);
+  EXPECT_TRUE(open()->shards("unknown").empty());
+}
+
 MLOPS_FOR_EACH_STORE_BACKEND(TrackingStoreTest);
 
 }  // namespace

@@ -66,6 +66,31 @@ void copy_runs(SqliteDb& source, PgConnection& target, CopyCounts& counts) {
               .affected(),
           counts.metrics, counts);
   }
+  // The shard records of sharded stages go with their runs (a file older than tracking
+  // schema v2 has none).
+  SqliteStatement has_shards(
+      source, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'run_shards'");
+  if (!has_shards.step() || has_shards.integer(0) == 0) return;
+  SqliteStatement shards(source,
+                         "SELECT run_id, stage, shard, shard_count, host, recorded_at, entry "
+                         "FROM run_shards");
+  int64_t shards_copied = 0;
+  while (shards.step()) {
+    count(target
+              .query("INSERT INTO run_shards (run_id, stage, shard, shard_count, host, "
+                     "recorded_at, entry) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT "
+                     "(run_id, stage, shard) DO NOTHING",
+                     PgParams()
+                         .add(shards.text(0))
+                         .add(shards.text(1))
+                         .add(shards.integer(2))
+                         .add(shards.integer(3))
+                         .add(shards.text(4))
+                         .add(shards.text(5))
+                         .add(shards.text(6)))
+              .affected(),
+          shards_copied, counts);
+  }
 }
 
 void copy_registry(SqliteDb& source, PgConnection& target, const Settings& to, CopyCounts& counts) {

@@ -37,6 +37,26 @@ void check_tables(PgConnection& connection, std::string_view component, int vers
       connection.location().display, connection.what(), missing.text(0, 0), version, component);
 }
 
+/// Throws ConfigError when the connected role may not create tables where mlops would create
+/// them (PostgreSQL 15 and newer grant no CREATE on `public` to other roles than the
+/// database's owner), before a migration fails half-way with "permission denied".
+void require_create_privilege(PgConnection& connection, std::string_view component) {
+  const PgResult rights = connection.query(
+      "SELECT current_user, COALESCE(current_schema(), ''), "
+      "CASE WHEN current_schema() IS NULL THEN 0 "
+      "WHEN has_schema_privilege(current_schema(), 'CREATE') THEN 1 ELSE 0 END");
+  if (rights.integer(0, 2) == 1) return;
+  const std::string user = rights.text(0, 0);
+  const std::string schema = rights.text(0, 1);
+  throw ConfigError(
+      "{}: the {} ({}) needs its tables created, and user '{}' may not create tables {}: run "
+      "`mlops store migrate` once as the database's owner, or let the user create them "
+      "(GRANT CREATE ON SCHEMA {} TO {})",
+      connection.location().display, connection.what(), component, user,
+      schema.empty() ? "(no schema on its search_path exists)" : "in schema '" + schema + "'",
+      schema.empty() ? "public" : schema, user);
+}
+
 }  // namespace
 
 int pg_schema_version(PgConnection& connection, std::string_view component) {
@@ -56,6 +76,7 @@ void apply_pg_migrations(PgConnection& connection, std::string_view component,
   int current = pg_schema_version(connection, component);
   refuse_newer(connection, component, current, known);
   if (current < known) {
+    require_create_privilege(connection, component);
     PgTransaction transaction(connection);
     transaction.lock("mlops.schema_migrations");
     connection.exec(kVersionTable);

@@ -25,8 +25,9 @@ int pg_schema_version(PgConnection& connection, std::string_view component);
 /// Brings `component`'s tables to the last of `steps`, then checks that every table of
 /// `tables` exists. Costs one query when the database is current. Throws ConfigError naming
 /// the URL (without password) when the database records a newer version than the last step (a
-/// newer mlops wrote it: exit 2); IoError when a step fails or a table is missing although its
-/// version is recorded (a database emptied by hand: exit 5).
+/// newer mlops wrote it: exit 2) or when tables must be created and the user may not create
+/// them (exit 2); IoError when a step fails or a table is missing although its version is
+/// recorded (a database emptied by hand: exit 5).
 void apply_pg_migrations(PgConnection& connection, std::string_view component,
                          std::span<const PgMigration> steps,
                          std::span<const std::string_view> tables);

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "mlops/store/evaluation_store.h"
+#include "mlops/store/online_store.h"
 #include "mlops/store/postgres/pg_connection.h"
 #include "mlops/store/registry.h"
 #include "mlops/store/tracking_store.h"
@@ -46,5 +47,10 @@ void store_artifact_file(PgConnection& db, const std::string& model, int version
 /// Throws as open_postgres_tracking_store.
 std::unique_ptr<EvaluationStore> open_postgres_evaluation_store(const PostgresLocation& location,
                                                                 int lock_timeout_ms = 0);
+
+/// The online feature store in PostgreSQL (tables `online_views`, `online_values`): views'
+/// declarations, watermarks, last materializations and values shared by every machine.
+/// Throws as open_postgres_tracking_store.
+std::unique_ptr<OnlineStore> open_postgres_online_store(const PostgresLocation& location);
 
 }  // namespace mlops

@@ -16,8 +16,16 @@ CREATE TABLE metrics (run_id TEXT NOT NULL, name TEXT NOT NULL, value DOUBLE PRE
   PRIMARY KEY (run_id, name));
 )sql";
 
-constexpr PgMigration kMigrations[] = {{1, kVersion1}};
-constexpr std::string_view kTables[] = {"runs", "metrics"};
+// Version 2: each shard of a sharded stage records its own row (RunContext merges them into
+// the run's manifest), so shards on several machines never overwrite each other.
+constexpr const char* kVersion2 = R"sql(
+CREATE TABLE run_shards (run_id TEXT NOT NULL, stage TEXT NOT NULL, shard INTEGER NOT NULL,
+  shard_count INTEGER NOT NULL, host TEXT NOT NULL, recorded_at TEXT NOT NULL,
+  entry TEXT NOT NULL, PRIMARY KEY (run_id, stage, shard));
+)sql";
+
+constexpr PgMigration kMigrations[] = {{1, kVersion1}, {2, kVersion2}};
+constexpr std::string_view kTables[] = {"runs", "metrics", "run_shards"};
 
 const std::string kRunColumns = "run_id, workflow, env, started_at, status, run_dir, config_hash";
 
@@ -91,6 +99,36 @@ class PgTrackingStore final : public TrackingStore {
         db_.query("SELECT " + kRunColumns + " FROM runs WHERE run_id = $1", PgParams().add(run_id));
     if (rows.rows() == 0) return std::nullopt;
     return read_row(rows, 0);
+  }
+
+  void record_shard(const ShardRecord& shard) override {
+    db_.query(
+        "INSERT INTO run_shards (run_id, stage, shard, shard_count, host, recorded_at, entry) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (run_id, stage, shard) DO UPDATE SET "
+        "shard_count = excluded.shard_count, host = excluded.host, "
+        "recorded_at = excluded.recorded_at, entry = excluded.entry",
+        PgParams()
+            .add(shard.run_id)
+            .add(shard.stage)
+            .add(shard.shard_index)
+            .add(shard.shard_count)
+            .add(shard.host)
+            .add(shard.recorded_at)
+            .add(shard.entry));
+  }
+
+  std::vector<ShardRecord> shards(const std::string& run_id) override {
+    const PgResult rows = db_.query(
+        "SELECT run_id, stage, shard, shard_count, host, recorded_at, entry FROM run_shards "
+        "WHERE run_id = $1 ORDER BY stage, shard",
+        PgParams().add(run_id));
+    std::vector<ShardRecord> found;
+    for (int row = 0; row < rows.rows(); ++row) {
+      found.push_back({rows.text(row, 0), rows.text(row, 1), static_cast<int>(rows.integer(row, 2)),
+                       static_cast<int>(rows.integer(row, 3)), rows.text(row, 4), rows.text(row, 5),
+                       rows.text(row, 6)});
+    }
+    return found;
   }
 
  private:

@@ -10,6 +10,8 @@
 #include <set>
 
 #include "mlops/core/error.h"
+#include "mlops/core/hash.h"
+#include "mlops/core/log.h"
 #include "mlops/core/time.h"
 #include "mlops/store/artifact_files.h"
 #include "mlops/store/sqlite/schema_migrations.h"
@@ -41,7 +43,13 @@ CREATE TRIGGER IF NOT EXISTS alias_history_no_delete BEFORE DELETE ON model_alia
   BEGIN SELECT RAISE(ABORT, 'the alias history is append-only'); END;
 )sql";
 
-constexpr Migration kMigrations[] = {{1, kVersion1}};
+// Version 2: each version's files with their XXH3-128 hash, recorded in the transaction that
+// registers the version and checked whenever the version is read.
+constexpr const char* kVersion2 =
+    "CREATE TABLE model_version_files (model TEXT NOT NULL, version INTEGER NOT NULL, "
+    "name TEXT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (model, version, name));";
+
+constexpr Migration kMigrations[] = {{1, kVersion1}, {2, kVersion2}};
 
 constexpr const char* kVersionColumns =
     "model, version, run_id, created_at, artifact_dir, metrics, meta";
@@ -91,6 +99,10 @@ class SqliteRegistry final : public ModelRegistry {
     const fs::path model_dir = fs::path(models_dir_) / model;
     // Copied outside the lock into a private folder; a rename publishes it with the row.
     const std::string incoming = stage_artifacts(artifact_dir, model_dir.string(), run_id);
+    std::vector<std::pair<std::string, std::string>> files;  // name, hash
+    for (const auto& entry : fs::directory_iterator(incoming)) {
+      files.emplace_back(entry.path().filename().string(), hash_file(entry.path().string()));
+    }
 
     SqliteTransaction transaction(db_);
     SqliteStatement next(db_,
@@ -117,6 +129,13 @@ class SqliteRegistry final : public ModelRegistry {
         .bind(6, metrics_json(metrics).dump())
         .bind(7, meta.dump())
         .step();
+    SqliteStatement file_row(db_,
+                             "INSERT INTO model_version_files (model, version, name, hash) "
+                             "VALUES (?1, ?2, ?3, ?4)");
+    for (const auto& [name, hash] : files) {
+      file_row.bind(1, model).bind(2, version.version).bind(3, name).bind(4, hash);
+      file_row.run();
+    }
     publish_artifacts(incoming, version.artifact_dir, [&] { transaction.commit(); });
     return version;
   }
@@ -144,7 +163,9 @@ class SqliteRegistry final : public ModelRegistry {
                          kVersionColumns));
     query.bind(1, model).bind(2, version);
     if (!query.step()) return std::nullopt;
-    return read_version(query);
+    ModelVersion found = read_version(query);
+    verify_files(found);
+    return found;
   }
 
   std::map<std::string, int> aliases(const std::string& model) override {
@@ -227,6 +248,27 @@ class SqliteRegistry final : public ModelRegistry {
   }
 
  private:
+  /// Warns for each file recorded with the version that is missing from its folder or no
+  /// longer has its recorded hash (versions registered before schema version 2 recorded none).
+  /// A warning, not an error: scoring's fallback chain decides what an unreadable model means
+  /// (docs/serving.md), and a changed file is then named in the log.
+  void verify_files(const ModelVersion& version) {
+    SqliteStatement files(db_,
+                          "SELECT name, hash FROM model_version_files WHERE model = ?1 AND "
+                          "version = ?2 ORDER BY name");
+    files.bind(1, version.model).bind(2, version.version);
+    while (files.step()) {
+      const std::string path = (fs::path(version.artifact_dir) / files.text(0)).string();
+      std::error_code error;
+      const bool exists = fs::exists(path, error);
+      if (exists && hash_file(path) == files.text(1)) continue;
+      log_warn(fmt::format("model registry: the file '{}' of {} v{} {} since it was registered",
+                           files.text(0), version.model, version.version,
+                           exists ? "was changed" : "was removed"),
+               {{"path", path}, {"registered_hash", files.text(1)}});
+    }
+  }
+
   SqliteDb db_;
   std::string models_dir_;
 };

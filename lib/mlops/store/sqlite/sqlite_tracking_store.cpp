@@ -18,7 +18,14 @@ constexpr const char* kVersion1 =
     "CREATE TABLE IF NOT EXISTS metrics (run_id TEXT NOT NULL, name TEXT NOT NULL, "
     "value REAL, PRIMARY KEY (run_id, name));";
 
-constexpr Migration kMigrations[] = {{1, kVersion1}};
+// Version 2: each shard of a sharded stage records its own row (RunContext merges them into
+// the run's manifest).
+constexpr const char* kVersion2 =
+    "CREATE TABLE run_shards (run_id TEXT NOT NULL, stage TEXT NOT NULL, shard INTEGER NOT "
+    "NULL, shard_count INTEGER NOT NULL, host TEXT NOT NULL, recorded_at TEXT NOT NULL, "
+    "entry TEXT NOT NULL, PRIMARY KEY (run_id, stage, shard));";
+
+constexpr Migration kMigrations[] = {{1, kVersion1}, {2, kVersion2}};
 
 constexpr const char* kRunColumns =
     "run_id, workflow, env, started_at, status, run_dir, config_hash";
@@ -93,6 +100,37 @@ class SqliteTrackingStore final : public TrackingStore {
     statement.bind(1, run_id);
     if (!statement.step()) return std::nullopt;
     return read_row(statement);
+  }
+
+  void record_shard(const ShardRecord& shard) override {
+    SqliteStatement(db_,
+                    "INSERT INTO run_shards (run_id, stage, shard, shard_count, host, "
+                    "recorded_at, entry) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT "
+                    "(run_id, stage, shard) DO UPDATE SET shard_count = excluded.shard_count, "
+                    "host = excluded.host, recorded_at = excluded.recorded_at, "
+                    "entry = excluded.entry")
+        .bind(1, shard.run_id)
+        .bind(2, shard.stage)
+        .bind(3, shard.shard_index)
+        .bind(4, shard.shard_count)
+        .bind(5, shard.host)
+        .bind(6, shard.recorded_at)
+        .bind(7, shard.entry)
+        .step();
+  }
+
+  std::vector<ShardRecord> shards(const std::string& run_id) override {
+    SqliteStatement statement(db_,
+                              "SELECT run_id, stage, shard, shard_count, host, recorded_at, "
+                              "entry FROM run_shards WHERE run_id = ?1 ORDER BY stage, shard");
+    statement.bind(1, run_id);
+    std::vector<ShardRecord> found;
+    while (statement.step()) {
+      found.push_back({statement.text(0), statement.text(1), static_cast<int>(statement.integer(2)),
+                       static_cast<int>(statement.integer(3)), statement.text(4), statement.text(5),
+                       statement.text(6)});
+    }
+    return found;
   }
 
  private:

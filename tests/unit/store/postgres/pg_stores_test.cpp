@@ -124,7 +124,7 @@ TEST_F(PostgresStore, ADatabaseAtANewerSchemaIsRefusedWithExitTwo) {
   } catch (const ConfigError& e) {
     EXPECT_EQ(std::string(e.what()),
               server().url_without_password(db_) +
-                  ": the tracking store (tracking) is at schema version 7, newer than the 1 "
+                  ": the tracking store (tracking) is at schema version 7, newer than the 2 "
                   "this mlops knows: a newer mlops wrote it; upgrade mlops or set store.url to "
                   "another database");
     EXPECT_EQ(e.exit_code(), ExitCode::kUsage);

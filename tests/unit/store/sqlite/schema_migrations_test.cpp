@@ -87,12 +87,12 @@ TEST(SchemaMigrations, FreshFileRecordsEachStoreAtItsLatestVersion) {
   open_sqlite_tracking_store(path);
   open_sqlite_registry(path, dir.file("models"));
   open_sqlite_evaluation_store(path);
-  EXPECT_EQ(version_of(path, "tracking"), 1);
-  EXPECT_EQ(version_of(path, "registry"), 1);
+  EXPECT_EQ(version_of(path, "tracking"), 2);
+  EXPECT_EQ(version_of(path, "registry"), 2);
   EXPECT_EQ(version_of(path, "evaluation"), 2);
-  EXPECT_EQ(count(path, "schema_migrations"), 4);
+  EXPECT_EQ(count(path, "schema_migrations"), 6);
   open_sqlite_tracking_store(path);  // reopened: nothing applied twice
-  EXPECT_EQ(count(path, "schema_migrations"), 4);
+  EXPECT_EQ(count(path, "schema_migrations"), 6);
 }
 
 TEST(SchemaMigrations, FileWithoutVersionTableIsVersionOneWithItsDataKept) {
@@ -105,8 +105,8 @@ TEST(SchemaMigrations, FileWithoutVersionTableIsVersionOneWithItsDataKept) {
   auto tracking = open_sqlite_tracking_store(path);
   auto registry = open_sqlite_registry(path, dir.file("models"));
   auto evaluation = open_sqlite_evaluation_store(path);
-  EXPECT_EQ(version_of(path, "tracking"), 1);
-  EXPECT_EQ(version_of(path, "registry"), 1);
+  EXPECT_EQ(version_of(path, "tracking"), 2);
+  EXPECT_EQ(version_of(path, "registry"), 2);
   EXPECT_EQ(version_of(path, "evaluation"), 2);
   EXPECT_EQ(tracking->latest_run("w")->run_id, "r1");
   EXPECT_DOUBLE_EQ(tracking->metrics("r1").at("auc"), 0.75);
@@ -136,11 +136,11 @@ TEST(SchemaMigrations, FileFromANewerMlopsIsAConfigErrorNamingIt) {
   open_sqlite_tracking_store(path);
   {
     SqliteDb db(path, "test");
-    db.exec("INSERT INTO schema_migrations VALUES ('tracking', 2, '2030-01-01T00:00:00Z')");
+    db.exec("INSERT INTO schema_migrations VALUES ('tracking', 3, '2030-01-01T00:00:00Z')");
   }
   EXPECT_EQ(migration_config_error([&] { open_sqlite_tracking_store(path); }),
             path +
-                ": the tracking store (tracking) is at schema version 2, newer than the 1 this "
+                ": the tracking store (tracking) is at schema version 3, newer than the 2 this "
                 "mlops knows: a newer mlops wrote it; upgrade mlops or set store.path to another "
                 "file");
   EXPECT_EQ(ConfigError("").exit_code(), ExitCode::kUsage);
