@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cmath>
 #include <map>
+#include <mutex>
 #include <thread>
 
 #include "cli_runner.h"
@@ -519,6 +520,77 @@ TEST(Serve, RedisOnlineStoreEndToEnd) {
                    R"({"key": {"user_id": 11}, "rows": [{"amount": 5.5}]})")["predictions"][0];
   EXPECT_EQ(row["source"], "baseline");
   EXPECT_EQ(server.client()->Get("/readyz")->status, 503);
+  EXPECT_EQ(server.stop(), 0);
+}
+
+TEST(Serve, RedisLookupsOfConcurrentKeepAliveConnectionsSurviveARedisRestart) {
+  testing::RedisServer redis;
+  ServeProject project;
+  const std::string url = " --set online_store.url=" + redis.url();
+  project.prepare(url);
+  const auto batch = project.batch_probabilities();
+  ServeProcess server = project.serve("--threads 8" + url);
+  ASSERT_TRUE(server.started()) << server.err();
+
+  // Eight keep-alive connections at once, their lookups sharing one Redis connection: each
+  // answer is its own key's (the model's probability equals the batch prediction's).
+  auto load = [&](int requests, bool with_row, std::atomic<int>& wrong,
+                  std::map<std::string, int>& sources, std::mutex& mutex) {
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t) {
+      threads.emplace_back([&, t] {
+        auto client = server.client();
+        client->set_keep_alive(true);
+        for (int i = 0; i < requests; ++i) {
+          int user = 1 + (t * 31 + i * 7) % 240;
+          if (user == 3) user = 4;  // 3 is stale
+          const std::string body =
+              with_row ? fmt::format(R"({{"key": {{"user_id": {}}}, "rows": [{{"amount": 5.5}}]}})",
+                                     user)
+                       : fmt::format(R"({{"key": {{"user_id": {}}}}})", user);
+          const auto res = client->Post("/v1/workflows/churn/predict", body, "application/json");
+          if (!res || res->status != 200) {
+            ++wrong;
+            continue;
+          }
+          const json row = json::parse(res->body)["predictions"][0];
+          const std::string source = row["source"];
+          if (source == "model" && row["probability"].get<double>() != batch.at(user)) ++wrong;
+          std::lock_guard lock(mutex);
+          ++sources[source];
+        }
+      });
+    }
+    for (std::thread& thread : threads) thread.join();
+  };
+  std::mutex mutex;
+  std::atomic<int> wrong{0};
+  std::map<std::string, int> sources;
+  load(60, false, wrong, sources, mutex);
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(sources, (std::map<std::string, int>{{"model", 480}}));
+
+  // Redis goes away under the same load: every request still answers, from the baseline
+  // (store_error), quickly.
+  redis.stop();
+  sources.clear();
+  const auto start = std::chrono::steady_clock::now();
+  load(10, true, wrong, sources, mutex);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(sources, (std::map<std::string, int>{{"baseline", 80}}));
+  const std::string store_errors =
+      metric_line(server, "mlops_serve_fallbacks_total{workflow=\"churn\",reason=\"store_error\"}");
+  ASSERT_NE(store_errors.rfind(' '), std::string::npos) << store_errors;
+  EXPECT_EQ(std::stoi(store_errors.substr(store_errors.rfind(' ') + 1)), 80) << store_errors;
+
+  // Back (empty, on the same port) and materialized again: the model answers again.
+  redis.restart();
+  ASSERT_EQ(project.mlops("materialize -w churn.yaml" + url).exit_code, 0);
+  sources.clear();
+  load(20, false, wrong, sources, mutex);
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(sources, (std::map<std::string, int>{{"model", 160}}));
   EXPECT_EQ(server.stop(), 0);
 }
 
