@@ -82,7 +82,6 @@ class SqliteEvaluationStore final : public EvaluationStore {
  public:
   SqliteEvaluationStore(const std::string& path, int busy_timeout_ms)
       : db_(path, "evaluation store", busy_timeout_ms) {
-    db_.exec("PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 16384");
     apply_migrations(db_, "evaluation", kMigrations);
     file_ = identity_of(path);
   }
