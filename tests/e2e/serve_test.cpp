@@ -732,6 +732,17 @@ TEST(Serve, TheConnectionLoopKeepsHttpSemantics) {
   EXPECT_TRUE(closed_by_server(fd, std::chrono::milliseconds(3000)));
   close(fd);
 
+  // A body without a length ends where the client stops sending (a half-close).
+  fd = connect_to(server.port());
+  pending.clear();
+  send_all(fd,
+           "POST /v1/workflows/churn/predict HTTP/1.1\r\nHost: x\r\n"
+           "Content-Type: application/json\r\n\r\n" +
+               body);
+  ASSERT_EQ(shutdown(fd, SHUT_WR), 0);
+  expect_prediction(read_response(fd, pending));
+  close(fd);
+
   // The server still answers, and stops cleanly.
   EXPECT_EQ(server.client()->Get("/healthz")->status, 200);
   EXPECT_EQ(server.stop(), 0);

@@ -91,8 +91,13 @@ class ConnectionStream final : public httplib::Stream {
   bool is_readable() const override { return begin_ < end_ || !failed_; }
   bool is_writable() const override { return !failed_; }
 
+  // As cpp-httplib's SocketStream: 0 at the end of the stream (a body without a length ends
+  // there), -1 when the read timeout passed or the connection failed.
   ssize_t read(char* ptr, size_t size) override {
-    if (begin_ == end_ && fill(Clock::now() + read_timeout_, false) <= 0) return -1;
+    if (begin_ == end_) {
+      const ssize_t filled = fill(Clock::now() + read_timeout_, false);
+      if (filled <= 0) return filled;
+    }
     const size_t n = std::min(size, end_ - begin_);
     std::memcpy(ptr, in_.data() + begin_, n);
     begin_ += n;
@@ -118,8 +123,8 @@ class ConnectionStream final : public httplib::Stream {
 
  private:
   // Reads what the socket has into the empty buffer, waiting until `deadline` (in slices, so
-  // an idle wait notices stop()); the bytes read, 0 at the deadline or end of stream, -1 on an
-  // error.
+  // an idle wait notices stop()); the bytes read, 0 at the end of the stream, -1 at the
+  // deadline, on stop() while idle, or on an error.
   ssize_t fill(Clock::time_point deadline, bool idle) {
     if (failed_) return -1;
     if (!out_.empty() && !flush()) return -1;
@@ -136,8 +141,8 @@ class ConnectionStream final : public httplib::Stream {
         failed_ = true;
         return -1;
       }
-      if (Clock::now() >= deadline) return 0;
-      if (idle && listening_ == INVALID_SOCKET) return 0;  // stopping: close idle connections
+      if (Clock::now() >= deadline) return -1;
+      if (idle && listening_ == INVALID_SOCKET) return -1;  // stopping: close idle connections
     }
   }
 
