@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cmath>
 #include <map>
+#include <mutex>
 #include <thread>
 
 #include "cli_runner.h"
@@ -522,6 +523,77 @@ TEST(Serve, RedisOnlineStoreEndToEnd) {
   EXPECT_EQ(server.stop(), 0);
 }
 
+TEST(Serve, RedisLookupsOfConcurrentKeepAliveConnectionsSurviveARedisRestart) {
+  testing::RedisServer redis;
+  ServeProject project;
+  const std::string url = " --set online_store.url=" + redis.url();
+  project.prepare(url);
+  const auto batch = project.batch_probabilities();
+  ServeProcess server = project.serve("--threads 8" + url);
+  ASSERT_TRUE(server.started()) << server.err();
+
+  // Eight keep-alive connections at once, their lookups sharing one Redis connection: each
+  // answer is its own key's (the model's probability equals the batch prediction's).
+  auto load = [&](int requests, bool with_row, std::atomic<int>& wrong,
+                  std::map<std::string, int>& sources, std::mutex& mutex) {
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t) {
+      threads.emplace_back([&, t] {
+        auto client = server.client();
+        client->set_keep_alive(true);
+        for (int i = 0; i < requests; ++i) {
+          int user = 1 + (t * 31 + i * 7) % 240;
+          if (user == 3) user = 4;  // 3 is stale
+          const std::string body =
+              with_row ? fmt::format(R"({{"key": {{"user_id": {}}}, "rows": [{{"amount": 5.5}}]}})",
+                                     user)
+                       : fmt::format(R"({{"key": {{"user_id": {}}}}})", user);
+          const auto res = client->Post("/v1/workflows/churn/predict", body, "application/json");
+          if (!res || res->status != 200) {
+            ++wrong;
+            continue;
+          }
+          const json row = json::parse(res->body)["predictions"][0];
+          const std::string source = row["source"];
+          if (source == "model" && row["probability"].get<double>() != batch.at(user)) ++wrong;
+          std::lock_guard lock(mutex);
+          ++sources[source];
+        }
+      });
+    }
+    for (std::thread& thread : threads) thread.join();
+  };
+  std::mutex mutex;
+  std::atomic<int> wrong{0};
+  std::map<std::string, int> sources;
+  load(60, false, wrong, sources, mutex);
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(sources, (std::map<std::string, int>{{"model", 480}}));
+
+  // Redis goes away under the same load: every request still answers, from the baseline
+  // (store_error), quickly.
+  redis.stop();
+  sources.clear();
+  const auto start = std::chrono::steady_clock::now();
+  load(10, true, wrong, sources, mutex);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(sources, (std::map<std::string, int>{{"baseline", 80}}));
+  const std::string store_errors =
+      metric_line(server, "mlops_serve_fallbacks_total{workflow=\"churn\",reason=\"store_error\"}");
+  ASSERT_NE(store_errors.rfind(' '), std::string::npos) << store_errors;
+  EXPECT_EQ(std::stoi(store_errors.substr(store_errors.rfind(' ') + 1)), 80) << store_errors;
+
+  // Back (empty, on the same port) and materialized again: the model answers again.
+  redis.restart();
+  ASSERT_EQ(project.mlops("materialize -w churn.yaml" + url).exit_code, 0);
+  sources.clear();
+  load(20, false, wrong, sources, mutex);
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(sources, (std::map<std::string, int>{{"model", 160}}));
+  EXPECT_EQ(server.stop(), 0);
+}
+
 }  // namespace
 }  // namespace mlops
 
@@ -551,6 +623,128 @@ TEST(Serve, ASecondServerOnAPortInUseFailsInsteadOfSharingIt) {
   EXPECT_NE(second.err.find(fmt::format("cannot listen on 127.0.0.1:{} (in use", server.port())),
             std::string::npos)
       << second.err;
+  EXPECT_EQ(server.stop(), 0);
+}
+
+// One HTTP response read from `fd` (its head and Content-Length body) within `within`; "" when
+// the server closed the connection or nothing complete came in time.
+std::string read_response(int fd, std::string& pending,
+                          std::chrono::milliseconds within = std::chrono::milliseconds(5000)) {
+  const auto deadline = std::chrono::steady_clock::now() + within;
+  while (true) {
+    const size_t head_end = pending.find("\r\n\r\n");
+    if (head_end != std::string::npos) {
+      const size_t length_at = pending.find("Content-Length: ");
+      const size_t length = length_at < head_end ? std::stoul(pending.substr(length_at + 16)) : 0;
+      if (pending.size() >= head_end + 4 + length) {
+        std::string response = pending.substr(0, head_end + 4 + length);
+        pending.erase(0, head_end + 4 + length);
+        return response;
+      }
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return "";
+    pollfd ready{.fd = fd, .events = POLLIN, .revents = 0};
+    if (poll(&ready, 1, static_cast<int>(left.count())) <= 0) return "";
+    char buffer[4096];
+    const ssize_t n = read(fd, buffer, sizeof(buffer));
+    if (n <= 0) return "";
+    pending.append(buffer, static_cast<size_t>(n));
+  }
+}
+
+void send_all(int fd, const std::string& text) {
+  ASSERT_EQ(write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+}
+
+// A connection closed by the server reads end of stream (or a reset) within `within`.
+bool closed_by_server(int fd, std::chrono::milliseconds within) {
+  pollfd ready{.fd = fd, .events = POLLIN, .revents = 0};
+  if (poll(&ready, 1, static_cast<int>(within.count())) <= 0) return false;
+  char byte = 0;
+  return read(fd, &byte, 1) <= 0;
+}
+
+TEST(Serve, TheConnectionLoopKeepsHttpSemantics) {
+  ServeProject project;
+  project.prepare();
+  ServeProcess server = project.serve(
+      "--threads 2 --set serve.keep_alive_requests=3 --set serve.read_timeout=1 "
+      "--set serve.keep_alive_timeout=1");
+  ASSERT_TRUE(server.started()) << server.err();
+  const std::string body = R"({"key": {"user_id": 11}})";
+  const std::string predict =
+      "POST /v1/workflows/churn/predict HTTP/1.1\r\nHost: x\r\n"
+      "Content-Type: application/json\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\n";
+  auto expect_prediction = [](const std::string& response) {
+    EXPECT_TRUE(response.starts_with("HTTP/1.1 200 OK\r\n")) << response;
+    const size_t at = response.find("\r\n\r\n");
+    ASSERT_NE(at, std::string::npos) << response;
+    EXPECT_EQ(json::parse(response.substr(at + 4))["predictions"][0]["source"], "model");
+  };
+
+  // A request in pieces, with pauses between them, is one request.
+  int fd = connect_to(server.port());
+  std::string pending;
+  const std::string whole = predict + "\r\n" + body;
+  for (size_t at = 0; at < whole.size(); at += 40) {
+    send_all(fd, whole.substr(at, 40));
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  expect_prediction(read_response(fd, pending));
+  // Two requests in one write (pipelined) get two answers, in order (cpp-httplib's own loop,
+  // with a new read buffer per request, lost the second); the third request of the connection
+  // (serve.keep_alive_requests=3) is answered "Connection: close", then it closes.
+  send_all(fd, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" + whole);
+  const std::string health = read_response(fd, pending);
+  EXPECT_TRUE(health.starts_with("HTTP/1.1 200 OK\r\n")) << health;
+  EXPECT_NE(health.find("{\"status\":\"ok\"}"), std::string::npos) << health;
+  const std::string third = read_response(fd, pending);
+  expect_prediction(third);
+  EXPECT_NE(third.find("Connection: close\r\n"), std::string::npos) << third;
+  EXPECT_TRUE(closed_by_server(fd, std::chrono::milliseconds(2000)));
+  close(fd);
+
+  // "Expect: 100-continue": the interim answer comes before the body is sent.
+  fd = connect_to(server.port());
+  pending.clear();
+  send_all(fd, predict + "Expect: 100-continue\r\n\r\n");
+  const std::string interim = read_response(fd, pending, std::chrono::milliseconds(900));
+  EXPECT_TRUE(interim.starts_with("HTTP/1.1 100 Continue\r\n")) << interim;
+  send_all(fd, body);
+  expect_prediction(read_response(fd, pending));
+
+  // An idle keep-alive connection closes after serve.keep_alive_timeout (1 s); a request that
+  // stops halfway is answered 400 after serve.read_timeout (1 s), as cpp-httplib answers it.
+  const auto idle_from = std::chrono::steady_clock::now();
+  EXPECT_TRUE(closed_by_server(fd, std::chrono::milliseconds(3000)));
+  EXPECT_GE(std::chrono::steady_clock::now() - idle_from, std::chrono::milliseconds(900));
+  close(fd);
+  fd = connect_to(server.port());
+  pending.clear();
+  const auto half_from = std::chrono::steady_clock::now();
+  send_all(fd, predict);  // no blank line, no body
+  const std::string timed_out = read_response(fd, pending, std::chrono::milliseconds(3000));
+  EXPECT_TRUE(timed_out.starts_with("HTTP/1.1 400 Bad Request\r\n")) << timed_out;
+  EXPECT_GE(std::chrono::steady_clock::now() - half_from, std::chrono::milliseconds(900));
+  EXPECT_TRUE(closed_by_server(fd, std::chrono::milliseconds(3000)));
+  close(fd);
+
+  // A body without a length ends where the client stops sending (a half-close).
+  fd = connect_to(server.port());
+  pending.clear();
+  send_all(fd,
+           "POST /v1/workflows/churn/predict HTTP/1.1\r\nHost: x\r\n"
+           "Content-Type: application/json\r\n\r\n" +
+               body);
+  ASSERT_EQ(shutdown(fd, SHUT_WR), 0);
+  expect_prediction(read_response(fd, pending));
+  close(fd);
+
+  // The server still answers, and stops cleanly.
+  EXPECT_EQ(server.client()->Get("/healthz")->status, 200);
   EXPECT_EQ(server.stop(), 0);
 }
 

@@ -33,39 +33,10 @@ class RedisServer {
 
   /// Starts the server; `password` non-empty sets `requirepass`. Throws std::runtime_error
   /// when it does not answer PING within 10 s.
-  explicit RedisServer(const std::string& password = "") {
+  explicit RedisServer(const std::string& password = "") : password_(password) {
     for (int attempt = 0; attempt < 5 && pid_ <= 0; ++attempt) {
       port_ = free_port();
-      std::vector<std::string> args{*find_program("redis-server"),
-                                    "--port",
-                                    std::to_string(port_),
-                                    "--bind",
-                                    "127.0.0.1",
-                                    "--dir",
-                                    dir_.path().string(),
-                                    "--save",
-                                    "",
-                                    "--appendonly",
-                                    "no",
-                                    "--daemonize",
-                                    "no",
-                                    "--loglevel",
-                                    "warning",
-                                    "--logfile",
-                                    dir_.file("redis.log")};
-      if (!password.empty()) {
-        args.push_back("--requirepass");
-        args.push_back(password);
-      }
-      std::vector<char*> argv;
-      for (std::string& arg : args) argv.push_back(arg.data());
-      argv.push_back(nullptr);
-      if (posix_spawn(&pid_, argv[0], nullptr, nullptr, argv.data(), environ) != 0) {
-        throw std::runtime_error("cannot start redis-server");
-      }
-      if (!wait_for_ping(password)) {  // the port was taken in between: try another
-        stop();
-      }
+      if (!spawn()) stop();  // the port was taken in between: try another
     }
     if (pid_ <= 0) throw std::runtime_error("redis-server did not answer PING: " + log());
   }
@@ -80,6 +51,16 @@ class RedisServer {
            "127.0.0.1:" + std::to_string(port_) + "/" + std::to_string(db);
   }
   std::string log() const { return dir_.read("redis.log"); }
+
+  /// Starts a stopped server again on the same port (empty: its data went with it). Throws
+  /// std::runtime_error when it does not answer PING within 10 s.
+  void restart() {
+    stop();
+    if (!spawn()) {
+      stop();
+      throw std::runtime_error("redis-server did not restart: " + log());
+    }
+  }
 
   /// Stops the server (SIGTERM) and waits for it; the port then refuses connections.
   void stop() {
@@ -102,6 +83,38 @@ class RedisServer {
     getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
     close(fd);
     return ntohs(address.sin_port);
+  }
+
+  // Starts redis-server on port_; true once it answers PING.
+  bool spawn() {
+    std::vector<std::string> args{*find_program("redis-server"),
+                                  "--port",
+                                  std::to_string(port_),
+                                  "--bind",
+                                  "127.0.0.1",
+                                  "--dir",
+                                  dir_.path().string(),
+                                  "--save",
+                                  "",
+                                  "--appendonly",
+                                  "no",
+                                  "--daemonize",
+                                  "no",
+                                  "--loglevel",
+                                  "warning",
+                                  "--logfile",
+                                  dir_.file("redis.log")};
+    if (!password_.empty()) {
+      args.push_back("--requirepass");
+      args.push_back(password_);
+    }
+    std::vector<char*> argv;
+    for (std::string& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    if (posix_spawn(&pid_, argv[0], nullptr, nullptr, argv.data(), environ) != 0) {
+      throw std::runtime_error("cannot start redis-server");
+    }
+    return wait_for_ping(password_);
   }
 
   bool wait_for_ping(const std::string& password) {
@@ -133,6 +146,7 @@ class RedisServer {
   }
 
   TempDir dir_;
+  std::string password_;
   int port_ = 0;
   pid_t pid_ = -1;
 };

@@ -15,6 +15,7 @@
 #include "mlops/serve/auth.h"
 #include "mlops/serve/openapi.h"
 #include "mlops/serve/request.h"
+#include "mlops/serve/response_json.h"
 #include "mlops/serve/work_queue.h"
 
 namespace mlops {
@@ -64,20 +65,6 @@ size_t find_workflow(const ServeState& state, std::string_view name) {
   return std::string::npos;
 }
 
-json prediction_json(const PredictedRow& row) {
-  json out{{"prediction", row.prediction},
-           {"model_version", row.model_version.empty() ? json(nullptr) : json(row.model_version)},
-           {"source", answer_source_name(row.source)},
-           {"features_age_s", row.features_age_s ? json(*row.features_age_s) : json(nullptr)}};
-  if (row.probability) out["probability"] = *row.probability;
-  if (!row.probabilities.empty()) {
-    json per_class = json::object();
-    for (const auto& [name, p] : row.probabilities) per_class[name] = p;
-    out["probabilities"] = std::move(per_class);
-  }
-  return out;
-}
-
 void predict(ServeState& state, const httplib::Request& req, httplib::Response& res) {
   const Clock::time_point start = t_request.counted ? t_request.start : Clock::now();
   const std::string name = req.matches.size() > 1 ? req.matches[1].str() : std::string();
@@ -108,27 +95,27 @@ void predict(ServeState& state, const httplib::Request& req, httplib::Response& 
       }
     }
     const int64_t now = now_micros();
-    const PredictOutcome outcome = workflow.predictor->predict(request, *model, store, now);
+    PredictOutcome outcome = workflow.predictor->predict(request, *model, store, now);
     for (FallbackReason reason : outcome.fallbacks) {
       state.metrics->count_fallback(index, reason);
       if (reason == FallbackReason::kStoreError && lease) lease->discard();
     }
     const std::string id = request_id(req);
-    json predictions = json::array();
-    for (const PredictedRow& row : outcome.rows) predictions.push_back(prediction_json(row));
     res.status = 200;
     res.set_header("X-Request-Id", id);
-    res.set_content(json{{"request_id", id}, {"predictions", std::move(predictions)}}.dump(),
-                    kJson);
+    res.body.clear();
+    res.body.reserve(256);
+    append_predictions_json(res.body, id, outcome.rows);
+    res.set_header("Content-Type", kJson);
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    for (const PredictedRow& row : outcome.rows) {
+    for (PredictedRow& row : outcome.rows) {
       ServedPrediction logged;
       logged.model = workflow.model;
       logged.request_id = id;
-      logged.row_key = row.row_key;
-      logged.model_version = row.model_version;
+      logged.row_key = std::move(row.row_key);
+      logged.model_version = std::move(row.model_version);
       logged.source = std::string(answer_source_name(row.source));
-      logged.prediction = row.prediction_text;
+      logged.prediction = std::move(row.prediction_text);
       logged.score = row.score;
       for (const auto& entry : row.probabilities) {
         logged.probabilities.push_back(static_cast<float>(entry.second));

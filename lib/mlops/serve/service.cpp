@@ -12,6 +12,7 @@
 #include "mlops/core/secret_mask.h"
 #include "mlops/core/stop_signal.h"
 #include "mlops/serve/http_api.h"
+#include "mlops/serve/http_server.h"
 #include "mlops/store/open_stores.h"
 
 namespace mlops {
@@ -90,7 +91,7 @@ void run_serve(const std::vector<Workflow>& workflows, const ServeOverrides& ove
                                {"version", model->engine.version()}});
   }
 
-  httplib::Server server;
+  HttpServer server;
   // cpp-httplib's default options add SO_REUSEPORT, with which a second server on a port in use
   // binds too and silently takes half the traffic; SO_REUSEADDR alone still allows a restart
   // while the old server's connections are in TIME_WAIT, and "in use" is an error.

@@ -2,8 +2,16 @@
 
 #include "mlops/core/secret_mask.h"
 #include "mlops/store/open_stores.h"
+#include "mlops/store/redis/redis_online_store.h"
 
 namespace mlops {
+
+OnlineStorePool::OnlineStorePool(Settings settings) : settings_(std::move(settings)) {
+  const OnlineStoreLocation location = parse_online_store_url(settings_.online_store_url);
+  if (location.backend == OnlineStoreLocation::Backend::kRedis) {
+    lookups_ = std::make_shared<RedisPipeliner>(location.redis);
+  }
+}
 
 OnlineStorePool::Lease::~Lease() {
   if (store_ && pool_) pool_->give_back(std::move(store_));
@@ -18,6 +26,7 @@ OnlineStorePool::Lease OnlineStorePool::acquire() {
       return Lease(this, std::move(store));
     }
   }
+  if (lookups_) return Lease(this, open_redis_online_store(lookups_->location(), lookups_));
   return Lease(this, open_online_store(settings_));
 }
 

@@ -2,7 +2,9 @@
 // Online store connections for the request threads. An OnlineStore is one connection and not
 // thread-safe, so each request leases one: an idle connection when there is one, else a new
 // one (at most one per worker thread ever opens). A connection that failed is dropped, not
-// returned, and the next lease connects again.
+// returned, and the next lease connects again. On Redis, the stores' lookups (GET/MGET) go
+// through one connection the pool shares among them (store/redis/redis_pipeliner.h): the
+// lookups of concurrent requests travel as one pipeline.
 
 #include <memory>
 #include <mutex>
@@ -11,13 +13,14 @@
 
 #include "mlops/config/workflow.h"
 #include "mlops/store/online_store.h"
+#include "mlops/store/redis/redis_pipeliner.h"
 
 namespace mlops {
 
 class OnlineStorePool {
  public:
   /// Connections to `settings.online_store_url`, opened on demand.
-  explicit OnlineStorePool(Settings settings) : settings_(std::move(settings)) {}
+  explicit OnlineStorePool(Settings settings);
 
   /// One leased connection; returned to the pool when the lease ends unless discarded.
   class Lease {
@@ -45,6 +48,7 @@ class OnlineStorePool {
   void give_back(std::unique_ptr<OnlineStore> store);
 
   Settings settings_;
+  std::shared_ptr<RedisPipeliner> lookups_;  // on Redis: the lookups' shared connection
   std::mutex mutex_;
   std::vector<std::unique_ptr<OnlineStore>> idle_;
 };

@@ -88,7 +88,8 @@ std::optional<int64_t> to_int(std::string_view text) {
 
 class RedisOnlineStore final : public OnlineStore {
  public:
-  explicit RedisOnlineStore(const RedisLocation& location) : client_(location) {}
+  RedisOnlineStore(const RedisLocation& location, std::shared_ptr<RedisPipeliner> lookups)
+      : client_(location), lookups_(std::move(lookups)) {}
 
   std::string describe() const override { return client_.location().display(); }
 
@@ -132,7 +133,7 @@ class RedisOnlineStore final : public OnlineStore {
         args.emplace_back(arena.data() + from, size);
         from += size;
       }
-      const RedisReply reply = client_.command(args);
+      const RedisReply reply = lookups_ ? lookups_->command(args) : client_.command(args);
       auto fill = [&](const redisReply* item, size_t i) {
         if (!item || item->type != REDIS_REPLY_STRING) return;
         if (!try_decode_online_value({item->str, item->len}, out[i])) {
@@ -310,13 +311,15 @@ class RedisOnlineStore final : public OnlineStore {
   }
 
   RedisClient client_;
-  std::string script_sha_;  // of kWriteScript, once SCRIPT LOAD returned it
+  std::shared_ptr<RedisPipeliner> lookups_;  // read()'s GET/MGET, when shared
+  std::string script_sha_;                   // of kWriteScript, once SCRIPT LOAD returned it
 };
 
 }  // namespace
 
-std::unique_ptr<OnlineStore> open_redis_online_store(const RedisLocation& location) {
-  return std::make_unique<RedisOnlineStore>(location);
+std::unique_ptr<OnlineStore> open_redis_online_store(const RedisLocation& location,
+                                                     std::shared_ptr<RedisPipeliner> lookups) {
+  return std::make_unique<RedisOnlineStore>(location, std::move(lookups));
 }
 
 }  // namespace mlops

@@ -13,11 +13,15 @@
 
 #include "mlops/store/online_store.h"
 #include "mlops/store/redis/redis_client.h"
+#include "mlops/store/redis/redis_pipeliner.h"
 
 namespace mlops {
 
 /// Connects to `location`. Throws NetworkError naming location.display() (no password) when
 /// the server cannot be reached, refuses AUTH or SELECT.
-std::unique_ptr<OnlineStore> open_redis_online_store(const RedisLocation& location);
+/// With `lookups`, read() sends its GET/MGET through that connection shared with other
+/// threads' stores (pipelined with their lookups) instead of this store's own.
+std::unique_ptr<OnlineStore> open_redis_online_store(
+    const RedisLocation& location, std::shared_ptr<RedisPipeliner> lookups = nullptr);
 
 }  // namespace mlops

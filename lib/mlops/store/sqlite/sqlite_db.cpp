@@ -32,10 +32,23 @@ int retry_while_busy(int timeout_ms, Attempt attempt) {
   return rc;
 }
 
+/// Turns SQLite's memory statistics off, once, before its first connection: with them on,
+/// every allocation SQLite makes (binding a text, opening a cursor) takes one process-wide
+/// mutex, a tenth of the served prediction log's writer. Nothing here reads the statistics.
+/// A no-op (SQLITE_MISUSE) when SQLite was initialized already.
+void configure_sqlite_once() {
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
+}
+
 }  // namespace
 
 SqliteDb::SqliteDb(const std::string& path, std::string_view what, int busy_timeout_ms)
     : path_(path), what_(what), busy_timeout_ms_(busy_timeout_ms) {
+  configure_sqlite_once();
   if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) {
     std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);

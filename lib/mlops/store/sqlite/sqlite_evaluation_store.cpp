@@ -20,6 +20,14 @@ namespace mlops {
 
 namespace {
 
+// `value` as 16 lower-case hex digits in `out` (what fmt's {:016x} writes), without an
+// allocation.
+std::string_view hex16(uint64_t value, char (&out)[16]) {
+  constexpr char kDigits[] = "0123456789abcdef";
+  for (int i = 15; i >= 0; --i, value >>= 4) out[i] = kDigits[value & 0xf];
+  return std::string_view(out, 16);
+}
+
 // Version 1: the schema before the version table. A change of schema is a new step at the end.
 constexpr const char* kVersion1 = R"sql(
 CREATE TABLE IF NOT EXISTS prediction_log (
@@ -90,18 +98,22 @@ class SqliteEvaluationStore final : public EvaluationStore {
                            "source, request_id, latency_ms, log_id) VALUES (?1, ?2, NULL, ?3, ?4, "
                            "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
     size_t added = 0;
+    // Every text is bound without a copy: the batch and `hash` outlive each row's step.
+    char hash[16];
     for (const ServedLogEntry& entry : batch) {
       const ServedPrediction& row = entry.prediction;
-      insert.bind(1, row.model).bind(2, row.model_version).bind(3, row.row_key);
-      insert.bind(4, fmt::format("{:016x}", row.features_hash)).bind(5, row.prediction);
-      insert.bind_real_or_null(6, row.score);
+      insert.bind_unowned(1, row.model).bind_unowned(2, row.model_version);
+      insert.bind_unowned(3, row.row_key).bind_unowned(4, hex16(row.features_hash, hash));
+      insert.bind_unowned(5, row.prediction).bind_real_or_null(6, row.score);
       if (row.probabilities.empty()) {
         insert.bind_null(7);
       } else {
-        insert.bind_blob(7, row.probabilities.data(), row.probabilities.size() * sizeof(float));
+        insert.bind_blob_unowned(7, row.probabilities.data(),
+                                 row.probabilities.size() * sizeof(float));
       }
-      insert.bind(8, row.served_at_us).bind(9, row.source).bind(10, row.request_id);
-      insert.bind_real_or_null(11, row.latency_ms).bind(12, entry.log_id);
+      insert.bind(8, row.served_at_us).bind_unowned(9, row.source);
+      insert.bind_unowned(10, row.request_id).bind_real_or_null(11, row.latency_ms);
+      insert.bind_unowned(12, entry.log_id);
       insert.run();
       added += static_cast<size_t>(sqlite3_changes(db_.handle()));
     }
