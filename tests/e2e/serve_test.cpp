@@ -261,8 +261,15 @@ TEST(Serve, BadInputAuthAndRoutes) {
   ASSERT_TRUE(server.started()) << server.err();
   const httplib::Headers auth{{"Authorization", "Bearer " + token}};
 
-  // Auth: /healthz is open; everything else needs the token.
+  // Auth: /healthz is open; /readyz answers a caller without the token (a readiness probe)
+  // with its status and nothing else; everything else needs the token.
   EXPECT_EQ(server.client()->Get("/healthz")->status, 200);
+  auto anonymous_ready = server.client()->Get("/readyz");
+  EXPECT_EQ(anonymous_ready->status, 200);
+  EXPECT_EQ(json::parse(anonymous_ready->body), json({{"ready", true}}));
+  auto detailed_ready = server.client()->Get("/readyz", auth);
+  EXPECT_EQ(detailed_ready->status, 200);
+  EXPECT_TRUE(json::parse(detailed_ready->body).contains("workflows")) << detailed_ready->body;
   auto res = server.predict("churn", R"({"rows": [{}]})");
   EXPECT_EQ(res->status, 401);
   EXPECT_EQ(res->get_header_value("WWW-Authenticate"), "Bearer");

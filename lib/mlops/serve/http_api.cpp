@@ -167,7 +167,10 @@ bool needs_online_store(const Workflow& workflow) {
   return false;
 }
 
-void readyz(ServeState& state, httplib::Response& res) {
+// `detailed` false (a caller without the token, such as a Kubernetes readiness probe, which
+// cannot read a Secret into its headers): the same status code, only {"ready": bool}, since the
+// details name models, versions and store addresses.
+void readyz(ServeState& state, bool detailed, httplib::Response& res) {
   bool ready = true;
   json workflows = json::array();
   json stores = json::array();
@@ -201,6 +204,7 @@ void readyz(ServeState& state, httplib::Response& res) {
     }
     stores.push_back(std::move(entry));
   }
+  if (!detailed) return answer_json(res, ready ? 200 : 503, {{"ready", ready}});
   answer_json(res, ready ? 200 : 503,
               {{"ready", ready},
                {"workflows", workflows},
@@ -305,7 +309,13 @@ void install_routes(httplib::Server& server, ServeState& state) {
           answer_json(res, 200, {{"status", "ok"}});
           return Handled::Handled;
         }
-        if (!bearer_authorized(req.get_header_value("Authorization"), shared->settings.token)) {
+        const bool authorized =
+            bearer_authorized(req.get_header_value("Authorization"), shared->settings.token);
+        if (path == "/readyz" && get && !authorized) {
+          readyz(*shared, false, res);
+          return Handled::Handled;
+        }
+        if (!authorized) {
           res.set_header("WWW-Authenticate", "Bearer");
           answer_error(res, 401, "missing or wrong bearer token (Authorization: Bearer ...)");
           return Handled::Handled;
@@ -322,7 +332,7 @@ void install_routes(httplib::Server& server, ServeState& state) {
           return Handled::Handled;
         }
         if (path == "/readyz") {
-          readyz(*shared, res);
+          readyz(*shared, true, res);
         } else if (path == "/metrics") {
           res.status = 200;
           res.set_content(shared->metrics->prometheus(snapshot(*shared)),
