@@ -107,6 +107,14 @@ TEST_F(ShardManifest, ShardsOfOneRunAtOnceInOneRunsDirAllReachTheManifest) {
   count.bind(1, run_id);
   ASSERT_TRUE(count.step());
   EXPECT_EQ(count.integer(0), kShards);
+  // Each shard logged its own rows, under its own name in the run; none replaced another's.
+  SqliteStatement logged(db,
+                         "SELECT COUNT(*), COUNT(DISTINCT run_id) FROM prediction_log WHERE "
+                         "run_id LIKE ?1 || ':shard-%'");
+  logged.bind(1, run_id);
+  ASSERT_TRUE(logged.step());
+  EXPECT_EQ(logged.integer(0), static_cast<int64_t>(clean_rows));
+  EXPECT_EQ(logged.integer(1), kShards);
   size_t files = 0;
   for (const auto& entry : fs::directory_iterator(run / "shards")) {
     files += entry.path().extension() == ".json";
@@ -144,6 +152,9 @@ TEST_F(ShardManifest, ShardsOnSeveralMachinesJoinOneNamedRunThroughPostgres) {
                 .integer(0, 0),
             kShards);
   EXPECT_EQ(db.query("SELECT COUNT(*) FROM runs WHERE run_id = 'nightly-1'").integer(0, 0), 1);
+  EXPECT_EQ(db.query("SELECT COUNT(*) FROM prediction_log WHERE run_id LIKE 'nightly-1:shard-%'")
+                .integer(0, 0),
+            3008);
   // Each machine's manifest holds its own shard and those recorded before it; the last to
   // record holds every one.
   size_t most = 0;

@@ -139,8 +139,14 @@ StageRecord run_predict_stage(RunContext& run) {
   std::unique_ptr<EvaluationStore> evaluation;
   if (spec.log_predictions && !spec.id_columns.empty()) {
     evaluation = open_evaluation_store(workflow.settings);
+    // A shard logs under its own name within the run: shards of one run (`--run`, on several
+    // machines) each discard and rewrite only their own rows when their scoring restarts.
+    const std::string log_run_id =
+        spec.shard_count > 1
+            ? fmt::format("{}:shard-{}-of-{}", run.run_id(), spec.shard_index, spec.shard_count)
+            : run.run_id();
     options.log = {
-        .store = evaluation.get(), .model = workflow.registry.model, .run_id = run.run_id()};
+        .store = evaluation.get(), .model = workflow.registry.model, .run_id = log_run_id};
   } else if (spec.log_predictions) {
     log_warn("predict: predictions are not logged for evaluation: set predict.id_columns",
              {{"workflow", workflow.name}});

@@ -207,6 +207,9 @@ TEST_P(KubernetesOverlay, TrainBatchPredictInShardsAndServeAsThePodsWould) {
   EXPECT_EQ(scored, input_rows);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM prediction_log") - logged_before,
             static_cast<int64_t>(input_rows));
+  // The shards joined one run, named after the Job: the tracking store records every one.
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM run_shards WHERE run_id = '" + Cluster().job_name + "'"),
+            shards);
 
   // A serve replica: probes answer, a prediction comes from the model.
   const YAML::Node serve = rendered.get("Deployment/mlops-serve");

@@ -20,7 +20,7 @@ namespace {
 /// Environment variables the manifests may set that are not config keys (MLOPS_*), each
 /// documented in docs/production.md.
 const std::set<std::string> kOtherVariables{
-    "PGPASSWORD",   "DEPLOY_ENV",      "SHARDS",           "JOB_COMPLETION_INDEX",
+    "PGPASSWORD",   "DEPLOY_ENV",      "SHARDS",           "JOB_COMPLETION_INDEX", "JOB_NAME",
     "DMLC_TASK_ID", "DMLC_NUM_WORKER", "DMLC_TRACKER_URI", "DMLC_TRACKER_PORT"};
 
 const std::map<std::string, std::string>& key_table() {
@@ -440,6 +440,9 @@ TEST_P(DeployOverlay, BatchPredictionScoresShardIndexOfItsCompletions) {
   EXPECT_EQ(
       container.env("JOB_COMPLETION_INDEX")["valueFrom"]["fieldRef"]["fieldPath"].as<std::string>(),
       "metadata.annotations['batch.kubernetes.io/job-completion-index']");
+  EXPECT_EQ(container.flag("--run"), "$(JOB_NAME)");
+  EXPECT_EQ(container.env("JOB_NAME")["valueFrom"]["fieldRef"]["fieldPath"].as<std::string>(),
+            "metadata.labels['batch.kubernetes.io/job-name']");
   EXPECT_EQ(container.env("SHARDS")["valueFrom"]["configMapKeyRef"]["key"].as<std::string>(),
             "shards");
   // The pod of index 3 of N scores `--shard 3/N`.

@@ -26,6 +26,9 @@ struct Cluster {
   std::map<std::string, std::string> secrets;  // "secret/key" -> value
   std::map<std::string, std::map<std::string, std::string>> config_maps;
   std::map<std::string, fs::path> claims;  // PersistentVolumeClaim -> its directory
+  /// The name the Job controller gives the Job a CronJob starts (its label
+  /// batch.kubernetes.io/job-name): the CronJob's name and the scheduled minute.
+  std::string job_name = "mlops-batch-predict-29412345";
 };
 
 /// The image's environment (ENV of the default target and the stages below it) and WORKDIR.
@@ -135,6 +138,9 @@ class Pod {
       } else if (entry["valueFrom"]["fieldRef"]["fieldPath"].as<std::string>() ==
                  "metadata.annotations['batch.kubernetes.io/job-completion-index']") {
         env_[name] = std::to_string(index);
+      } else if (entry["valueFrom"]["fieldRef"]["fieldPath"].as<std::string>() ==
+                 "metadata.labels['batch.kubernetes.io/job-name']") {
+        env_[name] = cluster.job_name;
       } else {
         throw std::runtime_error("env " + name + ": source not emulated");
       }
