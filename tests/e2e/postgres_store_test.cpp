@@ -2,12 +2,13 @@
 // server (tests/support/postgres_server.h), each "machine" a working folder of its own (its
 // runs_dir and models_dir) sharing one database: trainings registering at once, promotions at
 // once, a machine that never trained scoring the champion in concurrent shards with no
-// prediction lost, `store migrate`, `store copy` from SQLite, and the errors of a database
-// that cannot be used, never showing the password.
+// prediction lost, serve replicas and batch shards logging at once, `store migrate`, `store copy`
+// from SQLite, and the errors of a database that cannot be used, never showing the password.
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <sstream>
 #include <thread>
 
@@ -16,6 +17,7 @@
 #include "mlops/core/error.h"
 #include "mlops/store/postgres/pg_connection.h"
 #include "mlops/store/sqlite/sqlite_db.h"
+#include "serve_process.h"
 #include "support/optional_tool.h"
 #include "support/postgres_server.h"
 
@@ -143,6 +145,59 @@ TEST_F(PostgresStoreE2e, MachinesTrainAtOnceAndOneThatNeverTrainedScoresInConcur
   EXPECT_GE(files, 4u);
   EXPECT_TRUE(fs::exists(dir_.file("c" + version_dir + "/model.json")));
   EXPECT_TRUE(fs::exists(dir_.file("c" + version_dir + "/feature_state.json")));
+}
+
+TEST_F(PostgresStoreE2e, ServeReplicasAndBatchShardsLogAtOnceAndNoneIsLost) {
+  ASSERT_EQ(on("a", "run").exit_code, 0);
+  // Three replicas on machines that never trained, each its own runs_dir and journal.
+  std::vector<std::unique_ptr<ServeProcess>> replicas;
+  for (int replica = 0; replica < 3; ++replica) {
+    const std::string machine = "r" + std::to_string(replica);
+    replicas.push_back(std::make_unique<ServeProcess>(
+        dir_.path().string(),
+        "-w " + workflow_ + " --set runs_dir=" + dir_.file(machine + "/runs") +
+            " --set models_dir=" + dir_.file(machine + "/models"),
+        dir_, std::vector<std::string>{"MLOPS_STORE__URL=" + url_}));
+    ASSERT_TRUE(replicas.back()->started()) << replicas.back()->err();
+  }
+  // Two clients per replica post while four batch-predict shards log on machine c.
+  constexpr int kRequestsPerClient = 60;
+  std::atomic<int> answered{0};
+  std::atomic<int> failed{0};
+  std::vector<std::thread> clients;
+  for (const auto& replica : replicas) {
+    for (int client = 0; client < 2; ++client) {
+      clients.emplace_back([&, server = replica.get()] {
+        for (int i = 0; i < kRequestsPerClient; ++i) {
+          auto answer = server->predict(
+              "flight-pg",
+              fmt::format(R"({{"rows": [{{"date": "2001-06-01 05:50:00", )"
+                          R"("distance": {}, "origin": "BTV", "destination": "BOS"}}]}})",
+                          100 + i));
+          (answer && answer->status == 200 ? answered : failed)++;
+        }
+      });
+    }
+  }
+  std::vector<std::pair<std::string, std::string>> shards;
+  for (int shard = 0; shard < 4; ++shard) {
+    shards.push_back(
+        {"c", fmt::format("batch-predict --input {} --shard {}/4 --output {}", dir_.file("jun.csv"),
+                          shard, dir_.file(fmt::format("shard{}.csv", shard)))});
+  }
+  for (const auto& result : at_once(shards)) EXPECT_EQ(result.exit_code, 0) << result.err;
+  for (auto& client : clients) client.join();
+  // SIGTERM flushes each replica's log before it exits.
+  for (auto& replica : replicas) EXPECT_EQ(replica->stop(), 0) << replica->err();
+
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(answered.load(), 3 * 2 * kRequestsPerClient);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM prediction_log WHERE log_id IS NOT NULL"),
+            answered.load());
+  EXPECT_EQ(scalar("SELECT COUNT(DISTINCT request_id) FROM prediction_log WHERE log_id IS NOT "
+                   "NULL"),
+            answered.load());
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM prediction_log WHERE row_key LIKE 'jun-%'"), 3008);
 }
 
 TEST_F(PostgresStoreE2e, PromotionsAtOnceAreSerializedAndEveryOneIsRecorded) {
