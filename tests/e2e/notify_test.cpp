@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -359,6 +360,42 @@ TEST_F(Notify, AWebhookGivenInTheEnvironmentIsMaskedToo) {
   EXPECT_EQ(shown.exit_code, 0) << shown.err;
   EXPECT_NE(shown.out.find("webhooks"), std::string::npos) << shown.out;
   expect_secret_nowhere();
+}
+
+// A webhook that is not an http(s) URL (a typo in the scheme, a pasted command, a bare host) is a
+// config error naming where it was given and which item, before any stage runs, and the error
+// never quotes it: otherwise it would only show as an undelivered message on the day a run fails.
+TEST_F(Notify, AWebhookThatIsNotAnHttpUrlIsAConfigErrorThatDoesNotQuoteIt) {
+  for (const std::string& url :
+       {"htps://hooks.example.com/services/" + std::string(kSecret),
+        "ftp://127.0.0.1/services/" + std::string(kSecret), std::string(kSecret),
+        "curl -X POST https://hooks.example.com/services/" + std::string(kSecret)}) {
+    CliResult refused = mlops("run", url);
+    EXPECT_EQ(refused.exit_code, 2) << url << "\n" << refused.err;
+    EXPECT_NE(refused.err.find(
+                  "mlops: config error: --set notify.webhooks=[\"${MLOPS_TEST_WEBHOOK}\"]: key "
+                  "'notify.webhooks[0]': expected an http:// or https:// URL"),
+              std::string::npos)
+        << refused.err;
+    EXPECT_FALSE(fs::exists(runs())) << "no stage ran";
+  }
+  // In a workflow file: file, line and column of the item, and its index.
+  const std::string workflow =
+      slurp(fs::path(MLOPS_SOURCE_DIR) / "workflows" / "penguins-species.yaml") +
+      "\nnotify:\n  on: [failure]\n  webhooks: [\"https://hooks.example.com/ok\", "
+      "\"hooks.example.com/services/" +
+      kSecret + "\"]\n";
+  const std::string file = dir_.write("penguins-notify.yaml", workflow);
+  const size_t line = static_cast<size_t>(std::count(workflow.begin(), workflow.end(), '\n'));
+  CliResult refused =
+      run_mlops("run --env local --workflow '" + file + "' --set runs_dir=" + runs(), dir_);
+  outputs_ += refused.out + refused.err;
+  EXPECT_EQ(refused.exit_code, 2) << refused.err;
+  EXPECT_NE(refused.err.find("mlops: config error: " + file + ":" + std::to_string(line) +
+                             ":46: key 'notify.webhooks[1]': expected an http:// or https:// URL"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_EQ(outputs_.find(kSecret), std::string::npos) << outputs_;
 }
 
 }  // namespace

@@ -476,7 +476,9 @@ const std::vector<KeyDecl>& config_keys() {
           "Webhook URLs each event is POSTed to (Slack, Mattermost, Teams or any JSON "
           "receiver). A URL is a secret: give each as `${VAR}` "
           "(`[\"${MLOPS_SLACK_WEBHOOK}\"]`); it is never printed or written (logs show "
-          "`scheme://host/****`). An empty item (an unset `${VAR:-}`) is ignored."),
+          "`scheme://host/****`). An empty item (an unset `${VAR:-}`) is ignored; any other "
+          "item must be an `http://` or `https://` URL with a host (else a config error, exit "
+          "2, that does not quote it)."),
       key("notify.link", T::kString, "",
           "A link put in every message beside the report's path, e.g. the CI run's page "
           "(`${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}`)."),
