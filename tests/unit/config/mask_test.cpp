@@ -34,6 +34,19 @@ TEST_F(SecretMask, UrlPasswordsAndCredentialParametersAreMasked) {
   EXPECT_EQ(mask_secrets("http://h/p?monkey=1&key=v"), "http://h/p?monkey=1&key=****");
 }
 
+// libpq's keyword/value connection string, given as store.url by mistake: `config show` and
+// the error that refuses it print the password masked.
+TEST_F(SecretMask, ConninfoPasswordsAreMasked) {
+  EXPECT_EQ(mask_secrets("host=db port=5432 user=ml password=hunter2 dbname=x"),
+            "host=db port=5432 user=ml password=**** dbname=x");
+  EXPECT_EQ(mask_secrets("password=hunter2"), "password=****");
+  EXPECT_EQ(mask_secrets("url: \"host=db PASSWORD='two words' sslmode=require\""),
+            "url: \"host=db PASSWORD='****' sslmode=require\"");
+  EXPECT_EQ(mask_secrets("host=db passwd=hunter2"), "host=db passwd=****");
+  // Only a whole word: these are not conninfo passwords.
+  EXPECT_EQ(mask_secrets("db_password=x mypassword=y"), "db_password=x mypassword=y");
+}
+
 TEST_F(SecretMask, TextWithoutSecretsComesBackUnchanged) {
   const std::string text = "a=1 ?b=2 http://host/path?x=y user@example.com";
   EXPECT_EQ(mask_secrets(text), text);
