@@ -362,6 +362,33 @@ TEST_F(Notify, AWebhookGivenInTheEnvironmentIsMaskedToo) {
   expect_secret_nowhere();
 }
 
+// Two webhooks, the first silent (a dead Teams connector): the second still gets the message
+// at its first attempt, and the command is held no longer than the deadline.
+TEST_F(Notify, ASilentWebhookDoesNotStarveTheNextOne) {
+  Webhook silent;
+  silent.hang();
+  Webhook healthy;
+  const std::string args =
+      "run --env local --workflow workflows/penguins-species.yaml --set runs_dir=" + runs() +
+      " --set ingest.source.path=/nonexistent/p.json --set notify.on=[failure]"
+      " --set 'notify.webhooks=[\"${MLOPS_SILENT}\", \"${MLOPS_HEALTHY}\"]'"
+      " --set notify.deadline=2";
+  CliResult failed;
+  const double seconds = timed([&] {
+    failed = run_mlops(args, dir_,
+                       "MLOPS_SILENT='" + silent.url() + "' MLOPS_HEALTHY='" + healthy.url() + "'");
+  });
+  outputs_ += failed.out + failed.err;
+  EXPECT_EQ(failed.exit_code, 5) << failed.err;
+  ASSERT_EQ(healthy.received().size(), 1u) << failed.err;
+  EXPECT_EQ(healthy.received()[0].body["mlops"]["event"], "failure");
+  EXPECT_NE(failed.err.find("notify: failure sent webhook=http://127.0.0.1:"), std::string::npos)
+      << failed.err;
+  EXPECT_NE(failed.err.find("notify.deadline (2 s) reached"), std::string::npos) << failed.err;
+  EXPECT_LT(seconds, 3.5);
+  expect_secret_nowhere();
+}
+
 // A webhook that is not an http(s) URL (a typo in the scheme, a pasted command, a bare host) is a
 // config error naming where it was given and which item, before any stage runs, and the error
 // never quotes it: otherwise it would only show as an undelivered message on the day a run fails.

@@ -492,7 +492,8 @@ const std::vector<KeyDecl>& config_keys() {
           "Retry-After is honoured)."),
       key("notify.deadline", T::kFloat, "15",
           "Most seconds one event may hold the command, every webhook, attempt and wait "
-          "included; what is not delivered by then is given up with a warning."),
+          "included (the webhooks are sent to at once, each with the whole deadline); what is "
+          "not delivered by then is given up with a warning."),
       key("entities", T::kMapList, "",
           "What features are looked up by: a list of `{name, keys}` (docs/features.md)."),
       key("entities.name", T::kString, "", "Entity name, unique in the workflow (required)."),
