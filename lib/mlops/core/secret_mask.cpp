@@ -70,6 +70,9 @@ void mask_credential_parameters(std::string& text) {
                      [&](std::string_view known) { return iequals(known, name); })) {
       continue;
     }
+    // Already masked (a store's display name inside a message masked again): its end is known,
+    // and masking once more would swallow what follows it ("?password=****: cannot connect").
+    if (text.compare(eq + 1, kSecretMask.size(), kSecretMask) == 0) continue;
     size_t end = eq + 1;
     while (end < text.size() && text[end] != '&' && text[end] != '#' && !is_space(text[end]) &&
            text[end] != '"' && text[end] != '\'' && text[end] != '<') {

@@ -47,6 +47,20 @@ TEST_F(SecretMask, ConninfoPasswordsAreMasked) {
   EXPECT_EQ(mask_secrets("db_password=x mypassword=y"), "db_password=x mypassword=y");
 }
 
+// Masking twice changes nothing: a message quoting an already masked store name keeps the
+// text after the mask.
+TEST_F(SecretMask, MaskingIsIdempotent) {
+  const std::string once = mask_secrets("postgresql://ml@db:5432/x?password=hunter2");
+  EXPECT_EQ(once, "postgresql://ml@db:5432/x?password=****");
+  EXPECT_EQ(mask_secrets(once + ": cannot connect to the tracking store: refused"),
+            "postgresql://ml@db:5432/x?password=****: cannot connect to the tracking store: "
+            "refused");
+  for (const std::string text :
+       {"http://u:pw@h/p?token=abc&x=1 and more", "host=db password=hunter2 dbname=x"}) {
+    EXPECT_EQ(mask_secrets(mask_secrets(text)), mask_secrets(text)) << text;
+  }
+}
+
 TEST_F(SecretMask, TextWithoutSecretsComesBackUnchanged) {
   const std::string text = "a=1 ?b=2 http://host/path?x=y user@example.com";
   EXPECT_EQ(mask_secrets(text), text);
