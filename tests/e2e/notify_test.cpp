@@ -362,6 +362,44 @@ TEST_F(Notify, AWebhookGivenInTheEnvironmentIsMaskedToo) {
   expect_secret_nowhere();
 }
 
+// A scheduled run whose tracking store cannot be reached (the database down, a wrong password)
+// fails before any stage starts: that is a `failure` too, sent without a run id, its error
+// naming the store without the password.
+TEST_F(Notify, ARunThatCannotOpenItsStoreIsAFailure) {
+  std::string closed_port;
+  {
+    Webhook closed;  // a port that was just free: no database listens there now
+    const std::string url = closed.url();
+    closed_port =
+        url.substr(url.rfind(':') + 1, url.find('/', url.rfind(':')) - url.rfind(':') - 1);
+  }
+  const std::string store = "--set store.url=postgresql://mlops:" + std::string(kSecret) +
+                            "@127.0.0.1:" + closed_port + "/mlops";
+  Webhook hook;
+  CliResult run = mlops("run", hook.url(), store);
+  EXPECT_EQ(run.exit_code, 5) << run.err;
+  CliResult train = mlops("train", hook.url(), store);
+  EXPECT_EQ(train.exit_code, 5) << train.err;
+  const auto received = hook.received();
+  ASSERT_EQ(received.size(), 2u) << run.err << train.err;
+  const json& whole = received[0].body["mlops"];
+  EXPECT_EQ(whole["event"], "failure");
+  EXPECT_EQ(whole["workflow"], "penguins-species");
+  EXPECT_EQ(whole["run_id"], "");
+  EXPECT_EQ(whole["summary"], "the run of penguins-species could not start");
+  EXPECT_EQ(
+      whole["detail"].get<std::string>().rfind("postgresql://mlops@127.0.0.1:" + closed_port +
+                                                   "/mlops: cannot connect to the tracking store: ",
+                                               0),
+      0u)
+      << whole.dump();
+  EXPECT_TRUE(has_field(received[0].body, "Exit code", "5")) << received[0].body.dump();
+  EXPECT_EQ(received[1].body["mlops"]["stage"], "train");
+  EXPECT_EQ(received[1].body["mlops"]["summary"], "stage train could not start");
+  for (const auto& message : received) outputs_ += message.body.dump();
+  expect_secret_nowhere();
+}
+
 // Two webhooks, the first silent (a dead Teams connector): the second still gets the message
 // at its first attempt, and the command is held no longer than the deadline.
 TEST_F(Notify, ASilentWebhookDoesNotStarveTheNextOne) {

@@ -1,6 +1,7 @@
 #include "mlops/pipeline/run_selection.h"
 
 #include "mlops/core/error.h"
+#include "mlops/pipeline/notifications.h"
 
 namespace mlops {
 
@@ -19,8 +20,14 @@ std::optional<Stage> stage_needed_by(Stage stage) {
 RunContext open_run_for_stage(const Workflow& workflow, Stage stage, const std::string& run_id) {
   const bool starts_run =
       stage == Stage::kIngest || (stage == Stage::kBatchPredict && !workflow.predict.input.empty());
-  return starts_run && run_id.empty() ? RunContext::start(workflow)
-                                      : RunContext::open(workflow, run_id, stage_needed_by(stage));
+  try {
+    return starts_run && run_id.empty()
+               ? RunContext::start(workflow)
+               : RunContext::open(workflow, run_id, stage_needed_by(stage));
+  } catch (const Error& error) {
+    notify_run_not_started(workflow, stage, error);  // bounded by notify.deadline, never throws
+    throw;
+  }
 }
 
 void require_one_workflow_for_run(size_t workflow_count, const std::string& run_id) {
