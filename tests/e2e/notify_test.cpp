@@ -400,6 +400,26 @@ TEST_F(Notify, ARunThatCannotOpenItsStoreIsAFailure) {
   expect_secret_nowhere();
 }
 
+// notify.link from the environment, as docs/notifications.md shows it (`"${CI_JOB_URL:-}"`): the
+// message carries the link itself, not "****" (a ${VAR} value elsewhere is a secret).
+TEST_F(Notify, ALinkFromTheEnvironmentIsShownNotMasked) {
+  Webhook hook;
+  const std::string link = "https://ci.example.com/o/r/actions/runs/424242";
+  CliResult failed = run_mlops(
+      "run --env local --workflow workflows/penguins-species.yaml --set runs_dir=" + runs() +
+          " --set ingest.source.path=/nonexistent/p.json --set notify.on=[failure]"
+          " --set 'notify.webhooks=[\"${MLOPS_TEST_WEBHOOK}\"]'"
+          " --set 'notify.link=${MLOPS_TEST_LINK:-}'",
+      dir_, "MLOPS_TEST_WEBHOOK='" + hook.url() + "' MLOPS_TEST_LINK='" + link + "'");
+  outputs_ += failed.out + failed.err;
+  EXPECT_EQ(failed.exit_code, 5) << failed.err;
+  ASSERT_EQ(hook.received().size(), 1u) << failed.err;
+  const json body = hook.received()[0].body;
+  EXPECT_EQ(body["mlops"]["link"], link) << body.dump();
+  EXPECT_NE(body["text"].get<std::string>().find(link), std::string::npos) << body.dump();
+  expect_secret_nowhere();
+}
+
 // Two webhooks, the first silent (a dead Teams connector): the second still gets the message
 // at its first attempt, and the command is held no longer than the deadline.
 TEST_F(Notify, ASilentWebhookDoesNotStarveTheNextOne) {
