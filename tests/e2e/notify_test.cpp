@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -359,6 +360,127 @@ TEST_F(Notify, AWebhookGivenInTheEnvironmentIsMaskedToo) {
   EXPECT_EQ(shown.exit_code, 0) << shown.err;
   EXPECT_NE(shown.out.find("webhooks"), std::string::npos) << shown.out;
   expect_secret_nowhere();
+}
+
+// A scheduled run whose tracking store cannot be reached (the database down, a wrong password)
+// fails before any stage starts: that is a `failure` too, sent without a run id, its error
+// naming the store without the password.
+TEST_F(Notify, ARunThatCannotOpenItsStoreIsAFailure) {
+  std::string closed_port;
+  {
+    Webhook closed;  // a port that was just free: no database listens there now
+    const std::string url = closed.url();
+    closed_port =
+        url.substr(url.rfind(':') + 1, url.find('/', url.rfind(':')) - url.rfind(':') - 1);
+  }
+  const std::string store = "--set store.url=postgresql://mlops:" + std::string(kSecret) +
+                            "@127.0.0.1:" + closed_port + "/mlops";
+  Webhook hook;
+  CliResult run = mlops("run", hook.url(), store);
+  EXPECT_EQ(run.exit_code, 5) << run.err;
+  CliResult train = mlops("train", hook.url(), store);
+  EXPECT_EQ(train.exit_code, 5) << train.err;
+  const auto received = hook.received();
+  ASSERT_EQ(received.size(), 2u) << run.err << train.err;
+  const json& whole = received[0].body["mlops"];
+  EXPECT_EQ(whole["event"], "failure");
+  EXPECT_EQ(whole["workflow"], "penguins-species");
+  EXPECT_EQ(whole["run_id"], "");
+  EXPECT_EQ(whole["summary"], "the run of penguins-species could not start");
+  EXPECT_EQ(
+      whole["detail"].get<std::string>().rfind("postgresql://mlops@127.0.0.1:" + closed_port +
+                                                   "/mlops: cannot connect to the tracking store: ",
+                                               0),
+      0u)
+      << whole.dump();
+  EXPECT_TRUE(has_field(received[0].body, "Exit code", "5")) << received[0].body.dump();
+  EXPECT_EQ(received[1].body["mlops"]["stage"], "train");
+  EXPECT_EQ(received[1].body["mlops"]["summary"], "stage train could not start");
+  for (const auto& message : received) outputs_ += message.body.dump();
+  expect_secret_nowhere();
+}
+
+// notify.link from the environment, as docs/notifications.md shows it (`"${CI_JOB_URL:-}"`): the
+// message carries the link itself, not "****" (a ${VAR} value elsewhere is a secret).
+TEST_F(Notify, ALinkFromTheEnvironmentIsShownNotMasked) {
+  Webhook hook;
+  const std::string link = "https://ci.example.com/o/r/actions/runs/424242";
+  CliResult failed = run_mlops(
+      "run --env local --workflow workflows/penguins-species.yaml --set runs_dir=" + runs() +
+          " --set ingest.source.path=/nonexistent/p.json --set notify.on=[failure]"
+          " --set 'notify.webhooks=[\"${MLOPS_TEST_WEBHOOK}\"]'"
+          " --set 'notify.link=${MLOPS_TEST_LINK:-}'",
+      dir_, "MLOPS_TEST_WEBHOOK='" + hook.url() + "' MLOPS_TEST_LINK='" + link + "'");
+  outputs_ += failed.out + failed.err;
+  EXPECT_EQ(failed.exit_code, 5) << failed.err;
+  ASSERT_EQ(hook.received().size(), 1u) << failed.err;
+  const json body = hook.received()[0].body;
+  EXPECT_EQ(body["mlops"]["link"], link) << body.dump();
+  EXPECT_NE(body["text"].get<std::string>().find(link), std::string::npos) << body.dump();
+  expect_secret_nowhere();
+}
+
+// Two webhooks, the first silent (a dead Teams connector): the second still gets the message
+// at its first attempt, and the command is held no longer than the deadline.
+TEST_F(Notify, ASilentWebhookDoesNotStarveTheNextOne) {
+  Webhook silent;
+  silent.hang();
+  Webhook healthy;
+  const std::string args =
+      "run --env local --workflow workflows/penguins-species.yaml --set runs_dir=" + runs() +
+      " --set ingest.source.path=/nonexistent/p.json --set notify.on=[failure]"
+      " --set 'notify.webhooks=[\"${MLOPS_SILENT}\", \"${MLOPS_HEALTHY}\"]'"
+      " --set notify.deadline=2";
+  CliResult failed;
+  const double seconds = timed([&] {
+    failed = run_mlops(args, dir_,
+                       "MLOPS_SILENT='" + silent.url() + "' MLOPS_HEALTHY='" + healthy.url() + "'");
+  });
+  outputs_ += failed.out + failed.err;
+  EXPECT_EQ(failed.exit_code, 5) << failed.err;
+  ASSERT_EQ(healthy.received().size(), 1u) << failed.err;
+  EXPECT_EQ(healthy.received()[0].body["mlops"]["event"], "failure");
+  EXPECT_NE(failed.err.find("notify: failure sent webhook=http://127.0.0.1:"), std::string::npos)
+      << failed.err;
+  EXPECT_NE(failed.err.find("notify.deadline (2 s) reached"), std::string::npos) << failed.err;
+  EXPECT_LT(seconds, 3.5);
+  expect_secret_nowhere();
+}
+
+// A webhook that is not an http(s) URL (a typo in the scheme, a pasted command, a bare host) is a
+// config error naming where it was given and which item, before any stage runs, and the error
+// never quotes it: otherwise it would only show as an undelivered message on the day a run fails.
+TEST_F(Notify, AWebhookThatIsNotAnHttpUrlIsAConfigErrorThatDoesNotQuoteIt) {
+  for (const std::string& url :
+       {"htps://hooks.example.com/services/" + std::string(kSecret),
+        "ftp://127.0.0.1/services/" + std::string(kSecret), std::string(kSecret),
+        "curl -X POST https://hooks.example.com/services/" + std::string(kSecret)}) {
+    CliResult refused = mlops("run", url);
+    EXPECT_EQ(refused.exit_code, 2) << url << "\n" << refused.err;
+    EXPECT_NE(refused.err.find(
+                  "mlops: config error: --set notify.webhooks=[\"${MLOPS_TEST_WEBHOOK}\"]: key "
+                  "'notify.webhooks[0]': expected an http:// or https:// URL"),
+              std::string::npos)
+        << refused.err;
+    EXPECT_FALSE(fs::exists(runs())) << "no stage ran";
+  }
+  // In a workflow file: file, line and column of the item, and its index.
+  const std::string workflow =
+      slurp(fs::path(MLOPS_SOURCE_DIR) / "workflows" / "penguins-species.yaml") +
+      "\nnotify:\n  on: [failure]\n  webhooks: [\"https://hooks.example.com/ok\", "
+      "\"hooks.example.com/services/" +
+      kSecret + "\"]\n";
+  const std::string file = dir_.write("penguins-notify.yaml", workflow);
+  const size_t line = static_cast<size_t>(std::count(workflow.begin(), workflow.end(), '\n'));
+  CliResult refused =
+      run_mlops("run --env local --workflow '" + file + "' --set runs_dir=" + runs(), dir_);
+  outputs_ += refused.out + refused.err;
+  EXPECT_EQ(refused.exit_code, 2) << refused.err;
+  EXPECT_NE(refused.err.find("mlops: config error: " + file + ":" + std::to_string(line) +
+                             ":46: key 'notify.webhooks[1]': expected an http:// or https:// URL"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_EQ(outputs_.find(kSecret), std::string::npos) << outputs_;
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mlops/config/tree_path.h"
@@ -15,6 +16,13 @@
 
 namespace mlops::config_detail {
 namespace {
+
+// Keys whose value is meant to be read wherever it goes, so a ${VAR} in it is not registered as
+// a secret: notify.link is the CI job's page put in every message, and masked it would read
+// "****" (a credential query parameter in it is still masked).
+bool is_public_key(std::string_view path) {
+  return path == "notify.link";
+}
 
 class Interpolator {
  public:
@@ -110,7 +118,7 @@ class Interpolator {
     }
     std::optional<std::string> value = getenv_(name);
     if (value && !value->empty()) {
-      register_secret(*value);  // masked wherever it is written or printed
+      if (!is_public_key(path)) register_secret(*value);  // masked wherever written or printed
       return *value;
     }
     if (separator != std::string_view::npos) return expand(body.substr(separator + 2), node, path);

@@ -478,7 +478,9 @@ const std::vector<KeyDecl>& config_keys() {
           "Webhook URLs each event is POSTed to (Slack, Mattermost, Teams or any JSON "
           "receiver). A URL is a secret: give each as `${VAR}` "
           "(`[\"${MLOPS_SLACK_WEBHOOK}\"]`); it is never printed or written (logs show "
-          "`scheme://host/****`). An empty item (an unset `${VAR:-}`) is ignored."),
+          "`scheme://host/****`). An empty item (an unset `${VAR:-}`) is ignored; any other "
+          "item must be an `http://` or `https://` URL with a host (else a config error, exit "
+          "2, that does not quote it)."),
       key("notify.link", T::kString, "",
           "A link put in every message beside the report's path, e.g. the CI run's page "
           "(`${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}`)."),
@@ -492,7 +494,8 @@ const std::vector<KeyDecl>& config_keys() {
           "Retry-After is honoured)."),
       key("notify.deadline", T::kFloat, "15",
           "Most seconds one event may hold the command, every webhook, attempt and wait "
-          "included; what is not delivered by then is given up with a warning."),
+          "included (the webhooks are sent to at once, each with the whole deadline); what is "
+          "not delivered by then is given up with a warning."),
       key("entities", T::kMapList, "",
           "What features are looked up by: a list of `{name, keys}` (docs/features.md)."),
       key("entities.name", T::kString, "", "Entity name, unique in the workflow (required)."),

@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <string>
 
 #include "mlops/config/schema.h"
 #include "mlops/config/schema_checks.h"
@@ -13,6 +14,13 @@
 
 namespace mlops {
 namespace {
+
+// A wrong value as an error quotes it, unless it is a URL: a webhook or database URL put under
+// the wrong key (`notify: https://hooks.slack.com/...`) is a secret, masked or not.
+std::string got_value(const std::string& text) {
+  if (text.find("://") != std::string::npos) return "a URL (not shown: it may be a secret)";
+  return fmt::format("'{}'", text);
+}
 
 using config_detail::join_key;
 
@@ -66,9 +74,9 @@ void check_value(const KeyDecl& decl, const ConfigNode& value, const std::string
         if (std::find(decl.choices.begin(), decl.choices.end(), item) != decl.choices.end()) {
           continue;
         }
-        throw ConfigError("{}: key '{}': expected items among {}, got '{}'{}",
-                          value.origin().describe(), path, fmt::join(decl.choices, ", "), item,
-                          did_you_mean(item, decl.choices));
+        throw ConfigError("{}: key '{}': expected items among {}, got {}{}",
+                          value.origin().describe(), path, fmt::join(decl.choices, ", "),
+                          got_value(item), did_you_mean(item, decl.choices));
       }
       break;
     }
@@ -77,22 +85,22 @@ void check_value(const KeyDecl& decl, const ConfigNode& value, const std::string
       for (const auto& choice : decl.choices) {
         if (choice == text) return;
       }
-      throw ConfigError("{}: key '{}': expected one of {}, got '{}'{}", value.origin().describe(),
-                        path, fmt::join(decl.choices, ", "), text,
+      throw ConfigError("{}: key '{}': expected one of {}, got {}{}", value.origin().describe(),
+                        path, fmt::join(decl.choices, ", "), got_value(text),
                         did_you_mean(text, decl.choices));
     }
     case KeyType::kMap:
     case KeyType::kOpenMap:
       if (!value.is_map()) {
         throw ConfigError("{}: key '{}': expected a map, got {}", value.origin().describe(), path,
-                          value.is_scalar() ? fmt::format("'{}'", value.text()) : "a list");
+                          value.is_scalar() ? got_value(value.text()) : "a list");
       }
       break;
     case KeyType::kMapList:
       if (value.is_map()) break;
       if (!value.is_sequence()) {
-        throw ConfigError("{}: key '{}': expected a map or a list of maps, got '{}'",
-                          value.origin().describe(), path, value.text());
+        throw ConfigError("{}: key '{}': expected a map or a list of maps, got {}",
+                          value.origin().describe(), path, got_value(value.text()));
       }
       for (size_t i = 0; i < value.items().size(); ++i) {
         const ConfigNode& item = value.items()[i];

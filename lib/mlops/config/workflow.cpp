@@ -3,6 +3,7 @@
 #include "mlops/config/workflow.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 
@@ -50,6 +51,28 @@ std::string sibling_of_runs(const std::string& runs_dir, const char* name) {
   return (runs.parent_path() / name).string();
 }
 
+// A webhook is an http:// or https:// URL with a host and no space: anything else (a typo, a
+// pasted curl command, ftp://) would only show as an undelivered notification on the day a run
+// fails. The value is a secret, so the error never quotes it.
+void check_webhook_url(std::string_view url, const Origin& origin, size_t index) {
+  const auto starts_with = [&](std::string_view scheme) {
+    return url.size() > scheme.size() &&
+           std::equal(scheme.begin(), scheme.end(), url.begin(), [](char a, char b) {
+             return a == std::tolower(static_cast<unsigned char>(b));
+           });
+  };
+  const size_t host = starts_with("https://") ? 8 : starts_with("http://") ? 7 : 0;
+  const bool has_space = std::any_of(url.begin(), url.end(), [](char c) {
+    return std::isspace(static_cast<unsigned char>(c)) != 0;
+  });
+  if (host == 0 || url[host] == '/' || url[host] == ':' || has_space) {
+    throw ConfigError(
+        "{}: key 'notify.webhooks[{}]': expected an http:// or https:// URL with a host and no "
+        "spaces (the value is a secret and is not shown)",
+        origin.describe(), index);
+  }
+}
+
 Settings read_settings(const ConfigNode& tree, const std::string& env) {
   Settings settings;
   settings.env = env;
@@ -91,9 +114,14 @@ Settings read_settings(const ConfigNode& tree, const std::string& env) {
                                       sibling_of_runs(settings.runs_dir, "serve-journal"));
   NotifySettings& notify = settings.notify;
   notify.on = read_list(tree, "notify.on");
-  for (std::string& url : read_list(tree, "notify.webhooks")) {
+  const ConfigNode* webhooks = value_at(tree, "notify.webhooks");
+  std::vector<std::string> urls = read_list(tree, "notify.webhooks");
+  for (size_t i = 0; i < urls.size(); ++i) {
+    std::string& url = urls[i];
     if (url.empty()) continue;  // "${MLOPS_SLACK_WEBHOOK:-}" with the secret unset
     register_secret(url);       // a webhook URL is its own credential, however it was given
+    const ConfigNode& item = webhooks->is_sequence() ? webhooks->items()[i] : *webhooks;
+    check_webhook_url(url, item.origin(), i);
     notify.webhooks.push_back(std::move(url));
   }
   notify.link = read_string(tree, "notify.link", "");

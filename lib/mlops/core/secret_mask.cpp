@@ -70,6 +70,9 @@ void mask_credential_parameters(std::string& text) {
                      [&](std::string_view known) { return iequals(known, name); })) {
       continue;
     }
+    // Already masked (a store's display name inside a message masked again): its end is known,
+    // and masking once more would swallow what follows it ("?password=****: cannot connect").
+    if (text.compare(eq + 1, kSecretMask.size(), kSecretMask) == 0) continue;
     size_t end = eq + 1;
     while (end < text.size() && text[end] != '&' && text[end] != '#' && !is_space(text[end]) &&
            text[end] != '"' && text[end] != '\'' && text[end] != '<') {
@@ -77,6 +80,30 @@ void mask_credential_parameters(std::string& text) {
     }
     if (end == eq + 1 || text.compare(eq + 1, end - eq - 1, kSecretMask) == 0) continue;
     text.replace(eq + 1, end - eq - 1, kSecretMask);
+  }
+}
+
+// libpq's keyword/value form ("host=db user=ml password=hunter2"), which a store.url can be
+// given as by mistake: the value of every "password=" (or "passwd=") that starts the text or
+// follows a space, quoted ('...') or up to the next space or quote.
+void mask_conninfo_passwords(std::string& text) {
+  for (size_t eq = text.find('='); eq != std::string::npos; eq = text.find('=', eq + 1)) {
+    size_t start = eq;
+    while (start > 0 && std::isalpha(static_cast<unsigned char>(text[start - 1])) != 0) --start;
+    if (start > 0 && !is_space(text[start - 1])) continue;
+    std::string_view name(text.data() + start, eq - start);
+    if (!iequals(name, "password") && !iequals(name, "passwd")) continue;
+    size_t begin = eq + 1, end = begin;
+    if (end < text.size() && text[end] == '\'') {
+      ++begin;
+      end = begin;
+      while (end < text.size() && text[end] != '\'') end += text[end] == '\\' ? 2 : 1;
+      end = std::min(end, text.size());
+    } else {
+      while (end < text.size() && !is_space(text[end]) && text[end] != '"') ++end;
+    }
+    if (end == begin || text.compare(begin, end - begin, kSecretMask) == 0) continue;
+    text.replace(begin, end - begin, kSecretMask);
   }
 }
 
@@ -109,6 +136,7 @@ std::string mask_secrets(std::string_view input) {
   }
   if (text.find("://") != std::string::npos) mask_userinfo(text);
   if (text.find('?') != std::string::npos) mask_credential_parameters(text);
+  if (text.find('=') != std::string::npos) mask_conninfo_passwords(text);
   return text;
 }
 

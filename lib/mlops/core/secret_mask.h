@@ -25,7 +25,8 @@ void clear_secrets();
 /// `text` with every registered secret, every "scheme://user:PASSWORD@" password and the value
 /// of every credential query parameter ("?" or "&" then password, passwd, api_key, apikey,
 /// api-key, token, access_token, auth_token, secret, client_secret, key; names
-/// case-insensitive) replaced by kSecretMask. Text holding none of them comes back unchanged.
+/// case-insensitive) and of every libpq keyword/value "password=" or "passwd=" (at the start
+/// or after a space) replaced by kSecretMask. Text holding none of them comes back unchanged.
 std::string mask_secrets(std::string_view text);
 
 }  // namespace mlops

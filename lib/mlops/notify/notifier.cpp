@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <system_error>
 #include <thread>
 
 #include "mlops/core/log.h"
@@ -46,17 +47,35 @@ std::vector<Delivery> Notifier::send(const NotifyEvent& event) noexcept {
     if (!wants(event.kind)) return deliveries;
     // Masked once, serialized: a secret that reached an error message never leaves.
     const std::string body = mask_secrets(notification_body(event).dump());
-    const auto epoch = Clock::now();
-    for (const auto& url : settings_.webhooks) {
-      Delivery delivery;
+    // Every webhook at once, each with its own client and the whole deadline: a silent one
+    // (a dead Teams connector) never starves the others of their delivery.
+    deliveries.resize(settings_.webhooks.size());
+    const auto deliver_one = [&](size_t i) noexcept {
+      const std::string& url = settings_.webhooks[i];
+      Delivery& delivery = deliveries[i];
       const auto start = Clock::now();
       try {
-        delivery = deliver(url, body, settings_.deadline - seconds_since(epoch));
+        delivery = deliver(url, body, settings_.deadline);
       } catch (const std::exception& error) {  // libcurl missing, out of memory
         delivery.webhook = masked_webhook(url);
         delivery.error = mask_secrets(error.what());
+      } catch (...) {
+        delivery.webhook = masked_webhook(url);
+        delivery.error = "unknown error";
       }
       delivery.seconds = seconds_since(start);
+    };
+    std::vector<std::thread> others;
+    for (size_t i = 1; i < deliveries.size(); ++i) {
+      try {
+        others.emplace_back(deliver_one, i);
+      } catch (const std::system_error&) {  // no thread to be had: this one in turn
+        deliver_one(i);
+      }
+    }
+    if (!deliveries.empty()) deliver_one(0);
+    for (auto& thread : others) thread.join();
+    for (const Delivery& delivery : deliveries) {
       if (delivery.delivered) {
         log_info(fmt::format("notify: {} sent", event.kind),
                  {{"webhook", delivery.webhook},
@@ -69,7 +88,6 @@ std::vector<Delivery> Notifier::send(const NotifyEvent& event) noexcept {
                   {"error", delivery.error},
                   {"seconds", delivery.seconds}});
       }
-      deliveries.push_back(std::move(delivery));
     }
   } catch (...) {
     // Logging itself failed (stderr closed): a notification never fails the command.
@@ -81,7 +99,7 @@ Delivery Notifier::deliver(const std::string& url, const std::string& body, doub
   Delivery delivery;
   delivery.webhook = masked_webhook(url);
   const auto epoch = Clock::now();
-  if (!client_) client_ = make_client_();
+  const std::unique_ptr<HttpClient> client = make_client_();
   HttpRequest request;
   request.url = url;
   request.method = "POST";
@@ -101,7 +119,7 @@ Delivery Notifier::deliver(const std::string& url, const std::string& body, doub
     request.timeout = std::min(settings_.timeout, remaining);
     request.connect_timeout = request.timeout;
     ++delivery.attempts;
-    const HttpResponse response = client_->send(request);
+    const HttpResponse response = client->send(request);
     delivery.status = response.status;
     if (response.error.empty() && response.status >= 200 && response.status < 300) {
       delivery.delivered = true;

@@ -29,23 +29,23 @@ using HttpClientFactory = std::function<std::unique_ptr<HttpClient>()>;
 
 class Notifier {
  public:
-  /// `make_client` opens the HTTP client on the first event that is sent (default libcurl).
+  /// `make_client` opens an HTTP client for each webhook of each event sent (default libcurl).
   explicit Notifier(NotifySettings settings, HttpClientFactory make_client = make_curl_client);
 
   /// True when `kind` is listed in notify.on and a webhook is configured.
   bool wants(std::string_view kind) const;
 
-  /// Sends `event` to every webhook when wanted (else returns nothing); logs each outcome
-  /// (info when delivered, warning when not). Never throws.
+  /// Sends `event` to every webhook when wanted (else returns nothing), all at once, each within
+  /// notify.deadline; logs each outcome (info when delivered, warning when not) in the order of
+  /// notify.webhooks. Never throws.
   std::vector<Delivery> send(const NotifyEvent& event) noexcept;
 
  private:
-  // One webhook, within `budget` seconds from now.
+  // One webhook on a client of its own, within `budget` seconds from now (thread-safe).
   Delivery deliver(const std::string& url, const std::string& body, double budget);
 
   NotifySettings settings_;
   HttpClientFactory make_client_;
-  std::unique_ptr<HttpClient> client_;
 };
 
 /// Notifier(settings).send(event): the one call a command makes for an event.

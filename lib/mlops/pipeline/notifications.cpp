@@ -6,6 +6,7 @@
 
 #include "mlops/core/log.h"
 #include "mlops/core/run_manifest.h"
+#include "mlops/ingest/lake.h"
 #include "mlops/io/file.h"
 #include "mlops/notify/notifier.h"
 #include "mlops/pipeline/run_context.h"
@@ -112,6 +113,32 @@ void notify_stage_failed(const RunContext& run, Stage stage, const Error& error)
     event.report.clear();
     event.fields.emplace_back("Exit code", std::to_string(static_cast<int>(error.exit_code())));
     event.fields.emplace_back("Run folder", run.paths().root);
+    send_notification(settings, event);
+  } catch (const std::exception& also) {
+    log_warn("notify: cannot build the failure notification", {{"error", also.what()}});
+  }
+}
+
+void notify_run_not_started(const Workflow& workflow, std::optional<Stage> stage,
+                            const Error& error) noexcept {
+  try {
+    if (dynamic_cast<const BusyError*>(&error) != nullptr) return;
+    const NotifySettings& settings = workflow.settings.notify;
+    if (!Notifier(settings).wants("failure")) return;
+    NotifyEvent event;
+    event.kind = "failure";
+    event.workflow = workflow.name;
+    event.env = workflow.settings.env;
+    event.model = workflow.registry.model;
+    event.link = settings.link;
+    if (stage) {
+      event.stage = std::string(stage_name(*stage));
+      event.summary = fmt::format("stage {} could not start", event.stage);
+    } else {
+      event.summary = fmt::format("the run of {} could not start", workflow.name);
+    }
+    event.detail = error.what();
+    event.fields.emplace_back("Exit code", std::to_string(static_cast<int>(error.exit_code())));
     send_notification(settings, event);
   } catch (const std::exception& also) {
     log_warn("notify: cannot build the failure notification", {{"error", also.what()}});

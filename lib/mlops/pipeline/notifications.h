@@ -4,6 +4,7 @@
 // batch-predict measured, the gate's promotion, `mlops models promote` and `rollback`. Each
 // sends nothing unless notify.on lists the event, and never throws.
 
+#include <optional>
 #include <string>
 
 #include "mlops/config/workflow.h"
@@ -22,6 +23,13 @@ NotifyEvent run_event(const RunContext& run, std::string kind);
 
 /// `stage` failed with `error`: `contract_failed` for a ContractError, `failure` otherwise.
 void notify_stage_failed(const RunContext& run, Stage stage, const Error& error) noexcept;
+
+/// A run could not be started or opened (the tracking store cannot be reached or refuses the
+/// password, no run has the stage's input): `failure`, without a run id or folder, naming
+/// `stage` when a stage command was asked for, else the whole run. Nothing for a BusyError
+/// (another process holds the workflow: a refused run is no failure).
+void notify_run_not_started(const Workflow& workflow, std::optional<Stage> stage,
+                            const Error& error) noexcept;
 
 /// What a finished stage's record says happened: `promoted` when train's gate made the new
 /// version champion, `drift` when batch-predict's drift.json has a feature with status `drift`

@@ -183,7 +183,14 @@ std::string execute_workflow(const Workflow& workflow, bool force) {
         "(its ingest runs until SIGTERM, so the later stages would never run)",
         workflow.name);
   }
-  RunContext run = RunContext::start(workflow);
+  std::optional<RunContext> started;
+  try {
+    started.emplace(RunContext::start(workflow));
+  } catch (const Error& error) {
+    notify_run_not_started(workflow, std::nullopt, error);  // never throws
+    throw;
+  }
+  RunContext& run = *started;
   log_info("run: start",
            {{"run", run.run_id()}, {"workflow", workflow.name}, {"env", workflow.settings.env}});
   HandedOver tables;

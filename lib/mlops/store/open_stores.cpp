@@ -40,6 +40,19 @@ StoreLocation store_location(const Settings& settings) {
 StoreLocation parse_store_url(std::string_view url, std::string_view key) {
   const size_t separator = url.find("://");
   if (separator == std::string_view::npos || separator == 0) {
+    // Never quoted: the text may hold a password. Two near misses get their own hint.
+    if (url.starts_with("sqlite:")) {
+      throw ConfigError(
+          "{}: a sqlite URL names a file with three or four slashes: sqlite:///relative.db or "
+          "sqlite:////absolute.db",
+          key);
+    }
+    if (url.find('=') != std::string_view::npos) {
+      throw ConfigError(
+          "{}: a libpq keyword/value string (host=... dbname=...) is not a store URL: write it "
+          "as postgresql://USER@HOST:PORT/DB?PARAM=VALUE (the password in PGPASSWORD)",
+          key);
+    }
     throw ConfigError("{}: not a store URL (expected scheme://..., e.g. sqlite:///runs/mlops.db)",
                       key);
   }

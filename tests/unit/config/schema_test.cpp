@@ -43,6 +43,12 @@ TEST(ConfigSchema, WrongTypeNamesOriginKeyAndValue) {
   EXPECT_EQ(validate("train: {split: {stratify: maybe}}\n"),
             "w.yaml:1:17: key 'train.split.stratify': expected bool, got 'maybe'");
   EXPECT_EQ(validate("ingest: [a]\n"), "w.yaml:1:1: key 'ingest': expected a map, got a list");
+  // A URL under the wrong key is never quoted: a webhook or database URL is a secret.
+  EXPECT_EQ(validate("notify: https://hooks.slack.com/services/T0/B0/secret-part\n"),
+            "w.yaml:1:1: key 'notify': expected a map, got a URL (not shown: it may be a secret)");
+  EXPECT_EQ(validate("notify: {on: ['https://hooks.slack.com/services/T0/B0/secret-part']}\n"),
+            "w.yaml:1:10: key 'notify.on': expected items among failure, contract_failed, drift, "
+            "promoted, rolled_back, got a URL (not shown: it may be a secret)");
   EXPECT_EQ(validate("name: {a: 1}\n"), "w.yaml:1:1: key 'name': expected string, got a map");
 }
 

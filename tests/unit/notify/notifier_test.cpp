@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <deque>
+#include <mutex>
 #include <thread>
 
 #include "mlops/config/node.h"
@@ -18,18 +19,24 @@ namespace {
 
 // A client answering from a script (one response per request, the last repeated), recording
 // what it was sent; `hang` makes every request take its whole timeout, like a silent server.
+// Webhooks are sent to at once, each from its own thread: the script is locked.
 struct Script {
   std::deque<HttpResponse> responses;
   std::vector<HttpRequest> requests;
   bool hang = false;
+  std::string hang_only;  // when set, only requests to URLs holding it hang
+  std::mutex mutex;
 };
 
 class ScriptedClient : public HttpClient {
  public:
   explicit ScriptedClient(Script& script) : script_(script) {}
   HttpResponse send(const HttpRequest& request) override {
+    std::unique_lock lock(script_.mutex);
     script_.requests.push_back(request);
-    if (script_.hang) {
+    if (script_.hang &&
+        (script_.hang_only.empty() || request.url.find(script_.hang_only) != std::string::npos)) {
+      lock.unlock();
       std::this_thread::sleep_for(std::chrono::duration<double>(request.timeout));
       HttpResponse timed_out;
       timed_out.error = "Operation timed out";
@@ -165,12 +172,38 @@ TEST(Notifier, ASilentServerIsBoundedByTheDeadline) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_LT(seconds, 1.3);
   EXPECT_GE(seconds, 0.9);
-  ASSERT_EQ(deliveries.size(), 2u);  // the second webhook found the deadline spent
-  EXPECT_FALSE(deliveries[0].delivered);
-  EXPECT_GE(deliveries[0].attempts, 2);
+  ASSERT_EQ(deliveries.size(), 2u);  // both silent, tried at once, both within the deadline
+  for (const auto& delivery : deliveries) {
+    EXPECT_FALSE(delivery.delivered);
+    EXPECT_GE(delivery.attempts, 2);
+    EXPECT_EQ(delivery.error.rfind("notify.deadline (1 s) reached; last: ", 0), 0u)
+        << delivery.error;
+  }
   for (const auto& request : script.requests) EXPECT_LE(request.timeout, 0.4);
-  EXPECT_EQ(deliveries[1].attempts, 0);
-  EXPECT_EQ(deliveries[1].error, "notify.deadline (1 s) reached; last: no attempt");
+}
+
+// A silent webhook (a dead Teams connector) does not starve the one after it: each is tried at
+// once with the whole deadline, so the healthy one is delivered in its first attempt.
+TEST(Notifier, ASilentWebhookDoesNotStarveTheNext) {
+  Script script;
+  script.hang = true;
+  script.hang_only = "/silent/";
+  script.responses = {status(200)};
+  NotifySettings with = settings();
+  with.webhooks = {"http://127.0.0.1:9/silent/SECRETPART", "http://127.0.0.1:9/ok/SECRETPART2"};
+  with.timeout = 5;
+  with.deadline = 1;
+  Notifier sender = notifier(with, script);
+  const auto start = std::chrono::steady_clock::now();
+  const auto deliveries = sender.send(failure());
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(seconds, 1.3);
+  ASSERT_EQ(deliveries.size(), 2u);
+  EXPECT_FALSE(deliveries[0].delivered);
+  EXPECT_TRUE(deliveries[1].delivered) << deliveries[1].error;
+  EXPECT_EQ(deliveries[1].attempts, 1);
+  EXPECT_EQ(deliveries[1].status, 200);
 }
 
 TEST(Notifier, AClientThatCannotOpenIsAWarningNotAnError) {

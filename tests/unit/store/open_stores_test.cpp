@@ -47,6 +47,13 @@ TEST(OpenStores, UnknownSchemeIsAConfigErrorThatHidesTheUrl) {
             "store.url: no store backend for scheme 'redis' (supported: sqlite, postgresql)");
   EXPECT_EQ(store_url_error("runs/mlops.db"),
             "store.url: not a store URL (expected scheme://..., e.g. sqlite:///runs/mlops.db)");
+  // store copy --from's sqlite:PATH form, and libpq's keyword/value string: hints, no value.
+  EXPECT_EQ(store_url_error("sqlite:runs/mlops.db"),
+            "store.url: a sqlite URL names a file with three or four slashes: "
+            "sqlite:///relative.db or sqlite:////absolute.db");
+  EXPECT_EQ(store_url_error("host=db dbname=mlops user=ml password=hunter2"),
+            "store.url: a libpq keyword/value string (host=... dbname=...) is not a store URL: "
+            "write it as postgresql://USER@HOST:PORT/DB?PARAM=VALUE (the password in PGPASSWORD)");
   EXPECT_EQ(store_url_error("sqlite://"),
             "store.url: a sqlite URL names a file: sqlite:///relative.db or "
             "sqlite:////absolute.db");
