@@ -15,6 +15,15 @@ namespace {
 /// libpq's message on one line, without its trailing newline (and never a secret).
 std::string one_line(const char* message) {
   std::string text = message ? message : "";
+  // The server's DETAIL and CONTEXT lines can quote a row being written (`COPY prediction_log,
+  // line 45168: "<model> v2 <key> ..."`, a unique key's values): entity keys and features that
+  // must not reach logs and notifications. The primary message and the HINT stay.
+  for (const char* part : {"\nDETAIL:", "\nCONTEXT:"}) {
+    for (size_t at = text.find(part); at != std::string::npos; at = text.find(part)) {
+      const size_t hint = text.find("\nHINT:", at + 1);
+      text.erase(at, hint == std::string::npos ? std::string::npos : hint - at);
+    }
+  }
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
   std::string line;
   for (char c : text) {

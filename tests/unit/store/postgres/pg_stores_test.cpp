@@ -14,6 +14,7 @@
 #include "mlops/core/error.h"
 #include "mlops/core/secret_mask.h"
 #include "mlops/store/open_stores.h"
+#include "mlops/store/postgres/pg_connection.h"
 #include "mlops/store/postgres/pg_copy.h"
 #include "mlops/store/sqlite/sqlite_stores.h"
 #include "store_backends.h"
@@ -112,6 +113,23 @@ TEST_F(PostgresStore, ThePasswordMayComeFromPGPASSWORD) {
   ::unsetenv("PGPASSWORD");
   store->upsert_run({"r1", "w", "prod", "1", "ok", "runs/r1", "h"});
   EXPECT_EQ(store->latest_run("w")->run_id, "r1");
+}
+
+TEST_F(PostgresStore, ServerErrorsNeverQuoteTheRowsTheyWereAbout) {
+  // DETAIL (a unique key's values) and CONTEXT (the COPY line being written) would carry entity
+  // keys and features into logs and notifications; the primary message and the HINT stay.
+  PgConnection db(location_, "test store");
+  db.exec("CREATE TABLE keyed (key TEXT PRIMARY KEY, amount INTEGER)");
+  db.query("INSERT INTO keyed VALUES ('customer-4711', 1)");
+  const std::string duplicate =
+      error_of<IoError>([&] { db.query("INSERT INTO keyed VALUES ('customer-4711', 2)"); });
+  EXPECT_NE(duplicate.find("duplicate key value violates unique constraint"), std::string::npos)
+      << duplicate;
+  EXPECT_EQ(duplicate.find("customer-4711"), std::string::npos) << duplicate;
+  const std::string copied = error_of<IoError>(
+      [&] { db.copy_in("COPY keyed (key, amount) FROM STDIN", "customer-0815\tnot-a-number\n"); });
+  EXPECT_NE(copied.find("invalid input syntax for type integer"), std::string::npos) << copied;
+  EXPECT_EQ(copied.find("customer-0815"), std::string::npos) << copied;
 }
 
 TEST_F(PostgresStore, ADatabaseAtANewerSchemaIsRefusedWithExitTwo) {
