@@ -102,9 +102,13 @@ bool run_distributed(const CommonOptions& options, const DistributedFlags& flags
   }
   check_rank(*flags.rank, *flags.world_size);
   const auto [host, port] = parse_host_port(tracker, "--tracker");
-  const CommandConfig config = load_command_config(options, ConfigScope::kOneWorkflow);
-  check_distributed_spec(config.workflows.front().train);
-  RunContext run = open_run_for_stage(config.workflows.front(), Stage::kTrain, options.run_id);
+  CommandConfig config = load_command_config(options, ConfigScope::kOneWorkflow);
+  Workflow& workflow = config.workflows.front();
+  check_distributed_spec(workflow.train);
+  // One message per job, not one per worker: rank 0 speaks for the job (a failure of another
+  // rank fails rank 0's collective too, within the timeout).
+  if (*flags.rank != 0) workflow.settings.notify.webhooks.clear();
+  RunContext run = open_run_for_stage(workflow, Stage::kTrain, options.run_id);
   CollectiveConfig settings;
   settings.tracker_host = host;
   settings.tracker_port = port;

@@ -396,6 +396,15 @@ TEST_F(Notify, ARunThatCannotOpenItsStoreIsAFailure) {
   EXPECT_TRUE(has_field(received[0].body, "Exit code", "5")) << received[0].body.dump();
   EXPECT_EQ(received[1].body["mlops"]["stage"], "train");
   EXPECT_EQ(received[1].body["mlops"]["summary"], "stage train could not start");
+  // A distributed training's workers on many machines: rank 0 speaks for the job, the others
+  // fail as well but send nothing (one message per job, not one per worker).
+  const std::string worker = " --world-size 2 --tracker 127.0.0.1:" + closed_port;
+  CliResult rank1 = mlops("train --rank 1" + worker, hook.url(), store);
+  EXPECT_EQ(rank1.exit_code, 5) << rank1.err;
+  EXPECT_EQ(hook.received().size(), 2u) << rank1.err;
+  CliResult rank0 = mlops("train --rank 0" + worker, hook.url(), store);
+  EXPECT_EQ(rank0.exit_code, 5) << rank0.err;
+  EXPECT_EQ(hook.received().size(), 3u) << rank0.err;
   for (const auto& message : received) outputs_ += message.body.dump();
   expect_secret_nowhere();
 }
