@@ -20,8 +20,9 @@ namespace {
 /// Environment variables the manifests may set that are not config keys (MLOPS_*), each
 /// documented in docs/production.md.
 const std::set<std::string> kOtherVariables{
-    "PGPASSWORD",   "DEPLOY_ENV",      "SHARDS",           "JOB_COMPLETION_INDEX", "JOB_NAME",
-    "DMLC_TASK_ID", "DMLC_NUM_WORKER", "DMLC_TRACKER_URI", "DMLC_TRACKER_PORT"};
+    "PGPASSWORD",        "DEPLOY_ENV",     "SHARDS",          "JOB_COMPLETION_INDEX",
+    "JOB_NAME",          "DMLC_TASK_ID",   "DMLC_NUM_WORKER", "DMLC_TRACKER_URI",
+    "DMLC_TRACKER_PORT", "OMP_WAIT_POLICY"};
 
 const std::map<std::string, std::string>& key_table() {
   static const std::map<std::string, std::string> keys = [] {
