@@ -181,8 +181,10 @@ bool PredictionLogger::store_ready() {
 
 void PredictionLogger::store_succeeded() {
   if (!reachable_.exchange(true)) {
-    log_info("serve log: the evaluation store takes predictions again; replaying the journal",
-             {{"journaled", journal_.records()}});
+    // Called after the first write that succeeded, which may be a journal segment's replay:
+    // what is left to replay, not what was journaled.
+    log_info("serve log: the evaluation store takes predictions again",
+             {{"journaled_left", journal_.records()}});
   }
   backoff_ = std::chrono::milliseconds(0);
 }
@@ -274,8 +276,9 @@ void PredictionLogger::replay_journal() {
       if (!stored) continue;  // another live process holds it
       stored_.fetch_add(*stored);
       store_succeeded();
-      log_debug("serve log: journal segment replayed",
-                {{"file", segment}, {"stored", static_cast<uint64_t>(*stored)}});
+      log_info("serve log: journal segment replayed", {{"file", segment},
+                                                       {"stored", static_cast<uint64_t>(*stored)},
+                                                       {"journaled_left", journal_.records()}});
       return;  // one segment at a time: queued predictions go first
     } catch (const Error& error) {
       store_failed(error);
