@@ -32,7 +32,12 @@ void log_reloads(ServeState& state, const std::vector<ReloadEvent>& events) {
                                    {"from", fmt::format("v{}", event.from_version)},
                                    {"to", fmt::format("v{}", event.to_version)}});
     } else {
-      log_warn("serve: the new version cannot be loaded; still serving the old one",
+      // No new version known: the registry itself could not be read (unreachable, locked).
+      const bool registry_unread = event.to_version == event.from_version;
+      log_warn(registry_unread
+                   ? "serve: the registry cannot be read to look for a new version; still serving "
+                     "the current one"
+                   : "serve: the new version cannot be loaded; still serving the old one",
                {{"workflow", workflow.name},
                 {"serving", fmt::format("v{}", event.from_version)},
                 {"reason", event.error}});
