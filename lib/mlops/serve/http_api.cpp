@@ -14,6 +14,7 @@
 #include "mlops/feature_store/online_lookup.h"
 #include "mlops/serve/auth.h"
 #include "mlops/serve/openapi.h"
+#include "mlops/serve/prefetched_store.h"
 #include "mlops/serve/request.h"
 #include "mlops/serve/response_json.h"
 #include "mlops/serve/work_queue.h"
@@ -73,8 +74,9 @@ std::string_view predict_target(std::string_view path) {
   return name.find('/') == std::string_view::npos ? name : std::string_view();
 }
 
-void predict(ServeState& state, const HttpRequest& req, HttpResponse& res,
-             Clock::time_point start) {
+// The predict route's workflow, or npos after answering 404 (unknown workflow).
+size_t predict_workflow(ServeState& state, const HttpRequest& req, HttpResponse& res,
+                        Clock::time_point start) {
   const std::string name(predict_target(req.path));
   const size_t index = find_workflow(state, name);
   if (index == std::string::npos) {
@@ -85,28 +87,30 @@ void predict(ServeState& state, const HttpRequest& req, HttpResponse& res,
                              fmt::join(names, ", ")));
     state.metrics->count_request(index, 404,
                                  std::chrono::duration<double>(Clock::now() - start).count());
-    return;
   }
+  return index;
+}
+
+void answer_request_error(ServeState& state, size_t index, const RequestError& error,
+                          HttpResponse& res, Clock::time_point start) {
+  answer_error(res, error.status(), error.what());
+  state.metrics->count_request(index, error.status(),
+                               std::chrono::duration<double>(Clock::now() - start).count());
+}
+
+// Answers a parsed predict request of workflow `index` with `store` (null: none). Returns
+// false when the store failed (the caller drops the connection).
+bool predict_parsed(ServeState& state, size_t index, const PredictRequest& request,
+                    const HttpRequest& req, HttpResponse& res, Clock::time_point start,
+                    OnlineStore* store, int64_t now) {
   const ServedWorkflow& workflow = state.workflows[index];
+  bool store_ok = true;
   try {
-    const PredictRequest request =
-        parse_predict_request(req.body, state.settings.max_json_depth, state.settings.max_rows);
     const std::shared_ptr<const ServedModel> model = state.models->get(workflow.slot);
-    std::optional<OnlineStorePool::Lease> lease;
-    OnlineStore* store = nullptr;
-    if (!request.key.is_null()) {
-      try {
-        lease.emplace(workflow.store->acquire());
-        store = lease->get();
-      } catch (const Error& error) {
-        log_warn("serve: the online store cannot be reached", {{"reason", error.what()}});
-      }
-    }
-    const int64_t now = now_micros();
     PredictOutcome outcome = workflow.predictor->predict(request, *model, store, now);
     for (FallbackReason reason : outcome.fallbacks) {
       state.metrics->count_fallback(index, reason);
-      if (reason == FallbackReason::kStoreError && lease) lease->discard();
+      if (reason == FallbackReason::kStoreError) store_ok = false;
     }
     const std::string id = request_id(req);
     res.status = 200;
@@ -138,9 +142,34 @@ void predict(ServeState& state, const HttpRequest& req, HttpResponse& res,
     }
     state.metrics->count_request(index, 200, seconds);
   } catch (const RequestError& error) {
-    answer_error(res, error.status(), error.what());
-    state.metrics->count_request(index, error.status(),
-                                 std::chrono::duration<double>(Clock::now() - start).count());
+    answer_request_error(state, index, error, res, start);
+  }
+  return store_ok;
+}
+
+void predict(ServeState& state, const HttpRequest& req, HttpResponse& res,
+             Clock::time_point start) {
+  const size_t index = predict_workflow(state, req, res, start);
+  if (index == std::string::npos) return;
+  PredictRequest request;
+  try {
+    request =
+        parse_predict_request(req.body, state.settings.max_json_depth, state.settings.max_rows);
+  } catch (const RequestError& error) {
+    return answer_request_error(state, index, error, res, start);
+  }
+  std::optional<OnlineStorePool::Lease> lease;
+  OnlineStore* store = nullptr;
+  if (!request.key.is_null()) {
+    try {
+      lease.emplace(state.workflows[index].store->acquire());
+      store = lease->get();
+    } catch (const Error& error) {
+      log_warn("serve: the online store cannot be reached", {{"reason", error.what()}});
+    }
+  }
+  if (!predict_parsed(state, index, request, req, res, start, store, now_micros()) && lease) {
+    lease->discard();
   }
 }
 
@@ -379,6 +408,107 @@ bool answer_before_body(ServeState& state, const HttpRequest& req, HttpResponse&
 void answer_request(ServeState& state, const HttpRequest& req, HttpResponse& res,
                     std::chrono::steady_clock::time_point start) {
   if (!answer_before_body(state, req, res)) predict(state, req, res, start);
+}
+
+void answer_requests(ServeState& state, std::span<const HttpRequest> requests,
+                     std::span<HttpResponse> responses,
+                     std::span<const std::chrono::steady_clock::time_point> starts) {
+  // A predict request parsed, waiting for the batch's online reads.
+  struct Pending {
+    size_t at = 0;     // in `requests`
+    size_t index = 0;  // its workflow
+    PredictRequest request;
+  };
+  std::vector<Pending> pending;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    if (answer_before_body(state, requests[i], responses[i])) continue;
+    const size_t index = predict_workflow(state, requests[i], responses[i], starts[i]);
+    if (index == std::string::npos) continue;
+    try {
+      pending.push_back({i, index,
+                         parse_predict_request(requests[i].body, state.settings.max_json_depth,
+                                               state.settings.max_rows)});
+    } catch (const RequestError& error) {
+      answer_request_error(state, index, error, responses[i], starts[i]);
+    }
+  }
+  if (pending.empty()) return;
+
+  // Per online store: one lease, and each view's keys of the whole batch read at once.
+  struct Batch {
+    OnlineStorePool* pool = nullptr;
+    std::optional<OnlineStorePool::Lease> lease;
+    std::unique_ptr<PrefetchedStore> prefetched;
+    bool ok = true;
+  };
+  std::vector<Batch> batches;
+  std::vector<size_t> batch_of(pending.size(), std::string::npos);
+  const int64_t now = now_micros();
+  for (size_t p = 0; p < pending.size(); ++p) {
+    if (pending[p].request.key.is_null()) continue;
+    OnlineStorePool* pool = state.workflows[pending[p].index].store;
+    size_t b = 0;
+    while (b < batches.size() && batches[b].pool != pool) ++b;
+    if (b == batches.size()) {
+      Batch batch;
+      batch.pool = pool;
+      try {
+        batch.lease.emplace(pool->acquire());
+        batch.prefetched = std::make_unique<PrefetchedStore>(*batch.lease->get());
+      } catch (const Error& error) {
+        log_warn("serve: the online store cannot be reached", {{"reason", error.what()}});
+      }
+      batches.push_back(std::move(batch));
+    }
+    batch_of[p] = b;
+  }
+  for (size_t b = 0; b < batches.size(); ++b) {
+    if (!batches[b].prefetched) continue;
+    // view -> the keys to read (and the view's spec for its ttl)
+    std::vector<std::pair<const FeatureViewSpec*, std::vector<std::string>>> reads;
+    for (size_t p = 0; p < pending.size(); ++p) {
+      if (batch_of[p] != b) continue;
+      std::vector<Predictor::PlannedLookup> planned;
+      try {
+        planned = state.workflows[pending[p].index].predictor->planned_lookups(pending[p].request);
+      } catch (const RequestError&) {
+        continue;  // predict() answers it
+      }
+      for (Predictor::PlannedLookup& lookup : planned) {
+        size_t r = 0;
+        while (r < reads.size() && (reads[r].first->name != lookup.view->name ||
+                                    reads[r].first->ttl_us != lookup.view->ttl_us)) {
+          ++r;
+        }
+        if (r == reads.size()) reads.emplace_back(lookup.view, std::vector<std::string>());
+        reads[r].second.push_back(std::move(lookup.key));
+      }
+    }
+    for (const auto& read : reads) {
+      try {
+        std::vector<OnlineLookup> found = batches[b].lease->get()->read(
+            read.first->name, read.second, {.ttl_us = read.first->ttl_us, .now_us = now});
+        for (size_t k = 0; k < found.size() && k < read.second.size(); ++k) {
+          batches[b].prefetched->add(read.first->name, read.second[k], std::move(found[k]));
+        }
+      } catch (const Error&) {
+        break;  // each request reads again, and falls back as it would alone
+      }
+    }
+  }
+  for (size_t p = 0; p < pending.size(); ++p) {
+    Batch* batch = batch_of[p] == std::string::npos ? nullptr : &batches[batch_of[p]];
+    OnlineStore* store = batch && batch->prefetched ? batch->prefetched.get() : nullptr;
+    const size_t at = pending[p].at;
+    if (!predict_parsed(state, pending[p].index, pending[p].request, requests[at], responses[at],
+                        starts[at], store, now) &&
+        batch) {
+      batch->ok = false;
+    }
+  }
+  for (Batch& batch : batches) {
+    if (!batch.ok && batch.lease) batch.lease->discard();
+  }
 }
 
 void install_routes(httplib::Server& server, ServeState& state) {

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <exception>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,14 @@ bool answer_before_body(ServeState& state, const HttpRequest& req, HttpResponse&
 /// predict latency is measured from it). The caller counts in_flight and the response status.
 void answer_request(ServeState& state, const HttpRequest& req, HttpResponse& res,
                     std::chrono::steady_clock::time_point start);
+
+/// Answers a batch of requests (any routes, bodies read): every predict request's online
+/// feature reads go to each store together (one read per view for the whole batch), then each
+/// is scored and answered into the response at the same index. `starts[i]` is when request i
+/// arrived. The caller counts in_flight and the responses' statuses.
+void answer_requests(ServeState& state, std::span<const HttpRequest> requests,
+                     std::span<HttpResponse> responses,
+                     std::span<const std::chrono::steady_clock::time_point> starts);
 
 /// The error answer every route uses: {"error": message, "status": status}.
 void answer_error(HttpResponse& res, int status, std::string_view message);

@@ -46,6 +46,7 @@ struct Parsed {
 
 struct Connection {
   int fd = -1;
+  bool closed = false;  // no longer watched; closed and dropped at the end of the iteration
   http_parser parser{};
   Parsed current;
   bool in_message = false;
@@ -155,7 +156,7 @@ class LoopServer::Loop {
   }
 
   ~Loop() {
-    for (auto& entry : connections_) ::close(entry.first);
+    for (auto& entry : connections_) ::close(entry.first);  // closed or not, each fd is open
     if (epoll_ >= 0) ::close(epoll_);
     if (wake_ >= 0) ::close(wake_);
   }
@@ -199,13 +200,14 @@ class LoopServer::Loop {
         const auto found = connections_.find(fd);
         if (found == connections_.end()) continue;
         Connection& connection = *found->second;
+        if (connection.closed) continue;
         if (what & (EPOLLIN | EPOLLRDHUP | EPOLLERR | EPOLLHUP)) read_ready(connection);
-        if (connection.fd >= 0 && !connection.out.empty()) flush(connection);  // 100 Continue
+        if (!connection.closed && !connection.out.empty()) flush(connection);  // 100 Continue
         if ((what & EPOLLOUT) && !connection.out.empty()) flush(connection);
         if (!connection.ready.empty()) batch.push_back(&connection);
       }
       // The batch: every complete request of this iteration, answered, then written.
-      for (Connection* connection : batch) answer(*connection);
+      answer(batch);
       for (Connection* connection : batch) flush(*connection);
       for (auto it = closing_.begin(); it != closing_.end(); ++it) finish(*it);
       closing_.clear();
@@ -313,58 +315,93 @@ class LoopServer::Loop {
     c.current.body.append(data, size);
   }
 
-  void answer(Connection& c) {
-    while (!c.ready.empty()) {
-      Parsed request = std::move(c.ready.front());
-      c.ready.pop_front();
-      HttpResponse res;
-      bool close = !request.keep_alive || (c.peer_eof && c.ready.empty()) ||
-                   server_.stopping_.load(std::memory_order_relaxed);
-      if (c.rejected) {
-        answer_overloaded(res, "too many connections: serve.max_connections");
-        close = true;
-      } else if (request.error == 413) {
-        answer_too_large(state_.settings, res);
-        close = true;
-      } else if (request.error != 0) {
-        answer_error(res, request.error, "bad request");
-        close = true;
-      } else {
-        state_.in_flight.fetch_add(1, std::memory_order_relaxed);
-        HttpRequest view;
-        view.method = request.method;
-        const std::string path = decoded_path(request.url);
-        view.path = path;
-        view.headers.reserve(request.headers.size());
-        for (const auto& header : request.headers)
-          view.headers.emplace_back(header.first, header.second);
-        view.body = request.body;
-        try {
-          answer_request(state_, view, res, request.start);
-        } catch (...) {
-          log_error("serve: a request failed",
-                    {{"reason", describe_exception(std::current_exception())}});
+  // Answers every request read from `batch`'s connections this iteration: the routed ones
+  // together (answer_requests: one online read per view for all of them), then each
+  // connection's answers appended in order.
+  void answer(const std::vector<Connection*>& batch) {
+    items_.clear();
+    const bool stopping = server_.stopping_.load(std::memory_order_relaxed);
+    for (Connection* c : batch) {
+      if (c->closed) {
+        c->ready.clear();
+        continue;
+      }
+      while (!c->ready.empty()) {
+        Item item;
+        item.connection = c;
+        item.request = std::move(c->ready.front());
+        c->ready.pop_front();
+        item.close = !item.request.keep_alive || (c->peer_eof && c->ready.empty()) || stopping;
+        if (c->rejected) {
+          answer_overloaded(item.response, "too many connections: serve.max_connections");
+          item.close = true;
+        } else if (item.request.error == 413) {
+          answer_too_large(state_.settings, item.response);
+          item.close = true;
+        } else if (item.request.error != 0) {
+          answer_error(item.response, item.request.error, "bad request");
+          item.close = true;
+        } else {
+          item.routed = true;
+          item.path = decoded_path(item.request.url);
+          if (++c->answered >= state_.settings.keep_alive_requests) item.close = true;
+        }
+        const bool close = item.close;
+        items_.push_back(std::move(item));
+        if (close) {
+          c->ready.clear();
+          c->close_after_write = true;
+        }
+      }
+    }
+    requests_.clear();
+    responses_.clear();
+    starts_.clear();
+    for (Item& item : items_) {
+      if (!item.routed) continue;
+      HttpRequest view;
+      view.method = item.request.method;
+      view.path = item.path;
+      view.headers.reserve(item.request.headers.size());
+      for (const auto& header : item.request.headers) {
+        view.headers.emplace_back(header.first, header.second);
+      }
+      view.body = item.request.body;
+      requests_.push_back(std::move(view));
+      starts_.push_back(item.request.start);
+    }
+    responses_.resize(requests_.size());
+    if (!requests_.empty()) {
+      state_.in_flight.fetch_add(requests_.size(), std::memory_order_relaxed);
+      try {
+        answer_requests(state_, requests_, responses_, starts_);
+      } catch (...) {
+        log_error("serve: a request failed",
+                  {{"reason", describe_exception(std::current_exception())}});
+        for (HttpResponse& res : responses_) {
           res = HttpResponse();
           answer_error(res, 500, "internal error");
         }
-        state_.in_flight.fetch_sub(1, std::memory_order_relaxed);
-        if (++c.answered >= state_.settings.keep_alive_requests) close = true;
-        for (const auto& header : res.headers) {
-          if (iequals(header.first, "Connection") && iequals(header.second, "close")) close = true;
+      }
+      state_.in_flight.fetch_sub(requests_.size(), std::memory_order_relaxed);
+    }
+    size_t routed = 0;
+    for (Item& item : items_) {
+      HttpResponse& res = item.routed ? responses_[routed++] : item.response;
+      for (const auto& header : res.headers) {
+        if (iequals(header.first, "Connection") && iequals(header.second, "close")) {
+          item.close = true;
+          item.connection->close_after_write = true;
         }
       }
       state_.metrics->count_response(res.status);
-      append_response(c.out, res, request.head, close);
-      if (close) {
-        c.close_after_write = true;
-        c.ready.clear();
-      }
+      append_response(item.connection->out, res, item.request.head, item.close);
     }
   }
 
   // Writes what `c` has to say with one send; the rest waits for EPOLLOUT.
   void flush(Connection& c) {
-    if (c.fd < 0) return;
+    if (c.closed) return;
     while (c.out_sent < c.out.size()) {
       const ssize_t n = ::send(c.fd, c.out.data() + c.out_sent, c.out.size() - c.out_sent,
                                MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -397,17 +434,19 @@ class LoopServer::Loop {
     }
   }
 
+  // Stops watching `c`; its descriptor is closed (and its number free for a new connection)
+  // only in finish(), once the connection has left the table.
   void close_later(Connection& c) {
-    if (c.fd < 0) return;
+    if (c.closed) return;
+    c.closed = true;
     closing_.push_back(c.fd);
     epoll_ctl(epoll_, EPOLL_CTL_DEL, c.fd, nullptr);
-    ::close(c.fd);
-    c.fd = -1;
   }
 
   void finish(int fd) {
     const auto found = connections_.find(fd);
-    if (found == connections_.end() || found->second->fd >= 0) return;
+    if (found == connections_.end() || !found->second->closed) return;
+    ::close(fd);
     if (found->second->rejected) {
       server_.rejected_.fetch_sub(1);
     } else {
@@ -421,7 +460,7 @@ class LoopServer::Loop {
     const ServerSettings& s = state_.settings;
     for (auto& entry : connections_) {
       Connection& c = *entry.second;
-      if (c.fd < 0) continue;
+      if (c.closed) continue;
       if (c.want_write) {
         if (now - c.last_write > s.write_timeout) close_later(c);
       } else if (c.lingering) {
@@ -435,7 +474,7 @@ class LoopServer::Loop {
           c.stop_parsing = true;
           c.ready.push_back(std::move(failed));
           now_ = now;
-          answer(c);
+          answer({&c});
           flush(c);
         }
       } else if (c.ready.empty() && (stopping || now - c.last_read > s.keep_alive_timeout)) {
@@ -541,6 +580,19 @@ class LoopServer::Loop {
   http_parser_settings settings_{};
   std::unordered_map<int, std::unique_ptr<Connection>> connections_;
   std::vector<int> closing_;
+  // One iteration's requests (reused): each with its connection, and the routed ones' views.
+  struct Item {
+    Connection* connection = nullptr;
+    Parsed request;
+    std::string path;
+    HttpResponse response;  // the answer of a request not routed (overload, 400, 413)
+    bool routed = false;
+    bool close = false;
+  };
+  std::vector<Item> items_;
+  std::vector<HttpRequest> requests_;
+  std::vector<HttpResponse> responses_;
+  std::vector<Clock::time_point> starts_;
   Clock::time_point now_ = Clock::now();
 };
 
@@ -605,6 +657,9 @@ void LoopServer::run() {
   loops_[0]->bind_thread();
   loops_[0]->run();
   for (std::thread& thread : threads) thread.join();
+  // Connections still waiting in the backlog are refused now, not when the process ends.
+  ::close(listen_fd_);
+  listen_fd_ = -1;
 }
 
 void LoopServer::stop() {
