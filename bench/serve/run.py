@@ -246,10 +246,11 @@ class Server:
         return code, self.stderr.read().decode(errors="replace")
 
 
-def start_mlops(project, redis, args):
+def start_mlops(project, redis, args, http_server=None):
     argv = pin(args.server_cpus) + [str(MLOPS), "serve", "-w", "servebench.yaml", "--port", "0",
                                     "--threads", str(args.threads), "--set",
-                                    f"online_store.url={redis.url()}"]
+                                    f"online_store.url={redis.url()}", "--set",
+                                    f"serve.http_server={http_server or args.http_servers[0]}"]
     server = Server("mlops", argv, project, dict(os.environ), 0)
     line = server.proc.stdout.readline()
     match = re.match(r"listening on port (\d+)", line)
@@ -378,6 +379,9 @@ def main():
     parser.add_argument("--soak-rate", type=float, default=2000)
     parser.add_argument("--sample", type=int, default=200, help="keys both servers must agree on")
     parser.add_argument("--skip-peer", action="store_true")
+    parser.add_argument("--http-servers", default="threads",
+                        help="serve.http_server values measured in turn, e.g. threads,loop: the "
+                             "first is the table's 'mlops serve', the others get a line each")
     parser.add_argument("--priority", action="store_true",
                         help="servers, load generators and redis-server at nice -19 (root): "
                              "what they do when the machine's other (niced) work barely "
@@ -388,6 +392,7 @@ def main():
     if args.peer_workers == 0:
         args.peer_workers = cpu_count(args.server_cpus)
     rates = [int(r) for r in args.rates.split(",") if r]
+    args.http_servers = [s for s in args.http_servers.split(",") if s]
     ensure_tools()
     subprocess.run(["nice", str(ROOT / "scripts" / "build"), "mlops", "bench_serve_loadgen"],
                    check=True, stdout=subprocess.DEVNULL)
@@ -424,10 +429,15 @@ def main():
             peer.stop()
         for run in range(args.runs):
             entry = {}
-            for name in (["mlops"] if args.skip_peer else ["mlops", "peer"]):
-                server = (start_mlops if name == "mlops" else start_peer)(project, redis, args)
+            names = ["mlops"] + [f"mlops-{s}" for s in args.http_servers[1:]]
+            for name in (names if args.skip_peer else names + ["peer"]):
+                if name == "peer":
+                    server = start_peer(project, redis, args)
+                else:
+                    kind = args.http_servers[0] if name == "mlops" else name[len("mlops-"):]
+                    server = start_mlops(project, redis, args, kind)
                 entry[name] = measure(server, args, rates, redis)
-                if name == "mlops":
+                if name != "peer":
                     answered = metric(server.port, "mlops_serve_requests_total")
                     code, err = server.stop()
                     stopped = re.search(r"serve: stopped logged=(\d+) stored=(\d+) journaled=(\d+)",
@@ -494,7 +504,8 @@ def table(results, args, rates):
                 f"{args.client_cpus}" if args.server_cpus else "no CPU pinning")
     lines = [
         f"Serving bench: {args.keys:,} keys in Redis, {len(runs)} runs (median, best), "
-        f"{args.connections} connections, {pin_text}; mlops serve --threads {args.threads}, "
+        f"{args.connections} connections, {pin_text}; mlops serve --threads {args.threads} "
+        f"(serve.http_server={args.http_servers[0]}), "
         f"prediction log on; peer: uvicorn --workers {args.peer_workers}",
         "",
         "| measure | mlops serve | peer (FastAPI + uvicorn + redis-py + xgboost) | ratio |",
@@ -528,6 +539,13 @@ def table(results, args, rates):
     for rate in rates:
         lines.append(f"| {rate:,} req/s fixed: p50 / p99 / p99.9 ms | {cell('mlops', rate)} | "
                      + ("" if args.skip_peer else cell("peer", rate)) + " | |")
+    for kind in args.http_servers[1:]:
+        side = f"mlops-{kind}"
+        med, best = sat(side)
+        lines.append(f"| serve.http_server={kind}: saturated req/s median (best); server CPU us "
+                     f"per request (redis-server) | {med:,.0f} ({best:,.0f}); "
+                     f"{cpu(side, 'cpu_us_per_request'):.0f} "
+                     f"({cpu(side, 'redis_cpu_us_per_request'):.0f}) | | |")
     for side in sides:
         rss = [(r[side]["rss_start_mb"], max(r[side]["rss_saturated_mb"], r[side]["rss_end_mb"]))
                for r in runs]

@@ -758,10 +758,12 @@ TEST(Serve, TheConnectionLoopKeepsHttpSemantics) {
 TEST(Serve, OverloadIsAnswered503AtOnce) {
   ServeProject project;
   project.prepare();
-  ServeProcess server = project.serve("--threads 1 --set serve.queue=1");
-  ASSERT_TRUE(server.started()) << server.err();
-  // The one worker waits for a request on `busy`; `waiting` fills the queue; `extra` is turned
+  // serve.http_server=threads: the one worker waits for a request on `busy`, `waiting` fills
+  // the queue; loop: `busy` and `waiting` are the two connections allowed. `extra` is turned
   // away: its request is answered 503 at once.
+  ServeProcess server =
+      project.serve("--threads 1 --set serve.queue=1 --set serve.max_connections=2");
+  ASSERT_TRUE(server.started()) << server.err();
   const int busy = connect_to(server.port());
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   const int waiting = connect_to(server.port());
@@ -797,7 +799,7 @@ TEST(Serve, OverloadIsAnswered503AtOnce) {
   ASSERT_FALSE(answer.empty());
   EXPECT_TRUE(answer.starts_with("HTTP/1.1 503 ")) << answer;
   EXPECT_NE(answer.find("Retry-After: 1"), std::string::npos);
-  EXPECT_NE(answer.find("the server is overloaded"), std::string::npos);
+  EXPECT_NE(answer.find("the server is overloaded ("), std::string::npos) << answer;
   EXPECT_LT(ms, 500);
   close(extra);
   close(waiting);

@@ -416,6 +416,16 @@ const std::vector<KeyDecl>& config_keys() {
       key("serve.queue", T::kInt, "64",
           "Accepted connections that may wait for a worker; beyond it a connection gets 503 at "
           "once."),
+      key("serve.http_server", T::kEnum, "threads",
+          "HTTP server: `threads` (cpp-httplib, a worker thread per connection: serve.threads, "
+          "serve.queue) or `loop` (event loops over non-blocking sockets: serve.loop_threads, "
+          "serve.max_connections); docs/serving.md.",
+          {"threads", "loop"}),
+      key("serve.loop_threads", T::kInt, "0",
+          "`loop` server: event-loop threads (`0`: the machine's hardware threads)."),
+      key("serve.max_connections", T::kInt, "1024",
+          "`loop` server: connections at once; a request on a further connection gets 503 with "
+          "Retry-After at once."),
       key("serve.alias", T::kString, "champion",
           "Registry alias (or version: `3`, `v3`) each workflow's model is served from."),
       key("serve.reload_interval", T::kFloat, "10",
@@ -589,6 +599,8 @@ const std::vector<RangeCheck>& range_checks() {
       {"serve.port", 0, 65535, false, "must be from 0 to 65535"},
       {"serve.threads", 1, 1024, false, "must be from 1 to 1024"},
       {"serve.queue", 1, 1'000'000, false, "must be from 1 to 1000000"},
+      {"serve.loop_threads", 0, 1024, false, "must be from 0 to 1024"},
+      {"serve.max_connections", 1, 1'000'000, false, "must be from 1 to 1000000"},
       {"serve.reload_interval", 0, 86400, false, "must be from 0 to 86400"},
       {"serve.drain_timeout", 0, 3600, true, "must be above 0 and below 3600"},
       {"serve.read_timeout", 0, 3600, true, "must be above 0 and below 3600"},

@@ -14,6 +14,7 @@
 #include "mlops/feature_store/online_lookup.h"
 #include "mlops/serve/auth.h"
 #include "mlops/serve/openapi.h"
+#include "mlops/serve/prefetched_store.h"
 #include "mlops/serve/request.h"
 #include "mlops/serve/response_json.h"
 #include "mlops/serve/work_queue.h"
@@ -35,19 +36,15 @@ struct RequestScope {
 };
 thread_local RequestScope t_request;
 
-void answer_error(httplib::Response& res, int status, std::string_view message) {
+void answer_json(HttpResponse& res, int status, const json& body) {
   res.status = status;
-  res.set_content(json{{"error", message}, {"status", status}}.dump(), kJson);
-}
-
-void answer_json(httplib::Response& res, int status, const json& body) {
-  res.status = status;
-  res.set_content(body.dump(), kJson);
+  res.content_type = kJson;
+  res.body = body.dump();
 }
 
 // X-Request-Id when the client sent a sensible one, else 32 random hex digits.
-std::string request_id(const httplib::Request& req) {
-  const std::string given = req.get_header_value("X-Request-Id");
+std::string request_id(const HttpRequest& req) {
+  const std::string given(req.header("X-Request-Id"));
   if (!given.empty() && given.size() <= 128 && std::all_of(given.begin(), given.end(), [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
       })) {
@@ -65,9 +62,22 @@ size_t find_workflow(const ServeState& state, std::string_view name) {
   return std::string::npos;
 }
 
-void predict(ServeState& state, const httplib::Request& req, httplib::Response& res) {
-  const Clock::time_point start = t_request.counted ? t_request.start : Clock::now();
-  const std::string name = req.matches.size() > 1 ? req.matches[1].str() : std::string();
+// The workflow named by a predict path (/v1/workflows/{name}/predict), or "" when it is not one.
+std::string_view predict_target(std::string_view path) {
+  constexpr std::string_view kPrefix = "/v1/workflows/", kSuffix = "/predict";
+  if (path.size() <= kPrefix.size() + kSuffix.size() || !path.starts_with(kPrefix) ||
+      !path.ends_with(kSuffix)) {
+    return {};
+  }
+  const std::string_view name =
+      path.substr(kPrefix.size(), path.size() - kPrefix.size() - kSuffix.size());
+  return name.find('/') == std::string_view::npos ? name : std::string_view();
+}
+
+// The predict route's workflow, or npos after answering 404 (unknown workflow).
+size_t predict_workflow(ServeState& state, const HttpRequest& req, HttpResponse& res,
+                        Clock::time_point start) {
+  const std::string name(predict_target(req.path));
   const size_t index = find_workflow(state, name);
   if (index == std::string::npos) {
     std::vector<std::string> names;
@@ -77,28 +87,30 @@ void predict(ServeState& state, const httplib::Request& req, httplib::Response& 
                              fmt::join(names, ", ")));
     state.metrics->count_request(index, 404,
                                  std::chrono::duration<double>(Clock::now() - start).count());
-    return;
   }
+  return index;
+}
+
+void answer_request_error(ServeState& state, size_t index, const RequestError& error,
+                          HttpResponse& res, Clock::time_point start) {
+  answer_error(res, error.status(), error.what());
+  state.metrics->count_request(index, error.status(),
+                               std::chrono::duration<double>(Clock::now() - start).count());
+}
+
+// Answers a parsed predict request of workflow `index` with `store` (null: none). Returns
+// false when the store failed (the caller drops the connection).
+bool predict_parsed(ServeState& state, size_t index, const PredictRequest& request,
+                    const HttpRequest& req, HttpResponse& res, Clock::time_point start,
+                    OnlineStore* store, int64_t now) {
   const ServedWorkflow& workflow = state.workflows[index];
+  bool store_ok = true;
   try {
-    const PredictRequest request =
-        parse_predict_request(req.body, state.settings.max_json_depth, state.settings.max_rows);
     const std::shared_ptr<const ServedModel> model = state.models->get(workflow.slot);
-    std::optional<OnlineStorePool::Lease> lease;
-    OnlineStore* store = nullptr;
-    if (!request.key.is_null()) {
-      try {
-        lease.emplace(workflow.store->acquire());
-        store = lease->get();
-      } catch (const Error& error) {
-        log_warn("serve: the online store cannot be reached", {{"reason", error.what()}});
-      }
-    }
-    const int64_t now = now_micros();
     PredictOutcome outcome = workflow.predictor->predict(request, *model, store, now);
     for (FallbackReason reason : outcome.fallbacks) {
       state.metrics->count_fallback(index, reason);
-      if (reason == FallbackReason::kStoreError && lease) lease->discard();
+      if (reason == FallbackReason::kStoreError) store_ok = false;
     }
     const std::string id = request_id(req);
     res.status = 200;
@@ -106,7 +118,7 @@ void predict(ServeState& state, const httplib::Request& req, httplib::Response& 
     res.body.clear();
     res.body.reserve(256);
     append_predictions_json(res.body, id, outcome.rows);
-    res.set_header("Content-Type", kJson);
+    res.content_type = kJson;
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
     for (PredictedRow& row : outcome.rows) {
       ServedPrediction logged;
@@ -130,9 +142,34 @@ void predict(ServeState& state, const httplib::Request& req, httplib::Response& 
     }
     state.metrics->count_request(index, 200, seconds);
   } catch (const RequestError& error) {
-    answer_error(res, error.status(), error.what());
-    state.metrics->count_request(index, error.status(),
-                                 std::chrono::duration<double>(Clock::now() - start).count());
+    answer_request_error(state, index, error, res, start);
+  }
+  return store_ok;
+}
+
+void predict(ServeState& state, const HttpRequest& req, HttpResponse& res,
+             Clock::time_point start) {
+  const size_t index = predict_workflow(state, req, res, start);
+  if (index == std::string::npos) return;
+  PredictRequest request;
+  try {
+    request =
+        parse_predict_request(req.body, state.settings.max_json_depth, state.settings.max_rows);
+  } catch (const RequestError& error) {
+    return answer_request_error(state, index, error, res, start);
+  }
+  std::optional<OnlineStorePool::Lease> lease;
+  OnlineStore* store = nullptr;
+  if (!request.key.is_null()) {
+    try {
+      lease.emplace(state.workflows[index].store->acquire());
+      store = lease->get();
+    } catch (const Error& error) {
+      log_warn("serve: the online store cannot be reached", {{"reason", error.what()}});
+    }
+  }
+  if (!predict_parsed(state, index, request, req, res, start, store, now_micros()) && lease) {
+    lease->discard();
   }
 }
 
@@ -170,7 +207,7 @@ bool needs_online_store(const Workflow& workflow) {
 // `detailed` false (a caller without the token, such as a Kubernetes readiness probe, which
 // cannot read a Secret into its headers): the same status code, only {"ready": bool}, since the
 // details name models, versions and store addresses.
-void readyz(ServeState& state, bool detailed, httplib::Response& res) {
+void readyz(ServeState& state, bool detailed, HttpResponse& res) {
   bool ready = true;
   json workflows = json::array();
   json stores = json::array();
@@ -213,7 +250,7 @@ void readyz(ServeState& state, bool detailed, httplib::Response& res) {
 }
 
 // GET /v1/features[/{view}[/{key}]]
-void features(ServeState& state, std::string_view rest, httplib::Response& res) {
+void features(ServeState& state, std::string_view rest, HttpResponse& res) {
   try {
     if (rest.empty()) {
       json all = json::array();
@@ -260,11 +297,224 @@ void features(ServeState& state, std::string_view rest, httplib::Response& res) 
   }
 }
 
+// Copies `from` into httplib's answer.
+void to_httplib(HttpResponse& from, httplib::Response& to) {
+  to.status = from.status;
+  for (auto& header : from.headers) to.set_header(header.first, header.second);
+  if (!from.content_type.empty()) to.set_header("Content-Type", from.content_type);
+  to.body = std::move(from.body);
+}
+
+// A view of httplib's request (its body once read).
+HttpRequest from_httplib(const httplib::Request& req) {
+  HttpRequest out;
+  out.method = req.method;
+  out.path = req.path;
+  out.headers.reserve(req.headers.size());
+  for (const auto& header : req.headers) out.headers.emplace_back(header.first, header.second);
+  out.body = req.body;
+  return out;
+}
+
 }  // namespace
+
+std::string_view HttpRequest::header(std::string_view name) const {
+  for (const auto& header : headers) {
+    if (header.first.size() == name.size() &&
+        std::equal(name.begin(), name.end(), header.first.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return header.second;
+    }
+  }
+  return {};
+}
+
+void answer_error(HttpResponse& res, int status, std::string_view message) {
+  res.status = status;
+  res.content_type = kJson;
+  res.body = json{{"error", message}, {"status", status}}.dump();
+}
+
+void answer_overloaded(HttpResponse& res, std::string_view why) {
+  answer_error(res, 503, fmt::format("the server is overloaded ({}); retry", why));
+  res.set_header("Retry-After", "1");
+  res.set_header("Connection", "close");
+}
+
+void answer_too_large(const ServerSettings& settings, HttpResponse& res) {
+  answer_error(res, 413,
+               fmt::format("request body larger than {} bytes (serve.max_body_bytes; "
+                           "8192 for a form-encoded body: send application/json)",
+                           settings.max_body_bytes));
+}
+
+void prepare_routes(ServeState& state) {
+  std::vector<std::string> names;
+  for (const ServedWorkflow& workflow : state.workflows) names.push_back(workflow.name);
+  state.openapi = openapi_document(names, !state.settings.token.empty()).dump(2);
+}
+
+bool answer_before_body(ServeState& state, const HttpRequest& req, HttpResponse& res) {
+  const std::string_view path = req.path;
+  const bool get = req.method == "GET" || req.method == "HEAD";
+  if (path == "/healthz" && get) {
+    answer_json(res, 200, {{"status", "ok"}});
+    return true;
+  }
+  const bool authorized =
+      bearer_authorized(std::string(req.header("Authorization")), state.settings.token);
+  if (path == "/readyz" && get && !authorized) {
+    readyz(state, false, res);
+    return true;
+  }
+  if (!authorized) {
+    res.set_header("WWW-Authenticate", "Bearer");
+    answer_error(res, 401, "missing or wrong bearer token (Authorization: Bearer ...)");
+    return true;
+  }
+  if (req.method == "POST") {
+    if (!predict_target(path).empty()) return false;  // the predict route answers with the body
+    answer_error(res, 404, "no such route");
+    return true;
+  }
+  if (!get) {
+    answer_error(res, 405, "method not allowed");
+    return true;
+  }
+  if (path == "/readyz") {
+    readyz(state, true, res);
+  } else if (path == "/metrics") {
+    res.status = 200;
+    res.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    res.body = state.metrics->prometheus(snapshot(state));
+  } else if (path == "/openapi.json") {
+    res.status = 200;
+    res.content_type = kJson;
+    res.body = state.openapi;
+  } else if (path == "/v1/features") {
+    features(state, "", res);
+  } else if (path.starts_with("/v1/features/")) {
+    features(state, path.substr(13), res);
+  } else if (!predict_target(path).empty()) {
+    answer_error(res, 405, "use POST to predict");
+  } else {
+    answer_error(res, 404, "no such route");
+  }
+  return true;
+}
+
+void answer_request(ServeState& state, const HttpRequest& req, HttpResponse& res,
+                    std::chrono::steady_clock::time_point start) {
+  if (!answer_before_body(state, req, res)) predict(state, req, res, start);
+}
+
+void answer_requests(ServeState& state, std::span<const HttpRequest> requests,
+                     std::span<HttpResponse> responses,
+                     std::span<const std::chrono::steady_clock::time_point> starts) {
+  // A predict request parsed, waiting for the batch's online reads.
+  struct Pending {
+    size_t at = 0;     // in `requests`
+    size_t index = 0;  // its workflow
+    PredictRequest request;
+  };
+  std::vector<Pending> pending;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    if (answer_before_body(state, requests[i], responses[i])) continue;
+    const size_t index = predict_workflow(state, requests[i], responses[i], starts[i]);
+    if (index == std::string::npos) continue;
+    try {
+      pending.push_back({i, index,
+                         parse_predict_request(requests[i].body, state.settings.max_json_depth,
+                                               state.settings.max_rows)});
+    } catch (const RequestError& error) {
+      answer_request_error(state, index, error, responses[i], starts[i]);
+    }
+  }
+  if (pending.empty()) return;
+
+  // Per online store: one lease, and each view's keys of the whole batch read at once.
+  struct Batch {
+    OnlineStorePool* pool = nullptr;
+    std::optional<OnlineStorePool::Lease> lease;
+    std::unique_ptr<PrefetchedStore> prefetched;
+    bool ok = true;
+  };
+  std::vector<Batch> batches;
+  std::vector<size_t> batch_of(pending.size(), std::string::npos);
+  const int64_t now = now_micros();
+  for (size_t p = 0; p < pending.size(); ++p) {
+    if (pending[p].request.key.is_null()) continue;
+    OnlineStorePool* pool = state.workflows[pending[p].index].store;
+    size_t b = 0;
+    while (b < batches.size() && batches[b].pool != pool) ++b;
+    if (b == batches.size()) {
+      Batch batch;
+      batch.pool = pool;
+      try {
+        batch.lease.emplace(pool->acquire());
+        batch.prefetched = std::make_unique<PrefetchedStore>(*batch.lease->get());
+      } catch (const Error& error) {
+        log_warn("serve: the online store cannot be reached", {{"reason", error.what()}});
+      }
+      batches.push_back(std::move(batch));
+    }
+    batch_of[p] = b;
+  }
+  for (size_t b = 0; b < batches.size(); ++b) {
+    if (!batches[b].prefetched) continue;
+    // view -> the keys to read (and the view's spec for its ttl)
+    std::vector<std::pair<const FeatureViewSpec*, std::vector<std::string>>> reads;
+    for (size_t p = 0; p < pending.size(); ++p) {
+      if (batch_of[p] != b) continue;
+      std::vector<Predictor::PlannedLookup> planned;
+      try {
+        planned = state.workflows[pending[p].index].predictor->planned_lookups(pending[p].request);
+      } catch (const RequestError&) {
+        continue;  // predict() answers it
+      }
+      for (Predictor::PlannedLookup& lookup : planned) {
+        size_t r = 0;
+        while (r < reads.size() && (reads[r].first->name != lookup.view->name ||
+                                    reads[r].first->ttl_us != lookup.view->ttl_us)) {
+          ++r;
+        }
+        if (r == reads.size()) reads.emplace_back(lookup.view, std::vector<std::string>());
+        reads[r].second.push_back(std::move(lookup.key));
+      }
+    }
+    for (const auto& read : reads) {
+      try {
+        std::vector<OnlineLookup> found = batches[b].lease->get()->read(
+            read.first->name, read.second, {.ttl_us = read.first->ttl_us, .now_us = now});
+        for (size_t k = 0; k < found.size() && k < read.second.size(); ++k) {
+          batches[b].prefetched->add(read.first->name, read.second[k], std::move(found[k]));
+        }
+      } catch (const Error&) {
+        break;  // each request reads again, and falls back as it would alone
+      }
+    }
+  }
+  for (size_t p = 0; p < pending.size(); ++p) {
+    Batch* batch = batch_of[p] == std::string::npos ? nullptr : &batches[batch_of[p]];
+    OnlineStore* store = batch && batch->prefetched ? batch->prefetched.get() : nullptr;
+    const size_t at = pending[p].at;
+    if (!predict_parsed(state, pending[p].index, pending[p].request, requests[at], responses[at],
+                        starts[at], store, now) &&
+        batch) {
+      batch->ok = false;
+    }
+  }
+  for (Batch& batch : batches) {
+    if (!batch.ok && batch.lease) batch.lease->discard();
+  }
+}
 
 void install_routes(httplib::Server& server, ServeState& state) {
   const ServerSettings& settings = state.settings;
   ServeState* shared = &state;
+  prepare_routes(state);
   server.new_task_queue = [shared] {
     return new WorkQueue(
         shared->settings.threads, shared->settings.queue,
@@ -284,105 +534,48 @@ void install_routes(httplib::Server& server, ServeState& state) {
   server.set_payload_max_length(settings.max_body_bytes);
   server.set_tcp_nodelay(true);
 
-  std::vector<std::string> names;
-  for (const ServedWorkflow& workflow : state.workflows) names.push_back(workflow.name);
-  auto openapi =
-      std::make_shared<const std::string>(openapi_document(names, !settings.token.empty()).dump(2));
+  server.set_pre_routing_handler([shared](const httplib::Request& req, httplib::Response& res) {
+    using Handled = httplib::Server::HandlerResponse;
+    t_request.start = Clock::now();
+    if (!t_request.counted) {
+      t_request.counted = true;
+      shared->in_flight.fetch_add(1, std::memory_order_relaxed);
+    }
+    HttpResponse answer;
+    if (WorkQueue::rejecting()) {
+      answer_overloaded(answer, "every worker busy, queue full");
+    } else if (!answer_before_body(*shared, from_httplib(req), answer)) {
+      return Handled::Unhandled;  // the body is read, then the predict route answers
+    }
+    to_httplib(answer, res);
+    return Handled::Handled;
+  });
 
-  server.set_pre_routing_handler(
-      [shared, openapi](const httplib::Request& req, httplib::Response& res) {
-        using Handled = httplib::Server::HandlerResponse;
-        t_request.start = Clock::now();
-        if (!t_request.counted) {
-          t_request.counted = true;
-          shared->in_flight.fetch_add(1, std::memory_order_relaxed);
-        }
-        if (WorkQueue::rejecting()) {
-          answer_error(res, 503, "the server is overloaded (every worker busy, queue full); retry");
-          res.set_header("Retry-After", "1");
-          res.set_header("Connection", "close");
-          return Handled::Handled;
-        }
-        const std::string& path = req.path;
-        const bool get = req.method == "GET" || req.method == "HEAD";
-        if (path == "/healthz" && get) {
-          answer_json(res, 200, {{"status", "ok"}});
-          return Handled::Handled;
-        }
-        const bool authorized =
-            bearer_authorized(req.get_header_value("Authorization"), shared->settings.token);
-        if (path == "/readyz" && get && !authorized) {
-          readyz(*shared, false, res);
-          return Handled::Handled;
-        }
-        if (!authorized) {
-          res.set_header("WWW-Authenticate", "Bearer");
-          answer_error(res, 401, "missing or wrong bearer token (Authorization: Bearer ...)");
-          return Handled::Handled;
-        }
-        if (req.method == "POST") {
-          if (path.starts_with("/v1/workflows/") && path.ends_with("/predict")) {
-            return Handled::Unhandled;  // the body is read, then the predict route answers
-          }
-          answer_error(res, 404, "no such route");
-          return Handled::Handled;
-        }
-        if (!get) {
-          answer_error(res, 405, "method not allowed");
-          return Handled::Handled;
-        }
-        if (path == "/readyz") {
-          readyz(*shared, true, res);
-        } else if (path == "/metrics") {
-          res.status = 200;
-          res.set_content(shared->metrics->prometheus(snapshot(*shared)),
-                          "text/plain; version=0.0.4; charset=utf-8");
-        } else if (path == "/openapi.json") {
-          res.status = 200;
-          res.set_content(*openapi, kJson);
-        } else if (path == "/v1/features") {
-          features(*shared, "", res);
-        } else if (path.starts_with("/v1/features/")) {
-          features(*shared, std::string_view(path).substr(13), res);
-        } else if (path.starts_with("/v1/workflows/") && path.ends_with("/predict")) {
-          answer_error(res, 405, "use POST to predict");
-        } else {
-          answer_error(res, 404, "no such route");
-        }
-        return Handled::Handled;
-      });
-
-  server.Post(R"(/v1/workflows/([^/]+)/predict)",
-              [shared](const httplib::Request& req, httplib::Response& res) {
-                predict(*shared, req, res);
-              });
+  server.Post(R"(/v1/workflows/([^/]+)/predict)", [shared](const httplib::Request& req,
+                                                           httplib::Response& res) {
+    HttpResponse answer;
+    predict(*shared, from_httplib(req), answer, t_request.counted ? t_request.start : Clock::now());
+    to_httplib(answer, res);
+  });
 
   server.set_error_handler([shared](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return;
+    HttpResponse answer;
     switch (res.status) {
-      case 413:
-        answer_error(res, 413,
-                     fmt::format("request body larger than {} bytes (serve.max_body_bytes; "
-                                 "8192 for a form-encoded body: send application/json)",
-                                 shared->settings.max_body_bytes));
-        break;
-      case 404: answer_error(res, 404, "no such route"); break;
-      case 400: answer_error(res, 400, "bad request"); break;
-      default: answer_error(res, res.status, "request failed"); break;
+      case 413: answer_too_large(shared->settings, answer); break;
+      case 404: answer_error(answer, 404, "no such route"); break;
+      case 400: answer_error(answer, 400, "bad request"); break;
+      default: answer_error(answer, res.status, "request failed"); break;
     }
+    to_httplib(answer, res);
   });
 
   server.set_exception_handler(
       [](const httplib::Request&, httplib::Response& res, std::exception_ptr error) {
-        std::string what = "unknown";
-        try {
-          if (error) std::rethrow_exception(error);
-        } catch (const std::exception& e) {
-          what = e.what();
-        } catch (...) {
-        }
-        log_error("serve: a request failed", {{"reason", what}});
-        answer_error(res, 500, "internal error");
+        log_error("serve: a request failed", {{"reason", describe_exception(error)}});
+        HttpResponse answer;
+        answer_error(answer, 500, "internal error");
+        to_httplib(answer, res);
       });
 
   server.set_logger([shared](const httplib::Request&, const httplib::Response& res) {
@@ -392,6 +585,16 @@ void install_routes(httplib::Server& server, ServeState& state) {
     }
     shared->metrics->count_response(res.status);
   });
+}
+
+std::string describe_exception(std::exception_ptr error) {
+  try {
+    if (error) std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+  }
+  return "unknown";
 }
 
 }  // namespace mlops

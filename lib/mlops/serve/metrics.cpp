@@ -145,7 +145,7 @@ std::string ServeMetrics::prometheus(const MetricsSnapshot& snapshot) const {
   }
   out += fmt::format(
       "# HELP mlops_serve_rejected_total Connections answered 503 because every worker was busy "
-      "and the queue full.\n"
+      "and the queue full (serve.http_server=loop: serve.max_connections were open).\n"
       "# TYPE mlops_serve_rejected_total counter\n"
       "mlops_serve_rejected_total {}\n",
       rejected_.load(kRelaxed));

@@ -201,6 +201,19 @@ const Predictor::EntityViews* Predictor::views_of(const EntitySpec& entity) cons
   return nullptr;
 }
 
+std::vector<Predictor::PlannedLookup> Predictor::planned_lookups(
+    const PredictRequest& request) const {
+  std::vector<PlannedLookup> out;
+  if (request.key.is_null()) return out;
+  std::vector<std::string> values;
+  const EntitySpec& entity = match_entity(workflow_->feature_store, request.key, values);
+  const EntityViews* views = views_of(entity);
+  if (!views) return out;
+  const std::string key_text = entity_key_text(values);
+  for (const FeatureViewSpec* view : views->features) out.push_back({view, key_text});
+  return out;
+}
+
 PredictOutcome Predictor::predict(const PredictRequest& request, const ServedModel& model,
                                   OnlineStore* store, int64_t now_us) const {
   const ScoringEngine& engine = model.engine;

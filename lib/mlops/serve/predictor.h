@@ -79,6 +79,16 @@ class Predictor {
   PredictOutcome predict(const PredictRequest& request, const ServedModel& model,
                          OnlineStore* store, int64_t now_us) const;
 
+  /// One online read predict() starts with: a feature view and the entity key's text.
+  struct PlannedLookup {
+    const FeatureViewSpec* view = nullptr;
+    std::string key;
+  };
+  /// The feature-view reads predict() makes first for `request` (none without a key), so a
+  /// caller can read them for many requests at once. Throws RequestError as predict() for a
+  /// key the workflow has no entity for.
+  std::vector<PlannedLookup> planned_lookups(const PredictRequest& request) const;
+
  private:
   struct EntityViews {
     const EntitySpec* entity = nullptr;

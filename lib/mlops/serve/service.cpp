@@ -13,6 +13,7 @@
 #include "mlops/core/stop_signal.h"
 #include "mlops/serve/http_api.h"
 #include "mlops/serve/http_server.h"
+#include "mlops/serve/loop_server.h"
 #include "mlops/store/open_stores.h"
 
 namespace mlops {
@@ -96,35 +97,56 @@ void run_serve(const std::vector<Workflow>& workflows, const ServeOverrides& ove
                                {"version", model->engine.version()}});
   }
 
+  // serve.http_server picks the HTTP layer; both answer through http_api's routes.
+  const bool loop = state.settings.http_server == "loop";
   HttpServer server;
-  // cpp-httplib's default options add SO_REUSEPORT, with which a second server on a port in use
-  // binds too and silently takes half the traffic; SO_REUSEADDR alone still allows a restart
-  // while the old server's connections are in TIME_WAIT, and "in use" is an error.
-  server.set_socket_options([](int socket) {
-    const int on = 1;
-    ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-  });
-  install_routes(server, state);
+  std::unique_ptr<LoopServer> loop_server;
   int port = state.settings.port;
-  if (port == 0) {
-    port = server.bind_to_any_port(state.settings.host);
-    if (port < 0) {
-      throw IoError("serve: cannot listen on {} (any port)", state.settings.host);
+  if (loop) {
+    loop_server = std::make_unique<LoopServer>(state);
+    port = loop_server->bind(state.settings.host, port);
+  } else {
+    // cpp-httplib's default options add SO_REUSEPORT, with which a second server on a port in
+    // use binds too and silently takes half the traffic; SO_REUSEADDR alone still allows a
+    // restart while the old server's connections are in TIME_WAIT, and "in use" is an error.
+    server.set_socket_options([](int socket) {
+      const int on = 1;
+      ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+    });
+    install_routes(server, state);
+    if (port == 0) {
+      port = server.bind_to_any_port(state.settings.host);
+      if (port < 0) {
+        throw IoError("serve: cannot listen on {} (any port)", state.settings.host);
+      }
+    } else if (!server.bind_to_port(state.settings.host, port)) {
+      throw IoError("serve: cannot listen on {}:{} (in use, or not an address of this machine)",
+                    state.settings.host, port);
     }
-  } else if (!server.bind_to_port(state.settings.host, port)) {
-    throw IoError("serve: cannot listen on {}:{} (in use, or not an address of this machine)",
-                  state.settings.host, port);
   }
   install_stop_handlers();
   install_reload_handler();
   std::promise<void> stopped;
   std::future<void> listening_done = stopped.get_future();
-  std::thread listener([&server, &stopped] {
-    server.listen_after_bind();
+  std::thread listener([&server, &loop_server, &stopped] {
+    try {
+      if (loop_server) {
+        loop_server->run();
+      } else {
+        server.listen_after_bind();
+      }
+    } catch (const std::exception& error) {
+      log_error("serve: the HTTP server failed", {{"reason", error.what()}});
+    }
     stopped.set_value();
   });
+  const size_t threads = !loop ? state.settings.threads
+                         : state.settings.loop_threads
+                             ? state.settings.loop_threads
+                             : std::max(1u, std::thread::hardware_concurrency());
   log_info("serve: listening", {{"url", fmt::format("http://{}:{}", state.settings.host, port)},
-                                {"threads", std::to_string(state.settings.threads)},
+                                {"server", state.settings.http_server},
+                                {"threads", std::to_string(threads)},
                                 {"workflows", fmt::format("{}", fmt::join(names, ","))},
                                 {"auth", state.settings.token.empty() ? "off" : "bearer"}});
   if (on_listening) on_listening(port);
@@ -145,7 +167,11 @@ void run_serve(const std::vector<Workflow>& workflows, const ServeOverrides& ove
   log_info("serve: stopping; draining requests in flight",
            {{"in_flight", std::to_string(state.in_flight.load())}});
   const Clock::time_point drain_start = Clock::now();
-  server.stop();
+  if (loop_server) {
+    loop_server->stop();
+  } else {
+    server.stop();
+  }
   const bool drained =
       listening_done.wait_for(state.settings.drain_timeout) == std::future_status::ready;
   if (!drained) {

@@ -25,6 +25,9 @@ ServerSettings read_server_settings(const Workflow& workflow) {
   s.port = static_cast<int>(read_int(tree, "serve.port", s.port));
   s.threads = static_cast<size_t>(read_int(tree, "serve.threads", 8));
   s.queue = static_cast<size_t>(read_int(tree, "serve.queue", 64));
+  s.http_server = read_string(tree, "serve.http_server", s.http_server);
+  s.loop_threads = static_cast<size_t>(read_int(tree, "serve.loop_threads", 0));
+  s.max_connections = static_cast<size_t>(read_int(tree, "serve.max_connections", 1024));
   s.reload_interval = read_seconds(tree, "serve.reload_interval", s.reload_interval);
   s.drain_timeout = read_seconds(tree, "serve.drain_timeout", s.drain_timeout);
   s.read_timeout = read_seconds(tree, "serve.read_timeout", s.read_timeout);
