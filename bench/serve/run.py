@@ -248,7 +248,9 @@ class Server:
 
 def start_mlops(project, redis, args, http_server=None):
     argv = pin(args.server_cpus) + [str(MLOPS), "serve", "-w", "servebench.yaml", "--port", "0",
-                                    "--threads", str(args.threads), "--set",
+                                    # workers of the `threads` server; `loop` keeps one event
+                                    # loop per hardware thread
+                                    "--set", f"serve.threads={args.threads}", "--set",
                                     f"online_store.url={redis.url()}", "--set",
                                     f"serve.http_server={http_server or args.http_servers[0]}"]
     server = Server("mlops", argv, project, dict(os.environ), 0)
@@ -368,7 +370,8 @@ def main():
     parser.add_argument("--saturate-seconds", type=float, default=15)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--wrk-threads", type=int, default=1)
-    parser.add_argument("--threads", type=int, default=32, help="mlops serve --threads")
+    parser.add_argument("--threads", type=int, default=32,
+                        help="serve.threads: workers of the `threads` HTTP server")
     parser.add_argument("--peer-workers", type=int, default=0,
                         help="uvicorn --workers (default: 1 per server CPU)")
     parser.add_argument("--server-cpus", default="",
@@ -379,7 +382,7 @@ def main():
     parser.add_argument("--soak-rate", type=float, default=2000)
     parser.add_argument("--sample", type=int, default=200, help="keys both servers must agree on")
     parser.add_argument("--skip-peer", action="store_true")
-    parser.add_argument("--http-servers", default="threads",
+    parser.add_argument("--http-servers", default="loop,threads",
                         help="serve.http_server values measured in turn, e.g. threads,loop: the "
                              "first is the table's 'mlops serve', the others get a line each")
     parser.add_argument("--priority", action="store_true",
@@ -504,8 +507,8 @@ def table(results, args, rates):
                 f"{args.client_cpus}" if args.server_cpus else "no CPU pinning")
     lines = [
         f"Serving bench: {args.keys:,} keys in Redis, {len(runs)} runs (median, best), "
-        f"{args.connections} connections, {pin_text}; mlops serve --threads {args.threads} "
-        f"(serve.http_server={args.http_servers[0]}), "
+        f"{args.connections} connections, {pin_text}; mlops serve "
+        f"serve.http_server={args.http_servers[0]} (threads server: {args.threads} workers), "
         f"prediction log on; peer: uvicorn --workers {args.peer_workers}",
         "",
         "| measure | mlops serve | peer (FastAPI + uvicorn + redis-py + xgboost) | ratio |",

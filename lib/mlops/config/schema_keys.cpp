@@ -416,7 +416,7 @@ const std::vector<KeyDecl>& config_keys() {
       key("serve.queue", T::kInt, "64",
           "Accepted connections that may wait for a worker; beyond it a connection gets 503 at "
           "once."),
-      key("serve.http_server", T::kEnum, "threads",
+      key("serve.http_server", T::kEnum, "loop",
           "HTTP server: `threads` (cpp-httplib, a worker thread per connection: serve.threads, "
           "serve.queue) or `loop` (event loops over non-blocking sockets: serve.loop_threads, "
           "serve.max_connections); docs/serving.md.",

@@ -55,7 +55,11 @@ void run_serve(const std::vector<Workflow>& workflows, const ServeOverrides& ove
   state.settings = read_server_settings(workflows.front());
   if (overrides.host) state.settings.host = *overrides.host;
   if (overrides.port) state.settings.port = *overrides.port;
-  if (overrides.threads) state.settings.threads = *overrides.threads;
+  // --threads sizes whichever server runs: its event loops, or its workers.
+  if (overrides.threads) {
+    state.settings.threads = *overrides.threads;
+    state.settings.loop_threads = *overrides.threads;
+  }
   if (!state.settings.token.empty()) register_secret(state.settings.token);
   state.sink = &sink;
 

@@ -18,7 +18,7 @@ struct ServerSettings {
   size_t threads = 8;
   size_t queue = 64;
   /// serve.http_server: "loop" (LoopServer) or "threads" (cpp-httplib, HttpServer).
-  std::string http_server = "threads";
+  std::string http_server = "loop";
   size_t loop_threads = 0;  // 0: the machine's hardware threads
   size_t max_connections = 1024;
   std::chrono::milliseconds reload_interval{10'000};  // 0: only on SIGHUP
