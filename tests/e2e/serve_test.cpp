@@ -8,11 +8,13 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sqlite3.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cmath>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -753,6 +755,50 @@ TEST(Serve, TheConnectionLoopKeepsHttpSemantics) {
   // The server still answers, and stops cleanly.
   EXPECT_EQ(server.client()->Get("/healthz")->status, 200);
   EXPECT_EQ(server.stop(), 0);
+}
+
+// CPU seconds (user + system, every thread) the process `pid` has used.
+double process_cpu_seconds(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  std::istringstream fields(text.substr(text.rfind(')') + 2));
+  std::string field;
+  for (int i = 3; i <= 13; ++i) fields >> field;  // state .. cmajflt
+  double user = 0, system = 0;
+  fields >> user >> system;
+  return (user + system) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+TEST(Serve, OutOfFileDescriptorsTheServerWaitsInsteadOfSpinning) {
+  ServeProject project;
+  project.prepare();
+  // The server's descriptor limit is low (inherited through posix_spawn): connections beyond
+  // it stay in the listen backlog. The event loop must not spin on the readable listening
+  // socket meanwhile, and must take the waiting connections once descriptors are free.
+  rlimit saved{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &saved), 0);
+  rlimit low = saved;
+  low.rlim_cur = 64;
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
+  ServeProcess server = project.serve();
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &saved), 0);
+  ASSERT_TRUE(server.started()) << server.err();
+  std::vector<int> held;
+  for (int i = 0; i < 100; ++i) held.push_back(connect_to(server.port()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const double cpu_before = process_cpu_seconds(server.pid());
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  const double cpu_spent = process_cpu_seconds(server.pid()) - cpu_before;
+  EXPECT_LT(cpu_spent, 0.3) << "the server spun while out of descriptors";
+  EXPECT_NE(server.err().find("cannot accept connections for now"), std::string::npos)
+      << server.err();
+  // The held connections go away; a new client is answered.
+  for (int fd : held) close(fd);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  auto answer = server.client()->Get("/healthz");
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 200);
+  EXPECT_EQ(server.stop(), 0) << server.err();
 }
 
 TEST(Serve, OverloadIsAnswered503AtOnce) {

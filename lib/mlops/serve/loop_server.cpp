@@ -30,6 +30,8 @@ using Clock = std::chrono::steady_clock;
 
 // How often a loop looks at its connections' clocks.
 constexpr std::chrono::milliseconds kTick{50};
+// How long a loop out of descriptors stops watching the listening socket.
+constexpr std::chrono::milliseconds kAcceptPause{100};
 
 // One request as parsed: it owns its text (the read buffer is reused).
 struct Parsed {
@@ -179,6 +181,7 @@ class LoopServer::Loop {
         sweep(Clock::now(), true);
       }
       if (stopping && connections_.empty()) return;
+      if (accept_paused_ && !stopping && Clock::now() >= resume_accepting_at_) resume_accepting();
       const int n = epoll_wait(epoll_, events.data(), static_cast<int>(events.size()),
                                static_cast<int>(kTick.count()));
       if (n < 0 && errno != EINTR)
@@ -194,7 +197,7 @@ class LoopServer::Loop {
           continue;
         }
         if (fd == server_.listen_fd_) {
-          if (listening) accept_all();
+          if (listening && !accept_paused_) accept_all();
           continue;
         }
         const auto found = connections_.find(fd);
@@ -219,10 +222,35 @@ class LoopServer::Loop {
   }
 
  private:
+  void pause_accepting(int error) {
+    epoll_ctl(epoll_, EPOLL_CTL_DEL, server_.listen_fd_, nullptr);
+    accept_paused_ = true;
+    resume_accepting_at_ = Clock::now() + kAcceptPause;
+    log_warn("serve: cannot accept connections for now; retrying shortly",
+             {{"error", std::string(std::strerror(error))},
+              {"open_connections", static_cast<uint64_t>(connections_.size())}});
+  }
+
+  void resume_accepting() {
+    epoll_event event{};
+    event.events = EPOLLIN | EPOLLEXCLUSIVE;
+    event.data.fd = server_.listen_fd_;
+    epoll_ctl(epoll_, EPOLL_CTL_ADD, server_.listen_fd_, &event);
+    accept_paused_ = false;
+  }
+
   void accept_all() {
     for (int i = 0; i < 64; ++i) {
       const int fd = accept4(server_.listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-      if (fd < 0) return;  // EAGAIN: another loop took it, or none left
+      if (fd < 0) {
+        // Out of descriptors or memory: the pending connection stays in the backlog and the
+        // listening socket stays readable, so watching it would spin this loop at full CPU.
+        // Stop watching it for a moment; connections that close meanwhile free descriptors.
+        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+          pause_accepting(errno);
+        }
+        return;  // EAGAIN: another loop took it, or none left
+      }
       const int on = 1;
       setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
       auto connection = std::make_unique<Connection>();
@@ -577,6 +605,8 @@ class LoopServer::Loop {
   ServeState& state_;
   int epoll_ = -1;
   int wake_ = -1;
+  bool accept_paused_ = false;  // out of descriptors: the listening socket is not watched
+  Clock::time_point resume_accepting_at_;
   http_parser_settings settings_{};
   std::unordered_map<int, std::unique_ptr<Connection>> connections_;
   std::vector<int> closing_;
