@@ -25,7 +25,7 @@ std::vector<OnlineLookup> PrefetchedStore::read(std::string_view view,
       return {found->second};
     }
   }
-  return inner_.read(view, keys, options);
+  return ForwardingOnlineStore::read(view, keys, options);
 }
 
 }  // namespace mlops

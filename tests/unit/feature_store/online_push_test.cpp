@@ -9,6 +9,7 @@
 #include "fs_test_util.h"
 #include "mlops/core/error.h"
 #include "mlops/core/time.h"
+#include "mlops/store/forwarding_online_store.h"
 #include "mlops/store/open_stores.h"
 
 namespace mlops {
@@ -19,38 +20,20 @@ using testing::lake_view;
 using testing::TempDir;
 
 /// A real store whose first `failures` writes throw NetworkError (a Redis that is down).
-class FlakyStore : public OnlineStore {
+class FlakyStore : public ForwardingOnlineStore {
  public:
-  FlakyStore(OnlineStore& inner, int failures) : inner_(inner), failures_(failures) {}
-  std::string describe() const override { return inner_.describe(); }
-  void put_schema(const OnlineViewSchema& schema) override { inner_.put_schema(schema); }
+  FlakyStore(OnlineStore& inner, int failures)
+      : ForwardingOnlineStore(inner), failures_(failures) {}
   int64_t write(std::string_view view, std::span<const OnlineColumn> columns,
                 std::span<const OnlineRecord> records, int64_t write_time_us) override {
     if (failures_ > 0) {
       --failures_;
       throw NetworkError("redis://127.0.0.1:1: connection refused");
     }
-    return inner_.write(view, columns, records, write_time_us);
+    return ForwardingOnlineStore::write(view, columns, records, write_time_us);
   }
-  std::vector<OnlineLookup> read(std::string_view view, std::span<const std::string> keys,
-                                 const LookupOptions& options) override {
-    return inner_.read(view, keys, options);
-  }
-  std::vector<OnlineViewInfo> views() override { return inner_.views(); }
-  std::optional<OnlineViewInfo> view(std::string_view view) override { return inner_.view(view); }
-  std::optional<int64_t> watermark(std::string_view view) override {
-    return inner_.watermark(view);
-  }
-  void set_watermark(std::string_view view, int64_t watermark_us) override {
-    inner_.set_watermark(view, watermark_us);
-  }
-  void record_materialization(std::string_view view, const MaterializationRecord& record) override {
-    inner_.record_materialization(view, record);
-  }
-  void delete_view(std::string_view view) override { inner_.delete_view(view); }
 
  private:
-  OnlineStore& inner_;
   int failures_;
 };
 
