@@ -9,6 +9,8 @@
 #include <mutex>
 #include <vector>
 
+#include "mlops/core/ascii.h"
+
 namespace mlops {
 namespace {
 
@@ -49,13 +51,6 @@ constexpr std::array<std::string_view, 11> kCredentialParameters = {
     "password",     "passwd",     "api_key", "apikey",        "api-key", "token",
     "access_token", "auth_token", "secret",  "client_secret", "key"};
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 // The value of every "?name=" or "&name=" whose name is a credential parameter, up to the next
 // '&', '#', space, quote or '<'.
 void mask_credential_parameters(std::string& text) {
@@ -67,7 +62,7 @@ void mask_credential_parameters(std::string& text) {
     if (start == 0 || (text[start - 1] != '?' && text[start - 1] != '&')) continue;
     std::string_view name(text.data() + start, eq - start);
     if (std::none_of(kCredentialParameters.begin(), kCredentialParameters.end(),
-                     [&](std::string_view known) { return iequals(known, name); })) {
+                     [&](std::string_view known) { return ascii_iequals(known, name); })) {
       continue;
     }
     // Already masked (a store's display name inside a message masked again): its end is known,
@@ -92,7 +87,7 @@ void mask_conninfo_passwords(std::string& text) {
     while (start > 0 && std::isalpha(static_cast<unsigned char>(text[start - 1])) != 0) --start;
     if (start > 0 && !is_space(text[start - 1])) continue;
     std::string_view name(text.data() + start, eq - start);
-    if (!iequals(name, "password") && !iequals(name, "passwd")) continue;
+    if (!ascii_iequals(name, "password") && !ascii_iequals(name, "passwd")) continue;
     size_t begin = eq + 1, end = begin;
     if (end < text.size() && text[end] == '\'') {
       ++begin;

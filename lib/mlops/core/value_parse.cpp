@@ -4,6 +4,7 @@
 
 #include <charconv>
 
+#include "mlops/core/ascii.h"
 #include "mlops/core/time.h"
 
 namespace mlops {
@@ -31,19 +32,9 @@ std::optional<double> parse_double(std::string_view text) {
   return value;
 }
 
-static bool equals_ignore_case(std::string_view text, std::string_view lower) {
-  if (text.size() != lower.size()) return false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != lower[i]) return false;
-  }
-  return true;
-}
-
 std::optional<bool> parse_bool(std::string_view text) {
-  if (equals_ignore_case(text, "true")) return true;
-  if (equals_ignore_case(text, "false")) return false;
+  if (ascii_iequals(text, "true")) return true;
+  if (ascii_iequals(text, "false")) return false;
   return std::nullopt;
 }
 

@@ -2,15 +2,11 @@
 
 #include <cctype>
 
+#include "mlops/core/ascii.h"
+
 namespace mlops {
 
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // The relations of one link's parameters ("; rel=\"next last\"; title=...").
 bool has_relation(std::string_view params, std::string_view wanted) {
@@ -20,7 +16,7 @@ bool has_relation(std::string_view params, std::string_view wanted) {
     while (pos < params.size() && params[pos] == ' ') ++pos;
     const size_t equals = params.find('=', pos);
     if (equals == std::string_view::npos) break;
-    std::string name = lower(params.substr(pos, equals - pos));
+    std::string name = ascii_lower(params.substr(pos, equals - pos));
     while (!name.empty() && name.back() == ' ') name.pop_back();
     size_t start = equals + 1;
     while (start < params.size() && params[start] == ' ') ++start;
@@ -35,7 +31,7 @@ bool has_relation(std::string_view params, std::string_view wanted) {
       pos = end == std::string_view::npos ? params.size() : end;
     }
     if (name != "rel") continue;
-    value = lower(value);
+    value = ascii_lower(value);
     size_t word = 0;
     while (word < value.size()) {
       const size_t space = value.find(' ', word);
@@ -65,7 +61,7 @@ const nlohmann::json* json_at(const nlohmann::json& document, std::string_view p
 
 std::optional<std::string> link_target(const std::vector<std::string>& link_headers,
                                        std::string_view rel) {
-  const std::string wanted = lower(rel);
+  const std::string wanted = ascii_lower(rel);
   for (const auto& header : link_headers) {
     std::string_view rest(header);
     // Each link is <target> followed by parameters up to the next '<' outside quotes.

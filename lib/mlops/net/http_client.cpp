@@ -4,18 +4,13 @@
 #include <cctype>
 #include <chrono>
 
+#include "mlops/core/ascii.h"
 #include "mlops/core/error.h"
 #include "mlops/net/curl_api.h"
 
 namespace mlops {
 
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string trim(std::string_view text) {
   const size_t first = text.find_first_not_of(" \t\r\n");
@@ -35,7 +30,7 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   if (line.starts_with("HTTP/")) {
     response->headers.clear();  // a new response (after a redirect or a 100 Continue)
   } else if (size_t colon = line.find(':'); colon != std::string_view::npos) {
-    response->headers.emplace_back(lower(trim(line.substr(0, colon))),
+    response->headers.emplace_back(ascii_lower(trim(line.substr(0, colon))),
                                    trim(line.substr(colon + 1)));
   }
   return size * count;

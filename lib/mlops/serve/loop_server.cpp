@@ -19,6 +19,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "mlops/core/ascii.h"
 #include "mlops/core/error.h"
 #include "mlops/core/log.h"
 
@@ -103,13 +104,6 @@ std::string decoded_path(std::string_view url) {
   return out;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 void append_response(std::string& out, const HttpResponse& res, bool head, bool close) {
   fmt::format_to(std::back_inserter(out), "HTTP/1.1 {} {}\r\n", res.status,
                  reason_phrase(res.status));
@@ -120,7 +114,7 @@ void append_response(std::string& out, const HttpResponse& res, bool head, bool 
   }
   fmt::format_to(std::back_inserter(out), "Content-Length: {}\r\n", res.body.size());
   for (const auto& header : res.headers) {
-    if (iequals(header.first, "Connection")) continue;
+    if (ascii_iequals(header.first, "Connection")) continue;
     out += header.first;
     out += ": ";
     out += header.second;
@@ -417,7 +411,7 @@ class LoopServer::Loop {
     for (Item& item : items_) {
       HttpResponse& res = item.routed ? responses_[routed++] : item.response;
       for (const auto& header : res.headers) {
-        if (iequals(header.first, "Connection") && iequals(header.second, "close")) {
+        if (ascii_iequals(header.first, "Connection") && ascii_iequals(header.second, "close")) {
           item.close = true;
           item.connection->close_after_write = true;
         }
@@ -564,7 +558,7 @@ class LoopServer::Loop {
     const bool body_coming = chunked || (has_length && parser->content_length > 0);
     if (body_coming) {
       for (const auto& header : request.headers) {
-        if (iequals(header.first, "Expect") && iequals(header.second, "100-continue")) {
+        if (ascii_iequals(header.first, "Expect") && ascii_iequals(header.second, "100-continue")) {
           c.out += "HTTP/1.1 100 Continue\r\n\r\n";
         }
       }
