@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
         for (size_t n = t; n < count; n += threads) {
           logger.log({.model = std::string("servebench"),
                       .request_id = fmt::format("{:016x}{:016x}", n * 0x9e3779b97f4a7c15ull, n),
-                      .row_key = std::to_string(n % 100'000),
+                      .row_key = std::to_string((n * 0x9e3779b97f4a7c15ull >> 20) % 100'000),
                       .model_version = std::string("1"),
                       .source = std::string("model"),
                       .prediction = std::string(n % 3 ? "false" : "true"),

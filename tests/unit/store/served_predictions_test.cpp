@@ -158,7 +158,7 @@ CREATE TABLE IF NOT EXISTS live_metrics (
   auto store = open_sqlite_evaluation_store(path);
   {
     SqliteDb db(path, "test");
-    EXPECT_EQ(schema_version(db, "evaluation"), 2);
+    EXPECT_EQ(schema_version(db, "evaluation"), 3);
   }
   EXPECT_EQ(store->log_served_predictions(std::vector{served("u-1", "k2", 0.2, 2000)}), 1u);
   store->add_labels("m", {{"k2", "no"}});
@@ -168,6 +168,37 @@ CREATE TABLE IF NOT EXISTS live_metrics (
   EXPECT_DOUBLE_EQ(rows[0].score, 0.9);
   EXPECT_EQ(rows[1].source, "model");
   EXPECT_EQ(scalar(path, "SELECT COUNT(*) FROM prediction_log WHERE source IS NULL"), 1);
+}
+
+// Served rows stay out of the key and run indexes (version 3: a random key per served row
+// dirtied a random index page per row), yet labels still join them and a batch row of the
+// same key.
+TEST(ServedPredictions, ServedRowsStayOutOfTheKeyIndexAndStillJoinLabels) {
+  testing::TempDir dir;
+  const std::string path = dir.file("mlops.db");
+  auto store = open_sqlite_evaluation_store(path);
+  store->log_predictions("m", "v1", "r1", 1000, {batch_row("k1", 0.9)});
+  std::vector<ServedLogEntry> batch;
+  for (int i = 0; i < 50; ++i) {
+    batch.push_back(
+        served(fmt::format("u-{}", i), fmt::format("k{}", i % 5), 0.1 * (i % 10), 2000 + i, "v2"));
+  }
+  EXPECT_EQ(store->log_served_predictions(batch), 50u);
+  EXPECT_EQ(scalar(path,
+                   "SELECT COUNT(*) FROM prediction_log INDEXED BY prediction_log_by_key "
+                   "WHERE model = 'm' AND log_id IS NULL"),
+            1);
+  EXPECT_EQ(scalar(path,
+                   "SELECT COUNT(*) FROM prediction_log INDEXED BY prediction_log_by_run "
+                   "WHERE model = 'm' AND run_id IS NOT NULL"),
+            1);
+  store->add_labels("m", {{"k1", "yes"}, {"k3", "no"}, {"k9", "no"}});
+  EXPECT_EQ(store->matched_labels("m"), 2);
+  const auto rows = store->labelled("m");
+  ASSERT_EQ(rows.size(), 3u);  // k1 in batch (v1) and served (v2), k3 served (v2)
+  int served_rows = 0;
+  for (const auto& row : rows) served_rows += row.source == "model" ? 1 : 0;
+  EXPECT_EQ(served_rows, 2);
 }
 
 }  // namespace

@@ -89,10 +89,10 @@ TEST(SchemaMigrations, FreshFileRecordsEachStoreAtItsLatestVersion) {
   open_sqlite_evaluation_store(path);
   EXPECT_EQ(version_of(path, "tracking"), 2);
   EXPECT_EQ(version_of(path, "registry"), 2);
-  EXPECT_EQ(version_of(path, "evaluation"), 2);
-  EXPECT_EQ(count(path, "schema_migrations"), 6);
+  EXPECT_EQ(version_of(path, "evaluation"), 3);
+  EXPECT_EQ(count(path, "schema_migrations"), 7);
   open_sqlite_tracking_store(path);  // reopened: nothing applied twice
-  EXPECT_EQ(count(path, "schema_migrations"), 6);
+  EXPECT_EQ(count(path, "schema_migrations"), 7);
 }
 
 TEST(SchemaMigrations, FileWithoutVersionTableIsVersionOneWithItsDataKept) {
@@ -107,7 +107,7 @@ TEST(SchemaMigrations, FileWithoutVersionTableIsVersionOneWithItsDataKept) {
   auto evaluation = open_sqlite_evaluation_store(path);
   EXPECT_EQ(version_of(path, "tracking"), 2);
   EXPECT_EQ(version_of(path, "registry"), 2);
-  EXPECT_EQ(version_of(path, "evaluation"), 2);
+  EXPECT_EQ(version_of(path, "evaluation"), 3);
   EXPECT_EQ(tracking->latest_run("w")->run_id, "r1");
   EXPECT_DOUBLE_EQ(tracking->metrics("r1").at("auc"), 0.75);
   EXPECT_EQ(registry->aliases("churn").at("champion"), 1);
