@@ -98,53 +98,72 @@ void answer_request_error(ServeState& state, size_t index, const RequestError& e
                                std::chrono::duration<double>(Clock::now() - start).count());
 }
 
+// Answers a predict request of workflow `index` with its outcome (or its RequestError), logs
+// its rows and counts it. Returns false when the online store failed (the caller drops the
+// connection).
+bool respond(ServeState& state, size_t index, PredictResult& result, const HttpRequest& req,
+             HttpResponse& res, Clock::time_point start, int64_t now) {
+  const ServedWorkflow& workflow = state.workflows[index];
+  if (result.error) {
+    try {
+      std::rethrow_exception(result.error);
+    } catch (const RequestError& error) {
+      answer_request_error(state, index, error, res, start);
+    }
+    return true;
+  }
+  PredictOutcome& outcome = *result.outcome;
+  bool store_ok = true;
+  for (FallbackReason reason : outcome.fallbacks) {
+    state.metrics->count_fallback(index, reason);
+    if (reason == FallbackReason::kStoreError) store_ok = false;
+  }
+  const std::string id = request_id(req);
+  res.status = 200;
+  res.set_header("X-Request-Id", id);
+  res.body.clear();
+  res.body.reserve(256);
+  append_predictions_json(res.body, id, outcome.rows);
+  res.content_type = kJson;
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  for (PredictedRow& row : outcome.rows) {
+    ServedPrediction logged;
+    logged.model = workflow.model;
+    logged.request_id = id;
+    logged.row_key = std::move(row.row_key);
+    logged.model_version = std::move(row.model_version);
+    logged.source = std::string(answer_source_name(row.source));
+    logged.prediction = std::move(row.prediction_text);
+    logged.score = row.score;
+    for (const auto& entry : row.probabilities) {
+      logged.probabilities.push_back(static_cast<float>(entry.second));
+    }
+    logged.features_hash = row.features_hash;
+    logged.served_at_us = now;
+    logged.latency_ms = seconds * 1e3;
+    state.sink->log(std::move(logged));
+  }
+  if (!outcome.rows.empty()) {
+    state.metrics->count_predictions(index, outcome.rows.front().source, outcome.rows.size());
+  }
+  state.metrics->count_request(index, 200, seconds);
+  return store_ok;
+}
+
 // Answers a parsed predict request of workflow `index` with `store` (null: none). Returns
 // false when the store failed (the caller drops the connection).
 bool predict_parsed(ServeState& state, size_t index, const PredictRequest& request,
                     const HttpRequest& req, HttpResponse& res, Clock::time_point start,
                     OnlineStore* store, int64_t now) {
   const ServedWorkflow& workflow = state.workflows[index];
-  bool store_ok = true;
+  PredictResult result;
   try {
     const std::shared_ptr<const ServedModel> model = state.models->get(workflow.slot);
-    PredictOutcome outcome = workflow.predictor->predict(request, *model, store, now);
-    for (FallbackReason reason : outcome.fallbacks) {
-      state.metrics->count_fallback(index, reason);
-      if (reason == FallbackReason::kStoreError) store_ok = false;
-    }
-    const std::string id = request_id(req);
-    res.status = 200;
-    res.set_header("X-Request-Id", id);
-    res.body.clear();
-    res.body.reserve(256);
-    append_predictions_json(res.body, id, outcome.rows);
-    res.content_type = kJson;
-    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    for (PredictedRow& row : outcome.rows) {
-      ServedPrediction logged;
-      logged.model = workflow.model;
-      logged.request_id = id;
-      logged.row_key = std::move(row.row_key);
-      logged.model_version = std::move(row.model_version);
-      logged.source = std::string(answer_source_name(row.source));
-      logged.prediction = std::move(row.prediction_text);
-      logged.score = row.score;
-      for (const auto& entry : row.probabilities) {
-        logged.probabilities.push_back(static_cast<float>(entry.second));
-      }
-      logged.features_hash = row.features_hash;
-      logged.served_at_us = now;
-      logged.latency_ms = seconds * 1e3;
-      state.sink->log(std::move(logged));
-    }
-    if (!outcome.rows.empty()) {
-      state.metrics->count_predictions(index, outcome.rows.front().source, outcome.rows.size());
-    }
-    state.metrics->count_request(index, 200, seconds);
-  } catch (const RequestError& error) {
-    answer_request_error(state, index, error, res, start);
+    result.outcome = workflow.predictor->predict(request, *model, store, now);
+  } catch (const RequestError&) {
+    result.error = std::current_exception();
   }
-  return store_ok;
+  return respond(state, index, result, req, res, start, now);
 }
 
 void predict(ServeState& state, const HttpRequest& req, HttpResponse& res,
@@ -496,14 +515,35 @@ void answer_requests(ServeState& state, std::span<const HttpRequest> requests,
       }
     }
   }
+  // Each workflow's requests together (Predictor::predict_many: one model call for the rows of
+  // every request whose features are complete), against one snapshot of its model.
+  std::vector<bool> done(pending.size(), false);
+  std::vector<const PredictRequest*> group;
+  std::vector<size_t> members;
   for (size_t p = 0; p < pending.size(); ++p) {
-    Batch* batch = batch_of[p] == std::string::npos ? nullptr : &batches[batch_of[p]];
+    if (done[p]) continue;
+    const size_t index = pending[p].index;
+    group.clear();
+    members.clear();
+    Batch* batch = nullptr;
+    for (size_t q = p; q < pending.size(); ++q) {
+      if (done[q] || pending[q].index != index) continue;
+      done[q] = true;
+      group.push_back(&pending[q].request);
+      members.push_back(q);
+      if (!batch && batch_of[q] != std::string::npos) batch = &batches[batch_of[q]];
+    }
     OnlineStore* store = batch && batch->prefetched ? batch->prefetched.get() : nullptr;
-    const size_t at = pending[p].at;
-    if (!predict_parsed(state, pending[p].index, pending[p].request, requests[at], responses[at],
-                        starts[at], store, now) &&
-        batch) {
-      batch->ok = false;
+    const ServedWorkflow& workflow = state.workflows[index];
+    const std::shared_ptr<const ServedModel> model = state.models->get(workflow.slot);
+    std::vector<PredictResult> results =
+        workflow.predictor->predict_many(group, *model, store, now);
+    for (size_t m = 0; m < members.size(); ++m) {
+      const size_t at = pending[members[m]].at;
+      if (!respond(state, index, results[m], requests[at], responses[at], starts[at], now) &&
+          batch) {
+        batch->ok = false;
+      }
     }
   }
   for (Batch& batch : batches) {

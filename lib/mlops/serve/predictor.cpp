@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <numeric>
 
 #include "mlops/core/error.h"
 #include "mlops/core/log.h"
@@ -176,7 +177,27 @@ std::vector<PredictedRow> rows_from_scored(const ScoredBatch& scored, const Scor
   return out;
 }
 
+ScoreOptions score_options(const std::vector<std::string>& id_columns, int64_t now_us) {
+  ScoreOptions options;
+  options.id_columns = id_columns;
+  options.scored_at_micros = now_us;
+  options.keep_features = true;
+  return options;
+}
+
 }  // namespace
+
+struct Predictor::Prepared {
+  PredictOutcome outcome;
+  Table table;              // the request's rows as the model reads them
+  size_t rows = 1;          // in `table`
+  bool typed = false;       // `table` has the model's input schema (the same columns every time)
+  bool features_ok = true;  // every online view found and fresh
+  std::optional<double> features_age;
+  std::vector<std::string> present_ids;  // predict.id_columns `table` has
+  const EntityViews* views = nullptr;    // of the key's entity (none without a key)
+  std::string key_text;
+};
 
 Predictor::Predictor(const Workflow& workflow, WorkflowServeSettings settings)
     : workflow_(&workflow), settings_(std::move(settings)) {
@@ -214,8 +235,9 @@ std::vector<Predictor::PlannedLookup> Predictor::planned_lookups(
   return out;
 }
 
-PredictOutcome Predictor::predict(const PredictRequest& request, const ServedModel& model,
-                                  OnlineStore* store, int64_t now_us) const {
+Predictor::Prepared Predictor::prepare(const PredictRequest& request, const ServedModel& model,
+                                       OnlineStore* store, int64_t now_us) const {
+  Prepared p;
   const ScoringEngine& engine = model.engine;
   // A model trained from a point-in-time join reads the entity rows and VIEW__FEATURE columns;
   // its recorded input schema describes them (train records the joined rows' types). A model
@@ -237,9 +259,9 @@ PredictOutcome Predictor::predict(const PredictRequest& request, const ServedMod
   }
   if (!schema.empty()) check_rows(request.rows, schema, extra);
 
-  PredictOutcome outcome;
-  const EntityViews* views = nullptr;
-  std::string key_text;
+  PredictOutcome& outcome = p.outcome;
+  const EntityViews*& views = p.views;
+  std::string& key_text = p.key_text;
   if (!request.key.is_null()) {
     std::vector<std::string> values;
     const EntitySpec& entity = match_entity(workflow_->feature_store, request.key, values);
@@ -250,7 +272,7 @@ PredictOutcome Predictor::predict(const PredictRequest& request, const ServedMod
   // The key's online features, by input column; stale and missing views leave theirs empty.
   std::vector<const FeatureValue*> online(schema.size(), nullptr);
   std::vector<std::pair<const FeatureViewSpec*, OnlineLookup>> lookups;
-  bool features_ok = true;
+  bool& features_ok = p.features_ok;
   std::optional<int64_t> oldest_event;
   if (views && !views->features.empty()) {
     lookups.reserve(views->features.size());
@@ -293,13 +315,14 @@ PredictOutcome Predictor::predict(const PredictRequest& request, const ServedMod
       }
     }
   }
-  const std::optional<double> features_age =
-      oldest_event ? std::optional<double>(static_cast<double>(now_us - *oldest_event) / 1e6)
-                   : std::nullopt;
+  p.features_age = oldest_event
+                       ? std::optional<double>(static_cast<double>(now_us - *oldest_event) / 1e6)
+                       : std::nullopt;
 
   // The rows as the model reads them: request field > key column > online value > null.
-  const size_t n = std::max<size_t>(1, request.rows.size());
-  Table table;
+  const size_t n = p.rows = std::max<size_t>(1, request.rows.size());
+  Table& table = p.table;
+  p.typed = !schema.empty();
   auto fill = [&](Column& column, const FeatureValue* online_value) {
     for (size_t r = 0; r < n; ++r) {
       const nlohmann::json* given = nullptr;
@@ -381,35 +404,118 @@ PredictOutcome Predictor::predict(const PredictRequest& request, const ServedMod
       }
     }
   }
-  std::vector<std::string> present_ids;
   for (const std::string& id : id_columns) {
-    if (table.find(id)) present_ids.push_back(id);
+    if (table.find(id)) p.present_ids.push_back(id);
   }
-  auto keys_of = [&](std::vector<PredictedRow>& rows) {
-    for (size_t r = 0; r < rows.size(); ++r) rows[r].row_key = row_key(table, present_ids, r);
-  };
+  return p;
+}
 
-  // 1. The model on fresh features.
-  if (features_ok) {
-    if (engine.source() != ScoreSource::kModel) {
-      outcome.fallbacks.push_back(FallbackReason::kModelError);
-    } else {
-      try {
-        ScoreOptions options;
-        options.id_columns = present_ids;
-        options.scored_at_micros = now_us;
-        options.keep_features = true;
-        const ScoredBatch scored = engine.score(table, options);
-        outcome.rows = rows_from_scored(scored, engine, present_ids);
-        for (PredictedRow& row : outcome.rows) row.features_age_s = features_age;
-        return outcome;
-      } catch (const Error& error) {
-        log_debug("serve: the model cannot score this request",
-                  {{"workflow", workflow_->name}, {"reason", error.what()}});
-        outcome.fallbacks.push_back(FallbackReason::kModelError);
+bool Predictor::score_alone(Prepared& p, const ServedModel& model, int64_t now_us) const {
+  const ScoringEngine& engine = model.engine;
+  if (engine.source() != ScoreSource::kModel) {
+    p.outcome.fallbacks.push_back(FallbackReason::kModelError);
+    return false;
+  }
+  try {
+    p.outcome.rows = rows_from_scored(engine.score(p.table, score_options(p.present_ids, now_us)),
+                                      engine, p.present_ids);
+    for (PredictedRow& row : p.outcome.rows) row.features_age_s = p.features_age;
+    return true;
+  } catch (const Error& error) {
+    log_debug("serve: the model cannot score this request",
+              {{"workflow", workflow_->name}, {"reason", error.what()}});
+    p.outcome.fallbacks.push_back(FallbackReason::kModelError);
+    return false;
+  }
+}
+
+PredictOutcome Predictor::predict(const PredictRequest& request, const ServedModel& model,
+                                  OnlineStore* store, int64_t now_us) const {
+  Prepared p = prepare(request, model, store, now_us);
+  if (p.features_ok && score_alone(p, model, now_us)) return std::move(p.outcome);
+  return fall_back(p, model, store, now_us);
+}
+
+std::vector<PredictResult> Predictor::predict_many(std::span<const PredictRequest* const> requests,
+                                                   const ServedModel& model, OnlineStore* store,
+                                                   int64_t now_us) const {
+  std::vector<PredictResult> results(requests.size());
+  std::vector<std::optional<Prepared>> prepared(requests.size());
+  std::vector<size_t> together;  // requests whose rows the model scores in one table
+  for (size_t i = 0; i < requests.size(); ++i) {
+    try {
+      prepared[i] = prepare(*requests[i], model, store, now_us);
+    } catch (const RequestError&) {
+      results[i].error = std::current_exception();
+      continue;
+    }
+    // Typed by the model's input schema, every request's table has the same columns.
+    if (prepared[i]->features_ok && prepared[i]->typed &&
+        model.engine.source() == ScoreSource::kModel) {
+      together.push_back(i);
+    }
+  }
+  if (together.size() > 1) {
+    Table combined = std::move(prepared[together[0]]->table);
+    std::vector<size_t> firsts{0};
+    for (size_t t = 1; t < together.size(); ++t) {
+      firsts.push_back(combined.num_rows());
+      const Table& table = prepared[together[t]]->table;
+      for (size_t c = 0; c < combined.num_columns(); ++c) {
+        combined.mutable_column(c).append(table.columns()[c]);
+      }
+    }
+    Prepared& first = *prepared[together[0]];
+    try {
+      std::vector<PredictedRow> rows =
+          rows_from_scored(model.engine.score(combined, score_options(first.present_ids, now_us)),
+                           model.engine, first.present_ids);
+      for (size_t t = 0; t < together.size(); ++t) {
+        Prepared& p = *prepared[together[t]];
+        const size_t begin = firsts[t], end = begin + p.rows;
+        p.outcome.rows.assign(std::make_move_iterator(rows.begin() + static_cast<ptrdiff_t>(begin)),
+                              std::make_move_iterator(rows.begin() + static_cast<ptrdiff_t>(end)));
+        for (PredictedRow& row : p.outcome.rows) row.features_age_s = p.features_age;
+        results[together[t]].outcome = std::move(p.outcome);
+      }
+    } catch (const Error&) {
+      // Some row the model cannot score: each request alone, from its own table again.
+      std::vector<size_t> first_rows(first.rows);
+      std::iota(first_rows.begin(), first_rows.end(), size_t{0});
+      first.table = Table();
+      for (size_t c = 0; c < combined.num_columns(); ++c) {
+        first.table.add_column(combined.columns()[c].take(first_rows));
       }
     }
   }
+  for (size_t i = 0; i < requests.size(); ++i) {
+    if (!prepared[i] || results[i].outcome) continue;
+    Prepared& p = *prepared[i];
+    try {
+      if (p.features_ok && score_alone(p, model, now_us)) {
+        results[i].outcome = std::move(p.outcome);
+      } else {
+        results[i].outcome = fall_back(p, model, store, now_us);
+      }
+    } catch (const RequestError&) {
+      results[i].error = std::current_exception();
+    }
+  }
+  return results;
+}
+
+PredictOutcome Predictor::fall_back(Prepared& p, const ServedModel& model, OnlineStore* store,
+                                    int64_t now_us) const {
+  const ScoringEngine& engine = model.engine;
+  PredictOutcome& outcome = p.outcome;
+  const EntityViews* views = p.views;
+  const std::string& key_text = p.key_text;
+  const Table& table = p.table;
+  const size_t n = p.rows;
+  const std::optional<double>& features_age = p.features_age;
+  auto keys_of = [&](std::vector<PredictedRow>& rows) {
+    for (size_t r = 0; r < rows.size(); ++r) rows[r].row_key = row_key(table, p.present_ids, r);
+  };
 
   // 2. The key's latest batch prediction.
   if (settings_.fallback_batch && views && views->predictions && store) {
@@ -452,7 +558,7 @@ PredictOutcome Predictor::predict(const PredictRequest& request, const ServedMod
         if (!row.prediction.is_null()) {
           outcome.rows.assign(n, row);
           keys_of(outcome.rows);
-          return outcome;
+          return std::move(outcome);
         }
       }
       outcome.fallbacks.push_back(FallbackReason::kBatchMissing);
@@ -476,7 +582,7 @@ PredictOutcome Predictor::predict(const PredictRequest& request, const ServedMod
         row.features_age_s = features_age;
       }
       keys_of(outcome.rows);
-      return outcome;
+      return std::move(outcome);
     } catch (const Error& error) {
       log_debug("serve: the baseline cannot score this request",
                 {{"workflow", workflow_->name}, {"reason", error.what()}});
@@ -514,7 +620,7 @@ PredictOutcome Predictor::predict(const PredictRequest& request, const ServedMod
   }
   outcome.rows.assign(n, row);
   keys_of(outcome.rows);
-  return outcome;
+  return std::move(outcome);
 }
 
 }  // namespace mlops

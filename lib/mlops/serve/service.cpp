@@ -85,7 +85,8 @@ void run_serve(const std::vector<Workflow>& workflows, const ServeOverrides& ove
       }
     }
     if (!pool) {
-      state.stores.push_back(std::make_unique<OnlineStorePool>(workflow.settings));
+      state.stores.push_back(std::make_unique<OnlineStorePool>(
+          workflow.settings, /*share_lookups=*/state.settings.http_server != "loop"));
       pool = state.stores.back().get();
     }
     state.workflows.push_back(

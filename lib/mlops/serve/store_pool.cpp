@@ -6,9 +6,10 @@
 
 namespace mlops {
 
-OnlineStorePool::OnlineStorePool(Settings settings) : settings_(std::move(settings)) {
+OnlineStorePool::OnlineStorePool(Settings settings, bool share_lookups)
+    : settings_(std::move(settings)) {
   const OnlineStoreLocation location = parse_online_store_url(settings_.online_store_url);
-  if (location.backend == OnlineStoreLocation::Backend::kRedis) {
+  if (share_lookups && location.backend == OnlineStoreLocation::Backend::kRedis) {
     lookups_ = std::make_shared<RedisPipeliner>(location.redis);
   }
 }

@@ -2,9 +2,11 @@
 // Online store connections for the request threads. An OnlineStore is one connection and not
 // thread-safe, so each request leases one: an idle connection when there is one, else a new
 // one (at most one per worker thread ever opens). A connection that failed is dropped, not
-// returned, and the next lease connects again. On Redis, the stores' lookups (GET/MGET) go
-// through one connection the pool shares among them (store/redis/redis_pipeliner.h): the
-// lookups of concurrent requests travel as one pipeline.
+// returned, and the next lease connects again. On Redis with `share_lookups` (the `threads`
+// server: a request per thread), the stores' lookups (GET/MGET) go through one connection the
+// pool shares among them (store/redis/redis_pipeliner.h): the lookups of concurrent requests
+// travel as one pipeline. The `loop` server batches its lookups itself, one lease per loop:
+// sharing would only make the loops wait for each other's round trips.
 
 #include <memory>
 #include <mutex>
@@ -20,7 +22,7 @@ namespace mlops {
 class OnlineStorePool {
  public:
   /// Connections to `settings.online_store_url`, opened on demand.
-  explicit OnlineStorePool(Settings settings);
+  explicit OnlineStorePool(Settings settings, bool share_lookups = true);
 
   /// One leased connection; returned to the pool when the lease ends unless discarded.
   class Lease {
