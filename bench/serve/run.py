@@ -299,7 +299,7 @@ def wrk(port, args, seconds):
         env=env, capture_output=True, text=True, check=True)
     line = next(l for l in proc.stdout.splitlines() if l.startswith("WRKJSON "))
     out = json.loads(line[len("WRKJSON "):])
-    out["errors"] = (sum(out["non_200"].values()) + out["connect_errors"] + out["read_errors"]
+    out["errors"] = (out["non_2xx"] + out["connect_errors"] + out["read_errors"]
                      + out["write_errors"] + out["timeouts"])
     return out
 
