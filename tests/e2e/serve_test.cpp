@@ -757,6 +757,78 @@ TEST(Serve, TheConnectionLoopKeepsHttpSemantics) {
   EXPECT_EQ(server.stop(), 0);
 }
 
+// Requests that arrive together (here: pipelined in one write, so the event loop reads them in
+// one iteration) are scored in one model call (Predictor::predict_many); each answer must be
+// the one the request gets alone: the same numbers, sources and errors, in order.
+TEST(Serve, RequestsAnsweredTogetherMatchEachAnsweredAlone) {
+  ServeProject project;
+  project.prepare();
+  project.delete_online("user_stats", "7");  // user 7: the batch prediction answers
+  ServeProcess server = project.serve();
+  ASSERT_TRUE(server.started()) << server.err();
+  std::vector<std::string> bodies;
+  for (int id = 1; id <= 40; ++id)
+    bodies.push_back(fmt::format(R"({{"key": {{"user_id": {}}}}})", id));
+  bodies.insert(bodies.begin() + 5,
+                R"({"rows": [{"amount": 10.5, "visits": 3, "country": "FR"}]})");
+  bodies.insert(bodies.begin() + 9, R"({"rows": [{"amount": "lots"}]})");  // 422
+  bodies.insert(bodies.begin() + 12, R"({"key": {"nope": 1}})");           // 422
+  bodies.insert(bodies.begin() + 20,
+                R"({"key": {"user_id": 9}, "rows": [{}, {"amount": 1.5}, {"visits": 19}]})");
+  bodies.insert(bodies.begin() + 30, R"({"rows": [{"amount": 99.5, "visits": 1, "country": "JP"},
+                                                  {"amount": 0.5, "visits": 0, "country": "US"}]})");
+  auto answer_of = [](int status, const std::string& body) {
+    json out = json::object();
+    out["status"] = status;
+    const json parsed = json::parse(body);
+    if (status != 200) {
+      out["error"] = parsed["error"];
+      return out;
+    }
+    for (json row : parsed["predictions"]) {
+      EXPECT_TRUE(row["features_age_s"].is_null() || row["features_age_s"].is_number());
+      row.erase("features_age_s");  // the time between the two answers
+      out["predictions"].push_back(row);
+    }
+    return out;
+  };
+  std::vector<json> alone;
+  for (const std::string& body : bodies) {
+    const auto res = server.predict("churn", body);
+    ASSERT_TRUE(res);
+    alone.push_back(answer_of(res->status, res->body));
+  }
+  std::string pipelined;
+  for (const std::string& body : bodies) {
+    pipelined +=
+        "POST /v1/workflows/churn/predict HTTP/1.1\r\nHost: x\r\n"
+        "Content-Type: application/json\r\nContent-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n" + body;
+  }
+  const int fd = connect_to(server.port());
+  send_all(fd, pipelined);
+  std::string pending;
+  size_t models = 0, batches = 0, errors = 0;
+  for (size_t i = 0; i < bodies.size(); ++i) {
+    const std::string response = read_response(fd, pending);
+    ASSERT_FALSE(response.empty()) << "no answer to request " << i;
+    const int status = std::stoi(response.substr(9, 3));
+    const json together = answer_of(status, response.substr(response.find("\r\n\r\n") + 4));
+    EXPECT_EQ(together, alone[i]) << "request " << i << ": " << bodies[i];
+    if (status != 200) ++errors;
+    for (const json& row : together.value("predictions", json::array())) {
+      models += row["source"] == "model" ? 1 : 0;
+      batches += row["source"] == "batch" ? 1 : 0;
+    }
+  }
+  close(fd);
+  EXPECT_EQ(errors, 2u);
+  EXPECT_EQ(batches, 2u);  // user 3 (stale) and user 7 (missing)
+  EXPECT_EQ(models,
+            38u + 3u + 1u + 2u);  // 38 keys; user 9 with 3 rows; a 1-row and a 2-row request
+  EXPECT_EQ(server.stop(), 0) << server.err();
+}
+
 // CPU seconds (user + system, every thread) the process `pid` has used.
 double process_cpu_seconds(pid_t pid) {
   std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
