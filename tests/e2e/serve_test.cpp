@@ -635,6 +635,31 @@ TEST(Serve, ASecondServerOnAPortInUseFailsInsteadOfSharingIt) {
   EXPECT_EQ(server.stop(), 0);
 }
 
+TEST(Serve, AnEmptyTokenIsAConfigErrorNotAServerWithoutAuthentication) {
+  // `serve.token: ${MLOPS_SERVE_TOKEN}` with the variable set but empty served every route
+  // without authentication (the log said auth=off; nothing failed).
+  ServeProject project(
+      "data_dir: data\nruns_dir: runs\nserve: {token: \"${MLOPS_SERVE_TOKEN}\"}\n");
+  // Trained, so that without the check the server starts (and `timeout` ends it).
+  ASSERT_EQ(testing::run_mlops_in(project.path(), "run -w churn.yaml", project.dir(),
+                                  "MLOPS_SERVE_TOKEN=unused")
+                .exit_code,
+            0);
+  const CliResult empty = testing::run_mlops_in(project.path(), "serve -w churn.yaml --port 0",
+                                                project.dir(), "MLOPS_SERVE_TOKEN= timeout 20");
+  EXPECT_EQ(empty.exit_code, 2) << empty.err;
+  EXPECT_NE(empty.err.find("configs/base.yaml:3:9: key 'serve.token' is set but empty"),
+            std::string::npos)
+      << empty.err;
+  EXPECT_EQ(empty.out.find("listening"), std::string::npos) << empty.out;
+  const CliResult set_empty = testing::run_mlops_in(
+      project.path(), "serve -w churn.yaml --port 0 --set serve.token=", project.dir(),
+      "MLOPS_SERVE_TOKEN=unused timeout 20");
+  EXPECT_EQ(set_empty.exit_code, 2) << set_empty.err;
+  EXPECT_NE(set_empty.err.find("key 'serve.token' is set but empty"), std::string::npos)
+      << set_empty.err;
+}
+
 // One HTTP response read from `fd` (its head and Content-Length body) within `within`; "" when
 // the server closed the connection or nothing complete came in time.
 std::string read_response(int fd, std::string& pending,
