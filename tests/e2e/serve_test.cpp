@@ -529,6 +529,24 @@ TEST(Serve, RedisOnlineStoreEndToEnd) {
                    R"({"key": {"user_id": 11}, "rows": [{"amount": 5.5}]})")["predictions"][0];
   EXPECT_EQ(row["source"], "baseline");
   EXPECT_EQ(server.client()->Get("/readyz")->status, 503);
+  // Every request finds the store down: /metrics counts each, the log warns once per 10 s (a
+  // warning per request wrote thousands of lines a second).
+  for (int i = 0; i < 300; ++i) {
+    ASSERT_EQ(
+        server.predict("churn", R"({"key": {"user_id": 11}, "rows": [{"amount": 5.5}]})")->status,
+        200);
+  }
+  EXPECT_EQ(
+      metric_line(server, "mlops_serve_fallbacks_total{workflow=\"churn\",reason=\"store_error\"}"),
+      "mlops_serve_fallbacks_total{workflow=\"churn\",reason=\"store_error\"} 301");
+  const std::string log = server.err();
+  size_t warnings = 0;
+  for (size_t at = log.find("the online store cannot be reached"); at != std::string::npos;
+       at = log.find("the online store cannot be reached", at + 1)) {
+    ++warnings;
+  }
+  EXPECT_GE(warnings, 1u) << log;
+  EXPECT_LE(warnings, 2u) << log;
   EXPECT_EQ(server.stop(), 0);
 }
 
