@@ -249,6 +249,37 @@ TEST(Serve, FallbackChainStepByStep) {
   }
 }
 
+TEST(Serve, AKeyWhoseEntityHasOnlyBatchPredictionsIsAnsweredByTheBatchPrediction) {
+  // docs/features.md's "Batch predictions as a view": an entity whose only online view is its
+  // batch predictions. A key alone gives the model nothing to read: it scored a row of nulls
+  // and answered `source: model` with a number unrelated to the key.
+  ServeProject project;
+  project.prepare();
+  const auto batch = project.batch_probabilities();
+  std::string scores = kChurn;
+  const std::string ttl = "    ttl: 1d\n";
+  ASSERT_NE(scores.find(ttl), std::string::npos);
+  scores.replace(scores.find(ttl), ttl.size(), ttl + "    online: false\n");
+  project.dir().write("scores.yaml", scores);
+  ServeProcess server(project.path(), "-w scores.yaml", project.dir());
+  ASSERT_TRUE(server.started()) << server.err();
+  for (const int user : {5, 42}) {
+    const json row =
+        predict_ok(server, fmt::format(R"({{"key": {{"user_id": {}}}}})", user))["predictions"][0];
+    EXPECT_EQ(row["source"], "batch") << row;
+    EXPECT_EQ(row["probability"].get<double>(), batch.at(user));
+  }
+  EXPECT_EQ(
+      metric_line(server,
+                  "mlops_serve_fallbacks_total{workflow=\"churn\",reason=\"features_missing\"}"),
+      "mlops_serve_fallbacks_total{workflow=\"churn\",reason=\"features_missing\"} 2");
+  // With rows the request brings the features: the model scores them.
+  const json row = predict_ok(server, R"({"key": {"user_id": 5}, "rows": [{"amount": 12.5,
+      "visits": 3, "country": "FR"}]})")["predictions"][0];
+  EXPECT_EQ(row["source"], "model");
+  EXPECT_EQ(server.stop(), 0);
+}
+
 TEST(Serve, BadInputAuthAndRoutes) {
   ServeProject project(
       "data_dir: data\nruns_dir: runs\nserve: {token: \"${MLOPS_SERVE_TOKEN}\"}\n");
