@@ -249,6 +249,37 @@ TEST(Serve, FallbackChainStepByStep) {
   }
 }
 
+TEST(Serve, AKeyWhoseEntityHasOnlyBatchPredictionsIsAnsweredByTheBatchPrediction) {
+  // docs/features.md's "Batch predictions as a view": an entity whose only online view is its
+  // batch predictions. A key alone gives the model nothing to read: it scored a row of nulls
+  // and answered `source: model` with a number unrelated to the key.
+  ServeProject project;
+  project.prepare();
+  const auto batch = project.batch_probabilities();
+  std::string scores = kChurn;
+  const std::string ttl = "    ttl: 1d\n";
+  ASSERT_NE(scores.find(ttl), std::string::npos);
+  scores.replace(scores.find(ttl), ttl.size(), ttl + "    online: false\n");
+  project.dir().write("scores.yaml", scores);
+  ServeProcess server(project.path(), "-w scores.yaml", project.dir());
+  ASSERT_TRUE(server.started()) << server.err();
+  for (const int user : {5, 42}) {
+    const json row =
+        predict_ok(server, fmt::format(R"({{"key": {{"user_id": {}}}}})", user))["predictions"][0];
+    EXPECT_EQ(row["source"], "batch") << row;
+    EXPECT_EQ(row["probability"].get<double>(), batch.at(user));
+  }
+  EXPECT_EQ(
+      metric_line(server,
+                  "mlops_serve_fallbacks_total{workflow=\"churn\",reason=\"features_missing\"}"),
+      "mlops_serve_fallbacks_total{workflow=\"churn\",reason=\"features_missing\"} 2");
+  // With rows the request brings the features: the model scores them.
+  const json row = predict_ok(server, R"({"key": {"user_id": 5}, "rows": [{"amount": 12.5,
+      "visits": 3, "country": "FR"}]})")["predictions"][0];
+  EXPECT_EQ(row["source"], "model");
+  EXPECT_EQ(server.stop(), 0);
+}
+
 TEST(Serve, BadInputAuthAndRoutes) {
   ServeProject project(
       "data_dir: data\nruns_dir: runs\nserve: {token: \"${MLOPS_SERVE_TOKEN}\"}\n");
@@ -529,6 +560,24 @@ TEST(Serve, RedisOnlineStoreEndToEnd) {
                    R"({"key": {"user_id": 11}, "rows": [{"amount": 5.5}]})")["predictions"][0];
   EXPECT_EQ(row["source"], "baseline");
   EXPECT_EQ(server.client()->Get("/readyz")->status, 503);
+  // Every request finds the store down: /metrics counts each, the log warns once per 10 s (a
+  // warning per request wrote thousands of lines a second).
+  for (int i = 0; i < 300; ++i) {
+    ASSERT_EQ(
+        server.predict("churn", R"({"key": {"user_id": 11}, "rows": [{"amount": 5.5}]})")->status,
+        200);
+  }
+  EXPECT_EQ(
+      metric_line(server, "mlops_serve_fallbacks_total{workflow=\"churn\",reason=\"store_error\"}"),
+      "mlops_serve_fallbacks_total{workflow=\"churn\",reason=\"store_error\"} 301");
+  const std::string log = server.err();
+  size_t warnings = 0;
+  for (size_t at = log.find("the online store cannot be reached"); at != std::string::npos;
+       at = log.find("the online store cannot be reached", at + 1)) {
+    ++warnings;
+  }
+  EXPECT_GE(warnings, 1u) << log;
+  EXPECT_LE(warnings, 2u) << log;
   EXPECT_EQ(server.stop(), 0);
 }
 
@@ -633,6 +682,31 @@ TEST(Serve, ASecondServerOnAPortInUseFailsInsteadOfSharingIt) {
             std::string::npos)
       << second.err;
   EXPECT_EQ(server.stop(), 0);
+}
+
+TEST(Serve, AnEmptyTokenIsAConfigErrorNotAServerWithoutAuthentication) {
+  // `serve.token: ${MLOPS_SERVE_TOKEN}` with the variable set but empty served every route
+  // without authentication (the log said auth=off; nothing failed).
+  ServeProject project(
+      "data_dir: data\nruns_dir: runs\nserve: {token: \"${MLOPS_SERVE_TOKEN}\"}\n");
+  // Trained, so that without the check the server starts (and `timeout` ends it).
+  ASSERT_EQ(testing::run_mlops_in(project.path(), "run -w churn.yaml", project.dir(),
+                                  "MLOPS_SERVE_TOKEN=unused")
+                .exit_code,
+            0);
+  const CliResult empty = testing::run_mlops_in(project.path(), "serve -w churn.yaml --port 0",
+                                                project.dir(), "MLOPS_SERVE_TOKEN= timeout 20");
+  EXPECT_EQ(empty.exit_code, 2) << empty.err;
+  EXPECT_NE(empty.err.find("configs/base.yaml:3:9: key 'serve.token' is set but empty"),
+            std::string::npos)
+      << empty.err;
+  EXPECT_EQ(empty.out.find("listening"), std::string::npos) << empty.out;
+  const CliResult set_empty = testing::run_mlops_in(
+      project.path(), "serve -w churn.yaml --port 0 --set serve.token=", project.dir(),
+      "MLOPS_SERVE_TOKEN=unused timeout 20");
+  EXPECT_EQ(set_empty.exit_code, 2) << set_empty.err;
+  EXPECT_NE(set_empty.err.find("key 'serve.token' is set but empty"), std::string::npos)
+      << set_empty.err;
 }
 
 // One HTTP response read from `fd` (its head and Content-Length body) within `within`; "" when

@@ -449,7 +449,7 @@ const std::vector<KeyDecl>& config_keys() {
       key("serve.token", T::kString, "",
           "Bearer token every request but /healthz must carry (`Authorization: Bearer ...`, "
           "compared in constant time, 401 otherwise); give it as `${MLOPS_SERVE_TOKEN}`. "
-          "Empty: no authentication."),
+          "Unset: no authentication; set but empty (an empty variable) is a config error."),
       key("serve.default_prediction", T::kString, "",
           "Fallback step 4: the prediction answered (source `default`) when the model, the "
           "batch prediction and the baseline all cannot answer; empty: 503."),

@@ -72,6 +72,10 @@ EntityKeyRequest parse_entity_key(const EntitySpec& entity, std::string_view tex
                         column, did_you_mean(column, names));
     }
     const auto index = static_cast<size_t>(found - names.begin());
+    if (values[index]) {
+      // `flight_id=71,flight_id=72` looked up 72 alone, silently.
+      throw ConfigError("--key '{}': key column '{}' given twice", text, column);
+    }
     std::string value(pair.substr(eq + 1));
     if (entity.keys[index].type == DType::kInt64) {
       int64_t number = 0;

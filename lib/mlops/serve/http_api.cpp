@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -35,6 +36,24 @@ struct RequestScope {
   bool counted = false;
 };
 thread_local RequestScope t_request;
+
+// The online store could not be reached for a request: a warning at most every 10 s while it
+// stays so, with how many were left out (each request counts store_error in /metrics). One per
+// request wrote thousands of lines a second while Redis was down.
+void warn_store_unreachable(const Error& error) {
+  constexpr int64_t kEveryUs = 10'000'000;
+  static std::atomic<int64_t> next_us{0};
+  static std::atomic<uint64_t> left_out{0};
+  const int64_t now = now_micros();
+  int64_t next = next_us.load(std::memory_order_relaxed);
+  if (now < next || !next_us.compare_exchange_strong(next, now + kEveryUs)) {
+    left_out.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  log_warn("serve: the online store cannot be reached",
+           {{"reason", error.what()},
+            {"not_logged_since_last", left_out.exchange(0, std::memory_order_relaxed)}});
+}
 
 void answer_json(HttpResponse& res, int status, const json& body) {
   res.status = status;
@@ -184,7 +203,7 @@ void predict(ServeState& state, const HttpRequest& req, HttpResponse& res,
       lease.emplace(state.workflows[index].store->acquire());
       store = lease->get();
     } catch (const Error& error) {
-      log_warn("serve: the online store cannot be reached", {{"reason", error.what()}});
+      warn_store_unreachable(error);
     }
   }
   if (!predict_parsed(state, index, request, req, res, start, store, now_micros()) && lease) {
@@ -475,7 +494,7 @@ void answer_requests(ServeState& state, std::span<const HttpRequest> requests,
         batch.lease.emplace(pool->acquire());
         batch.prefetched = std::make_unique<PrefetchedStore>(*batch.lease->get());
       } catch (const Error& error) {
-        log_warn("serve: the online store cannot be reached", {{"reason", error.what()}});
+        warn_store_unreachable(error);
       }
       batches.push_back(std::move(batch));
     }

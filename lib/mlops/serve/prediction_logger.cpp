@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <ctime>
+#include <filesystem>
+#include <memory>
 #include <random>
 
 #include "mlops/core/error.h"
@@ -291,8 +294,28 @@ std::unique_ptr<PredictionSink> open_prediction_logger(const Settings& settings,
                                                        PredictionLoggerOptions options) {
   if (options.journal_dir.empty()) options.journal_dir = settings.serve_log.journal_dir;
   const std::chrono::milliseconds wait = options.store_wait;
+  // A SQLite store file that was there and is gone (removed, or moved away for a copy or a
+  // restore) is waited for, the predictions journaled: reopening the path would create a new,
+  // empty database that the file put back later replaces, and the predictions stored in it
+  // meanwhile would be lost. A store that never existed yet is created as usual.
+  auto seen = std::make_shared<std::atomic<bool>>(false);
   return std::make_unique<PredictionLogger>(
-      [settings, wait] { return open_evaluation_store(settings, wait); }, std::move(options));
+      [settings, wait, seen] {
+        const StoreLocation location = store_location(settings);
+        if (location.backend == StoreBackend::kSqlite && seen->load()) {
+          std::error_code error;
+          if (!std::filesystem::exists(location.path, error)) {
+            throw IoError(
+                "{}: the evaluation store's file is missing; served predictions are "
+                "journaled until it is back",
+                location.path);
+          }
+        }
+        auto store = open_evaluation_store(settings, wait);
+        seen->store(true);
+        return store;
+      },
+      std::move(options));
 }
 
 }  // namespace mlops

@@ -274,6 +274,13 @@ Predictor::Prepared Predictor::prepare(const PredictRequest& request, const Serv
   std::vector<std::pair<const FeatureViewSpec*, OnlineLookup>> lookups;
   bool& features_ok = p.features_ok;
   std::optional<int64_t> oldest_event;
+  if (views && views->features.empty() && request.rows.empty()) {
+    // A key alone whose entity has no feature views (only its batch predictions: "Batch
+    // predictions as a view") gives the model nothing to read: it scored a row of nulls and
+    // answered `source: model` instead of the key's batch prediction.
+    outcome.fallbacks.push_back(FallbackReason::kFeaturesMissing);
+    features_ok = false;
+  }
   if (views && !views->features.empty()) {
     lookups.reserve(views->features.size());
     for (const FeatureViewSpec* view : views->features) {

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <limits>
 
 #include "mlops/core/suggest.h"
 #include "mlops/core/time.h"
@@ -17,6 +19,10 @@ bool is_scalar(const nlohmann::json& value) {
 }
 
 std::string json_type(const nlohmann::json& value) {
+  if (value.is_number_unsigned() &&
+      value.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+    return "an integer beyond int64";
+  }
   if (value.is_number_integer() || value.is_number_unsigned()) return "an integer";
   if (value.is_number()) return "a number";
   if (value.is_string()) return "a string";
@@ -27,7 +33,11 @@ std::string json_type(const nlohmann::json& value) {
 }
 
 bool is_integer(const nlohmann::json& value) {
-  if (value.is_number_integer() || value.is_number_unsigned()) return true;
+  // An unsigned number above INT64_MAX would wrap around to a negative one.
+  if (value.is_number_unsigned()) {
+    return value.get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+  }
+  if (value.is_number_integer()) return true;
   if (!value.is_number_float()) return false;
   const double number = value.get<double>();
   return std::isfinite(number) && number == std::trunc(number) && std::fabs(number) < 9.2e18;
@@ -45,6 +55,15 @@ const char* expected_text(DType type) {
   return "a value";
 }
 
+// Epoch seconds a timestamp may hold: the years 0000 to 9999, as ISO 8601 text can say (beyond,
+// the microseconds would overflow int64 and a garbage time would be scored).
+bool epoch_seconds_in_range(const nlohmann::json& value) {
+  constexpr double kFirst = -62167219200.0;  // 0000-01-01T00:00:00Z
+  constexpr double kEnd = 253402300800.0;    // 10000-01-01T00:00:00Z
+  const double seconds = value.get<double>();
+  return std::isfinite(seconds) && seconds >= kFirst && seconds < kEnd;
+}
+
 bool fits(const nlohmann::json& value, DType type) {
   if (value.is_null()) return true;
   switch (type) {
@@ -53,7 +72,7 @@ bool fits(const nlohmann::json& value, DType type) {
     case DType::kBool: return value.is_boolean();
     case DType::kString: return value.is_string();
     case DType::kTimestamp:
-      return value.is_number() ||
+      return (value.is_number() && epoch_seconds_in_range(value)) ||
              (value.is_string() && parse_timestamp(value.get_ref<const std::string&>()));
   }
   return false;
@@ -97,6 +116,9 @@ PredictRequest parse_predict_request(std::string_view body, size_t max_depth, si
   } catch (const nlohmann::json::parse_error& e) {
     // e.byte is 1-based: the byte where the parser stopped.
     throw RequestError(400, fmt::format("malformed JSON at byte {}", e.byte));
+  } catch (const nlohmann::json::out_of_range&) {
+    // A number beyond a double's range (1e400): the parser says no byte.
+    throw RequestError(400, "malformed JSON: a number beyond the range of a double (1.8e308)");
   }
   if (!doc.is_object()) {
     throw RequestError(422, "request body: expected a JSON object with \"key\" and/or \"rows\"");
@@ -173,16 +195,19 @@ const EntitySpec& match_entity(const FeatureStoreSpec& store, const nlohmann::js
       const nlohmann::json& part = key.at(column.column);
       if (column.type == DType::kInt64) {
         if (part.is_string()) {
+          // Decimal digits with an optional '-', within int64: as `features get` reads a key.
           const std::string& text = part.get_ref<const std::string&>();
-          const bool digits = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-            return (c >= '0' && c <= '9') || c == '-';
-          });
-          if (!digits) {
+          int64_t number = 0;
+          const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+          if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
             throw RequestError(
-                422, fmt::format("field 'key.{}': expected an integer (entity '{}'), got a string",
-                                 column.column, entity.name));
+                422, fmt::format("field 'key.{}': expected an integer (entity '{}'), got {}",
+                                 column.column, entity.name,
+                                 error == std::errc::result_out_of_range
+                                     ? "a string of digits beyond int64"
+                                     : "a string"));
           }
-          values.push_back(std::to_string(std::stoll(text)));
+          values.push_back(std::to_string(number));
         } else {
           values.push_back(std::to_string(part.get<int64_t>()));
         }
@@ -222,9 +247,11 @@ void check_rows(const std::vector<nlohmann::json>& rows, const std::vector<Colum
                                             i, field, field, did_you_mean(field, names)));
       }
       if (!fits(value, it->type)) {
-        throw RequestError(
-            422, fmt::format("field 'rows[{}].{}': expected {} ({}), got {}", i, field,
-                             expected_text(it->type), dtype_name(it->type), json_type(value)));
+        const bool out_of_range = it->type == DType::kTimestamp && value.is_number();
+        throw RequestError(422, fmt::format("field 'rows[{}].{}': expected {} ({}), got {}", i,
+                                            field, expected_text(it->type), dtype_name(it->type),
+                                            out_of_range ? "a number outside the years 0000 to 9999"
+                                                         : json_type(value)));
       }
     }
   }

@@ -38,6 +38,14 @@ ServerSettings read_server_settings(const Workflow& workflow) {
   s.max_json_depth = static_cast<size_t>(read_int(tree, "serve.max_json_depth", 8));
   s.max_rows = static_cast<size_t>(read_int(tree, "serve.max_rows", 1000));
   s.token = read_string(tree, "serve.token", "");
+  if (const ConfigNode* node = value_at(tree, "serve.token"); node && s.token.empty()) {
+    // `serve.token: ${MLOPS_SERVE_TOKEN}` with the variable set but empty (a Secret's key
+    // missing) would otherwise serve every route without authentication, silently.
+    throw ConfigError(
+        "{}: key 'serve.token' is set but empty, which would turn authentication off: give it "
+        "the token (is its environment variable empty?), or remove the key to serve without one",
+        node->origin().describe());
+  }
   for (const char* key : {"serve.keep_alive_timeout", "serve.read_timeout"}) {
     const auto value = read_seconds(tree, key, {});
     if (value.count() != 0 && value >= s.drain_timeout) {

@@ -156,6 +156,13 @@ TEST_F(Materialize, LookupsParseKeysAndJudgeStaleness) {
                  "--key 'origin=ORD': entity 'route' needs every key column: missing "
                  "'year'");
   }
+  try {
+    parse_entity_key(compound, "origin=ORD,year=2024,origin=LAX");
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_STREQ(e.what(),
+                 "--key 'origin=ORD,year=2024,origin=LAX': key column 'origin' given twice");
+  }
 }
 
 // The one-pass path (read_view_rows with latest_per_key, what materialize runs) and the sorted

@@ -276,6 +276,41 @@ TEST(PredictionLogger, AStoreFileRemovedWhileOpenIsRecreatedNotWrittenIntoNothin
   EXPECT_EQ(stored_rows(db), 200);  // the new file has every record logged after the removal
 }
 
+TEST(PredictionLogger, AStoreFileMovedAwayIsWaitedForNotRecreated) {
+  // serve's logger reopened the path of a store file moved away (a copy, a restore) and so
+  // created a new, empty database; the predictions stored in it were lost when the file came
+  // back. They wait in the journal instead, and go into the file put back.
+  testing::TempDir dir;
+  Settings settings;
+  settings.runs_dir = dir.file("runs");
+  settings.store_path = dir.file("runs/mlops.db");
+  settings.serve_log.journal_dir = dir.file("serve-journal");
+  auto logger = open_prediction_logger(settings, quick(""));
+  for (int n = 0; n < 100; ++n) logger->log(served(n));
+  ASSERT_TRUE(eventually([&] { return logger->stats().stored == 100u; }));
+  fs::create_directories(dir.file("away"));
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    if (fs::exists(settings.store_path + suffix)) {
+      fs::rename(settings.store_path + suffix, dir.file(std::string("away/mlops.db") + suffix));
+    }
+  }
+  for (int n = 100; n < 300; ++n) logger->log(served(n));
+  ASSERT_TRUE(eventually([&] { return logger->stats().journaled == 200u; }));
+  EXPECT_FALSE(logger->stats().store_reachable);
+  std::this_thread::sleep_for(milliseconds(200));  // several retries
+  EXPECT_FALSE(fs::exists(settings.store_path));   // not recreated
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    if (fs::exists(dir.file(std::string("away/mlops.db") + suffix))) {
+      fs::rename(dir.file(std::string("away/mlops.db") + suffix), settings.store_path + suffix);
+    }
+  }
+  EXPECT_TRUE(eventually([&] { return logger->stats().stored == 300u; }));
+  logger->close(milliseconds(5000));
+  EXPECT_EQ(logger->stats().journaled, 0u);
+  EXPECT_EQ(stored_rows(settings.store_path), 300);
+  EXPECT_EQ(distinct_keys(settings.store_path), 300);
+}
+
 TEST(PredictionLogger, AKilledProcessJournalIsReplayedByTheNextLogger) {
   testing::TempDir dir;
   dir.write("blocked", "not a folder");

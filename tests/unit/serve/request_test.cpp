@@ -56,6 +56,20 @@ TEST(ServeRequest, EachBadBodyHasItsStatusAndMessage) {
             "field 'rows[0].a': expected a scalar, got an object");
 }
 
+TEST(ServeRequest, ANumberBeyondADoubleIsMalformedNotAnInternalError) {
+  // nlohmann throws out_of_range (not parse_error) for it: it reached the client as a 500.
+  EXPECT_EQ(status_of(R"({"rows": [{"a": 1e400}]})"), 400);
+  EXPECT_EQ(message_of(R"({"rows": [{"a": -1e400}]})"),
+            "malformed JSON: a number beyond the range of a double (1.8e308)");
+  EXPECT_EQ(status_of(R"({"rows": [{"a": 1e300}]})"), 200);
+}
+
+TEST(ServeRequest, AKeyBeyondInt64IsRejectedNotWrapped) {
+  EXPECT_EQ(message_of(R"({"key": {"id": 18446744073709551615}})"),
+            "field 'key.id': expected a string or an integer, got an integer beyond int64");
+  EXPECT_EQ(status_of(R"({"key": {"id": 9223372036854775807}})"), 200);
+}
+
 TEST(ServeRequest, RowsAreCheckedAgainstTheModelsColumns) {
   const std::vector<ColumnDecl> schema{{.name = "amount", .type = DType::kFloat64, .allowed = {}},
                                        {.name = "visits", .type = DType::kInt64, .allowed = {}},
@@ -77,6 +91,18 @@ TEST(ServeRequest, RowsAreCheckedAgainstTheModelsColumns) {
   EXPECT_EQ(check(R"({"at": "soon"})"),
             "field 'rows[0].at': expected an ISO 8601 timestamp or epoch seconds (timestamp), got "
             "a string");
+  EXPECT_EQ(check(R"({"visits": 18446744073709551615})"),
+            "field 'rows[0].visits': expected an integer (int64), got an integer beyond int64");
+  EXPECT_EQ(check(R"({"visits": 9223372036854775807, "at": -62167219200})"), "");
+  EXPECT_EQ(check(R"({"at": 253402300799.5})"), "");
+  // Epoch seconds beyond the years 0000..9999 overflowed the microseconds (a garbage time).
+  for (const char* row :
+       {R"({"at": 1e300})", R"({"at": -99999999999999})", R"({"at": 253402300800})"}) {
+    EXPECT_EQ(check(row),
+              "field 'rows[0].at': expected an ISO 8601 timestamp or epoch seconds (timestamp), "
+              "got a number outside the years 0000 to 9999")
+        << row;
+  }
   EXPECT_EQ(check(R"({"amont": 1})"),
             "field 'rows[0].amont': the model has no input column 'amont' (did you mean "
             "'amount'?)");
@@ -101,6 +127,27 @@ TEST(ServeRequest, TheKeyPicksTheEntityWithExactlyItsColumns) {
       match_entity(store, nlohmann::json::parse(R"({"year": 2024, "origin": "ORD"})"), values).name,
       "route");
   EXPECT_EQ(values, (std::vector<std::string>{"ORD", "2024"}));
+  EXPECT_EQ(match_entity(store, nlohmann::json::parse(R"({"user_id": "-12"})"), values).name,
+            "user");
+  EXPECT_EQ(values, std::vector<std::string>{"-12"});
+  // A string int key is decimal digits within int64: "-" and an overflow threw std::stoll's
+  // exceptions (a 500), "7-1" was read as 7.
+  for (const auto& [key, got] : std::vector<std::pair<std::string, std::string>>{
+           {R"({"user_id": "-"})", "a string"},
+           {R"({"user_id": "7-1"})", "a string"},
+           {R"({"user_id": ""})", "a string"},
+           {R"({"user_id": "+7"})", "a string"},
+           {R"({"user_id": "99999999999999999999"})", "a string of digits beyond int64"}}) {
+    try {
+      match_entity(store, nlohmann::json::parse(key), values);
+      ADD_FAILURE() << key;
+    } catch (const RequestError& error) {
+      EXPECT_EQ(error.status(), 422);
+      EXPECT_EQ(std::string(error.what()),
+                "field 'key.user_id': expected an integer (entity 'user'), got " + got)
+          << key;
+    }
+  }
   try {
     match_entity(store, nlohmann::json::parse(R"({"origin": "ORD"})"), values);
     FAIL();
