@@ -6,6 +6,7 @@
 // programs").
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <string>
@@ -28,6 +29,11 @@ constexpr const char* kServeProgram = "mlops-serve";
   const std::filesystem::path program = own_executable().parent_path() / kServeProgram;
   std::vector<std::string> argv{program.string()};
   for (const char* arg : command_line_arguments()) argv.emplace_back(arg);
+  // SIGHUP (reload) ignored across the exec, until mlops-serve installs its handler: a reload
+  // asked for while the server starts must not end it (the default action).
+  struct sigaction ignore {};
+  ignore.sa_handler = SIG_IGN;
+  sigaction(SIGHUP, &ignore, nullptr);
   const ExecFailure failure = replace_process(program, argv);
   if (failure.error == ENOENT) {
     throw ConfigError(

@@ -14,6 +14,7 @@
 #include "app_main.h"
 #include "front_door.h"
 #include "mlops/config/workflow.h"
+#include "mlops/core/stop_signal.h"
 #include "mlops/core/version.h"
 #include "mlops/serve/prediction_logger.h"
 #include "mlops/serve/service.h"
@@ -24,6 +25,9 @@ namespace mlops::cli {
 namespace {
 
 void serve_command(const ServeCommandOptions& options) {
+  // First: SIGHUP or SIGTERM while the models load is a reload or a stop, not the end.
+  install_stop_handlers();
+  install_reload_handler();
   std::vector<Workflow> workflows;
   if (options.workflows.size() <= 1) {
     CommonOptions common = options.common;

@@ -3,6 +3,7 @@
 // hot reload under a request loop, SIGTERM drain, auth, bad input, Redis online features.
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -10,10 +11,12 @@
 #include <sqlite3.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -901,6 +904,48 @@ TEST(Serve, RequestsAnsweredTogetherMatchEachAnsweredAlone) {
   EXPECT_EQ(models,
             38u + 3u + 1u + 2u);  // 38 keys; user 9 with 3 rows; a 1-row and a 2-row request
   EXPECT_EQ(server.stop(), 0) << server.err();
+}
+
+// SIGHUP (reload) while the server starts (from the exec of mlops-serve until it listens,
+// models loading meanwhile) must not end it: the default action of SIGHUP is to terminate.
+TEST(Serve, ReloadSignalsWhileStartingDoNotEndTheServer) {
+  ServeProject project;
+  project.prepare();
+  const std::string out = project.dir().file("starting.out");
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    if (chdir(project.path().c_str()) != 0) _exit(127);
+    const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, 1);
+    execl(MLOPS_BINARY, MLOPS_BINARY, "serve", "-w", "churn.yaml", "--port", "0", nullptr);
+    _exit(127);
+  }
+  // Once `mlops` has become mlops-serve, a SIGHUP every millisecond until it listens.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  bool exec_seen = false, listening = false, exited = false;
+  while (std::chrono::steady_clock::now() < deadline && !listening && !exited) {
+    if (!exec_seen) {
+      std::error_code error;
+      const std::string exe =
+          std::filesystem::read_symlink(fmt::format("/proc/{}/exe", pid), error).string();
+      exec_seen = exe.ends_with("mlops-serve");
+    }
+    if (exec_seen) kill(pid, SIGHUP);
+    listening = testing::slurp(out).find("listening on port ") != std::string::npos;
+    int status = 0;
+    exited = waitpid(pid, &status, WNOHANG) == pid;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_TRUE(exec_seen);
+  EXPECT_FALSE(exited) << "ended by a SIGHUP while starting";
+  EXPECT_TRUE(listening);
+  if (!exited) {
+    kill(pid, SIGTERM);
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  }
 }
 
 // CPU seconds (user + system, every thread) the process `pid` has used.
