@@ -712,6 +712,25 @@ TEST(Serve, AnEmptyTokenIsAConfigErrorNotAServerWithoutAuthentication) {
       << set_empty.err;
 }
 
+// A serve.default_prediction the model could never answer (not one of its classes) was served
+// as is; it is a config error naming the key and the classes.
+TEST(Serve, ADefaultPredictionThatIsNotAClassIsAConfigError) {
+  ServeProject project;
+  ASSERT_EQ(project.mlops("run -w churn.yaml").exit_code, 0);
+  const CliResult bad = testing::run_mlops_in(
+      project.path(), "serve -w churn.yaml --port 0 --set serve.default_prediction=abc",
+      project.dir(), "timeout 20");
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+  EXPECT_NE(bad.err.find("serve.default_prediction 'abc' is not a class of workflow churn's "
+                         "model (classes: false, true)"),
+            std::string::npos)
+      << bad.err;
+  EXPECT_EQ(bad.out.find("listening"), std::string::npos) << bad.out;
+  ServeProcess good = project.serve("--set serve.default_prediction=false");
+  ASSERT_TRUE(good.started()) << good.err();
+  EXPECT_EQ(good.stop(), 0);
+}
+
 // One HTTP response read from `fd` (its head and Content-Length body) within `within`; "" when
 // the server closed the connection or nothing complete came in time.
 std::string read_response(int fd, std::string& pending,

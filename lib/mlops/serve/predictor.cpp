@@ -235,6 +235,30 @@ std::vector<Predictor::PlannedLookup> Predictor::planned_lookups(
   return out;
 }
 
+void Predictor::check_default_prediction(const ServedModel& model) const {
+  const std::string& text = settings_.default_prediction;
+  if (text.empty()) return;
+  const ScoringEngine& engine = model.engine;
+  if (engine.task() == Task::kRegression) {
+    double number = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+    if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(number)) {
+      throw ConfigError(
+          "serve.default_prediction '{}' is not a number, and workflow {}'s model is a "
+          "regression",
+          text, workflow_->name);
+    }
+    return;
+  }
+  const auto& classes = engine.features().label().classes;
+  if (std::find(classes.begin(), classes.end(), text) == classes.end()) {
+    throw ConfigError(
+        "serve.default_prediction '{}' is not a class of workflow {}'s model "
+        "(classes: {})",
+        text, workflow_->name, fmt::join(classes, ", "));
+  }
+}
+
 Predictor::Prepared Predictor::prepare(const PredictRequest& request, const ServedModel& model,
                                        OnlineStore* store, int64_t now_us) const {
   Prepared p;

@@ -96,6 +96,10 @@ class Predictor {
                                           const ServedModel& model, OnlineStore* store,
                                           int64_t now_us) const;
 
+  /// Throws ConfigError naming serve.default_prediction when it is set and `model` could never
+  /// have answered it: not one of a classifier's classes, not a number for a regression.
+  void check_default_prediction(const ServedModel& model) const;
+
   /// One online read predict() starts with: a feature view and the entity key's text.
   struct PlannedLookup {
     const FeatureViewSpec* view = nullptr;

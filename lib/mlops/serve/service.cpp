@@ -96,6 +96,7 @@ void run_serve(const std::vector<Workflow>& workflows, const ServeOverrides& ove
          .predictor = std::make_unique<Predictor>(workflow, read_workflow_serve_settings(workflow)),
          .store = pool});
     const auto model = state.models->get(i);
+    state.workflows.back().predictor->check_default_prediction(*model);
     log_info("serve: loaded", {{"workflow", workflow.name},
                                {"model", model_name(workflow)},
                                {"alias", state.models->alias(i)},
