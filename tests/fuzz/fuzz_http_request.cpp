@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -42,10 +43,17 @@ using mlops::RequestFault;
   std::abort();
 }
 
+// Built at the first call and never destroyed: XGBoost's own statics go first at exit, and a
+// booster freed after them writes to freed memory. Its directory is removed at exit.
 mlops::fuzz::ServeFixture& fixture() {
   static mlops::fuzz::ServeFixture* built = [] {
     try {
-      return new mlops::fuzz::ServeFixture();
+      auto* fixture = new mlops::fuzz::ServeFixture();
+      std::atexit([] {
+        std::error_code ignored;
+        std::filesystem::remove_all(mlops::fuzz::ServeFixture::directory(), ignored);
+      });
+      return fixture;
     } catch (const std::exception& error) {
       std::fprintf(stderr, "fuzz_http_request: cannot build the serve fixture: %s\n", error.what());
       std::exit(2);

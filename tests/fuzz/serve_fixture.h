@@ -47,7 +47,10 @@ class CountingSink : public PredictionSink {
 
 class ServeFixture {
  public:
-  ServeFixture() : dir_("/tmp/mlops-fuzz-serve-" + std::to_string(getpid())) {
+  /// Where the fixture of this process lives.
+  static std::string directory() { return "/tmp/mlops-fuzz-serve-" + std::to_string(getpid()); }
+
+  ServeFixture() : dir_(directory()) {
     set_log_level(LogLevel::kError);  // the fallbacks' warnings, once per input, are noise here
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
@@ -71,10 +74,6 @@ class ServeFixture {
                                     workflow_, read_workflow_serve_settings(workflow_)),
                                 .store = state_.stores.back().get()});
     prepare_routes(state_);
-  }
-  ~ServeFixture() {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
   }
   ServeFixture(const ServeFixture&) = delete;
   ServeFixture& operator=(const ServeFixture&) = delete;
