@@ -812,6 +812,23 @@ TEST(Serve, TheConnectionLoopKeepsHttpSemantics) {
   EXPECT_TRUE(closed_by_server(fd, std::chrono::milliseconds(2000)));
   close(fd);
 
+  // A path that is not UTF-8 is answered 404, its byte shown as U+FFFD, and the request read
+  // with it as usual: the message once failed as JSON text, and with it every answer of the
+  // batch (500). Found by tests/fuzz/fuzz_http_request.cpp.
+  fd = connect_to(server.port());
+  pending.clear();
+  send_all(fd, "POST /v1/workflows/ch%FFrn/predict HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                   std::to_string(body.size()) + "\r\n\r\n" + body +
+                   "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  const std::string unknown = read_response(fd, pending);
+  ASSERT_TRUE(unknown.starts_with("HTTP/1.1 404 Not Found\r\n")) << unknown;
+  EXPECT_EQ(
+      json::parse(unknown.substr(unknown.find("\r\n\r\n") + 4)),
+      json({{"error", "unknown workflow 'ch\xEF\xBF\xBDrn' (did you mean 'churn'?); served: churn"},
+            {"status", 404}}));
+  EXPECT_TRUE(read_response(fd, pending).starts_with("HTTP/1.1 200 OK\r\n"));
+  close(fd);
+
   // "Expect: 100-continue": the interim answer comes before the body is sent.
   fd = connect_to(server.port());
   pending.clear();

@@ -55,10 +55,17 @@ void warn_store_unreachable(const Error& error) {
             {"not_logged_since_last", left_out.exchange(0, std::memory_order_relaxed)}});
 }
 
+// JSON text of an answer. A message may quote the request (a workflow, view or key in the path),
+// whose bytes need not be UTF-8: those are written as U+FFFD instead of failing the answer (in
+// the event loop, every answer of the batch).
+std::string answer_text(const json& body) {
+  return body.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 void answer_json(HttpResponse& res, int status, const json& body) {
   res.status = status;
   res.content_type = kJson;
-  res.body = body.dump();
+  res.body = answer_text(body);
 }
 
 // X-Request-Id when the client sent a sensible one, else 32 random hex digits.
@@ -372,7 +379,7 @@ std::string_view HttpRequest::header(std::string_view name) const {
 void answer_error(HttpResponse& res, int status, std::string_view message) {
   res.status = status;
   res.content_type = kJson;
-  res.body = json{{"error", message}, {"status", status}}.dump();
+  res.body = answer_text(json{{"error", message}, {"status", status}});
 }
 
 void answer_overloaded(HttpResponse& res, std::string_view why) {

@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <http_parser.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -22,6 +21,7 @@
 #include "mlops/core/ascii.h"
 #include "mlops/core/error.h"
 #include "mlops/core/log.h"
+#include "mlops/serve/http_request_parser.h"
 
 namespace mlops {
 
@@ -34,28 +34,13 @@ constexpr std::chrono::milliseconds kTick{50};
 // How long a loop out of descriptors stops watching the listening socket.
 constexpr std::chrono::milliseconds kAcceptPause{100};
 
-// One request as parsed: it owns its text (the read buffer is reused).
-struct Parsed {
-  std::string method;
-  std::string url;
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;
-  bool keep_alive = true;
-  bool head = false;
-  bool body_until_eof = false;  // a POST without a length: its body ends at the half-close
-  int error = 0;                // 400 (malformed) or 413 (too large): answered, then close
-  Clock::time_point start;
-};
+// One request as parsed (http_request_parser.h): error 400 or 413 is answered, then close.
+using Parsed = ParsedRequest;
 
 struct Connection {
   int fd = -1;
   bool closed = false;  // no longer watched; closed and dropped at the end of the iteration
-  http_parser parser{};
-  Parsed current;
-  bool in_message = false;
-  bool value_last = false;      // the last header callback was a value
-  bool stop_parsing = false;    // a request said "Connection: close", or the parse failed
-  bool body_until_eof = false;  // reading `current`'s body until the peer's end of stream
+  HttpRequestParser parser;
   bool peer_eof = false;
   bool close_after_write = false;
   bool lingering = false;  // our side shut down; discarding what the peer still sends
@@ -83,25 +68,6 @@ std::string_view reason_phrase(int status) {
     case 503: return "Service Unavailable";
     default: return "Unknown";
   }
-}
-
-// The path of a request target, without its query, percent-decoded.
-std::string decoded_path(std::string_view url) {
-  const size_t query = url.find_first_of("?#");
-  if (query != std::string_view::npos) url = url.substr(0, query);
-  std::string out;
-  out.reserve(url.size());
-  for (size_t i = 0; i < url.size(); ++i) {
-    if (url[i] == '%' && i + 2 < url.size() &&
-        std::isxdigit(static_cast<unsigned char>(url[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(url[i + 2]))) {
-      out.push_back(static_cast<char>(std::stoi(std::string(url.substr(i + 1, 2)), nullptr, 16)));
-      i += 2;
-    } else {
-      out.push_back(url[i]);
-    }
-  }
-  return out;
 }
 
 void append_response(std::string& out, const HttpResponse& res, bool head, bool close) {
@@ -142,13 +108,6 @@ class LoopServer::Loop {
     if (epoll_ctl(epoll_, EPOLL_CTL_ADD, server_.listen_fd_, &event) != 0) {
       throw IoError("serve: cannot watch the listening socket: {}", std::strerror(errno));
     }
-    settings_.on_message_begin = &Loop::on_message_begin;
-    settings_.on_url = &Loop::on_url;
-    settings_.on_header_field = &Loop::on_header_field;
-    settings_.on_header_value = &Loop::on_header_value;
-    settings_.on_headers_complete = &Loop::on_headers_complete;
-    settings_.on_body = &Loop::on_body;
-    settings_.on_message_complete = &Loop::on_message_complete;
   }
 
   ~Loop() {
@@ -260,8 +219,7 @@ class LoopServer::Loop {
         connection->rejected = true;
         state_.metrics->count_rejected();
       }
-      http_parser_init(&connection->parser, HTTP_REQUEST);
-      connection->parser.data = connection.get();
+      connection->parser = HttpRequestParser(state_.settings.max_body_bytes);
       connection->last_read = connection->last_write = Clock::now();
       epoll_event event{};
       event.events = EPOLLIN | EPOLLRDHUP;
@@ -284,11 +242,7 @@ class LoopServer::Loop {
       if (n == 0) {
         c.peer_eof = true;
         if (c.lingering) return close_later(c);
-        if (c.body_until_eof) {
-          c.body_until_eof = false;
-          c.in_message = false;
-          c.ready.push_back(std::move(c.current));
-          c.stop_parsing = true;
+        if (c.parser.finish(c.ready)) {  // a body read until the end of stream
           c.close_after_write = true;
         } else if (c.ready.empty() && c.out.empty()) {
           return close_later(c);
@@ -301,40 +255,15 @@ class LoopServer::Loop {
         epoll_ctl(epoll_, EPOLL_CTL_MOD, c.fd, &event);
         return;
       }
-      if (c.lingering || c.stop_parsing) continue;
+      if (c.lingering || c.parser.stopped()) continue;
       feed(c, buffer, static_cast<size_t>(n));
       if (static_cast<size_t>(n) < sizeof(buffer)) return;
     }
   }
 
   void feed(Connection& c, const char* data, size_t size) {
-    if (c.body_until_eof) return append_eof_body(c, data, size);
-    const size_t parsed = http_parser_execute(&c.parser, &settings_, data, size);
-    const http_errno error = HTTP_PARSER_ERRNO(&c.parser);
-    if (error == HPE_PAUSED) {
-      if (c.body_until_eof) append_eof_body(c, data + parsed, size - parsed);
-      return;  // else: the rest follows a "Connection: close" request, ignored
-    }
-    if (error != HPE_OK) {
-      Parsed failed = std::move(c.current);
-      if (failed.error == 0) failed.error = 400;
-      failed.start = now_;
-      c.ready.push_back(std::move(failed));
-      c.stop_parsing = true;
-      c.in_message = false;
-    }
-  }
-
-  void append_eof_body(Connection& c, const char* data, size_t size) {
-    if (c.current.body.size() + size > state_.settings.max_body_bytes) {
-      c.current.error = 413;
-      c.body_until_eof = false;
-      c.in_message = false;
-      c.ready.push_back(std::move(c.current));
-      c.stop_parsing = true;
-      return;
-    }
-    c.current.body.append(data, size);
+    c.parser.feed({data, size}, c.ready);
+    for (size_t n = c.parser.take_continues(); n > 0; --n) c.out += "HTTP/1.1 100 Continue\r\n\r\n";
   }
 
   // Answers every request read from `batch`'s connections this iteration: the routed ones
@@ -487,14 +416,10 @@ class LoopServer::Loop {
         if (now - c.last_write > s.write_timeout) close_later(c);
       } else if (c.lingering) {
         if (now - c.last_read > s.read_timeout || stopping) close_later(c);
-      } else if (c.in_message || c.body_until_eof) {
+      } else if (c.parser.in_message()) {
         if (now - c.last_read > s.read_timeout) {
           // A request that stopped halfway: 400, as cpp-httplib answers it.
-          Parsed failed;
-          failed.error = 400;
-          c.in_message = c.body_until_eof = false;
-          c.stop_parsing = true;
-          c.ready.push_back(std::move(failed));
+          c.parser.time_out(c.ready);
           now_ = now;
           answer({&c});
           flush(c);
@@ -507,93 +432,6 @@ class LoopServer::Loop {
     closing_.clear();
   }
 
-  static Connection& of(http_parser* parser) { return *static_cast<Connection*>(parser->data); }
-  static Loop*& current_loop() {
-    thread_local Loop* loop = nullptr;
-    return loop;
-  }
-
-  static int on_message_begin(http_parser* parser) {
-    Connection& c = of(parser);
-    c.current = Parsed();
-    c.current.start = Clock::now();
-    c.in_message = true;
-    c.value_last = false;
-    return 0;
-  }
-  static int on_url(http_parser* parser, const char* at, size_t size) {
-    of(parser).current.url.append(at, size);
-    return 0;
-  }
-  static int on_header_field(http_parser* parser, const char* at, size_t size) {
-    Connection& c = of(parser);
-    if (c.current.headers.empty() || c.value_last) c.current.headers.emplace_back();
-    c.value_last = false;
-    c.current.headers.back().first.append(at, size);
-    return 0;
-  }
-  static int on_header_value(http_parser* parser, const char* at, size_t size) {
-    Connection& c = of(parser);
-    if (c.current.headers.empty()) c.current.headers.emplace_back();
-    c.value_last = true;
-    c.current.headers.back().second.append(at, size);
-    return 0;
-  }
-  static int on_headers_complete(http_parser* parser) {
-    Connection& c = of(parser);
-    Loop& loop = *current_loop();
-    Parsed& request = c.current;
-    request.method = http_method_str(static_cast<http_method>(parser->method));
-    request.head = parser->method == HTTP_HEAD;
-    request.keep_alive = http_should_keep_alive(parser) != 0;
-    const bool has_length = (parser->flags & F_CONTENTLENGTH) != 0;
-    const bool chunked = (parser->flags & F_CHUNKED) != 0;
-    if (has_length && parser->content_length > loop.state_.settings.max_body_bytes) {
-      request.error = 413;
-      return -1;
-    }
-    const bool may_have_body =
-        parser->method == HTTP_POST || parser->method == HTTP_PUT || parser->method == HTTP_PATCH;
-    request.body_until_eof = may_have_body && !has_length && !chunked;
-    const bool body_coming = chunked || (has_length && parser->content_length > 0);
-    if (body_coming) {
-      for (const auto& header : request.headers) {
-        if (ascii_iequals(header.first, "Expect") && ascii_iequals(header.second, "100-continue")) {
-          c.out += "HTTP/1.1 100 Continue\r\n\r\n";
-        }
-      }
-    }
-    return 0;
-  }
-  static int on_body(http_parser* parser, const char* at, size_t size) {
-    Connection& c = of(parser);
-    if (c.current.body.size() + size > current_loop()->state_.settings.max_body_bytes) {
-      c.current.error = 413;
-      return -1;
-    }
-    c.current.body.append(at, size);
-    return 0;
-  }
-  static int on_message_complete(http_parser* parser) {
-    Connection& c = of(parser);
-    if (c.current.body_until_eof) {
-      c.body_until_eof = true;
-      http_parser_pause(parser, 1);
-      return 0;
-    }
-    c.in_message = false;
-    const bool keep_alive = c.current.keep_alive;
-    c.ready.push_back(std::move(c.current));
-    if (!keep_alive) {
-      c.stop_parsing = true;
-      http_parser_pause(parser, 1);
-    }
-    return 0;
-  }
-
- public:
-  void bind_thread() { current_loop() = this; }
-
  private:
   LoopServer& server_;
   ServeState& state_;
@@ -601,7 +439,6 @@ class LoopServer::Loop {
   int wake_ = -1;
   bool accept_paused_ = false;  // out of descriptors: the listening socket is not watched
   Clock::time_point resume_accepting_at_;
-  http_parser_settings settings_{};
   std::unordered_map<int, std::unique_ptr<Connection>> connections_;
   std::vector<int> closing_;
   // One iteration's requests (reused): each with its connection, and the routed ones' views.
@@ -673,12 +510,8 @@ int LoopServer::bind(const std::string& host, int port) {
 void LoopServer::run() {
   std::vector<std::thread> threads;
   for (size_t i = 1; i < loops_.size(); ++i) {
-    threads.emplace_back([this, i] {
-      loops_[i]->bind_thread();
-      loops_[i]->run();
-    });
+    threads.emplace_back([this, i] { loops_[i]->run(); });
   }
-  loops_[0]->bind_thread();
   loops_[0]->run();
   for (std::thread& thread : threads) thread.join();
   // Connections still waiting in the backlog are refused now, not when the process ends.

@@ -2,8 +2,8 @@
 // The event-loop HTTP server of `mlops serve` (serve.http_server: loop). serve.loop_threads
 // loops, each with its own epoll set, share one listening socket (bound once, without
 // SO_REUSEPORT: a port in use is an error) registered in every set with EPOLLEXCLUSIVE, so one
-// loop wakes per new connection. Sockets are non-blocking; HTTP/1.1 is parsed by http-parser
-// (libhttp-parser 2.9), pipelined requests included. Each loop iteration reads every ready
+// loop wakes per new connection. Sockets are non-blocking; HTTP/1.1 is parsed by
+// http_request_parser.h (http-parser), pipelined requests included. Each loop iteration reads every ready
 // connection, parses every complete request, answers them as a batch through the routes of
 // http_api (answer_request), then writes each connection's answers with one send.
 //

@@ -230,7 +230,10 @@ void check_rows(const std::vector<nlohmann::json>& rows, const std::vector<Colum
   for (const ColumnDecl& column : schema) names.push_back(column.name);
   for (const std::string& name : extra) names.push_back(name);
   for (size_t i = 0; i < rows.size(); ++i) {
-    for (const auto& [field, value] : rows[i].items()) {
+    for (const auto& item : rows[i].items()) {
+      // Not a structured binding: clang 14 (the fuzz build) cannot capture one in the lambda.
+      const std::string& field = item.key();
+      const nlohmann::json& value = item.value();
       const auto it = std::find_if(schema.begin(), schema.end(),
                                    [&](const ColumnDecl& column) { return column.name == field; });
       if (it == schema.end()) {
