@@ -19,7 +19,6 @@ namespace mlops {
 namespace {
 
 const std::vector<std::string> kFunctions = {"count", "sum", "mean", "min", "max"};
-constexpr uint32_t kNoKey = std::numeric_limits<uint32_t>::max();
 constexpr size_t kHistoryRow = std::numeric_limits<size_t>::max();
 
 /// The key of a row as text: the value itself for one string column, else the values joined
