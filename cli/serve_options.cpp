@@ -16,10 +16,9 @@ void add_serve_options(CLI::App& command, ServeCommandOptions& options) {
   command.add_option("--port", options.port, "TCP port (serve.port, 8080; 0: any free port)")
       ->check(CLI::Range(0, 65535));
   command
-      .add_option(
-          "--threads", options.threads,
-          "Server threads: event loops (serve.loop_threads; default one per hardware thread) "
-          "or, with serve.http_server threads, workers (serve.threads, 8)")
+      .add_option("--threads", options.threads,
+                  "Server threads: event loops (serve.loop_threads; default one per usable CPU) "
+                  "or, with serve.http_server threads, workers (serve.threads, 8)")
       ->check(CLI::Range(1, 1024));
 }
 

@@ -422,7 +422,8 @@ const std::vector<KeyDecl>& config_keys() {
           "serve.max_connections); docs/serving.md.",
           {"threads", "loop"}),
       key("serve.loop_threads", T::kInt, "0",
-          "`loop` server: event-loop threads (`0`: the machine's hardware threads)."),
+          "`loop` server: event-loop threads (`0`: one per CPU the process may use: its affinity "
+          "mask, bounded by its cgroup CPU quota, e.g. a container limit)."),
       key("serve.max_connections", T::kInt, "1024",
           "`loop` server: connections at once; a request on a further connection gets 503 with "
           "Retry-After at once."),

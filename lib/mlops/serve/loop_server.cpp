@@ -21,6 +21,7 @@
 #include "mlops/core/ascii.h"
 #include "mlops/core/error.h"
 #include "mlops/core/log.h"
+#include "mlops/core/usable_cpus.h"
 #include "mlops/serve/http_request_parser.h"
 
 namespace mlops {
@@ -497,7 +498,7 @@ int LoopServer::bind(const std::string& host, int port) {
   }
   listen_fd_ = fd;
   size_t count = state_.settings.loop_threads;
-  if (count == 0) count = std::max(1u, std::thread::hardware_concurrency());
+  if (count == 0) count = usable_cpus();
   for (size_t i = 0; i < count; ++i) loops_.push_back(std::make_unique<Loop>(*this));
   sockaddr_storage address{};
   socklen_t size = sizeof(address);

@@ -11,6 +11,7 @@
 #include "mlops/core/log.h"
 #include "mlops/core/secret_mask.h"
 #include "mlops/core/stop_signal.h"
+#include "mlops/core/usable_cpus.h"
 #include "mlops/serve/http_api.h"
 #include "mlops/serve/http_server.h"
 #include "mlops/serve/loop_server.h"
@@ -146,10 +147,9 @@ void run_serve(const std::vector<Workflow>& workflows, const ServeOverrides& ove
     }
     stopped.set_value();
   });
-  const size_t threads = !loop ? state.settings.threads
-                         : state.settings.loop_threads
-                             ? state.settings.loop_threads
-                             : std::max(1u, std::thread::hardware_concurrency());
+  const size_t threads = !loop                         ? state.settings.threads
+                         : state.settings.loop_threads ? state.settings.loop_threads
+                                                       : usable_cpus();
   log_info("serve: listening", {{"url", fmt::format("http://{}:{}", state.settings.host, port)},
                                 {"server", state.settings.http_server},
                                 {"threads", std::to_string(threads)},
