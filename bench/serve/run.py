@@ -247,12 +247,15 @@ class Server:
 
 
 def start_mlops(project, redis, args, http_server=None):
+    # "loop" (serve.loop_threads default: one loop per usable CPU), "loop:N" (N loops) or
+    # "threads" (serve.threads workers)
+    kind, _, loops = (http_server or args.http_servers[0]).partition(":")
     argv = pin(args.server_cpus) + [str(MLOPS), "serve", "-w", "servebench.yaml", "--port", "0",
-                                    # workers of the `threads` server; `loop` keeps one event
-                                    # loop per hardware thread
                                     "--set", f"serve.threads={args.threads}", "--set",
                                     f"online_store.url={redis.url()}", "--set",
-                                    f"serve.http_server={http_server or args.http_servers[0]}"]
+                                    f"serve.http_server={kind}"]
+    if loops:
+        argv += ["--set", f"serve.loop_threads={loops}"]
     server = Server("mlops", argv, project, dict(os.environ), 0)
     line = server.proc.stdout.readline()
     match = re.match(r"listening on port (\d+)", line)
@@ -368,7 +371,9 @@ def main():
     parser.add_argument("--rates", default="500,2000,5000")
     parser.add_argument("--rate-seconds", type=float, default=20, help="per fixed rate")
     parser.add_argument("--saturate-seconds", type=float, default=15)
-    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--connections", type=int, default=64,
+                        help="wrk's connections (32 left the event-loop server idle between "
+                             "batches on 2 cores)")
     parser.add_argument("--wrk-threads", type=int, default=1)
     parser.add_argument("--threads", type=int, default=32,
                         help="serve.threads: workers of the `threads` HTTP server")
@@ -383,7 +388,8 @@ def main():
     parser.add_argument("--sample", type=int, default=200, help="keys both servers must agree on")
     parser.add_argument("--skip-peer", action="store_true")
     parser.add_argument("--http-servers", default="loop,threads",
-                        help="serve.http_server values measured in turn, e.g. threads,loop: the "
+                        help="serve.http_server values measured in turn (loop:N: N event loops), "
+                             "e.g. loop:1,loop,threads: the "
                              "first is the table's 'mlops serve', the others get a line each")
     parser.add_argument("--priority", action="store_true",
                         help="servers, load generators and redis-server at nice -19 (root): "
