@@ -229,8 +229,8 @@ TEST(Serve, FallbackChainStepByStep) {
     EXPECT_EQ(res->status, 503);
     EXPECT_EQ(json::parse(res->body)["error"],
               "no prediction: the model, the batch prediction and the baseline could not answer "
-              "(features_missing, batch_missing, baseline_error) and serve.default_prediction is "
-              "not set");
+              "(features_missing, batch_missing, serve.fallback.baseline is false) and "
+              "serve.default_prediction is not set");
     EXPECT_EQ(none.stop(), 0);
   }
   {

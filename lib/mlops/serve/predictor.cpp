@@ -625,9 +625,16 @@ PredictOutcome Predictor::fall_back(Prepared& p, const ServedModel& model, Onlin
 
   // 4. The configured default, or nothing.
   if (settings_.default_prediction.empty()) {
+    // A step the settings turned off says so (its metric reason is the same as a miss).
     std::vector<std::string> reasons;
     for (FallbackReason reason : outcome.fallbacks) {
-      reasons.emplace_back(fallback_reason_name(reason));
+      if (reason == FallbackReason::kBatchMissing && !settings_.fallback_batch) {
+        reasons.emplace_back("serve.fallback.batch is false");
+      } else if (reason == FallbackReason::kBaselineError && !settings_.fallback_baseline) {
+        reasons.emplace_back("serve.fallback.baseline is false");
+      } else {
+        reasons.emplace_back(fallback_reason_name(reason));
+      }
     }
     throw RequestError(503,
                        fmt::format("no prediction: the model, the batch prediction and the "
