@@ -25,8 +25,8 @@ namespace mlops::cli {
 namespace {
 
 void serve_command(const ServeCommandOptions& options) {
-  // First: SIGHUP or SIGTERM while the models load is a reload or a stop, not the end.
-  install_stop_handlers();
+  // First: SIGHUP while the models load is a reload, not the end (SIGTERM and SIGINT keep
+  // their default until the server listens: a stop asked for during a slow load ends it now).
   install_reload_handler();
   std::vector<Workflow> workflows;
   if (options.workflows.size() <= 1) {

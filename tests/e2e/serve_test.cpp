@@ -984,6 +984,74 @@ TEST(Serve, ReloadSignalsWhileStartingDoNotEndTheServer) {
   }
 }
 
+// A model whose features read other rows (window_aggregate: each row's window holds the earlier
+// rows of its key, the whole table's included) scores each request alone even when requests
+// arrive together: request A's features (their logged hash) must not depend on request B
+// answered in the same loop iteration.
+TEST(Serve, RequestsOfAWindowedModelAreScoredAloneEvenWhenTheyArriveTogether) {
+  TempDir dir;
+  dir.write("configs/base.yaml", "data_dir: data\nruns_dir: runs\n");
+  dir.write("configs/local.yaml", "{}\n");
+  dir.write("flights.yaml", std::string(R"(name: flights
+ingest:
+  source: {type: file, path: ")") +
+                                MLOPS_SOURCE_DIR + R"(/tests/fixtures/flights-2001-01.csv"}
+  schema: {date: timestamp, delay: int64, distance: int64, origin: string, destination: string}
+featurize:
+  transforms:
+    - {type: window_aggregate, key: origin, time: date, column: delay, window: 7d, functions: [count, mean]}
+    - {type: category_codes, columns: [origin, destination]}
+  label: {name: delayed, expr: "delay > 15"}
+train:
+  objective: binary:logistic
+  rounds: 5
+  split: {type: random, holdout: 0.25}
+  params: {max_depth: 3, nthread: 1}
+)");
+  TempDir scratch;
+  const CliResult run = testing::run_mlops_in(dir.path().string(), "run -w flights.yaml", scratch);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  ServeProcess server(dir.path().string(), "-w flights.yaml", scratch);
+  ASSERT_TRUE(server.started()) << server.err();
+  const std::string a =
+      R"({"rows": [{"date": "2001-01-20T12:00:00Z", "delay": 0, "distance": 500, "origin": "LAS", "destination": "PHL"}]})";
+  const std::string b =
+      R"({"rows": [{"date": "2001-01-20T06:00:00Z", "delay": 300, "distance": 500, "origin": "LAS", "destination": "PHL"}]})";
+  auto post = [](const std::string& id, const std::string& body) {
+    return "POST /v1/workflows/flights/predict HTTP/1.1\r\nHost: x\r\nX-Request-Id: " + id +
+           "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+           "\r\n\r\n" + body;
+  };
+  int fd = connect_to(server.port());
+  std::string pending;
+  send_all(fd, post("a-alone", a));
+  EXPECT_TRUE(read_response(fd, pending).starts_with("HTTP/1.1 200 OK"));
+  send_all(fd, post("b-first", b) + post("a-together", a));  // one write: one loop iteration
+  EXPECT_TRUE(read_response(fd, pending).starts_with("HTTP/1.1 200 OK"));
+  EXPECT_TRUE(read_response(fd, pending).starts_with("HTTP/1.1 200 OK"));
+  close(fd);
+  ASSERT_EQ(server.stop(), 0) << server.err();  // the log flushed
+  auto hash_of = [&](const std::string& id) {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open(dir.file("runs/mlops.db").c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* query = nullptr;
+    sqlite3_prepare_v2(db, "SELECT features_hash FROM prediction_log WHERE request_id = ?1", -1,
+                       &query, nullptr);
+    sqlite3_bind_text(query, 1, id.c_str(), -1, SQLITE_TRANSIENT);
+    std::string hash;
+    if (sqlite3_step(query) == SQLITE_ROW) {
+      hash = reinterpret_cast<const char*>(sqlite3_column_text(query, 0));
+    }
+    sqlite3_finalize(query);
+    sqlite3_close(db);
+    return hash;
+  };
+  const std::string alone = hash_of("a-alone"), together = hash_of("a-together");
+  EXPECT_FALSE(alone.empty());
+  EXPECT_EQ(together, alone) << "request A's features changed with request B beside it";
+  EXPECT_NE(hash_of("b-first"), alone);
+}
+
 // CPU seconds (user + system, every thread) the process `pid` has used.
 double process_cpu_seconds(pid_t pid) {
   std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");

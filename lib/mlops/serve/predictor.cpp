@@ -298,7 +298,7 @@ Predictor::Prepared Predictor::prepare(const PredictRequest& request, const Serv
   std::vector<std::pair<const FeatureViewSpec*, OnlineLookup>> lookups;
   bool& features_ok = p.features_ok;
   std::optional<int64_t> oldest_event;
-  if (views && views->features.empty() && request.rows.empty()) {
+  if (views && views->features.empty() && views->predictions && request.rows.empty()) {
     // A key alone whose entity has no feature views (only its batch predictions: "Batch
     // predictions as a view") gives the model nothing to read: it scored a row of nulls and
     // answered `source: model` instead of the key's batch prediction.
@@ -480,32 +480,34 @@ std::vector<PredictResult> Predictor::predict_many(std::span<const PredictReques
       results[i].error = std::current_exception();
       continue;
     }
-    // Typed by the model's input schema, every request's table has the same columns.
+    // Typed by the model's input schema, every request's table has the same columns. A model
+    // whose features read other rows (a window over earlier rows) scores each request alone.
     if (prepared[i]->features_ok && prepared[i]->typed &&
-        model.engine.source() == ScoreSource::kModel) {
+        model.engine.source() == ScoreSource::kModel && model.engine.row_independent()) {
       together.push_back(i);
     }
   }
-  if (together.size() > 1) {
-    Table combined = std::move(prepared[together[0]]->table);
+  // Scores together[begin, end) in one call; on a scoring error leaves them to be scored alone.
+  auto score_together = [&](size_t begin, size_t end) {
+    Table combined = std::move(prepared[together[begin]]->table);
     std::vector<size_t> firsts{0};
-    for (size_t t = 1; t < together.size(); ++t) {
+    for (size_t t = begin + 1; t < end; ++t) {
       firsts.push_back(combined.num_rows());
       const Table& table = prepared[together[t]]->table;
       for (size_t c = 0; c < combined.num_columns(); ++c) {
         combined.mutable_column(c).append(table.columns()[c]);
       }
     }
-    Prepared& first = *prepared[together[0]];
+    Prepared& first = *prepared[together[begin]];
     try {
       std::vector<PredictedRow> rows =
           rows_from_scored(model.engine.score(combined, score_options(first.present_ids, now_us)),
                            model.engine, first.present_ids);
-      for (size_t t = 0; t < together.size(); ++t) {
+      for (size_t t = begin; t < end; ++t) {
         Prepared& p = *prepared[together[t]];
-        const size_t begin = firsts[t], end = begin + p.rows;
-        p.outcome.rows.assign(std::make_move_iterator(rows.begin() + static_cast<ptrdiff_t>(begin)),
-                              std::make_move_iterator(rows.begin() + static_cast<ptrdiff_t>(end)));
+        const auto from = rows.begin() + static_cast<ptrdiff_t>(firsts[t - begin]);
+        p.outcome.rows.assign(std::make_move_iterator(from),
+                              std::make_move_iterator(from + static_cast<ptrdiff_t>(p.rows)));
         for (PredictedRow& row : p.outcome.rows) row.features_age_s = p.features_age;
         results[together[t]].outcome = std::move(p.outcome);
       }
@@ -518,6 +520,18 @@ std::vector<PredictResult> Predictor::predict_many(std::span<const PredictReques
         first.table.add_column(combined.columns()[c].take(first_rows));
       }
     }
+  };
+  // At most kJointRows rows per call: beyond, the trees' walk starts threads (on the event
+  // loop); a request alone stays within serve.max_rows.
+  constexpr size_t kJointRows = 4096;
+  for (size_t begin = 0; begin < together.size();) {
+    size_t end = begin + 1, rows = prepared[together[begin]]->rows;
+    while (end < together.size() && rows + prepared[together[end]]->rows <= kJointRows) {
+      rows += prepared[together[end]]->rows;
+      ++end;
+    }
+    if (end - begin > 1) score_together(begin, end);
+    begin = end;
   }
   for (size_t i = 0; i < requests.size(); ++i) {
     if (!prepared[i] || results[i].outcome) continue;
