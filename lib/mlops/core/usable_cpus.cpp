@@ -27,23 +27,55 @@ std::optional<int64_t> parse_int(std::string_view text) {
   return value;
 }
 
-// The quota of this process' cgroup: v2 (`0::/path` in /proc/self/cgroup, `cpu.max` under
-// /sys/fs/cgroup), else v1's cpu controller (cfs_quota_us / cfs_period_us).
+// The smallest quota on the way from this process' cgroup to the root (a parent's limit, e.g.
+// a systemd slice's CPUQuota, bounds its children): v2 (`0::/path` in /proc/self/cgroup,
+// `cpu.max` in each directory under /sys/fs/cgroup), else v1's cpu controller (its own path on
+// the `cpu` line, cfs_quota_us / cfs_period_us in each directory).
 std::optional<size_t> cgroup_quota_cpus() {
+  std::optional<size_t> smallest;
+  auto take = [&smallest](std::optional<size_t> cpus) {
+    if (cpus && (!smallest || *cpus < *smallest)) smallest = cpus;
+  };
+  // "/a/b" -> "/a/b", "/a", "" (the root)
+  auto each_ancestor = [](std::string path, const auto& visit) {
+    while (true) {
+      visit(path == "/" ? std::string() : path);
+      if (path.empty() || path == "/") return;
+      const size_t slash = path.rfind('/');
+      path = slash == 0 || slash == std::string::npos ? std::string() : path.substr(0, slash);
+    }
+  };
   std::istringstream lines(read_small_file("/proc/self/cgroup"));
+  std::optional<std::string> v2_path, v1_path;
   for (std::string line; std::getline(lines, line);) {
-    if (!line.starts_with("0::")) continue;
-    const std::string path = line.substr(3);
-    for (const std::string& file :
-         {"/sys/fs/cgroup" + path + "/cpu.max", std::string("/sys/fs/cgroup/cpu.max")}) {
-      const std::string text = read_small_file(file);
-      if (!text.empty()) return cpus_of_cgroup_quota(text);
+    const size_t first = line.find(':'), second = line.find(':', first + 1);
+    if (first == std::string::npos || second == std::string::npos) continue;
+    const std::string controllers = line.substr(first + 1, second - first - 1);
+    const std::string path = line.substr(second + 1);
+    if (line.starts_with("0::")) v2_path = path;
+    std::istringstream names(controllers);
+    for (std::string name; std::getline(names, name, ',');) {
+      if (name == "cpu") v1_path = path;
     }
   }
-  const auto quota = parse_int(read_small_file("/sys/fs/cgroup/cpu/cpu.cfs_quota_us"));
-  const auto period = parse_int(read_small_file("/sys/fs/cgroup/cpu/cpu.cfs_period_us"));
-  if (!quota || !period || *quota <= 0 || *period <= 0) return std::nullopt;
-  return static_cast<size_t>((*quota + *period - 1) / *period);
+  if (v2_path) {
+    each_ancestor(*v2_path, [&](const std::string& dir) {
+      const std::string text = read_small_file("/sys/fs/cgroup" + dir + "/cpu.max");
+      if (!text.empty()) take(cpus_of_cgroup_quota(text));
+    });
+  }
+  if (v1_path) {
+    for (const char* mount : {"/sys/fs/cgroup/cpu", "/sys/fs/cgroup/cpu,cpuacct"}) {
+      each_ancestor(*v1_path, [&](const std::string& dir) {
+        const auto quota = parse_int(read_small_file(mount + dir + "/cpu.cfs_quota_us"));
+        const auto period = parse_int(read_small_file(mount + dir + "/cpu.cfs_period_us"));
+        if (quota && period && *quota > 0 && *period > 0) {
+          take(static_cast<size_t>((*quota + *period - 1) / *period));
+        }
+      });
+    }
+  }
+  return smallest;
 }
 
 }  // namespace
