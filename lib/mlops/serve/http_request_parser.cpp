@@ -100,9 +100,6 @@ struct HttpRequestParser::Callbacks {
       request.fault = RequestFault::kBodyTooLarge;
       return -1;
     }
-    const bool may_have_body =
-        parser->method == HTTP_POST || parser->method == HTTP_PUT || parser->method == HTTP_PATCH;
-    request.body_until_eof = may_have_body && !has_length && !chunked;
     const bool body_coming = chunked || (has_length && parser->content_length > 0);
     if (body_coming) {
       for (const auto& header : request.headers) {
@@ -124,11 +121,6 @@ struct HttpRequestParser::Callbacks {
   }
   static int on_message_complete(http_parser* parser) {
     HttpRequestParser& p = of(parser);
-    if (p.current_.body_until_eof) {
-      p.body_until_eof_ = true;
-      http_parser_pause(parser, 1);
-      return 0;
-    }
     const bool keep_alive = p.current_.keep_alive;
     p.complete(*p.ready_);
     if (!keep_alive) {
@@ -173,17 +165,12 @@ void HttpRequestParser::complete(std::deque<ParsedRequest>& ready) {
 
 void HttpRequestParser::feed(std::string_view bytes, std::deque<ParsedRequest>& ready) {
   if (stopped_) return;
-  if (body_until_eof_) return append_eof_body(bytes, ready);
   parser_->data = this;
   ready_ = &ready;
-  const size_t parsed =
-      http_parser_execute(parser_.get(), &Callbacks::settings(), bytes.data(), bytes.size());
+  http_parser_execute(parser_.get(), &Callbacks::settings(), bytes.data(), bytes.size());
   ready_ = nullptr;
   const http_errno error = HTTP_PARSER_ERRNO(parser_.get());
-  if (error == HPE_PAUSED) {
-    if (body_until_eof_) append_eof_body(bytes.substr(parsed), ready);
-    return;  // else: the rest follows a "Connection: close" request, ignored
-  }
+  if (error == HPE_PAUSED) return;  // the rest follows a "Connection: close" request, ignored
   if (error != HPE_OK) {
     if (current_.fault == RequestFault::kNone) {
       current_.fault =
@@ -195,30 +182,10 @@ void HttpRequestParser::feed(std::string_view bytes, std::deque<ParsedRequest>& 
   }
 }
 
-void HttpRequestParser::append_eof_body(std::string_view bytes, std::deque<ParsedRequest>& ready) {
-  if (current_.body.size() + bytes.size() > max_body_bytes_) {
-    current_.fault = RequestFault::kBodyTooLarge;
-    body_until_eof_ = false;
-    complete(ready);
-    stopped_ = true;
-    return;
-  }
-  current_.body.append(bytes);
-}
-
-bool HttpRequestParser::finish(std::deque<ParsedRequest>& ready) {
-  if (!body_until_eof_) return false;
-  body_until_eof_ = false;
-  complete(ready);
-  stopped_ = true;
-  return true;
-}
-
 void HttpRequestParser::time_out(std::deque<ParsedRequest>& ready) {
   current_ = ParsedRequest();
   current_.fault = RequestFault::kIncomplete;
   current_.start = std::chrono::steady_clock::now();
-  body_until_eof_ = false;
   complete(ready);
   stopped_ = true;
 }

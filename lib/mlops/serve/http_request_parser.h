@@ -5,8 +5,7 @@
 // pipelined requests included; chunked bodies arrive de-chunked. A request that cannot be
 // framed is appended too, carrying its fault and the status the server answers (then closes);
 // it ends the parsing, as does a request saying "Connection: close": what follows either is
-// ignored. A POST, PUT or PATCH without Content-Length or chunked coding has a body that ends
-// at the peer's end of stream (finish()).
+// ignored. A request without Content-Length or chunked coding has no body (RFC 9112 6.3).
 
 #include <chrono>
 #include <cstddef>
@@ -26,7 +25,7 @@ enum class RequestFault {
   kNone,
   kMalformed,       // not HTTP/1.x (http-parser refused a byte)
   kHeaderTooLarge,  // request line and headers over http-parser's 80 KB
-  kBodyTooLarge,    // Content-Length, the chunks, or a body up to the end of stream too large
+  kBodyTooLarge,    // Content-Length or the chunks too large
   kIncomplete,      // stopped halfway for longer than serve.read_timeout (time_out())
 };
 
@@ -44,10 +43,9 @@ struct ParsedRequest {
   std::string method;  // "GET", "POST", ...; empty for a fault before the request line ended
   std::string url;     // the request target as sent
   std::vector<std::pair<std::string, std::string>> headers;  // in order, as sent
-  std::string body;             // de-chunked, at most max_body_bytes; empty when faulted
-  bool keep_alive = true;       // HTTP/1.1 without "Connection: close", or 1.0 with keep-alive
-  bool head = false;            // HEAD: the answer carries no body
-  bool body_until_eof = false;  // a POST without a length: its body ended at the half-close
+  std::string body;        // de-chunked, at most max_body_bytes; empty when faulted
+  bool keep_alive = true;  // HTTP/1.1 without "Connection: close", or 1.0 with keep-alive
+  bool head = false;       // HEAD: the answer carries no body
   RequestFault fault = RequestFault::kNone;
   int error = 0;  // fault_status(fault): 400 or 413, answered, then the connection closes
   std::chrono::steady_clock::time_point start;  // when its first byte was parsed
@@ -69,14 +67,11 @@ class HttpRequestParser {
   /// Parses `bytes`, the stream's next ones, and appends each request they complete (or a
   /// fault ends) to `ready`. Once stopped(), ignores what it is given.
   void feed(std::string_view bytes, std::deque<ParsedRequest>& ready);
-  /// The peer's end of stream: a body being read until it is complete now, appended to
-  /// `ready` (returns true; parsing stops). Otherwise nothing changes and it returns false (a
-  /// request cut off halfway is dropped by the caller's close).
-  bool finish(std::deque<ParsedRequest>& ready);
   /// Gives up the request in_message(): appends a kIncomplete fault to `ready`; parsing stops.
   void time_out(std::deque<ParsedRequest>& ready);
 
-  /// A request has begun and is not complete (its body may be read until the end of stream).
+  /// A request has begun and is not complete. (A request without Content-Length or chunked
+  /// encoding has no body, RFC 9112 6.3: it is complete at its headers' end.)
   bool in_message() const { return in_message_; }
   /// No more requests will be read: after a fault or a "Connection: close" request.
   bool stopped() const { return stopped_; }
@@ -86,7 +81,6 @@ class HttpRequestParser {
 
  private:
   struct Callbacks;
-  void append_eof_body(std::string_view bytes, std::deque<ParsedRequest>& ready);
   void complete(std::deque<ParsedRequest>& ready);
 
   std::unique_ptr<http_parser> parser_;
@@ -94,9 +88,8 @@ class HttpRequestParser {
   ParsedRequest current_;
   std::deque<ParsedRequest>* ready_ = nullptr;  // during feed()
   bool in_message_ = false;
-  bool value_last_ = false;      // the last header callback was a value
-  bool stopped_ = false;         // a request said "Connection: close", or the parse failed
-  bool body_until_eof_ = false;  // reading current_'s body until the peer's end of stream
+  bool value_last_ = false;  // the last header callback was a value
+  bool stopped_ = false;     // a request said "Connection: close", or the parse failed
   size_t continues_ = 0;
 };
 

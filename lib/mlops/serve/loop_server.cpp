@@ -243,13 +243,8 @@ class LoopServer::Loop {
       if (n == 0) {
         c.peer_eof = true;
         if (c.lingering) return close_later(c);
-        if (c.parser.finish(c.ready)) {  // a body read until the end of stream
-          c.close_after_write = true;
-        } else if (c.ready.empty() && c.out.empty()) {
-          return close_later(c);
-        } else {
-          c.close_after_write = true;
-        }
+        if (c.ready.empty() && c.out.empty()) return close_later(c);
+        c.close_after_write = true;
         epoll_event event{};
         event.events = c.want_write ? static_cast<uint32_t>(EPOLLOUT) : 0u;
         event.data.fd = c.fd;
