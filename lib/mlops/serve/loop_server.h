@@ -3,8 +3,8 @@
 // loops, each with its own epoll set, share one listening socket (bound once, without
 // SO_REUSEPORT: a port in use is an error) registered in every set with EPOLLEXCLUSIVE, so one
 // loop wakes per new connection. Sockets are non-blocking; HTTP/1.1 is parsed by
-// http_request_parser.h (http-parser), pipelined requests included. Each loop iteration reads every ready
-// connection, parses every complete request, answers them as a batch through the routes of
+// http_request_parser.h (http-parser), pipelined requests included. Each loop iteration reads every
+// ready connection, parses every complete request, answers them as a batch through the routes of
 // http_api (answer_request), then writes each connection's answers with one send.
 //
 // Limits: serve.max_connections connections at once (beyond, each request of a further
@@ -37,6 +37,8 @@ class LoopServer {
   /// Runs the loops (this thread and serve.loop_threads - 1 more) until stop() and every
   /// connection closed.
   void run();
+  /// How many loops run() runs (serve.loop_threads, or one per usable CPU); set by bind().
+  size_t loop_count() const { return loops_.size(); }
   /// Stops accepting and asks every loop to finish; returns at once. Thread-safe.
   void stop();
 

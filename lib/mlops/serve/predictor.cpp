@@ -3,13 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <numeric>
 
 #include "mlops/core/error.h"
 #include "mlops/core/log.h"
 #include "mlops/core/time.h"
+#include "mlops/core/value_parse.h"
 #include "mlops/feature_store/online_lookup.h"
 #include "mlops/store/prediction_log.h"
 
@@ -49,11 +49,8 @@ void push_json(Column& column, const nlohmann::json& value) {
       }
       if (value.is_number()) return column.push_int(std::llround(value.get<double>()));
       if (value.is_string()) {
-        const std::string& text = value.get_ref<const std::string&>();
-        int64_t number = 0;
-        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
-        if (error == std::errc() && end == text.data() + text.size()) {
-          return column.push_int(number);
+        if (const auto number = parse_int64(value.get_ref<const std::string&>())) {
+          return column.push_int(*number);
         }
       }
       return column.push_null();
@@ -200,7 +197,9 @@ struct Predictor::Prepared {
 };
 
 Predictor::Predictor(const Workflow& workflow, WorkflowServeSettings settings)
-    : workflow_(&workflow), settings_(std::move(settings)) {
+    : workflow_(&workflow),
+      settings_(std::move(settings)),
+      default_number_(parse_double(settings_.default_prediction)) {
   for (const EntitySpec& entity : workflow.feature_store.entities) {
     EntityViews views{.entity = &entity, .features = {}, .predictions = nullptr};
     for (const FeatureViewSpec& view : workflow.feature_store.views) {
@@ -240,9 +239,7 @@ void Predictor::check_default_prediction(const ServedModel& model) const {
   if (text.empty()) return;
   const ScoringEngine& engine = model.engine;
   if (engine.task() == Task::kRegression) {
-    double number = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
-    if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(number)) {
+    if (!default_number_ || !std::isfinite(*default_number_)) {
       throw ConfigError(
           "serve.default_prediction '{}' is not a number, and workflow {}'s model is a "
           "regression",
@@ -660,15 +657,11 @@ PredictOutcome Predictor::fall_back(Prepared& p, const ServedModel& model, Onlin
   row.source = AnswerSource::kDefault;
   row.prediction_text = settings_.default_prediction;
   row.score = std::nan("");
-  double number = 0;
-  const std::string& text = settings_.default_prediction;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
-  if (engine.task() == Task::kRegression && error == std::errc() &&
-      end == text.data() + text.size()) {
-    row.prediction = number;
-    row.score = number;
+  if (engine.task() == Task::kRegression && default_number_) {
+    row.prediction = *default_number_;
+    row.score = *default_number_;
   } else {
-    row.prediction = text;
+    row.prediction = settings_.default_prediction;
   }
   outcome.rows.assign(n, row);
   keys_of(outcome.rows);

@@ -130,6 +130,7 @@ class Predictor {
 
   const Workflow* workflow_;
   WorkflowServeSettings settings_;
+  std::optional<double> default_number_;  // serve.default_prediction, when it is a number
   std::vector<EntityViews> entities_;
 };
 

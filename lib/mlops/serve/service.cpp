@@ -11,7 +11,6 @@
 #include "mlops/core/log.h"
 #include "mlops/core/secret_mask.h"
 #include "mlops/core/stop_signal.h"
-#include "mlops/core/usable_cpus.h"
 #include "mlops/serve/http_api.h"
 #include "mlops/serve/http_server.h"
 #include "mlops/serve/loop_server.h"
@@ -147,9 +146,7 @@ void run_serve(const std::vector<Workflow>& workflows, const ServeOverrides& ove
     }
     stopped.set_value();
   });
-  const size_t threads = !loop                         ? state.settings.threads
-                         : state.settings.loop_threads ? state.settings.loop_threads
-                                                       : usable_cpus();
+  const size_t threads = loop ? loop_server->loop_count() : state.settings.threads;
   log_info("serve: listening", {{"url", fmt::format("http://{}:{}", state.settings.host, port)},
                                 {"server", state.settings.http_server},
                                 {"threads", std::to_string(threads)},

@@ -115,6 +115,32 @@ class DeployCommands : public ::testing::Test {
   }
 
   /// The database password (from the Secret) is in no pod's output, log or file.
+  // What the pods see: the Secrets (the test PostgreSQL and Redis), every rendered ConfigMap,
+  // and the volume mlops-state holding the input files (docs/production.md: copy them there).
+  Cluster cluster_for(const Rendered& rendered) {
+    Cluster cluster;
+    cluster.secrets["mlops-postgres/url"] = PostgresServer::shared().url_without_password(db_);
+    cluster.secrets["mlops-postgres/password"] = PostgresServer::shared().password();
+    cluster.secrets["mlops-redis/url"] = redis_->url(0);
+    for (const YAML::Node& object : rendered.objects) {
+      if (object["kind"].as<std::string>() == "ConfigMap") {
+        const std::string name = object["metadata"]["name"].as<std::string>();
+        cluster.config_maps[name] = rendered.config_map(name);
+      }
+    }
+    cluster.claims["mlops-state"] = dir_.path() / "volumes" / "mlops-state";
+    fs::create_directories(cluster.claims["mlops-state"]);
+    fs::copy(kRepo / "data", cluster.claims["mlops-state"] / "data", fs::copy_options::recursive);
+    return cluster;
+  }
+
+  // A pod of `object` running `container`, in a directory of its own.
+  Pod make_pod(const Image& image, const Cluster& cluster, const YAML::Node& object,
+               const YAML::Node& container, int index = 0) {
+    return Pod(dir_.path() / "pods" / std::to_string(++pods_), image, cluster, pod_spec(object),
+               container, index);
+  }
+
   void expect_password_never_written() {
     const std::string password = PostgresServer::shared().password();
     size_t files = 0;
@@ -129,6 +155,7 @@ class DeployCommands : public ::testing::Test {
   TempDir dir_;
   std::string url_, db_;
   std::unique_ptr<RedisServer> redis_;
+  int pods_ = 0;
 };
 
 class KubernetesOverlay : public DeployCommands,
@@ -137,24 +164,9 @@ class KubernetesOverlay : public DeployCommands,
 TEST_P(KubernetesOverlay, TrainBatchPredictInShardsAndServeAsThePodsWould) {
   const Rendered rendered = render_kustomization(kDeploy / "k8s" / "overlays" / GetParam());
   const Image image = Image::from_dockerfile(kDeploy / "Dockerfile");
-  Cluster cluster;
-  cluster.secrets["mlops-postgres/url"] = PostgresServer::shared().url_without_password(db_);
-  cluster.secrets["mlops-postgres/password"] = PostgresServer::shared().password();
-  cluster.secrets["mlops-redis/url"] = redis_->url(0);
-  for (const YAML::Node& object : rendered.objects) {
-    if (object["kind"].as<std::string>() == "ConfigMap") {
-      const std::string name = object["metadata"]["name"].as<std::string>();
-      cluster.config_maps[name] = rendered.config_map(name);
-    }
-  }
-  // The volume mlops-state holds the input files (docs/production.md: copy them there).
-  cluster.claims["mlops-state"] = dir_.path() / "volumes" / "mlops-state";
-  fs::create_directories(cluster.claims["mlops-state"]);
-  fs::copy(kRepo / "data", cluster.claims["mlops-state"] / "data", fs::copy_options::recursive);
-  int pods = 0;
+  const Cluster cluster = cluster_for(rendered);
   auto pod = [&](const YAML::Node& object, const YAML::Node& container, int index = 0) {
-    return Pod(dir_.path() / "pods" / std::to_string(++pods), image, cluster, pod_spec(object),
-               container, index);
+    return make_pod(image, cluster, object, container, index);
   };
 
   // The daily training: its init containers, then its containers, one after the other.
@@ -222,20 +234,9 @@ INSTANTIATE_TEST_SUITE_P(Overlays, KubernetesOverlay, ::testing::Values("test", 
 TEST_F(DeployCommands, DistributedTrainingTrackerAndWorkersRegisterOneVersion) {
   const Rendered rendered = render_kustomization(kDeploy / "k8s" / "overlays" / "prod");
   const Image image = Image::from_dockerfile(kDeploy / "Dockerfile");
-  Cluster cluster;
-  cluster.secrets["mlops-postgres/url"] = PostgresServer::shared().url_without_password(db_);
-  cluster.secrets["mlops-postgres/password"] = PostgresServer::shared().password();
-  cluster.secrets["mlops-redis/url"] = redis_->url(0);
-  for (const std::string name : {"mlops-configs", "mlops-workflows", "mlops-deploy"}) {
-    cluster.config_maps[name] = rendered.config_map(name);
-  }
-  cluster.claims["mlops-state"] = dir_.path() / "volumes" / "mlops-state";
-  fs::create_directories(cluster.claims["mlops-state"]);
-  fs::copy(kRepo / "data", cluster.claims["mlops-state"] / "data", fs::copy_options::recursive);
-  int pods = 0;
+  const Cluster cluster = cluster_for(rendered);
   auto pod = [&](const YAML::Node& object, const YAML::Node& container, int index = 0) {
-    return Pod(dir_.path() / "pods" / std::to_string(++pods), image, cluster, pod_spec(object),
-               container, index);
+    return make_pod(image, cluster, object, container, index);
   };
   // The daily training's run is the one the workers train in.
   const YAML::Node train = rendered.get("CronJob/mlops-train");
